@@ -1,0 +1,219 @@
+"""Shared pieces for command modules: bilingual help, common options, JSON in and out.
+
+A command module looks like::
+
+    def register(cli: click.Group) -> None:
+        @cli.command("triage", help=t("分诊…", "Triage…"))
+        @json_input_argument
+        @common_options
+        @no_llm_option
+        @pass_state
+        def triage(state: CliState, source: str | None, no_llm: bool) -> None:
+            data = read_json_input(source)
+            req = validate_input(TriageRequest, data)
+            state.emit(result, human=format_triage)
+
+Import heavy libraries (llama_cpp, faster_whisper, textual…) inside the command function so
+``clinicbox --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from pydantic import BaseModel, ValidationError
+
+from appliance.config import Settings, load_settings
+from appliance.errors import InputError
+from appliance.i18n import get_lang, t
+from appliance.logsafe import configure_logging
+
+F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M", bound=BaseModel)
+
+_HEADINGS_ZH = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix=t("用法：", "Usage: ") if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        if get_lang() == "zh":
+            heading = _HEADINGS_ZH.get(heading, heading)
+        super().write_heading(heading)
+
+
+class _Context(click.Context):
+    formatter_class = _Formatter
+
+
+class BilingualCommand(click.Command):
+    context_class = _Context
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = t("显示此帮助并退出。", "Show this message and exit.")
+        return option
+
+
+class BilingualGroup(click.Group):
+    context_class = _Context
+    command_class = BilingualCommand
+    group_class = type  # subgroups are BilingualGroups too
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = t("显示此帮助并退出。", "Show this message and exit.")
+        return option
+
+
+@dataclass
+class CliState:
+    """Per-invocation state shared by the group and its subcommands."""
+
+    as_json: bool = False
+    data_dir: str | None = None
+    _settings: Settings | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.data_dir)
+            configure_logging(self._settings.resolved("log_file"), self._settings.log_level)
+        return self._settings
+
+    def log_file(self) -> Path | None:
+        try:
+            return self.settings().resolved("log_file")
+        except Exception:
+            return None
+
+    def emit(self, result: Any, human: Callable[[Any], str] | None = None) -> None:
+        """Print ``result``: one JSON document with --json, else ``human(result)`` or pretty JSON."""
+        if isinstance(result, BaseModel):
+            result = result.model_dump(mode="json")
+        if self.as_json or human is None:
+            indent = None if self.as_json else 2
+            click.echo(json.dumps(result, ensure_ascii=False, indent=indent))
+        else:
+            click.echo(human(result))
+
+
+pass_state = click.make_pass_decorator(CliState, ensure=True)
+
+
+def _set_json(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(CliState).as_json = True
+    return value
+
+
+def _set_data_dir(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value:
+        ctx.ensure_object(CliState).data_dir = value
+    return value
+
+
+def common_options(func: F) -> F:
+    """``--json`` and ``--data-dir`` on a subcommand (they also work before the subcommand)."""
+    func = click.option(
+        "--json",
+        "as_json",
+        is_flag=True,
+        expose_value=False,
+        callback=_set_json,
+        help=t("以 JSON 输出结果和错误。", "Print results and errors as JSON."),
+    )(func)
+    func = click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False),
+        expose_value=False,
+        callback=_set_data_dir,
+        help=t("诊所数据目录。", "Clinic data folder."),
+    )(func)
+    func = click.option(
+        "--lang",
+        type=click.Choice(["zh", "en"]),
+        expose_value=False,
+        help=t("界面语言。", "Language of messages."),
+    )(func)
+    return func
+
+
+def no_llm_option(func: F) -> F:
+    return click.option(
+        "--no-llm",
+        is_flag=True,
+        default=False,
+        help=t(
+            "只用规则（确定、快速，不调用模型）。", "Rules only: deterministic, fast, no model."
+        ),
+    )(func)
+
+
+def json_input_argument(func: F) -> F:
+    """An optional FILE argument; JSON is read from it, or from stdin when absent or '-'."""
+    return click.argument("source", required=False, metavar="[FILE]")(func)
+
+
+def read_json_input(source: str | None) -> Any:
+    """Read one JSON document from ``source`` (a path) or stdin, with clear zh/en errors."""
+    if source and source != "-":
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InputError(
+                f"找不到输入文件：{source}", f"Input file not found: {source}"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(
+                f"无法读取输入文件 {source}：{exc.__class__.__name__}",
+                f"Cannot read input file {source}: {exc.__class__.__name__}",
+            ) from None
+    else:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InputError(
+                "没有输入：请通过标准输入或文件参数提供 JSON。",
+                "No input: give JSON on stdin or as a file argument.",
+            )
+        text = sys.stdin.read()
+    if not text.strip():
+        raise InputError(
+            "输入为空：需要一个 JSON 对象。", "Empty input: a JSON object is expected."
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列附近。",
+            f"Malformed JSON near line {exc.lineno}, column {exc.colno}.",
+            hint_zh="请检查括号、引号和逗号。",
+            hint_en="Check brackets, quotes and commas.",
+        ) from None
+
+
+def validate_input(model: type[M], data: Any) -> M:
+    """Validate ``data`` against a pydantic model; errors name the fields, never echo values."""
+    if not isinstance(data, dict):
+        raise InputError("输入必须是一个 JSON 对象。", "The input must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors()[:8]:
+            where = ".".join(str(p) for p in err["loc"]) or "(root)"
+            problems.append(f"{where} ({err['type']})")
+        listing = "; ".join(problems)
+        raise InputError(
+            f"输入字段有误：{listing}",
+            f"Invalid input field(s): {listing}",
+            details={"fields": [".".join(str(p) for p in e["loc"]) for e in exc.errors()]},
+        ) from None

@@ -1,0 +1,136 @@
+"""The one settings model of ClinicBox.
+
+Sources, highest first: explicit arguments (CLI options), environment variables with the
+``CLINICBOX_`` prefix, ``<data_dir>/clinicbox.toml``, then the defaults below. Every part of the
+product reads its configuration from :class:`Settings`; add fields here (flat, documented) rather
+than reading ``os.environ`` elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from appliance.errors import ConfigError
+
+CONFIG_FILE_NAME = "clinicbox.toml"
+
+
+def default_data_dir() -> Path:
+    """``$CLINICBOX_DATA_DIR``, else ``/var/lib/clinicbox`` on a provisioned box, else ~/.clinicbox."""
+    env = os.environ.get("CLINICBOX_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    system = Path("/var/lib/clinicbox")
+    if system.is_dir() and os.access(system, os.W_OK):
+        return system
+    return Path.home() / ".clinicbox"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CLINICBOX_",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # --- general ---
+    data_dir: Path = Field(default_factory=default_data_dir, description="Clinic data folder")
+    lang: Literal["zh", "en"] = Field("zh", description="UI and message language")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_file: Path | None = Field(None, description="Default: <data_dir>/logs/clinicbox.log")
+
+    # --- store ---
+    passphrase: SecretStr | None = Field(None, description="Unlock passphrase (automation only)")
+    key_file: Path | None = Field(None, description="Key file on removable media")
+    backup_dir: Path | None = Field(None, description="Default: <data_dir>/backups")
+    max_unlock_attempts: int = Field(5, ge=1, le=100)
+
+    # --- models and LLM ---
+    models_dir: Path | None = Field(None, description="Default: <data_dir>/models")
+    usb_dir: Path | None = Field(None, description="Folder to install models/updates from")
+    model: str | None = Field(None, description="Chat model name from the catalog (auto if unset)")
+    llm_threads: int | None = Field(None, ge=1, le=256)
+    llm_gpu_layers: int | None = Field(None, ge=-1)
+    llm_ctx: int = Field(4096, ge=512, le=131072)
+    llm_timeout_s: float = Field(120.0, gt=0)
+    llm_remote_url: str | None = Field(None, description="OpenAI-compatible peer/hub endpoint")
+    llm_offload: Literal["never", "lan", "deidentified"] = "never"
+
+    # --- speech ---
+    speech_model: str | None = None
+
+    # --- LAN API ---
+    api_host: str = "0.0.0.0"  # noqa: S104 - the box serves the clinic LAN; firewall limits it
+    api_port: int = Field(8443, ge=1, le=65535)
+    mdns_interfaces: str | None = Field(None, description="Comma list of IPs; default LAN ifaces")
+
+    # --- sync / hub ---
+    hub_url: str | None = None
+    hub_database_url: str | None = None
+
+    def resolved(self, name: str) -> Path:
+        """Paths that default to a place inside ``data_dir``: log_file, backup_dir, models_dir."""
+        value = getattr(self, name)
+        if value is not None:
+            return Path(value)
+        defaults = {
+            "log_file": self.data_dir / "logs" / "clinicbox.log",
+            "backup_dir": self.data_dir / "backups",
+            "models_dir": self.data_dir / "models",
+        }
+        return defaults[name]
+
+    @property
+    def config_file(self) -> Path:
+        return self.data_dir / CONFIG_FILE_NAME
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = _toml_path_hint
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file is not None and toml_file.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+
+_toml_path_hint: Path | None = None
+
+
+def load_settings(data_dir: Path | str | None = None, **overrides: Any) -> Settings:
+    """Build the settings for ``data_dir`` (reading its ``clinicbox.toml`` when present).
+
+    Raises :class:`ConfigError` with a readable message on invalid values.
+    """
+    global _toml_path_hint
+    base = Path(data_dir).expanduser() if data_dir else default_data_dir()
+    _toml_path_hint = base / CONFIG_FILE_NAME
+    clean = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(data_dir=base, **clean)
+    except ValidationError as exc:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors())
+        raise ConfigError(
+            f"配置项无效：{fields}。",
+            f"Invalid setting(s): {fields}.",
+            hint_zh=f"请检查环境变量 CLINICBOX_* 或 {_toml_path_hint}。",
+            hint_en=f"Check the CLINICBOX_* environment variables or {_toml_path_hint}.",
+        ) from None
+    finally:
+        _toml_path_hint = None

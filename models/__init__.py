@@ -1,0 +1,1 @@
+"""Model catalog, offline install/verify, hardware probe and selection."""

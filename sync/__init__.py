@@ -1,0 +1,1 @@
+"""Mentor-hospital sync: de-identification, bundles, agent, hub."""
