@@ -23,6 +23,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Area fixtures live in tests/_fixtures/<area>.py (store, llm, speech, …) and load automatically.
+pytest_plugins = sorted(
+    f"tests._fixtures.{p.stem}"
+    for p in (Path(__file__).parent / "_fixtures").glob("*.py")
+    if not p.name.startswith("__")
+)
+
 
 @dataclass
 class CliResult:

@@ -217,3 +217,14 @@ def validate_input(model: type[M], data: Any) -> M:
             f"Invalid input field(s): {listing}",
             details={"fields": [".".join(str(p) for p in e["loc"]) for e in exc.errors()]},
         ) from None
+
+
+def subgroup(cli: click.Group, name: str, help_text: str) -> click.Group:
+    """Get or create the subcommand group ``name`` so several areas can add to one group
+    (e.g. ``bench``, ``patient``, ``audit``): the first to register creates it."""
+    existing = cli.commands.get(name)
+    if isinstance(existing, click.Group):
+        return existing
+    group = BilingualGroup(name=name, help=help_text)
+    cli.add_command(group)
+    return group

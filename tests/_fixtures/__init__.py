@@ -1,0 +1,1 @@
+"""Shared fixtures per area, auto-loaded by tests/conftest.py."""
