@@ -54,6 +54,18 @@ class Settings(BaseSettings):
     key_file: Path | None = Field(None, description="Key file on removable media")
     backup_dir: Path | None = Field(None, description="Default: <data_dir>/backups")
     max_unlock_attempts: int = Field(5, ge=1, le=100)
+    admin_password: SecretStr | None = Field(
+        None, description="First admin password at init (automation only)"
+    )
+    store_kdf_log2_n: int = Field(
+        17, ge=12, le=22, description="scrypt cost (2**n) for new key slots"
+    )
+    password_hash_memory_kib: int = Field(
+        65536, ge=1024, description="argon2id memory for new hashes"
+    )
+    store_cache_kib: int = Field(32768, ge=1024, description="SQLite page cache per connection")
+    login_max_failures: int = Field(5, ge=1, le=100, description="Failed logins before lockout")
+    login_lockout_s: int = Field(900, ge=1, description="Account lockout duration in seconds")
 
     # --- models and LLM ---
     models_dir: Path | None = Field(None, description="Default: <data_dir>/models")
