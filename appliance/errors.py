@@ -177,14 +177,6 @@ class PairingFailed(ClinicBoxError):
     default_hint_en = "Make a new pairing code on the box and try again."
 
 
-class RateLimited(ClinicBoxError):
-    code = "rate_limited"
-    exit_code = 75
-    http_status = 429
-    default_zh = "请求过于频繁，请稍后再试。"
-    default_en = "Too many requests; try again shortly."
-
-
 class PayloadTooLarge(ClinicBoxError):
     code = "payload_too_large"
     exit_code = 2
