@@ -85,6 +85,14 @@ class Settings(BaseSettings):
     api_host: str = "0.0.0.0"  # noqa: S104 - the box serves the clinic LAN; firewall limits it
     api_port: int = Field(8443, ge=1, le=65535)
     mdns_interfaces: str | None = Field(None, description="Comma list of IPs; default LAN ifaces")
+    api_rate_per_minute: int = Field(1200, ge=10, description="Requests per minute per client IP")
+    api_office_hours: str = Field(
+        "07:00-20:00", pattern=r"^\d{2}:\d{2}-\d{2}:\d{2}$", description="Alert outside these"
+    )
+    api_alert_patient_reads: int = Field(
+        40, ge=1, description="Distinct patients one account may open per hour before an alert"
+    )
+    api_alert_failed_logins: int = Field(5, ge=1, description="Failed logins in 15 min → alert")
 
     # --- sync / hub ---
     hub_url: str | None = None
