@@ -1,0 +1,42 @@
+"""Audio input: files (wav, mp3, m4a, … via PyAV, bundled with faster-whisper) as 16 kHz mono."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from appliance.errors import AudioError
+
+SAMPLE_RATE = 16000
+SUPPORTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".webm", ".amr")
+MAX_SECONDS = 60 * 60
+
+
+def load_audio(path: Path) -> np.ndarray:
+    """Decode ``path`` to float32 mono at 16 kHz; :class:`AudioError` with zh/en text if not."""
+    path = Path(path)
+    if not path.is_file():
+        raise AudioError(f"找不到音频文件：{path.name}", f"Audio file not found: {path.name}")
+    if path.stat().st_size == 0:
+        raise AudioError(f"音频文件为空：{path.name}", f"The audio file is empty: {path.name}")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise AudioError(
+            f"不支持的音频格式：{path.suffix or '(无扩展名)'}",
+            f"Unsupported audio format: {path.suffix or '(no extension)'}",
+        )
+    from faster_whisper.audio import decode_audio
+
+    try:
+        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
+    except Exception as exc:  # PyAV raises many error types for broken files
+        raise AudioError(
+            f"无法解码音频文件 {path.name}（{exc.__class__.__name__}）。",
+            f"Cannot decode the audio file {path.name} ({exc.__class__.__name__}).",
+        ) from None
+    audio = np.asarray(audio, dtype=np.float32)
+    if audio.size == 0:
+        raise AudioError(f"音频文件没有声音数据：{path.name}", f"No audio data in {path.name}")
+    if audio.size > MAX_SECONDS * SAMPLE_RATE:
+        raise AudioError("录音超过 60 分钟，请分段录制。", "Recording longer than 60 minutes.")
+    return audio

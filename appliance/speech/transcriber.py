@@ -1,0 +1,183 @@
+"""faster-whisper transcription with the guards Chinese dictation needs.
+
+- ``language="zh"``, VAD on (silence and noise in → empty text out), no initial prompt (it leaks
+  into the output), ``condition_on_previous_text=False`` (stops loops from carrying over).
+- Temperature fallback capped at (0.0, 0.2, 0.4): uncapped fallback can loop and take RTF > 2.
+- A wall-clock budget per file (``max_rtf`` × duration + a few seconds) stops a runaway decode.
+- Each segment: OpenCC t2s, punctuation, repetition collapse, phantom-phrase filter; then the
+  whole text: medical-lexicon correction (pinyin-aware) and number/unit normalisation. Every
+  step's text is kept (``steps``) so accuracy can be measured before and after each one.
+- CPU: int8; GPU (CUDA visible to CTranslate2): float16.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from appliance.speech.audio import SAMPLE_RATE, load_audio
+from appliance.speech.correct import Correction, Term, correct_with_lexicon
+from appliance.speech.normalize import clean_segment_text, join_segments, normalize_numbers
+
+Progress = Callable[[float, float], None]  # (seconds of audio done, total seconds)
+
+_MODELS: dict[tuple[str, str, str, int], Any] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+def cuda_available() -> bool:
+    try:
+        import ctranslate2
+
+        return int(ctranslate2.get_cuda_device_count()) > 0
+    except Exception:
+        return False
+
+
+@dataclass
+class Segment:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass
+class Transcript:
+    text: str
+    segments: list[Segment]
+    language: str = "zh"
+    model: str = ""
+    duration_s: float = 0.0
+    elapsed_s: float = 0.0
+    truncated: bool = False
+    corrections: list[Correction] = field(default_factory=list)
+    steps: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rtf(self) -> float:
+        return self.elapsed_s / self.duration_s if self.duration_s else 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The contract (text, language, segments) plus model, timing and marked changes."""
+        return {
+            "text": self.text,
+            "language": self.language,
+            "segments": [
+                {"start": round(s.start, 2), "end": round(s.end, 2), "text": s.text}
+                for s in self.segments
+            ],
+            "model": self.model,
+            "duration_s": round(self.duration_s, 2),
+            "rtf": round(self.rtf, 3),
+            "truncated": self.truncated,
+            "corrections": [c.as_dict() for c in self.corrections],
+        }
+
+
+class Transcriber:
+    """One loaded model; ``transcribe`` may be called from several threads (CTranslate2 is)."""
+
+    def __init__(
+        self,
+        model_dir: Path,
+        *,
+        device: str | None = None,
+        threads: int = 0,
+        lexicon: tuple[Term, ...] | None = None,
+        max_rtf: float = 1.5,
+        beam_size: int = 5,
+    ) -> None:
+        self.model_dir = Path(model_dir)
+        self.device = device or ("cuda" if cuda_available() else "cpu")
+        self.compute_type = "float16" if self.device == "cuda" else "int8"
+        self.threads = threads
+        self.lexicon = lexicon
+        self.max_rtf = max_rtf
+        self.beam_size = beam_size
+        self._model = self._load()
+
+    def _load(self) -> Any:
+        from faster_whisper import WhisperModel
+
+        key = (str(self.model_dir), self.device, self.compute_type, self.threads)
+        with _MODELS_LOCK:
+            if key not in _MODELS:
+                _MODELS[key] = WhisperModel(
+                    str(self.model_dir),
+                    device=self.device,
+                    compute_type=self.compute_type,
+                    cpu_threads=self.threads,
+                    local_files_only=True,
+                )
+            return _MODELS[key]
+
+    @property
+    def model_name(self) -> str:
+        return self.model_dir.name
+
+    def _decode(self, audio: np.ndarray) -> Iterable[Any]:
+        segments, _info = self._model.transcribe(
+            audio,
+            language="zh",
+            task="transcribe",
+            beam_size=self.beam_size,
+            temperature=(0.0, 0.2, 0.4),
+            compression_ratio_threshold=2.4,
+            log_prob_threshold=-1.0,
+            no_speech_threshold=0.6,
+            condition_on_previous_text=False,
+            initial_prompt=None,
+            vad_filter=True,
+            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
+            without_timestamps=False,
+        )
+        return segments  # type: ignore[no-any-return]
+
+    def transcribe_array(
+        self, audio: np.ndarray, progress: Progress | None = None, offset_s: float = 0.0
+    ) -> Transcript:
+        started = time.monotonic()
+        duration = len(audio) / SAMPLE_RATE
+        budget = self.max_rtf * duration + 5.0
+        segments: list[Segment] = []
+        raw: list[str] = []
+        truncated = False
+        for seg in self._decode(audio):
+            raw.append(str(seg.text))
+            text = clean_segment_text(str(seg.text))
+            if text and float(getattr(seg, "no_speech_prob", 0.0)) < 0.9:
+                segments.append(Segment(seg.start + offset_s, seg.end + offset_s, text))
+            if progress is not None:
+                progress(min(float(seg.end), duration), duration)
+            if time.monotonic() - started > budget:
+                truncated = True
+                break
+        result = postprocess(join_segments([s.text for s in segments]), self.lexicon)
+        result.steps = {"raw": "".join(raw), **result.steps}
+        result.segments = segments
+        result.model = self.model_name
+        result.duration_s = duration
+        result.elapsed_s = time.monotonic() - started
+        result.truncated = truncated
+        return result
+
+    def transcribe_file(self, path: Path, progress: Progress | None = None) -> Transcript:
+        return self.transcribe_array(load_audio(path), progress)
+
+
+def postprocess(cleaned: str, lexicon: tuple[Term, ...] | None = None) -> Transcript:
+    """Lexicon correction then number/unit normalisation of a cleaned (t2s) transcript."""
+    corrected, changes = correct_with_lexicon(cleaned, lexicon)
+    normalized = normalize_numbers(corrected)
+    return Transcript(
+        text=normalized,
+        segments=[],
+        corrections=changes,
+        steps={"t2s": cleaned, "lexicon": corrected, "numbers": normalized},
+    )
