@@ -1,0 +1,146 @@
+"""Monitoring and administration calls of the clinic service."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from appliance.services import _parts
+from appliance.services._clinic_types import JSON, UserInfo
+from appliance.services._parts import as_json, call, find, need
+
+
+def host_status() -> JSON:
+    """CPU and memory of this machine (always available, psutil)."""
+    import psutil
+
+    vm = psutil.virtual_memory()
+    return {
+        "cpu_percent": psutil.cpu_percent(interval=None),
+        "cpu_count": psutil.cpu_count() or 1,
+        "ram": {"total_mb": vm.total // 2**20, "used_mb": (vm.total - vm.available) // 2**20},
+        "time": time.time(),
+    }
+
+
+class AdminMixin:
+    runtime: Any
+    settings: Any
+
+    def _require(self, permission: str) -> Any:
+        raise NotImplementedError
+
+    def _session(self) -> Any:
+        raise NotImplementedError
+
+    # --- monitoring ----------------------------------------------------------------------
+    def compute_status(self) -> JSON:
+        status: JSON = {
+            "model": None,
+            "tokens_per_s": {"prompt": None, "generation": None},
+            "queue": 0,
+            "recent_jobs": [],
+            "series": {},
+            "vram": None,
+        }
+        status.update(host_status())
+        fn = find("appliance.services.compute", "compute_status", "status") or find(
+            "appliance.llm", "compute_status"
+        )
+        if fn is not None:
+            extra = as_json(
+                call(fn, self.settings, store=self.runtime.store, engine=self.runtime._engine)
+            )
+            if isinstance(extra, dict):
+                status.update({k: v for k, v in extra.items() if v is not None})
+        problem = self.runtime.engine_problem()
+        if problem is not None and not status.get("model"):
+            status["model_problem"] = problem.message()
+        return status
+
+    def quality_indicators(self, months: int = 12) -> JSON:
+        from appliance.services._quality import quality_indicators
+
+        store = self.runtime.require_store()
+        self._require("quality.view")
+        return quality_indicators(store, months=months)
+
+    # --- users ---------------------------------------------------------------------------
+    def list_users(self) -> list[UserInfo]:
+        fn = need("store", "appliance.services.users", "list_users")
+        return as_json(call(fn, self._require("user.manage")))  # type: ignore[no-any-return]
+
+    def add_user(self, username: str, password: str, role: str, display_name: str = "") -> None:
+        fn = need("store", "appliance.services.users", "add_user")
+        call(
+            fn,
+            self._require("user.manage"),
+            username,
+            password,
+            role,
+            display_name=display_name,
+        )
+
+    def set_user_locked(self, username: str, locked: bool) -> None:
+        fn = need("store", "appliance.services.users", "set_locked", "lock_user")
+        call(fn, self._require("user.manage"), username, locked)
+
+    # --- backup and audit ----------------------------------------------------------------
+    def backup(self, destination: str | None = None) -> JSON:
+        fn = need("backup", "appliance.store", "backup")
+        self._require("backup")
+        dest = destination or str(self.settings.resolved("backup_dir"))
+        out = as_json(call(fn, self.runtime.require_store(), dest))
+        return out if isinstance(out, dict) else {"path": str(out)}
+
+    def restore(self, path: str) -> JSON:
+        fn = need("backup", "appliance.store", "restore")
+        self._require("backup")
+        out = as_json(call(fn, self.settings, path))
+        return out if isinstance(out, dict) else {"restored": str(out)}
+
+    def verify_audit(self) -> JSON:
+        fn = need("audit", "appliance.store", "verify_audit")
+        self._require("audit.verify")
+        out = as_json(call(fn, self.runtime.require_store()))
+        return out if isinstance(out, dict) else {"ok": bool(out), "problems": []}
+
+    # --- models, settings, sync ----------------------------------------------------------
+    def list_models(self) -> list[JSON]:
+        fn = need("models", "models", "list_models", "installed_models")
+        out = as_json(call(fn, self.settings))
+        return list(out)
+
+    def settings_summary(self) -> JSON:
+        s = self.settings
+        return {
+            "data_dir": str(s.data_dir),
+            "lang": s.lang,
+            "model": s.model or "auto",
+            "llm_ctx": s.llm_ctx,
+            "llm_threads": s.llm_threads,
+            "llm_offload": s.llm_offload,
+            "api_port": s.api_port,
+            "hub_url": s.hub_url or "",
+            "backup_dir": str(s.resolved("backup_dir")),
+        }
+
+    def sync_status(self) -> JSON:
+        """Outbox counts by state from the store (the sync agent keeps its state there)."""
+        store = self.runtime.require_store()
+        with store.read() as db:
+            names = set(db.table_names())
+            table = next((n for n in ("sync_outbox", "outbox") if n in names), None)
+            if table is None:
+                raise _parts.unavailable("sync")
+            cols = {c.name for c in db[table].columns}
+            state_col = "state" if "state" in cols else ("status" if "status" in cols else None)
+            counts: dict[str, int] = {}
+            if state_col:
+                for row in db.query(
+                    f"select {state_col} as s, count(*) as n from {table} group by {state_col}"  # noqa: S608
+                ):
+                    counts[str(row["s"])] = int(row["n"])
+            else:
+                counts["total"] = db[table].count
+        return {"outbox": counts, "hub_url": self.settings.hub_url or ""}

@@ -1,0 +1,127 @@
+"""Patients and visits of the clinic service (over the store helper's services)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from appliance.errors import InputError
+from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
+from appliance.services._parts import as_json, call, need
+
+
+@lru_cache(maxsize=4096)
+def pinyin_initials(name: str) -> str:
+    """``张三`` → ``zs``; Latin letters are kept, other characters dropped."""
+    try:
+        from pypinyin import Style, lazy_pinyin
+    except ImportError:  # pragma: no cover - pypinyin is a core dependency
+        return ""
+    letters = lazy_pinyin(name or "", style=Style.FIRST_LETTER, errors="default")
+    return "".join(ch for part in letters for ch in part.lower() if ch.isalnum())
+
+
+def age_on(birth_date: str | None, today: date | None = None) -> int | None:
+    if not birth_date:
+        return None
+    try:
+        born = date.fromisoformat(str(birth_date)[:10])
+    except ValueError:
+        return None
+    today = today or date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def matches(patient: Patient, query: str) -> bool:
+    """Name substring, pinyin initials prefix, patient id / ID number / phone substring."""
+    q = query.strip().lower()
+    if not q:
+        return True
+    name = str(patient.get("name") or "")
+    if q in name.lower():
+        return True
+    if q.isascii() and q.isalpha() and pinyin_initials(name).startswith(q):
+        return True
+    digits = re.sub(r"\s+", "", q)
+    for key in ("patient_id", "id_number", "phone"):
+        if digits and digits in str(patient.get(key) or "").lower():
+            return True
+    return False
+
+
+def enrich(raw: Any) -> Patient:
+    data = as_json(raw)
+    patient: Patient = dict(data) if isinstance(data, dict) else {}  # type: ignore[assignment]
+    if "patient_id" not in patient and "id" in patient:
+        patient["patient_id"] = str(data["id"])
+    patient["pinyin"] = pinyin_initials(str(patient.get("name") or ""))
+    age = age_on(patient.get("birth_date"))
+    if age is not None:
+        patient["age"] = age
+    return patient
+
+
+class PatientsMixin:
+    runtime: Any
+
+    def _session(self) -> Any:
+        raise NotImplementedError
+
+    # --- patients ------------------------------------------------------------------------
+    def search_patients(self, query: str = "", limit: int = 50) -> list[Patient]:
+        session = self._session()
+        lister = need("patients", "appliance.services.patients", "list_patients", "list")
+        q = query.strip()
+        searcher = need("patients", "appliance.services.patients", "search_patients", "search")
+        rows = call(searcher, session, q, limit=max(limit, 200)) if q else []
+        found = [enrich(r) for r in rows]
+        if q and len(found) < limit:
+            # Pinyin initials and partial phone numbers: filter the clinic's list here.
+            seen = {p.get("patient_id") for p in found}
+            for raw in call(lister, session, limit=5000):
+                p = enrich(raw)
+                if p.get("patient_id") not in seen and matches(p, q):
+                    found.append(p)
+        elif not q:
+            found = [enrich(r) for r in call(lister, session, limit=limit)]
+        return found[:limit]
+
+    def get_patient(self, patient_id: str) -> Patient:
+        getter = need("patients", "appliance.services.patients", "get_patient", "get")
+        return enrich(call(getter, self._session(), patient_id))
+
+    def add_patient(self, data: Patient) -> str:
+        if not str(data.get("name") or "").strip():
+            raise InputError("请填写患者姓名。", "The patient's name is required.")
+        adder = need("patients", "appliance.services.patients", "add_patient", "add")
+        result = as_json(call(adder, self._session(), dict(data)))
+        if isinstance(result, dict):
+            return str(result.get("patient_id") or result.get("id"))
+        return str(result)
+
+    def patient_visits(self, patient_id: str) -> list[VisitSummary]:
+        lister = need("visits", "appliance.services.visits", "list_visits", "patient_visits")
+        rows = as_json(call(lister, self._session(), patient_id))
+        return [dict(r) for r in rows]  # type: ignore[misc]
+
+    # --- visits --------------------------------------------------------------------------
+    def get_visit(self, visit_id: str) -> VisitDraft:
+        getter = need("visits", "appliance.services.visits", "get_visit")
+        return as_json(call(getter, self._session(), visit_id))  # type: ignore[no-any-return]
+
+    def save_visit(self, draft: VisitDraft) -> VisitSummary:
+        for override in draft.get("overrides") or []:
+            if not str(override.get("reason") or "").strip():
+                raise InputError(
+                    "忽略用药警示必须填写理由。",
+                    "Overriding a medication alert needs a reason.",
+                )
+        saver = need("visits", "appliance.services.visits", "save_visit")
+        return as_json(call(saver, self._session(), dict(draft)))  # type: ignore[no-any-return]
+
+    def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
+        fn = need("sync", "appliance.services.visits", "refer_to_mentor")
+        out = as_json(call(fn, self._session(), visit_id, question))
+        return out if isinstance(out, dict) else {"queued": bool(out)}

@@ -1,0 +1,212 @@
+"""The one interface every front end talks to: :class:`ClinicService`.
+
+The TUI (and the LAN API, which serves it; and ``RemoteClinicService``, which speaks it over
+HTTPS) use only this Protocol. Values are JSON-shaped dicts (see ``_clinic_types``); results of
+clinical calls follow the CLI contracts in DESIGN.md exactly. Errors are
+:class:`~appliance.errors.ClinicBoxError` subclasses; a part of the box that is not installed
+raises :class:`~appliance.errors.FeatureUnavailable` (code ``feature_unavailable``) and
+:meth:`ClinicService.features` says so up front, so a screen can show "not installed" instead of
+failing.
+
+Long model work (``structure_record``, ``transcribe``, ``dictate``, ``ask``, ``advise``,
+``triage`` with the LLM) takes ``progress`` (called from the worker thread with
+:class:`Progress`) and ``cancel`` (a :class:`CancelToken`); it raises
+:class:`~appliance.errors.Cancelled` when cancelled. Front ends call these from a worker thread,
+never from the UI thread.
+
+Stability: this Protocol is shared with the LAN implementation. Change it only additively.
+
+``LocalClinicService`` (in-process, over the store, clinical core, engines) is re-exported here.
+One :class:`ClinicRuntime` (store + engines) can back many ``LocalClinicService`` objects, one per
+logged-in user (that is how the API server uses it).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from appliance.services._clinic_types import (
+    FEATURES,
+    JSON,
+    CancelToken,
+    ClinicInfo,
+    FeatureStatus,
+    Patient,
+    Progress,
+    ProgressCallback,
+    Role,
+    UserInfo,
+    VisitDraft,
+    VisitSummary,
+)
+from appliance.services._local_clinic import ClinicRuntime, LocalClinicService
+
+__all__ = [
+    "FEATURES",
+    "JSON",
+    "CancelToken",
+    "ClinicInfo",
+    "ClinicRuntime",
+    "ClinicService",
+    "FeatureStatus",
+    "LocalClinicService",
+    "Patient",
+    "Progress",
+    "ProgressCallback",
+    "Role",
+    "UserInfo",
+    "VisitDraft",
+    "VisitSummary",
+]
+
+
+@runtime_checkable
+class ClinicService(Protocol):
+    """Everything a ClinicBox front end can ask of the box."""
+
+    # --- the box -------------------------------------------------------------------------
+    def info(self) -> ClinicInfo: ...
+
+    def features(self) -> dict[str, FeatureStatus]:
+        """Each name in ``FEATURES`` → available or the reason it is not (user-facing text)."""
+        ...
+
+    def close(self) -> None: ...
+
+    # --- unlock and login ----------------------------------------------------------------
+    def is_locked(self) -> bool: ...
+
+    def unlock(self, passphrase: str) -> None:
+        """Open the encrypted store (boot). Raises WrongPassphrase / StoreLocked."""
+        ...
+
+    def login(self, username: str, password: str) -> UserInfo:
+        """Raises an auth error (wrong password, locked account) with a zh/en message."""
+        ...
+
+    def logout(self) -> None: ...
+
+    def current_user(self) -> UserInfo | None: ...
+
+    # --- patients ------------------------------------------------------------------------
+    def search_patients(self, query: str = "", limit: int = 50) -> list[Patient]:
+        """Match name, pinyin initials (``zs`` → 张三), patient/ID number, phone; newest first."""
+        ...
+
+    def get_patient(self, patient_id: str) -> Patient: ...
+
+    def add_patient(self, data: Patient) -> str:
+        """Register a patient (``clinicbox patient add`` fields); returns the patient_id."""
+        ...
+
+    def patient_visits(self, patient_id: str) -> list[VisitSummary]: ...
+
+    # --- visits and records --------------------------------------------------------------
+    def get_visit(self, visit_id: str) -> VisitDraft: ...
+
+    def save_visit(self, draft: VisitDraft) -> VisitSummary:
+        """Save a new version (never overwrites); ``sign`` signs it (role record.sign).
+        Overrides of medication alerts must each carry a non-empty reason."""
+        ...
+
+    def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
+        """Queue a de-identified case for the mentor hospital → ``{"queued": bool, ...}``."""
+        ...
+
+    # --- clinical ------------------------------------------------------------------------
+    def triage(
+        self,
+        request: JSON,
+        *,
+        use_llm: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON: ...
+
+    def check_meds(self, request: JSON) -> JSON: ...
+
+    def run_qc(self, record: JSON) -> JSON: ...
+
+    def structure_record(
+        self,
+        text: str,
+        *,
+        visit_type: str = "initial",
+        use_llm: bool = True,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON: ...
+
+    def transcribe(
+        self,
+        audio_path: str,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON: ...
+
+    def dictate(
+        self,
+        *,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+        max_seconds: float = 300.0,
+    ) -> JSON:
+        """Record from the box's microphone until cancelled (= stop) or ``max_seconds``;
+        ``progress`` carries the level meter and the live transcript (``partial``)."""
+        ...
+
+    def followup_plan(self, patient: JSON, record: JSON) -> JSON: ...
+
+    def followup_due(self) -> list[JSON]: ...
+
+    # --- assistant -----------------------------------------------------------------------
+    def ask(
+        self,
+        question: str,
+        *,
+        use_llm: bool = True,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON: ...
+
+    def advise(
+        self,
+        record: JSON,
+        *,
+        use_llm: bool = True,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON: ...
+
+    # --- monitoring ----------------------------------------------------------------------
+    def compute_status(self) -> JSON:
+        """``{"model", "tokens_per_s": {"prompt", "generation"}, "queue": int, "ram": {...},
+        "vram": {...}|None, "recent_jobs": [...], "series": {name: [[t, v], ...]}}``."""
+        ...
+
+    def quality_indicators(self, months: int = 12) -> JSON:
+        """``{"months": ["2026-01", ...], "indicators": {name: [value|None, ...]}}`` with names
+        antibiotic_rate, exam_referral_rate, qc_pass_rate, followup_completion, referral_rate."""
+        ...
+
+    # --- administration (role admin) -----------------------------------------------------
+    def list_users(self) -> list[UserInfo]: ...
+
+    def add_user(self, username: str, password: str, role: str, display_name: str = "") -> None: ...
+
+    def set_user_locked(self, username: str, locked: bool) -> None: ...
+
+    def backup(self, destination: str | None = None) -> JSON: ...
+
+    def restore(self, path: str) -> JSON: ...
+
+    def verify_audit(self) -> JSON:
+        """``{"ok": bool, "checked": int, "problems": [...]}``."""
+        ...
+
+    def list_models(self) -> list[JSON]: ...
+
+    def settings_summary(self) -> JSON: ...
+
+    def sync_status(self) -> JSON: ...
