@@ -134,9 +134,7 @@ def _name(common_name: str, clinic_name: str) -> x509.Name:
     )
 
 
-def make_tls_material(
-    settings: Settings, clinic_name: str, *, overwrite: bool = False
-) -> TlsPaths:
+def make_tls_material(settings: Settings, clinic_name: str, *, overwrite: bool = False) -> TlsPaths:
     """Create the clinic CA and the server certificate. Returns their paths."""
     paths = tls_paths(settings)
     if paths.complete() and not overwrite:
