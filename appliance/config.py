@@ -102,6 +102,9 @@ class Settings(BaseSettings):
     hub_url: str | None = None
     hub_database_url: str | None = None
 
+    # --- TUI / training ---
+    demo_dir: Path | None = Field(None, description="Demo clinic folder; default <data_dir>/demo")
+
     def resolved(self, name: str) -> Path:
         """Paths that default to a place inside ``data_dir``: log_file, backup_dir, models_dir."""
         value = getattr(self, name)
@@ -111,6 +114,7 @@ class Settings(BaseSettings):
             "log_file": self.data_dir / "logs" / "clinicbox.log",
             "backup_dir": self.data_dir / "backups",
             "models_dir": self.data_dir / "models",
+            "demo_dir": self.data_dir / "demo",
         }
         return defaults[name]
 
