@@ -1,1 +1,37 @@
-"""store layer."""
+"""The encrypted clinic store (SQLCipher + key envelope + audit chain). See docs/store.md.
+
+```python
+from appliance.store import Store, init_store, open_store
+store = open_store(settings, passphrase=None)
+with store.read() as db: ...
+value = store.write(lambda db: ...)
+store.close()
+```
+"""
+
+from typing import Any
+
+from appliance.store import _driver  # noqa: F401  (registers sqlcipher3 before sqlite_utils)
+from appliance.store.backup import backup, list_backups, restore
+from appliance.store.db import InitResult, Store, StorePaths, init_store, open_store
+
+
+def verify_audit(store: Store) -> dict[str, Any]:
+    """Walk the audit chain; ``{"ok", "rows", "broken_seq", "problem", "problems"}``."""
+    from appliance.store import audit
+
+    with store.read_raw() as conn:
+        return audit.verify(conn, store.audit_key).to_dict()
+
+
+__all__ = [
+    "InitResult",
+    "Store",
+    "StorePaths",
+    "backup",
+    "init_store",
+    "list_backups",
+    "open_store",
+    "restore",
+    "verify_audit",
+]

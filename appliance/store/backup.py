@@ -1,0 +1,208 @@
+"""Online, consistent, still-encrypted backups and verified restores.
+
+``backup(store, dest_dir)`` copies the live database with SQLite's backup API from a reader
+snapshot into ``clinic-YYYYmmddTHHMMSSZ.db`` (same SQLCipher key: the copy stays encrypted),
+checks the copy (``cipher_integrity_check`` + ``integrity_check``) and puts the key envelope next
+to it (``….keys.json``), so the passphrase or the recovery key of that day opens it.
+
+``restore(settings, path)`` verifies a copy of the backup in the data folder first; only a copy
+that passes both checks replaces ``clinic.db``. The file it replaces is kept as
+``clinic.db.before-restore-<time>`` (a damaged database is never overwritten or deleted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from appliance.config import Settings
+from appliance.errors import BackupInvalid, NotFoundError, StoreLocked
+from appliance.store import _driver
+from appliance.store.envelope import Keys, fsync_dir, read_envelope, write_atomic
+
+if TYPE_CHECKING:
+    from appliance.store.db import Store
+
+BACKUP_PREFIX = "clinic-"
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def envelope_for(backup_path: Path) -> Path:
+    return backup_path.with_name(backup_path.stem + ".keys.json")
+
+
+def verify_file(path: Path, data_key: bytes) -> list[str]:
+    """Problems found in an encrypted database file (empty list: it is sound)."""
+    try:
+        conn = _driver.connect(path, data_key, read_only=True)
+    except _driver.DatabaseError as exc:
+        return [f"cannot open: {exc}"]
+    try:
+        problems = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check")]
+        result = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            problems += result
+        tables = {str(r[0]) for r in conn.execute("SELECT name FROM sqlite_master")}
+        if not {"clinic", "patient", "audit_log"} <= tables:
+            problems.append("not a ClinicBox database")
+    except _driver.DatabaseError as exc:
+        problems = [f"check failed: {exc}"]
+    finally:
+        conn.close()
+    return problems
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def backup(
+    store: Store, dest_dir: Path | str | None = None, *, actor: str = "system"
+) -> dict[str, Any]:
+    """Make a verified encrypted backup; returns its path, size, checksum and envelope path."""
+    target_dir = Path(dest_dir) if dest_dir else store.settings.resolved("backup_dir")
+    target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    final = target_dir / f"{BACKUP_PREFIX}{_stamp()}.db"
+    partial = final.with_name(final.name + ".partial")
+    keys = Keys(store._keys.data_key, store._keys.audit_key)
+    try:
+        dst = _driver.connect(partial, keys.data_key, wal=False)
+        try:
+            with store.read_raw() as src:
+                src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+        problems = verify_file(partial, keys.data_key)
+        if problems:
+            raise BackupInvalid(
+                "备份副本未通过校验，已丢弃。",
+                "The backup copy failed its check and was discarded.",
+                details={"problems": problems[:5]},
+            )
+        _fsync_file(partial)
+        os.replace(partial, final)
+        shutil.copyfile(store.paths.envelope, envelope_for(final))
+        _fsync_file(envelope_for(final))
+        fsync_dir(target_dir)
+    except BaseException as exc:
+        for leftover in (partial, Path(str(partial) + "-journal")):
+            leftover.unlink(missing_ok=True)
+        from appliance.store.db import translate_error
+
+        raise translate_error(exc) from None
+    info = {
+        "path": str(final),
+        "envelope": str(envelope_for(final)),
+        "bytes": final.stat().st_size,
+        "sha256": _sha256(final),
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    store.audit(actor, "admin", "backup.create", detail={"bytes": info["bytes"]})
+    return info
+
+
+def list_backups(settings: Settings, dest_dir: Path | None = None) -> list[dict[str, Any]]:
+    folder = dest_dir or settings.resolved("backup_dir")
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob(f"{BACKUP_PREFIX}*.db"), reverse=True):
+        found.append(
+            {
+                "path": str(path),
+                "bytes": path.stat().st_size,
+                "has_envelope": envelope_for(path).exists(),
+            }
+        )
+    return found
+
+
+def restore(
+    settings: Settings,
+    path: Path | str,
+    passphrase: str | None = None,
+    *,
+    recovery_key: str | None = None,
+    actor: str = "system",
+) -> dict[str, Any]:
+    """Verify ``path`` and make it the clinic database (the store must be closed)."""
+    from appliance.store.db import Store, StorePaths, _secret_from_settings
+
+    source = Path(path)
+    if not source.is_file():
+        raise NotFoundError(f"找不到备份文件：{source}", f"Backup file not found: {source}")
+    paths = StorePaths(settings.data_dir)
+    env_path = envelope_for(source) if envelope_for(source).exists() else paths.envelope
+    if not env_path.exists():
+        raise BackupInvalid(
+            "找不到这个备份的密钥信封（.keys.json）。",
+            "The key envelope (.keys.json) of this backup is missing.",
+        )
+    envelope = read_envelope(env_path)
+    if recovery_key is not None:
+        keys = envelope.unwrap(recovery_key, "recovery")
+    else:
+        if passphrase is None:
+            found = _secret_from_settings(settings)
+            if found is None:
+                raise StoreLocked()
+            passphrase, kind = found
+        else:
+            kind = "passphrase"
+        keys = envelope.unwrap(passphrase, kind)
+
+    paths.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    staged = paths.data_dir / f".clinic.db.restore-{secrets.token_hex(4)}"
+    try:
+        shutil.copyfile(source, staged)
+        _fsync_file(staged)
+        problems = verify_file(staged, keys.data_key)
+        if problems:
+            raise BackupInvalid(details={"problems": problems[:5]})
+        stamp = _stamp()
+        kept: str | None = None
+        if paths.db.exists():
+            aside = paths.data_dir / f"clinic.db.before-restore-{stamp}"
+            os.replace(paths.db, aside)
+            for suffix in ("-wal", "-shm"):
+                side = Path(str(paths.db) + suffix)
+                if side.exists():
+                    os.replace(side, Path(str(aside) + suffix))
+            kept = str(aside)
+        if env_path != paths.envelope:
+            if paths.envelope.exists():
+                shutil.copyfile(
+                    paths.envelope, paths.data_dir / f"clinic.keys.json.before-restore-{stamp}"
+                )
+            write_atomic(paths.envelope, env_path.read_bytes())
+        os.replace(staged, paths.db)
+        fsync_dir(paths.data_dir)
+    finally:
+        staged.unlink(missing_ok=True)
+    restored = Store(settings, keys, envelope)
+    try:
+        restored.audit(actor, "admin", "backup.restore", detail={"kept_previous": kept is not None})
+    finally:
+        restored.close()
+    with contextlib.suppress(OSError):
+        os.chmod(paths.db, 0o600)
+    return {"restored": str(source), "db_path": str(paths.db), "previous_kept_as": kept}

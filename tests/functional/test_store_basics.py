@@ -1,0 +1,83 @@
+"""The encrypted store end to end: init, unlock, write/read, CLI contract for patients."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests._fixtures.store import ADMIN_PASSWORD, CLINIC_NAME, PASSPHRASE
+
+ZHANG = {
+    "name": "张三丰",
+    "sex": "M",
+    "birth_date": "1958-03-02",
+    "id_number": "11010519491231002X",
+    "phone": "13800138000",
+    "address": "河北省保定市某某村",
+}
+
+
+def test_store_opens_and_round_trips(store):
+    assert store.clinic_name == CLINIC_NAME
+    store.write(lambda db: db["clinic"].update(store.clinic_id, {"settings_json": '{"a": 1}'}))
+    with store.read() as db:
+        assert db["clinic"].get(store.clinic_id)["settings_json"] == '{"a": 1}'
+    with store.read_raw() as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.integrity_check() == []
+
+
+def test_write_failure_rolls_back(store):
+    def bad(db):
+        db["clinic"].update(store.clinic_id, {"name": "changed"})
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError):
+        store.write(bad)
+    with store.read() as db:
+        assert db["clinic"].get(store.clinic_id)["name"] == CLINIC_NAME
+
+
+def test_init_refuses_existing_store(store_settings, initialised_store):
+    from appliance.errors import StoreExists
+    from appliance.store import init_store
+
+    with pytest.raises(StoreExists):
+        init_store(
+            store_settings,
+            clinic_name="x",
+            admin_user="admin",
+            admin_password=ADMIN_PASSWORD,
+            passphrase=PASSPHRASE,
+        )
+
+
+def test_cli_init_then_patient_add(cli, data_dir, monkeypatch):
+    from tests._fixtures.store import FAST_KDF_ENV
+
+    for key, value in FAST_KDF_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("CLINICBOX_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("CLINICBOX_ADMIN_PASSWORD", ADMIN_PASSWORD)
+    r = cli(
+        "init", "--data-dir", str(data_dir), "--clinic", "草湖乡卫生院", "--admin", "boss", "--json"
+    )
+    assert r.rc == 0, r.err
+    out = r.json()
+    assert len(out["recovery_key"].replace("-", "")) == 52
+    assert (data_dir / "clinic.db").exists()
+    r = cli("patient", "add", "--json", "--data-dir", str(data_dir), stdin=ZHANG)
+    assert r.rc == 0, r.err
+    patient_id = r.json()["patient_id"]
+    r = cli("patient", "list", "--json", "--data-dir", str(data_dir))
+    assert [p["patient_id"] for p in r.json()] == [patient_id]
+    assert r.json()[0]["birth_date"] == "1958-03-02"
+    r = cli("audit", "verify", "--json", "--data-dir", str(data_dir))
+    assert r.rc == 0, r.err
+    assert r.json()["ok"] is True
+
+
+def test_store_env_fixture_unlocks_cli(cli, store_env):
+    r = cli("patient", "add", "--json", stdin={"name": "李四"})
+    assert r.rc == 0, r.err
+    assert r.json()["patient_id"]
