@@ -1,0 +1,190 @@
+"""The in-process backend: one resident llama.cpp model (llama-cpp-python).
+
+Not thread-safe by itself: only the scheduler's worker thread calls :meth:`LocalBackend.generate`.
+Prefix reuse: llama.cpp keeps the KV cache of the last prompt (a shared system prompt is not
+evaluated again), and a RAM cache of saved states lets alternating tasks each find their own
+prefix (``llm_prefix_cache_mb``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from appliance.llm._template import PromptFormatter
+
+log = logging.getLogger("clinicbox.llm")
+
+
+@dataclass
+class Generation:
+    text: str
+    finish_reason: str  # stop | length | cancelled
+    prompt_tokens: int
+    reused_prompt_tokens: int
+    completion_tokens: int
+    ttft_s: float
+    generation_s: float
+
+
+class LocalBackend:
+    kind = "local"
+
+    def __init__(
+        self,
+        model_path: Path,
+        *,
+        name: str,
+        n_ctx: int,
+        n_threads: int,
+        n_gpu_layers: int = 0,
+        prefix_cache_mb: int = 256,
+        use_mmap: bool = True,
+        seed: int = 0,
+    ) -> None:
+        import llama_cpp
+
+        self.name = name
+        self.path = model_path
+        self.n_threads = n_threads
+        self.n_gpu_layers = n_gpu_layers
+        self.llm = llama_cpp.Llama(
+            str(model_path),
+            n_ctx=n_ctx,
+            n_threads=n_threads,
+            n_threads_batch=n_threads,
+            n_gpu_layers=n_gpu_layers,
+            use_mmap=use_mmap,
+            seed=seed,
+            verbose=False,
+        )
+        self.n_ctx = self.llm.n_ctx()
+        self._good_grammars: set[str] = set()
+        if prefix_cache_mb > 0:
+            self.llm.set_cache(
+                llama_cpp.llama_cache.LlamaRAMCache(capacity_bytes=prefix_cache_mb << 20)
+            )
+        vocab = self.llm._model
+        bos, eos = self.llm.token_bos(), self.llm.token_eos()
+        self.formatter = PromptFormatter(
+            self.llm.metadata.get("tokenizer.chat_template"),
+            bos_token=vocab.token_get_text(bos) if bos >= 0 else "",
+            eos_token=vocab.token_get_text(eos) if eos >= 0 else "",
+        )
+
+    def check_grammar(self, grammar: Any) -> None:
+        """Parse ``grammar`` with llama.cpp once; a bad one raises instead of crashing the
+        sampler (llama-cpp-python 0.3.36 dereferences the NULL a failed parse returns)."""
+        import llama_cpp
+
+        from appliance.errors import LLMSchemaError
+
+        text = grammar._grammar
+        if text in self._good_grammars:
+            return
+        sampler = llama_cpp.llama_sampler_init_grammar(
+            self.llm._model.vocab,
+            text.encode("utf-8"),
+            grammar._root.encode("utf-8"),
+        )
+        if not sampler:
+            raise LLMSchemaError(
+                "无法把该 JSON Schema 转成 llama.cpp 语法（例如 pattern 中的 \\. 请写成 [.]）。",
+                "llama.cpp cannot parse the grammar made from this schema (e.g. write \\. in a pattern as [.]).",
+            )
+        llama_cpp.llama_sampler_free(sampler)
+        self._good_grammars.add(text)
+
+    @property
+    def reasoning(self) -> bool:
+        return self.formatter.reasoning
+
+    def prompt_tokens(self, messages: Sequence[dict[str, Any]], *, no_think: bool) -> list[int]:
+        prompt = self.formatter.render(messages, no_think=no_think)
+        tokens: list[int] = self.llm.tokenize(prompt.encode("utf-8"), add_bos=False, special=True)
+        return tokens
+
+    def _reusable_prefix(self, tokens: list[int]) -> int:
+        import llama_cpp
+
+        llm = self.llm
+        best = llama_cpp.Llama.longest_token_prefix(llm._input_ids.tolist(), tokens)
+        cache = llm.cache
+        if cache is not None:
+            key = cache._find_longest_prefix_key(tuple(tokens))
+            if key is not None:
+                best = max(best, llama_cpp.Llama.longest_token_prefix(key, tokens))
+        return int(min(best, len(tokens) - 1))
+
+    def generate(
+        self,
+        tokens: list[int],
+        *,
+        max_tokens: int,
+        grammar: Any = None,
+        temperature: float = 0.2,
+        stop: Sequence[str] = (),
+        should_stop: Callable[[], bool] = lambda: False,
+        on_text: Callable[[str], None] = lambda _t: None,
+    ) -> Generation:
+        import llama_cpp
+
+        if grammar is not None:
+            self.check_grammar(grammar)
+        reused = self._reusable_prefix(tokens)
+        started = time.perf_counter()
+        first_token_at: list[float] = []
+        stopped = [False]
+
+        def stopping(_ids: Any, _logits: Any) -> bool:
+            if not first_token_at:
+                first_token_at.append(time.perf_counter())
+            count[0] += 1
+            if should_stop():
+                stopped[0] = True
+                return True
+            return False
+
+        count = [0]
+        parts: list[str] = []
+        finish = "length"
+        stream = self.llm.create_completion(
+            tokens,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            top_p=0.95,
+            repeat_penalty=1.05,
+            stop=list(stop),
+            grammar=grammar,
+            stream=True,
+            stopping_criteria=llama_cpp.StoppingCriteriaList([stopping]),
+        )
+        for chunk in stream:
+            choice: Any = chunk["choices"][0]  # type: ignore[index]
+            text = str(choice["text"] or "")
+            if text:
+                parts.append(text)
+                on_text(text)
+            if choice.get("finish_reason"):
+                finish = choice["finish_reason"]
+        ended = time.perf_counter()
+        ttft = (first_token_at[0] - started) if first_token_at else ended - started
+        gen_s = (ended - first_token_at[0]) if first_token_at else 0.0
+        return Generation(
+            text="".join(parts),
+            finish_reason="cancelled" if stopped[0] else finish,
+            prompt_tokens=len(tokens),
+            reused_prompt_tokens=max(reused, 0),
+            completion_tokens=count[0],
+            ttft_s=ttft,
+            generation_s=gen_s,
+        )
+
+    def close(self) -> None:
+        llm = getattr(self, "llm", None)
+        if llm is not None:
+            llm.close()
