@@ -170,6 +170,10 @@ class Transport:
             return self._result(response)
         raise ServerUnreachable()
 
+    def raw(self, method: str, path: str, **kw: Any) -> httpx.Response:
+        """Send one signed request and return the response as is (tools, tests)."""
+        return self._send(self._build(method, path, **kw))
+
     @staticmethod
     def _result(response: httpx.Response) -> Any:
         try:

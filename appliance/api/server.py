@@ -91,6 +91,10 @@ class ApiServer:
         self._thread: threading.Thread | None = None
 
     @property
+    def ctx(self) -> Any:
+        return self.app.state.ctx
+
+    @property
     def url(self) -> str:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host  # noqa: S104
         return f"https://{host}:{self.port}"
@@ -128,9 +132,12 @@ class ApiServer:
             self._shutdown_sessions()
             self.sock.close()
 
-    def start(self, timeout: float = 20.0) -> ApiServer:
+    def start(self, timeout: float = 20.0, *, daemon: bool = False) -> ApiServer:
         self._thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, name="clinicbox-api"
+            target=self.server.run,
+            kwargs={"sockets": [self.sock]},
+            name="clinicbox-api",
+            daemon=daemon,
         )
         self._thread.start()
         deadline = time.monotonic() + timeout
