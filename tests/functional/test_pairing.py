@@ -110,7 +110,7 @@ def test_revoked_device_is_refused_at_once_and_logged(lan_box, pair_pc) -> None:
 
 
 def test_unsigned_forged_and_replayed_requests_are_refused(lan_box, pair_pc) -> None:
-    pc, box = pair_pc()
+    _pc_settings, box = pair_pc()
     transport = Transport(box)
     try:
         url = f"https://127.0.0.1:{lan_box.port}/api/v1/auth/login"
