@@ -29,7 +29,7 @@ ENDPOINT_PERMISSION: dict[str, str] = {
     "patients.add": "patient.write",
     "patients.visits": "visit.read",
     "visits.get": "record.read",
-    "visits.save": "visit.write",
+    "visits.save": "record.write",
     "visits.refer": "referral.send",
     "triage": "triage.run",
     "meds.check": "meds.check",

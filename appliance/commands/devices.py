@@ -73,7 +73,7 @@ def register(cli: click.Group) -> None:
             human=lambda r: t(f"已撤销设备 {r['device_id']}。", f"Revoked {r['device_id']}."),
         )
 
-    audit = subgroup(cli, "audit", t("审计日志。", "The audit log."))
+    audit = subgroup(cli, "audit", t("审计日志：校验与查询。", "Audit log: verify and query."))
 
     @audit.command(
         "alerts",
