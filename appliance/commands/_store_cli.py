@@ -14,10 +14,10 @@ import sys
 import click
 
 from appliance.commands._base import CliState
-from appliance.errors import InputError, StoreLocked
+from appliance.errors import InputError, StoreLocked, StoreNotInitialized
 from appliance.i18n import t
 from appliance.services.session import Session, system_session
-from appliance.store import Store, open_store
+from appliance.store import Store, StorePaths, open_store
 
 
 def stdin_is_tty() -> bool:
@@ -42,6 +42,8 @@ def read_secret(zh: str, en: str, *, confirm: bool = False) -> str:
 def open_cli_store(state: CliState, *, read_only: bool = False) -> Store:
     """Open the store named by ``--data-dir``; ask for the passphrase on a terminal."""
     settings = state.settings()
+    if not StorePaths(settings.data_dir).envelope.exists():
+        raise StoreNotInitialized()
     passphrase = None
     if settings.passphrase is None and settings.key_file is None:
         if not stdin_is_tty():

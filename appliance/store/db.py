@@ -445,6 +445,8 @@ def init_store(
 
     tmp = paths.data_dir / f".{DB_NAME}.init-{secrets.token_hex(4)}"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # WAL/SHM inherit 0600
+        os.close(fd)
         conn = _driver.connect(tmp, keys.data_key, cache_kib=settings.store_cache_kib)
         try:
             _migrate.apply_pending(conn)
