@@ -70,18 +70,25 @@ class GuardMiddleware:
                 return
         received = 0
         started = False
+        rejected = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, rejected, started
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    # Answer 413 now: frameworks may wrap the exception below into a 400.
+                    if not started:
+                        started = rejected = True
+                        await self._reject(send, limit)
                     raise _TooLarge
             return message
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
+            if rejected:
+                return
             if message["type"] == "http.response.start":
                 started = True
                 extra = [*SECURITY_HEADERS, (b"content-security-policy", csp)]
@@ -104,6 +111,9 @@ class GuardMiddleware:
         except _TooLarge:
             if not started:
                 await self._reject(send, limit)
+        except Exception:
+            if not rejected:
+                raise
 
     @staticmethod
     async def _reject(send: Send, limit: int) -> None:

@@ -1,0 +1,281 @@
+"""Safety of the LAN API on a real TLS server: headers and closed CORS, size and rate limits,
+lockout, strict zh/en validation, idempotent writes, the access audit and intrusion alerts."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+
+from appliance.api import tls
+from appliance.api._security import RateLimiter
+from appliance.api._transport import Transport
+from appliance.api.alerts import security_alerts
+from tests._fixtures.api import username_for
+
+
+@pytest.fixture
+def doctor(lan_box, pair_pc):
+    _pc, box = pair_pc("诊室")
+    transport = Transport(box)
+    login = transport.raw(
+        "POST", "/api/v1/auth/login", json_body={"username": "doctor", "password": "Role-pass-123!"}
+    )
+    transport.token = login.json()["token"]
+    yield transport
+    transport.close()
+
+
+def _bare(lan_box) -> httpx.Client:
+    ctx, _ = tls.pinned_client_context(lan_box.fingerprint)
+    return httpx.Client(verify=ctx, trust_env=False, base_url=f"https://127.0.0.1:{lan_box.port}")
+
+
+def _count(lan_box, table: str) -> int:
+    with lan_box.runtime.store.read() as db:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_security_headers_and_no_cross_origin_access(lan_box) -> None:
+    with _bare(lan_box) as client:
+        r = client.get("/api/v1/hello", headers={"origin": "http://evil.example"})
+        assert r.status_code == 200
+        assert not any(h.lower().startswith("access-control-") for h in r.headers)
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["x-frame-options"] == "DENY"
+        assert "max-age" in r.headers["strict-transport-security"]
+        assert "default-src 'none'" in r.headers["content-security-policy"]
+        assert r.headers["cache-control"] == "no-store"
+        assert "server" not in r.headers
+        preflight = client.options(
+            "/api/v1/patients",
+            headers={"origin": "http://evil.example", "access-control-request-method": "POST"},
+        )
+        assert preflight.status_code == 405
+        assert "access-control-allow-origin" not in preflight.headers
+        # hello carries no patient data
+        assert set(r.json()) == {"service", "api", "name", "fingerprint", "locked"}
+
+
+def test_request_size_limits(lan_box, doctor) -> None:
+    before = _count(lan_box, "patient")
+    big = {"name": "张三", "address": "x" * (2 * 1024 * 1024)}
+    r = doctor.raw("POST", "/api/v1/patients", json_body=big)
+    assert r.status_code == 413
+    assert r.json()["error"]["code"] == "payload_too_large"
+    with _bare(lan_box) as client:  # chunked body without a length
+
+        def chunks():
+            for _ in range(40):
+                yield b"x" * 65536
+
+        r = client.post("/api/v1/patients", content=chunks())
+        assert r.status_code == 413
+    assert _count(lan_box, "patient") == before
+
+
+def test_rate_limit_answers_429_in_both_languages(lan_box, doctor) -> None:
+    gate = lan_box.server.ctx.gate
+    saved = gate.request_limit
+    gate.request_limit = RateLimiter(3, 60)
+    try:
+        codes = [doctor.raw("GET", "/api/v1/auth/me").status_code for _ in range(5)]
+        assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+        r = doctor.raw("GET", "/api/v1/auth/me")
+        err = r.json()["error"]
+        assert err["code"] == "rate_limited" and err["message_zh"] and err["message_en"]
+    finally:
+        gate.request_limit = saved
+
+
+def test_login_lockout_and_failed_login_alert(lan_box, pair_pc, cli, monkeypatch) -> None:
+    from appliance.store.accounts import add_user
+
+    add_user(
+        lan_box.runtime.store,
+        actor=("admin", "admin"),
+        username="locktest",
+        role="nurse",
+        password="Lock-pass-123!",
+    )
+    _pc, box = pair_pc("前台")
+    transport = Transport(box)
+    try:
+        codes = []
+        for _ in range(6):
+            r = transport.raw(
+                "POST",
+                "/api/v1/auth/login",
+                json_body={"username": "locktest", "password": "wrong-pw"},
+            )
+            codes.append(r.json()["error"]["code"])
+        assert codes[0] == "login_failed" and codes[-1] == "account_locked"
+        r = transport.raw(
+            "POST",
+            "/api/v1/auth/login",
+            json_body={"username": "locktest", "password": "Lock-pass-123!"},
+        )
+        assert r.status_code in (401, 403, 423) or r.json()["error"]["code"] == "account_locked"
+        # the login limiter stops password guessing from one PC even before the lockout
+        gate = lan_box.server.ctx.gate
+        saved, gate.login_limit = gate.login_limit, RateLimiter(2, 60)
+        try:
+            statuses = [
+                transport.raw(
+                    "POST", "/api/v1/auth/login", json_body={"username": "x1", "password": "y"}
+                ).status_code
+                for _ in range(3)
+            ]
+            assert statuses[-1] == 429
+        finally:
+            gate.login_limit = saved
+    finally:
+        transport.close()
+    alerts = security_alerts(lan_box.registry(), lan_box.settings)
+    assert any(a["kind"] == "failed_logins" and a["username"] == "locktest" for a in alerts)
+
+    monkeypatch.setenv("CLINICBOX_DATA_DIR", str(lan_box.settings.data_dir))
+    monkeypatch.setenv("CLINICBOX_PASSPHRASE", "test-passphrase")
+    result = cli("audit", "alerts", "--json")
+    assert result.rc == 0, result.err
+    assert any(a["kind"] == "failed_logins" for a in result.json())
+
+
+def test_validation_errors_are_bilingual_name_the_field_and_never_echo_values(
+    lan_box, doctor
+) -> None:
+    before = _count(lan_box, "patient")
+    body = {"name": "李四", "id_number": "12345-secret-ID"}
+    r = doctor.raw("POST", "/api/v1/patients", json_body=body)
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "bad_input"
+    assert "输入字段有误" in err["message_zh"] and "id_number" in err["message_zh"]
+    assert "Invalid input" in err["message_en"]
+    assert "secret" not in r.text
+    r = doctor.raw("POST", "/api/v1/patients", json_body={"name": "李四", "surprise": 1})
+    assert r.status_code == 422 and "surprise" in r.json()["error"]["message"]
+    doctor.client.headers["accept-language"] = "en"
+    try:
+        r = doctor.raw("POST", "/api/v1/triage", json_body={"complaint": ""})
+        assert r.status_code == 422 and r.json()["error"]["message"].startswith("Invalid input")
+        r = doctor.raw("GET", "/api/v1/patients/" + "../../etc")
+        assert r.status_code in (404, 422)
+    finally:
+        doctor.client.headers["accept-language"] = "zh"
+    assert _count(lan_box, "patient") == before
+
+
+def test_idempotency_key_makes_a_retried_write_happen_once(lan_box, doctor) -> None:
+    before = _count(lan_box, "patient")
+    body = {"name": "王五", "sex": "M", "birth_date": "1958-03-01"}
+    first = doctor.raw("POST", "/api/v1/patients", json_body=body, idem_key="visit-123-add")
+    again = doctor.raw("POST", "/api/v1/patients", json_body=body, idem_key="visit-123-add")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert _count(lan_box, "patient") == before + 1
+    other = doctor.raw(
+        "POST", "/api/v1/patients", json_body={**body, "name": "赵六"}, idem_key="visit-123-add"
+    )
+    assert other.status_code == 422
+    assert _count(lan_box, "patient") == before + 1
+
+
+def test_patient_reads_are_audited_with_device_and_user(lan_box, doctor) -> None:
+    made = doctor.raw("POST", "/api/v1/patients", json_body={"name": "钱七", "sex": "F"})
+    patient_id = made.json()["patient_id"]
+    assert doctor.raw("GET", f"/api/v1/patients/{patient_id}").status_code == 200
+    with lan_box.runtime.store.read() as db:
+        rows = list(
+            db.query("SELECT * FROM api_access_log WHERE patient_id = ? ORDER BY id", [patient_id])
+        )
+        chain = list(
+            db.query(
+                "SELECT * FROM audit_log WHERE patient_id = ? AND action LIKE 'api.%'", [patient_id]
+            )
+        )
+    assert [r["action"] for r in rows] == ["patients.add", "patients.get"]
+    assert {r["device_id"] for r in rows} == {doctor.box.device_id}
+    assert {r["username"] for r in rows} == {"doctor"}
+    # and in the tamper-evident audit chain, with the device
+    assert [r["action"] for r in chain] == ["api.patients.add", "api.patients.get"]
+    assert doctor.box.device_id in json.dumps(chain, ensure_ascii=False)
+
+
+def test_alerts_for_many_patients_off_hours_and_unpaired_devices(lan_box, doctor) -> None:
+    ids = []
+    for i in range(4):
+        ids.append(
+            doctor.raw("POST", "/api/v1/patients", json_body={"name": f"患者{i}"}).json()[
+                "patient_id"
+            ]
+        )
+    for pid in ids:
+        doctor.raw("GET", f"/api/v1/patients/{pid}")
+    with _bare(lan_box) as client:
+        client.get("/api/v1/patients")  # no device signature
+    now = time.localtime()
+    closed = f"{(now.tm_hour + 2) % 24:02d}:00-{(now.tm_hour + 3) % 24:02d}:00"
+    settings = lan_box.settings.model_copy(
+        update={"api_alert_patient_reads": 3, "api_office_hours": closed}
+    )
+    alerts = security_alerts(lan_box.registry(), settings, hours=1)
+    kinds = {a["kind"] for a in alerts}
+    assert {"many_patients", "outside_hours", "unpaired_device"} <= kinds
+    many = next(a for a in alerts if a["kind"] == "many_patients")
+    assert many["username"] == "doctor"
+    blob = json.dumps(alerts, ensure_ascii=False)
+    assert "患者0" not in blob and ids[0] not in blob  # alerts never carry patient data
+    quiet = lan_box.settings.model_copy(
+        update={"api_alert_patient_reads": 1000, "api_office_hours": "00:00-23:59"}
+    )
+    assert "many_patients" not in {
+        a["kind"] for a in security_alerts(lan_box.registry(), quiet, hours=1)
+    }
+
+
+def test_logout_ends_the_session_and_tokens_are_bound_to_their_device(
+    lan_box, doctor, pair_pc
+) -> None:
+    _pc, other_box = pair_pc("另一台")
+    thief = Transport(other_box)
+    try:
+        thief.token = doctor.token  # a token copied to another paired PC is useless
+        assert thief.raw("GET", "/api/v1/auth/me").status_code == 401
+    finally:
+        thief.close()
+    assert doctor.raw("POST", "/api/v1/auth/logout").status_code == 200
+    r = doctor.raw("GET", "/api/v1/auth/me")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "auth_required"
+
+
+def test_model_calls_stream_progress_as_ndjson(lan_box, doctor) -> None:
+    response = doctor.stream(
+        "POST",
+        "/api/v1/triage",
+        json_body={"complaint": "胸痛2小时", "age": 66, "use_llm": True},
+        params={"stream": "true"},
+    )
+    try:
+        assert response.headers["content-type"].startswith("application/x-ndjson")
+        lines = [json.loads(line) for line in response.iter_lines() if line.strip()]
+    finally:
+        response.close()
+    assert lines and ("result" in lines[-1] or "error" in lines[-1])
+    assert all(set(item) <= {"progress", "result", "error"} for item in lines)
+
+
+def test_openapi_and_offline_docs(lan_box) -> None:
+    with _bare(lan_box) as client:
+        schema = client.get("/api/v1/openapi.json").json()
+        assert "/api/v1/patients" in schema["paths"]
+        page = client.get("/api/v1/docs")
+        assert page.status_code == 200 and "/api/v1/patients" in page.text
+        assert "cdn" not in page.text.lower() and "<script" not in page.text.lower()
+
+
+def test_every_role_can_log_in(lan_box, remote) -> None:
+    for role in ("admin", "doctor", "nurse", "front_desk", "kiosk"):
+        assert remote(role).current_user()["username"] == username_for(role)[0]
