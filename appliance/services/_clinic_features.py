@@ -11,7 +11,7 @@ from appliance.services._parts import find, unavailable
 _PROBES: dict[str, tuple[str, tuple[str, ...]]] = {
     "store": ("appliance.store", ("open_store",)),
     "patients": ("appliance.services.patients", ("add_patient", "add")),
-    "visits": ("appliance.services.visits", ("save_visit",)),
+    "visits": ("appliance.services._visit_records", ("save_visit",)),
     "triage": ("appliance.services.safety", ("triage",)),
     "meds": ("appliance.services.safety", ("check_meds",)),
     "followup": ("appliance.services.safety", ("followup_due",)),

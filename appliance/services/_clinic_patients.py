@@ -9,7 +9,7 @@ from typing import Any
 
 from appliance.errors import InputError
 from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
-from appliance.services._parts import as_json, call, need
+from appliance.services._parts import as_json, call, find, need
 
 
 @lru_cache(maxsize=4096)
@@ -63,6 +63,13 @@ def enrich(raw: Any) -> Patient:
     return patient
 
 
+def _visits_module() -> str:
+    """The store area's visits service if it has one, else this interface's own."""
+    if find("appliance.services.visits", "save_visit") is not None:
+        return "appliance.services.visits"
+    return "appliance.services._visit_records"
+
+
 class PatientsMixin:
     runtime: Any
 
@@ -102,13 +109,13 @@ class PatientsMixin:
         return str(result)
 
     def patient_visits(self, patient_id: str) -> list[VisitSummary]:
-        lister = need("visits", "appliance.services.visits", "list_visits", "patient_visits")
+        lister = need("visits", _visits_module(), "list_visits", "patient_visits")
         rows = as_json(call(lister, self._session(), patient_id))
         return [dict(r) for r in rows]  # type: ignore[misc]
 
     # --- visits --------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> VisitDraft:
-        getter = need("visits", "appliance.services.visits", "get_visit")
+        getter = need("visits", _visits_module(), "get_visit")
         return as_json(call(getter, self._session(), visit_id))  # type: ignore[no-any-return]
 
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
@@ -118,10 +125,10 @@ class PatientsMixin:
                     "忽略用药警示必须填写理由。",
                     "Overriding a medication alert needs a reason.",
                 )
-        saver = need("visits", "appliance.services.visits", "save_visit")
+        saver = need("visits", _visits_module(), "save_visit")
         return as_json(call(saver, self._session(), dict(draft)))  # type: ignore[no-any-return]
 
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
-        fn = need("sync", "appliance.services.visits", "refer_to_mentor")
+        fn = need("sync", _visits_module(), "refer_to_mentor")
         out = as_json(call(fn, self._session(), visit_id, question))
         return out if isinstance(out, dict) else {"queued": bool(out)}

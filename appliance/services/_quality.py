@@ -1,11 +1,110 @@
-"""Clinic quality indicators (the seed's Table 1) computed from the store, month by month."""
+"""Clinic quality indicators (the seed's Table 1) computed from the store, month by month.
+
+- antibiotic_rate: signed visits with a systemic antibiotic / signed visits with a prescription
+- exam_referral_rate: signed visits ordering imaging (CT/MRI/X-ray/ultrasound) / signed visits
+- qc_pass_rate: signed records whose QC passed / signed records with a QC result
+- followup_completion: follow-up events done / follow-up events due that month
+- referral_rate: signed visits referred (triage "refer" or queued for the mentor) / signed visits
+A month with no denominator is ``None`` (shown as "—"), never 0.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections import defaultdict
+from datetime import date
 from typing import Any
 
 from appliance.services._clinic_types import JSON
+from appliance.services._parts import find
+
+INDICATORS = (
+    "antibiotic_rate",
+    "exam_referral_rate",
+    "qc_pass_rate",
+    "followup_completion",
+    "referral_rate",
+)
+_IMAGING = re.compile(r"\bCT\b|MRI|核磁|X线|X光|胸片|\bDR\b|B超|彩超|超声|造影", re.I)
+_ANTIBIOTIC_WORDS = re.compile(
+    r"西林|头孢|霉素|沙星|硝唑|培南|环素|磺胺|cillin|cef|mycin|floxacin|nidazole|cycline", re.I
+)
 
 
-def quality_indicators(store: Any, months: int = 12) -> JSON:
-    return {"months": [], "indicators": {}}
+def is_antibiotic(drug: str) -> bool:
+    resolve = find("appliance.knowledge.catalogs", "resolve_drug")
+    if resolve is not None:
+        try:
+            found = resolve(drug)
+        except Exception:
+            found = None
+        if found is not None:
+            return bool(getattr(found, "is_antibiotic", False))
+    return bool(_ANTIBIOTIC_WORDS.search(drug))
+
+
+def month_keys(months: int, today: date | None = None) -> list[str]:
+    today = today or date.today()
+    y, m = today.year, today.month
+    keys = []
+    for _ in range(months):
+        keys.append(f"{y:04d}-{m:02d}")
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return keys[::-1]
+
+
+def _ratio(num: int, den: int) -> float | None:
+    return None if den == 0 else round(num / den, 4)
+
+
+def quality_indicators(store: Any, months: int = 12, today: date | None = None) -> JSON:
+    keys = month_keys(max(1, min(months, 60)), today)
+    first = keys[0] + "-01"
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    with store.read_raw() as conn:
+        records = conn.execute(
+            "SELECT v.id, substr(v.started_at, 1, 7), r.content_json FROM visit v"
+            " JOIN record_current r ON r.visit_id = v.id"
+            " WHERE r.status = 'signed' AND v.started_at >= ?",
+            (first,),
+        ).fetchall()
+        referred = {
+            row[0]
+            for row in conn.execute("SELECT ref_id FROM outbox WHERE kind = 'referral'").fetchall()
+        }
+        events = conn.execute(
+            "SELECT substr(due_date, 1, 7), done_at IS NOT NULL OR outcome = 'done'"
+            " FROM followup_event WHERE due_date >= ? AND due_date <= ?",
+            (first, (today or date.today()).isoformat()),
+        ).fetchall()
+    for visit_id, month, content_json in records:
+        c = counts[month]
+        content = json.loads(content_json or "{}")
+        record = content.get("record") or {}
+        c["visits"] += 1
+        drugs = [str(rx.get("drug", "")) for rx in record.get("prescriptions") or []]
+        if drugs:
+            c["with_rx"] += 1
+            c["antibiotic"] += any(is_antibiotic(d) for d in drugs)
+        text = " ".join(str(record.get(k, "")) for k in ("auxiliary_exams", "treatment_plan"))
+        c["imaging"] += bool(_IMAGING.search(text))
+        qc = content.get("qc")
+        if isinstance(qc, dict) and "passed" in qc:
+            c["qc"] += 1
+            c["qc_pass"] += bool(qc["passed"])
+        triage = content.get("triage") or {}
+        c["referred"] += bool(triage.get("refer")) or visit_id in referred
+    for month, done in events:
+        counts[month]["fu_due"] += 1
+        counts[month]["fu_done"] += int(bool(done))
+    series: dict[str, list[float | None]] = {name: [] for name in INDICATORS}
+    for key in keys:
+        c = counts.get(key, defaultdict(int))
+        series["antibiotic_rate"].append(_ratio(c["antibiotic"], c["with_rx"]))
+        series["exam_referral_rate"].append(_ratio(c["imaging"], c["visits"]))
+        series["qc_pass_rate"].append(_ratio(c["qc_pass"], c["qc"]))
+        series["followup_completion"].append(_ratio(c["fu_done"], c["fu_due"]))
+        series["referral_rate"].append(_ratio(c["referred"], c["visits"]))
+    visits = [counts.get(k, {}).get("visits", 0) for k in keys]
+    return {"months": keys, "indicators": series, "visits": visits}

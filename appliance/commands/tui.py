@@ -1,0 +1,132 @@
+"""``clinicbox tui`` (the terminal UI, local or ``--connect`` to a box) and ``clinicbox demo``
+(the first-run experience: the training clinic of synthetic patients, with the guided tour)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from appliance.commands._base import CliState, common_options, pass_state
+from appliance.errors import DependencyMissing
+from appliance.i18n import get_lang, t
+
+
+def _need_textual() -> None:
+    try:
+        import textual  # noqa: F401
+    except ImportError:
+        raise DependencyMissing(
+            "终端界面组件（textual）未安装。",
+            "The terminal UI (textual) is not installed.",
+        ) from None
+
+
+def _run_app(service: Any, *, kiosk: bool = False, tour: bool = False) -> int:
+    from tui.app import ClinicApp
+
+    try:
+        ClinicApp(service, kiosk=kiosk, tour=tour, lang=get_lang()).run()
+    finally:
+        service.close()
+    return 0
+
+
+def _remote_service(state: CliState, target: str) -> Any:
+    try:
+        from appliance.api.client import connect
+    except ImportError:
+        from appliance.services._parts import unavailable
+
+        raise unavailable(
+            "sync", "局域网客户端未安装。", "The LAN client is not installed."
+        ) from None
+    return connect(state.settings(), target)
+
+
+def register(cli: click.Group) -> None:
+    @cli.command(
+        "tui",
+        help=t(
+            "打开终端界面（医生工作台、患者、随访、助手、看板、管理）。",
+            "Open the terminal UI (visit workspace, patients, follow-up, assistant, dashboards, admin).",
+        ),
+    )
+    @click.option(
+        "--connect",
+        metavar="auto|HOST:PORT",
+        default=None,
+        help=t(
+            "连接局域网中的 ClinicBox（auto=自动发现）。",
+            "Use a ClinicBox on the LAN (auto = discover).",
+        ),
+    )
+    @click.option(
+        "--kiosk",
+        is_flag=True,
+        help=t("患者自助模式：只显示健康助手。", "Kiosk mode: only the patient assistant."),
+    )
+    @common_options
+    @pass_state
+    def tui_command(state: CliState, connect: str | None, kiosk: bool) -> int:
+        _need_textual()
+        if connect:
+            service = _remote_service(state, connect)
+        else:
+            from appliance.services.interface import LocalClinicService
+
+            service = LocalClinicService(state.settings())
+            service.try_unlock_from_settings()
+        return _run_app(service, kiosk=kiosk)
+
+    @cli.command(
+        "demo",
+        help=t(
+            "打开培训模式的演示诊所（虚构患者，不影响正式数据），含导览与练习病例。",
+            "Open the training clinic (fictional patients, real data untouched) with a guided tour "
+            "and practice cases.",
+        ),
+    )
+    @click.option(
+        "--check",
+        is_flag=True,
+        help=t(
+            "只建立/检查演示诊所后退出（用于自动化）。",
+            "Set up/check the demo clinic and exit (CI).",
+        ),
+    )
+    @common_options
+    @pass_state
+    def demo_command(state: CliState, check: bool) -> int:
+        from appliance.services.training import DEMO_PASSWORD, open_demo_clinic
+
+        service = open_demo_clinic(state.settings())
+        interactive = sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
+        if check or not interactive:
+            try:
+                service.login("doctor", DEMO_PASSWORD)
+                count = len(service.search_patients("", limit=1000))
+                info = service.info()
+            finally:
+                service.close()
+            state.emit(
+                {
+                    "demo_dir": info.get("data_dir"),
+                    "clinic_name": info.get("clinic_name"),
+                    "training": True,
+                    "patients": count,
+                    "accounts": ["admin", "doctor", "nurse", "front"],
+                    "password": DEMO_PASSWORD,
+                },
+                human=lambda r: t(
+                    f"演示诊所已就绪：{r['demo_dir']}（{r['patients']} 位虚构患者）。"
+                    f"账号 doctor/nurse/admin，密码 {r['password']}。在终端中运行 clinicbox demo 打开界面。",
+                    f"Demo clinic ready: {r['demo_dir']} ({r['patients']} fictional patients). "
+                    f"Accounts doctor/nurse/admin, password {r['password']}. Run clinicbox demo in "
+                    "a terminal to open it.",
+                ),
+            )
+            return 0
+        _need_textual()
+        return _run_app(service, tour=True)

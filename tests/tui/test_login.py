@@ -1,0 +1,81 @@
+"""Unlock and login: the main path and the error paths (wrong password, store locked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests._fixtures.tui import demo_settings_for, login, type_text, wait_for
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def test_wrong_password_shows_error_and_stays(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        assert type(app.screen).__name__ == "LoginScreen"
+        await login(pilot, app, "doctor", "wrong-pass-1")
+        await wait_for(pilot, lambda: "✖" in text_of(app, "#login-error"))
+        assert type(app.screen).__name__ == "LoginScreen"
+        assert "密码" in text_of(app, "#login-error")
+        assert app.screen.query_one("#password").value == ""  # cleared for the retry
+
+    drive(demo_service, scenario)
+    assert demo_service.current_user() is None
+
+
+def test_doctor_logs_in_and_sees_a_role_menu(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        assert app.screen.query_one("#training-hint")  # demo clinic says it is training
+        await pilot.click("#username")
+        await type_text(pilot, "doctor")
+        await pilot.press("enter")
+        await type_text(pilot, "demo1234")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        assert type(app.screen).__name__ == "HomeScreen"
+        ids = {b.id for b in app.screen.query(".menu-item")}
+        assert "menu-patients" in ids and "menu-quality" in ids
+        assert "menu-admin" not in ids  # a doctor has no admin menu
+        await pilot.press("6")  # the admin key does nothing for a doctor
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+
+    drive(demo_service, scenario)
+
+
+def test_locked_store_asks_for_the_passphrase(demo_base: Any, drive: Any) -> None:
+    from appliance.services.interface import LocalClinicService
+    from appliance.services.training import DEMO_PASSPHRASE
+
+    service = LocalClinicService(demo_settings_for(demo_base), training=True)
+    try:
+
+        async def scenario(app: Any, pilot: Any) -> None:
+            assert type(app.screen).__name__ == "UnlockScreen"
+            app.screen.query_one("#passphrase").value = "not-the-passphrase"
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: "✖" in text_of(app, "#unlock-error"), timeout=10)
+            assert type(app.screen).__name__ == "UnlockScreen"
+            assert service.is_locked()
+            app.screen.query_one("#passphrase").value = DEMO_PASSPHRASE
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen", timeout=10)
+            assert type(app.screen).__name__ == "LoginScreen"
+            assert not service.is_locked()
+
+        drive(service, scenario)
+    finally:
+        service.close()
+
+
+def test_language_switch_relabels_the_screen(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        assert "登录" in text_of(app, "#login")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "Log in" in text_of(app, "#login"))
+        assert "Log in" in text_of(app, "#login")
+
+    drive(demo_service, scenario)

@@ -1,0 +1,85 @@
+"""Base screen: bilingual key help, background tasks, feature checks, language refresh.
+
+Binding descriptions are written ``"中文|English"`` and resolved per instance for the current
+language (and again when the user presses F2), so the footer follows the language switch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from appliance.i18n import t
+from appliance.services.interface import ClinicService, FeatureStatus
+from tui._work import BackgroundMixin, TaskBar
+
+
+def tr(text: str) -> str:
+    """``"中文|English"`` → the current language's half (plain text stays as is)."""
+    if "|" not in text:
+        return text
+    zh, en = text.split("|", 1)
+    return t(zh, en)
+
+
+def localize_bindings(node: DOMNode) -> None:
+    originals: dict[str, list[Binding]] | None = getattr(node, "_binding_originals", None)
+    if originals is None:
+        originals = {k: list(v) for k, v in node._bindings.key_to_bindings.items()}
+        node._binding_originals = originals  # type: ignore[attr-defined]
+    for key, bindings in originals.items():
+        node._bindings.key_to_bindings[key] = [
+            dataclasses.replace(b, description=tr(b.description)) for b in bindings
+        ]
+
+
+class ClinicScreen(BackgroundMixin, Screen[Any]):
+    """A full screen of the clinic app (header, task bar, body, footer)."""
+
+    HELP_KEY = "home"
+    BINDINGS = [
+        Binding("escape", "cancel_task", "返回/取消|Back/cancel"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+
+    @property
+    def service(self) -> ClinicService:
+        return self.app.service  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield TaskBar()
+        yield from self.body()
+        yield Footer()
+
+    def body(self) -> ComposeResult:
+        yield from ()
+
+    def refresh_language(self) -> None:
+        localize_bindings(self)
+        self.refresh_bindings()
+        self.refresh(recompose=True)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    def feature(self, name: str) -> FeatureStatus:
+        try:
+            return self.service.features().get(name, FeatureStatus(available=False, reason=""))
+        except Exception:
+            return FeatureStatus(available=False, reason="")
+
+
+def unavailable_panel(status: FeatureStatus, what: str) -> Static:
+    reason = status.get("reason") or t("此功能尚未安装。", "This feature is not installed.")
+    return Static(f"⚠ {what}：{reason}", classes="unavailable")

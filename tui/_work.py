@@ -1,0 +1,158 @@
+"""Running service calls off the UI thread, with progress, ETA and a cancel key.
+
+Every call that may take more than a few milliseconds (model work, transcription, search over
+the LAN) goes through :meth:`BackgroundMixin.run_task`: it runs in a thread worker, reports
+:class:`Progress` to a :class:`TaskBar`, and delivers the result (or a
+:class:`ClinicBoxError`) back on the UI thread. The UI never waits on the model.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import ProgressBar, Static
+
+from appliance.errors import Cancelled, ClinicBoxError, InternalError
+from appliance.i18n import t
+from appliance.services.interface import CancelToken, Progress
+
+Work = Callable[[Callable[[Progress], None], CancelToken], Any]
+
+
+class TaskBar(Horizontal):
+    """Shows what the model is doing: label, progress, ETA, and the cancel key."""
+
+    DEFAULT_CSS = """
+    TaskBar { height: 1; display: none; }
+    TaskBar.-busy { display: block; }
+    TaskBar > #task-label { width: 1fr; }
+    TaskBar > ProgressBar { width: 40; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="task-label")
+        yield ProgressBar(total=100, show_eta=False, id="task-progress")
+
+    def start(self, label: str) -> None:
+        self.add_class("-busy")
+        self._label = label
+        self._started = time.monotonic()
+        self.query_one("#task-label", Static).update(f"⏳ {label}  [Esc {t('取消', 'cancel')}]")
+        self.query_one(ProgressBar).update(total=None, progress=0)
+
+    def update_progress(self, p: Progress) -> None:
+        bar = self.query_one(ProgressBar)
+        if p.fraction is not None:
+            bar.update(total=100, progress=max(0.0, min(100.0, p.fraction * 100)))
+        eta = ""
+        if p.eta_s is not None:
+            eta = t(f"  约剩 {p.eta_s:.0f} 秒", f"  ~{p.eta_s:.0f} s left")
+        elif p.fraction and p.fraction > 0.05:
+            spent = time.monotonic() - self._started
+            left = spent * (1 - p.fraction) / p.fraction
+            eta = t(f"  约剩 {left:.0f} 秒", f"  ~{left:.0f} s left")
+        msg = f" · {p.message}" if p.message else ""
+        self.query_one("#task-label", Static).update(
+            f"⏳ {self._label}{msg}{eta}  [Esc {t('取消', 'cancel')}]"
+        )
+
+    def stop(self) -> None:
+        self.remove_class("-busy")
+
+
+class BackgroundMixin:
+    """For screens: ``run_task`` + Esc to cancel the running task."""
+
+    _cancel: CancelToken | None = None
+
+    def run_task(
+        self: Any,
+        label: str,
+        work: Work,
+        on_done: Callable[[Any], None],
+        *,
+        on_progress: Callable[[Progress], None] | None = None,
+        on_error: Callable[[ClinicBoxError], None] | None = None,
+    ) -> CancelToken:
+        token = CancelToken()
+        if self._cancel is not None:
+            self._cancel.cancel()
+        self._cancel = token
+        bars = list(self.query(TaskBar))
+        if bars:
+            bars[0].start(label)
+        app = self.app
+
+        def progress(p: Progress) -> None:
+            if token.cancelled:
+                return
+
+            def show() -> None:
+                for bar in bars:
+                    bar.update_progress(p)
+                if on_progress is not None:
+                    on_progress(p)
+
+            app.call_from_thread(show)
+
+        def finish(result: Any, error: ClinicBoxError | None) -> None:
+            if self._cancel is token:
+                self._cancel = None
+                for bar in bars:
+                    bar.stop()
+            if error is not None:
+                if isinstance(error, Cancelled):
+                    app.notify(error.message(), severity="warning")
+                elif on_error is not None:
+                    on_error(error)
+                else:
+                    app.notify(error.message(), severity="error", timeout=8)
+            elif not token.cancelled:
+                on_done(result)
+
+        def body() -> None:
+            try:
+                result = work(progress, token)
+            except ClinicBoxError as exc:
+                app.call_from_thread(finish, None, exc)
+                return
+            except Exception as exc:
+                from tui._errors import log_unexpected_ui
+
+                app.call_from_thread(finish, None, InternalError(log_unexpected_ui(exc)))
+                return
+            if token.cancelled:
+                app.call_from_thread(finish, None, Cancelled())
+            else:
+                app.call_from_thread(finish, result, None)
+
+        self.run_worker(body, thread=True, group="model", name=label, exit_on_error=False)
+        return token
+
+    def action_cancel_task(self: Any) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+            self._cancel = None
+            for bar in self.query(TaskBar):
+                bar.stop()
+            self.app.notify(t("已取消。", "Cancelled."), severity="warning")
+        elif hasattr(self, "action_back"):
+            self.action_back()
+
+    def is_busy(self) -> bool:
+        return self._cancel is not None
+
+
+def safe_call(screen: Screen[Any], fn: Callable[[], Any], *, quiet: bool = False) -> Any:
+    """Run a quick service call on the UI thread; errors become a notification (None)."""
+    try:
+        return fn()
+    except ClinicBoxError as exc:
+        if not quiet:
+            screen.app.notify(exc.message(), severity="error", timeout=8)
+        return None

@@ -1,0 +1,1 @@
+"""Screens of the clinic app (one module per area)."""

@@ -1,0 +1,168 @@
+"""The knowledge assistant for staff, and kiosk mode for patients (locked to the assistant)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from appliance.errors import ClinicBoxError
+from appliance.i18n import t
+from appliance.services.interface import JSON, Progress
+from tui._base import ClinicScreen, unavailable_panel
+
+
+def format_answer(result: JSON) -> str:
+    lines = []
+    if result.get("escalate"):
+        lines.append(
+            t(
+                "‼ 情况可能紧急：请立即告知工作人员，或拨打 120。",
+                "‼ This may be urgent: tell the staff now, or call 120.",
+            )
+        )
+    lines.append(str(result.get("answer", "")))
+    cites = result.get("citations") or []
+    if cites:
+        lines.append("")
+        lines.append(t("出处：", "Sources:"))
+        for i, c in enumerate(cites, 1):
+            lines.append(f"[{i}] {c.get('doc', '')} · {c.get('section', '')}")
+    if result.get("model"):
+        lines.append(t(f"（回答模型：{result['model']}）", f"(answered by {result['model']})"))
+    return "\n".join(lines)
+
+
+def format_advice(result: JSON) -> str:
+    lines = [t("鉴别诊断：", "Differentials:")]
+    for d in result.get("differentials") or []:
+        lines.append(f"• {d.get('name', '')}")
+        for key, zh, en in (("for", "支持", "for"), ("against", "不支持", "against")):
+            value = d.get(key)
+            if value:
+                text = "；".join(value) if isinstance(value, list) else str(value)
+                lines.append(f"    {t(zh, en)}: {text}")
+    steps = result.get("next_steps") or []
+    if steps:
+        lines.append(t("下一步：", "Next steps:"))
+        lines.extend(f"• {s if isinstance(s, str) else s.get('text', s)}" for s in steps)
+    if result.get("refer"):
+        lines.append(t("‼ 建议转诊上级医院。", "‼ Refer to a higher-level hospital."))
+    return "\n".join(lines)
+
+
+class AssistantScreen(ClinicScreen):
+    HELP_KEY = "assistant"
+
+    def __init__(self, kiosk: bool = False) -> None:
+        super().__init__()
+        self.kiosk = kiosk
+        if kiosk:
+            self.add_class("kiosk")
+
+    def body(self) -> ComposeResult:
+        status = self.feature("assistant")
+        with Vertical(id="assistant"):
+            title = (
+                t("健康助手 · 请在下方输入您的问题", "Health assistant · type your question below")
+                if self.kiosk
+                else t("知识助手", "Knowledge assistant")
+            )
+            yield Static(title, classes="title")
+            if self.kiosk:
+                yield Static(
+                    t(
+                        "可以问：就诊流程、检查前准备、医保报销、慢病保健……本助手不做诊断、不开药。",
+                        "Ask about: visiting the clinic, exam preparation, insurance, chronic "
+                        "disease care… It does not diagnose or prescribe.",
+                    ),
+                    classes="muted",
+                )
+            if not status["available"]:
+                yield unavailable_panel(status, t("健康助手", "Assistant"))
+            yield Input(id="question", placeholder=t("您的问题，回车提问", "Your question, Enter"))
+            with VerticalScroll(id="answer-box"):
+                yield Static("", id="answer")
+
+    def on_mount(self) -> None:
+        self.query_one("#question", Input).focus()
+
+    @on(Input.Submitted, "#question")
+    def asked(self, event: Input.Submitted) -> None:
+        question = event.value.strip()
+        if not question:
+            return
+        answer = self.query_one("#answer", Static)
+        answer.update(t("正在查找……", "Looking it up…"))
+
+        def streamed(p: Progress) -> None:
+            if p.partial:
+                answer.update(p.partial)
+
+        self.run_task(
+            t("助手回答中", "Answering"),
+            lambda prog, cancel: self.service.ask(question, progress=prog, cancel=cancel),
+            lambda result: answer.update(format_answer(result)),
+            on_progress=streamed,
+            on_error=lambda e: answer.update("⚠ " + e.message()),
+        )
+
+    def action_back(self) -> None:
+        if not self.kiosk:
+            super().action_back()
+
+
+def enter_kiosk(app: Any) -> None:
+    """Lock this terminal to the patient assistant (admin menu). Leaving needs an admin."""
+    app.service.logout()
+    app.user = None
+    app.kiosk = True
+    app._set_title()
+    while len(app.screen_stack) > 1:
+        app.pop_screen()
+    app.push_screen(AssistantScreen(kiosk=True))
+
+
+class KioskExitScreen(ModalScreen[bool]):
+    """Ctrl+Q in kiosk mode: only an admin's password leaves it."""
+
+    BINDINGS = [Binding("escape", "close", "")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(t("退出自助模式需要管理员", "Leaving kiosk mode needs an admin"))
+            yield Label(t("管理员账号", "Admin username"))
+            yield Input(id="kiosk-user")
+            yield Label(t("密码", "Password"))
+            yield Input(id="kiosk-password", password=True)
+            yield Button(t("确认", "Confirm"), id="kiosk-ok", variant="primary")
+            yield Static("", id="kiosk-error", classes="error")
+
+    def action_close(self) -> None:
+        self.dismiss(False)
+
+    @on(Input.Submitted, "#kiosk-password")
+    @on(Button.Pressed, "#kiosk-ok")
+    def confirm(self, _event: Any = None) -> None:
+        app: Any = self.app
+        user = self.query_one("#kiosk-user", Input).value.strip()
+        password = self.query_one("#kiosk-password", Input).value
+        try:
+            info = app.service.login(user, password)
+        except ClinicBoxError as exc:
+            self.query_one("#kiosk-error", Static).update("✖ " + exc.message())
+            return
+        if info.get("role") != "admin":
+            app.service.logout()
+            self.query_one("#kiosk-error", Static).update(
+                t("✖ 只有管理员可以退出自助模式。", "✖ Only an admin can leave kiosk mode.")
+            )
+            return
+        self.dismiss(True)
+        app.kiosk = False
+        app.logged_in(info)

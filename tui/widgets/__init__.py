@@ -1,0 +1,1 @@
+"""Widgets of the visit workspace and dashboards."""
