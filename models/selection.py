@@ -127,6 +127,16 @@ def _need_mb(c: Candidate, ctx: int) -> int:
 def plan(settings: Settings, hw: Hardware | None = None) -> Plan:
     """Choose model, context, threads and GPU layers. Raises ModelNotInstalled when none."""
     hw = hw or probe(models_dir(settings))
+    explicit = _explicit(settings)
+    return plan_from(
+        installed_candidates(settings) if explicit is None else [], explicit, hw, settings
+    )
+
+
+def plan_from(
+    installed: list[Candidate], explicit: Candidate | None, hw: Hardware, settings: Settings
+) -> Plan:
+    """The pure part of :func:`plan` (unit-tested with made-up hardware)."""
     budget = max(hw.ram_total_mb - RESERVED_FOR_BOX_MB, 512)
     reasons: list[tuple[str, str]] = [
         (
@@ -136,13 +146,17 @@ def plan(settings: Settings, hw: Hardware | None = None) -> Plan:
     ]
     gpu_budget = int(hw.vram_mb * 0.9) if hw.gpus and hw.gpu_offload_supported else 0
     considered: list[dict[str, Any]] = []
-    chosen = _explicit(settings)
+    chosen = explicit
     if chosen is not None:
         reasons.append(
-            (f"使用指定的模型 {chosen.name}。", f"Using the chosen model {chosen.name}.")
+            (
+                f"使用指定的模型 {chosen.name}（设置或 clinicbox models use）。",
+                f"Using the chosen model {chosen.name} (settings or clinicbox models use).",
+            )
         )
     else:
-        cands = installed_candidates(settings)
+        # test and base models only run when chosen explicitly (settings.model / models use)
+        cands = [c for c in installed if c.entry is None or c.entry.role in ("chat", "reasoning")]
         if not cands:
             raise ModelNotInstalled()
         ranked = sorted(
