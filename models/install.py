@@ -342,7 +342,7 @@ def install_from_folder(
                     item.source,
                     0.0,
                     already=True,
-                )  # fmt: skip
+                )
             )
             continue
         if len(files) == 1:
