@@ -81,8 +81,18 @@ def erase_patient(
             raise NotFoundError("没有这个患者。", "No such patient.")
         conn.execute("INSERT OR IGNORE INTO erasure_pending (patient_id) VALUES (?)", (patient_id,))
         removed: dict[str, int] = {}
+        with_patient = _tables_with_patient_id(conn)
+        # rows that hang off the patient's rows by a foreign key only (e.g. alert_override)
+        for child, column, parent, parent_column in _dependent_tables(conn, with_patient):
+            count = conn.execute(
+                f'DELETE FROM "{child}" WHERE "{column}" IN'  # noqa: S608 - names from schema
+                f' (SELECT "{parent_column}" FROM "{parent}" WHERE patient_id = ?)',
+                (patient_id,),
+            ).rowcount
+            if count:
+                removed[child] = removed.get(child, 0) + int(count)
         # children first so counts are exact (FK cascades would otherwise hide them)
-        for table in sorted(_tables_with_patient_id(conn), key=_delete_order):
+        for table in sorted(with_patient, key=_delete_order):
             count = conn.execute(
                 f'DELETE FROM "{table}" WHERE patient_id = ?',  # noqa: S608 - names from schema
                 (patient_id,),
@@ -112,6 +122,30 @@ def erase_patient(
     removed = store.write_raw(run)
     store.maintenance(_vacuum)
     return ErasureResult(patient_id, removed, erased_at)
+
+
+def _dependent_tables(conn: Any, with_patient: list[str]) -> list[tuple[str, str, str, str]]:
+    """(child, column, parent, parent column) for tables without ``patient_id`` whose foreign
+    key points at a table that has one."""
+    found = []
+    tables = [
+        str(r[0])
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    for table in tables:
+        if table in with_patient or table in _KEEP_TABLES or table == "patient":
+            continue
+        try:
+            keys = conn.execute(f'PRAGMA foreign_key_list("{table}")').fetchall()
+        except Exception:  # noqa: S112 - virtual tables without a module loaded
+            continue
+        for key in keys:
+            parent, column, parent_column = str(key[2]), str(key[3]), key[4]
+            if parent in with_patient and parent_column:
+                found.append((table, column, parent, str(parent_column)))
+    return found
 
 
 _ORDER = [
