@@ -1,0 +1,299 @@
+"""Deterministic extraction of a 门诊病历 from dictated text (pure; no model).
+
+Two modes:
+
+- **headed** dictation ("主诉：…。现病史：…。查体：…") — each section runs to the next heading;
+- **free** dictation ("患者男，65岁，咳嗽3天，…，诊断急性支气管炎，给予…") — every clause is
+  classified by its words (history, allergy, exam, tests, diagnosis, treatment…).
+
+Vitals, durations, drugs and doses are pulled out with patterns after numbers are normalised.
+Every field keeps the spans of the input it came from (``record.sources``): nothing appears in
+the record that is not in the words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from appliance.clinical.extract_drugs import find_prescriptions
+from appliance.clinical.extract_numbers import normalize_numbers
+from appliance.clinical.icd10 import Icd10Table
+from appliance.clinical.record import (
+    Diagnosis,
+    OutpatientRecord,
+    PatientInfo,
+    Span,
+    VisitType,
+    Vitals,
+)
+
+HEADINGS: tuple[tuple[str, str], ...] = (
+    ("主诉", "chief_complaint"),
+    ("现病史", "present_illness"),
+    ("病情变化", "present_illness"),
+    ("既往史", "past_history"),
+    ("药物过敏史", "allergy_history"),
+    ("过敏史", "allergy_history"),
+    ("个人史", "personal_history"),
+    ("月经婚育史", "marital_history"),
+    ("婚育史", "marital_history"),
+    ("月经史", "marital_history"),
+    ("家族史", "family_history"),
+    ("体格检查", "physical_exam"),
+    ("专科检查", "physical_exam"),
+    ("查体", "physical_exam"),
+    ("辅助检查", "auxiliary_exams"),
+    ("检查结果", "auxiliary_exams"),
+    ("初步诊断", "diagnoses"),
+    ("诊断", "diagnoses"),
+    ("处理意见", "treatment_plan"),
+    ("治疗意见", "treatment_plan"),
+    ("处理", "treatment_plan"),
+    ("医嘱", "treatment_plan"),
+    ("处置", "treatment_plan"),
+)
+_HEADING_RE = re.compile(
+    r"(?:^|(?<=[。；;\n]))\s*(?:\d[\.、．]\s*)?("
+    + "|".join(h for h, _ in HEADINGS)
+    + r")(?:为|是|考虑)?\s*[：:，,]?\s*"
+)
+
+# Clause classification for free dictation: first matching class wins.
+_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("allergy_history", re.compile(r"过敏")),
+    ("family_history", re.compile(r"家族|父亲|母亲|父母|兄弟|姐妹")),
+    ("marital_history", re.compile(r"婚|月经|末次月经|孕\d|生育|停经")),
+    ("personal_history", re.compile(r"吸烟|饮酒|烟酒|嗜烟|嗜酒|抽烟|喝酒|疫区|职业")),
+    ("past_history", re.compile(r"既往|病史|曾患|曾行|手术史|外伤史|输血史|传染病史|体健")),
+    ("diagnoses", re.compile(r"^(?:初步)?诊断|^考虑|^印象")),
+    (
+        "treatment_plan",
+        re.compile(
+            r"给予|予以|^予|处方|口服|静滴|静脉滴注|肌注|雾化|^嘱|建议|复诊|随诊|复查|观察|转诊|"
+            r"治疗|饮食|休息|多饮水|\d+(?:\.\d+)?\s*(?:mg|g|ml|片|粒|袋)"
+        ),
+    ),
+    (
+        "auxiliary_exams",
+        re.compile(
+            r"血常规|尿常规|便常规|心电图|胸片|X线|CT|MRI|磁共振|B超|彩超|超声|化验|检验|"
+            r"糖化|肝功|肾功|血脂|肌酐|白细胞|血红蛋白|C反应蛋白|CRP|提示|示|血糖"
+        ),
+    ),
+    (
+        "physical_exam",
+        re.compile(
+            r"查体|体温|血压|心率|脉搏|呼吸\d|呼吸音|啰音|哮鸣音|心律|杂音|腹软|腹部|压痛|反跳痛|"
+            r"咽部|咽红|扁桃体|充血|神志|瞳孔|淋巴结|水肿|颈软|病理征|叩击痛|血氧|双肺|心肺|"
+            r"皮疹|肌力|\d+\s*mmHg|\d+(?:\.\d)?℃|\d+次/分"
+        ),
+    ),
+)
+_DURATION = re.compile(
+    r"(\d+(?:\.\d+)?(?:~\d+)?|半|数|几|十余|\d+余)\s*(?:个)?(小时|天|日|周|星期|月|年)(余|多|半)?"
+)
+_DEMOGRAPHIC = re.compile(
+    r"^(?:患者|病人)?\s*(?:男|女)(?:性)?(?:，|,)?\s*(?:\d+\s*岁)?$|^\d+\s*岁$"
+)
+_SEX = re.compile(r"(?:患者|病人)?\s*(男|女)(?:性|，|,|\s|\d)")
+_AGE = re.compile(r"(\d{1,3})\s*岁")
+_CHIEF_HINT = re.compile(r"反复|加重|出现|伴|咳|痛|热|晕|泻|吐|痒|肿|闷|悸|乏力|不适|麻木")
+_DX_PREFIX = re.compile(r"^(?:初步诊断|诊断为|诊断|考虑为|考虑|印象)[：:为是\s]*")
+_DX_SPLIT = re.compile(r"[、，,；;\n]|(?:^|\s)\d[\.、．)]\s*|和|及|并|伴")
+
+_UNIT_DAYS = {"小时": 1 / 24, "天": 1, "日": 1, "周": 7, "星期": 7, "月": 30, "年": 365}
+
+
+@dataclass(frozen=True)
+class Duration:
+    text: str
+    days: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    start: int
+    end: int
+
+
+def durations(text: str) -> list[Duration]:
+    """Durations in (normalised) text: "3天" → 3 days, "半年" → 182.5, "2~3周" → 21 (upper)."""
+    found = []
+    for m in _DURATION.finditer(text):
+        amount = m.group(1)
+        if amount == "半":
+            value = 0.5
+        elif amount in ("数", "几"):
+            value = 3.0
+        elif amount == "十余":
+            value = 10.0
+        else:
+            value = float(amount.replace("余", "").split("~")[-1])
+        if m.group(3) == "半":
+            value += 0.5
+        found.append(Duration(m.group(0), value * _UNIT_DAYS[m.group(2)], m.start(), m.end()))
+    return found
+
+
+def clauses(text: str, start: int = 0, end: int | None = None) -> list[Clause]:
+    """Clauses of ``text[start:end]`` split at Chinese/English punctuation, with offsets."""
+    end = len(text) if end is None else end
+    out = []
+    for m in re.finditer(r"[^，,。；;\n]+", text[start:end]):
+        piece = m.group(0)
+        stripped = piece.strip()
+        if stripped:
+            offset = start + m.start() + (len(piece) - len(piece.lstrip()))
+            out.append(Clause(stripped, offset, offset + len(stripped)))
+    return out
+
+
+def _headed_sections(text: str) -> dict[str, list[Clause]] | None:
+    marks = list(_HEADING_RE.finditer(text))
+    if len({m.group(1) for m in marks}) < 2:
+        return None
+    fields = dict(HEADINGS)
+    sections: dict[str, list[Clause]] = {}
+    preamble_end = marks[0].start()
+    if preamble_end:  # free dictation before the first heading
+        for field, parts in _free_sections(text[:preamble_end]).items():
+            sections.setdefault(field, []).extend(parts)
+    for i, mark in enumerate(marks):
+        stop = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        field = fields[mark.group(1)]
+        for part in clauses(text, mark.end(), stop):
+            target = field
+            if field == "physical_exam" and _classify(part.text) == "auxiliary_exams":
+                target = "auxiliary_exams"  # "查体：…。心电图提示…" — a test result, not a sign
+            sections.setdefault(target, []).append(part)
+    return sections
+
+
+def _classify(clause: str) -> str | None:
+    for field, pattern in _CLASSES:
+        if pattern.search(clause):
+            return field
+    return None
+
+
+def _free_sections(text: str) -> dict[str, list[Clause]]:
+    sections: dict[str, list[Clause]] = {}
+    previous: str | None = None
+    chief_open = True
+    for clause in clauses(text):
+        new_sentence = clause.start == 0 or text[clause.start - 1 : clause.start] in "。；;\n"
+        if new_sentence:
+            previous = None
+        field = _classify(clause.text)
+        norm = normalize_numbers(clause.text)
+        if _DEMOGRAPHIC.match(norm):
+            field = "_preamble"
+        elif field is None and chief_open and durations(norm) and _CHIEF_HINT.search(norm):
+            field = "chief_complaint"
+        elif field is None:
+            field = previous if previous not in (None, "_preamble", "chief_complaint") else None
+            field = field or "present_illness"
+        if field not in ("_preamble", "chief_complaint"):
+            chief_open = False
+        sections.setdefault(field, []).append(clause)
+        previous = field
+    return sections
+
+
+def _join(parts: Sequence[Clause]) -> str:
+    return normalize_numbers("，".join(p.text for p in parts))
+
+
+def extract_vitals(text: str) -> Vitals:
+    """Vitals from normalised text (first value of each kind wins)."""
+    t = normalize_numbers(text)
+    patterns = {
+        "temp": r"(?:体温|T)[^0-9，。；]{0,6}(\d{2}(?:\.\d)?)\s*℃",
+        "hr": r"(?:心率|脉搏|脉率|HR|P)[^0-9，。；]{0,6}(\d{2,3})\s*(?:次/分|bpm)",
+        "rr": r"(?:呼吸|R)[^0-9，。；音]{0,4}(\d{1,2})\s*次/分",
+        "spo2": r"(?:血氧饱和度|血氧|SpO2|指脉氧)[^0-9，。；]{0,6}(\d{2,3})\s*%",
+        "glucose": r"(?:血糖)[^0-9，。；]{0,6}(\d{1,2}(?:\.\d+)?)\s*mmol/L",
+        "weight_kg": r"体重[^0-9，。；]{0,4}(\d{2,3}(?:\.\d)?)\s*kg",
+        "height_cm": r"身高[^0-9，。；]{0,4}(\d{2,3}(?:\.\d)?)\s*cm",
+    }
+    values: dict[str, float] = {}
+    bp = re.search(r"(?:血压|BP)[^0-9，。；]{0,6}(\d{2,3})\s*/\s*(\d{2,3})", t)
+    if bp:
+        values["sbp"], values["dbp"] = float(bp.group(1)), float(bp.group(2))
+    for name, pattern in patterns.items():
+        m = re.search(pattern, t)
+        if m:
+            values[name] = float(m.group(1))
+    if "temp" not in values:
+        m = re.search(r"(\d{2}\.\d)\s*℃", t)
+        if m:
+            values["temp"] = float(m.group(1))
+    return Vitals(**values)
+
+
+def _patient(text: str) -> PatientInfo | None:
+    head = normalize_numbers(text[:40])
+    sex = _SEX.search(head)
+    age = _AGE.search(head)
+    if not sex and not age:
+        return None
+    return PatientInfo(
+        sex=("M" if sex.group(1) == "男" else "F") if sex else None,
+        age=float(age.group(1)) if age else None,
+    )
+
+
+def split_diagnoses(text: str) -> list[str]:
+    names = []
+    for piece in _DX_SPLIT.split(normalize_numbers(text)):
+        name = _DX_PREFIX.sub("", piece.strip()).strip("。.：: ")
+        if name and not re.fullmatch(r"[\d\W]+", name) and name not in names:
+            names.append(name)
+    return names
+
+
+def extract_record(
+    text: str,
+    *,
+    visit_type: VisitType | None = "initial",
+    icd: Icd10Table | None = None,
+    drug_names: Sequence[str] = (),
+) -> OutpatientRecord:
+    """Structure dictated ``text`` into an :class:`OutpatientRecord` with provenance."""
+    sections = _headed_sections(text) or _free_sections(text)
+    sources: dict[str, list[Span]] = {}
+    values: dict[str, object] = {}
+    for field, parts in sections.items():
+        if field.startswith("_") or not parts:
+            continue
+        sources[field] = [Span(start=p.start, end=p.end, text=p.text) for p in parts]
+        if field == "diagnoses":
+            diagnoses = []
+            for name in split_diagnoses("，".join(p.text for p in parts)):
+                entry = icd.lookup(name) if icd else None
+                diagnoses.append(Diagnosis(name=name, icd10=entry.code if entry else None))
+            values["diagnoses"] = diagnoses
+        else:
+            values[field] = _join(parts)
+    exam_parts = sections.get("physical_exam", []) + sections.get("auxiliary_exams", [])
+    vitals_source = "，".join(p.text for p in exam_parts) or text
+    vitals = extract_vitals(vitals_source)
+    if vitals.present():
+        sources["vitals"] = [Span(start=p.start, end=p.end, text=p.text) for p in exam_parts]
+    plan_parts = sections.get("treatment_plan", [])
+    prescriptions, rx_spans = find_prescriptions(plan_parts, drug_names)
+    if rx_spans:
+        sources["prescriptions"] = [Span(start=s, end=e, text=text[s:e]) for s, e in rx_spans]
+    return OutpatientRecord(
+        visit_type=visit_type,
+        patient=_patient(text),
+        vitals=vitals,
+        prescriptions=prescriptions,
+        sources=sources,
+        **values,  # type: ignore[arg-type]
+    )

