@@ -5,6 +5,7 @@ a thread (tests, the benchmark)."""
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 import threading
 import time
@@ -48,6 +49,21 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _quiet_server_class() -> Any:
+    import uvicorn
+
+    class QuietServer(uvicorn.Server):
+        """Stops on SIGTERM/SIGINT without re-raising the signal afterwards, so ``run()`` can
+        finish its clean-up (mDNS goodbye, sessions, store) and the process exits 0."""
+
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True
+            self.should_exit = True
+
+    return QuietServer
+
+
 class ApiServer:
     def __init__(
         self,
@@ -85,7 +101,7 @@ class ApiServer:
             timeout_graceful_shutdown=5,
             limit_concurrency=512,
         )
-        self.server = uvicorn.Server(config)
+        self.server = _quiet_server_class()(config)
         self._advertise = advertise
         self._advertiser: Any = None
         self._thread: threading.Thread | None = None
