@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         5, ge=1, description="Failed identity checks per visit code before a 15-minute lockout"
     )
 
+    # --- clinical safety (triage, medication checks, exams, follow-up) ---
+    antibiotic_tier_file: Path | None = Field(
+        None, description="Institution's antibiotic tier TOML; default <data_dir>/antibiotic_tiers.toml"
+    )
+    exam_repeat_window_days: int = Field(
+        30, ge=1, le=3650, description="Warn when the same exam is repeated within this many days"
+    )
+
     # --- sync / hub ---
     hub_url: str | None = None
     hub_database_url: str | None = None

@@ -629,3 +629,16 @@ class NotEnrolled(ClinicBoxError):
     default_en = "This box is not enrolled with a mentor hub yet."
     default_hint_zh = "请运行 clinicbox sync enrol --hub URL --token 令牌。"
     default_hint_en = "Run clinicbox sync enrol --hub URL --token TOKEN."
+
+
+# --- clinical safety (triage, medication checks, follow-up) ----------------------------------
+
+
+class OverrideReasonMissing(InputError):
+    """A medication alert override was given without a reason."""
+
+    code = "override_reason_required"
+    default_zh = "忽略用药警示时必须填写理由。"
+    default_en = "Overriding a medication alert requires a reason."
+    default_hint_zh = "请在 overrides 中为每条警示填写 reason。"
+    default_hint_en = "Give a reason for each entry in overrides."
