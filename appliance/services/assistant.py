@@ -1,0 +1,128 @@
+"""The 24×7 health assistant and doctors' decision support.
+
+    service = AssistantService(settings, store=store)      # store optional
+    service.ask("做B超要空腹吗？").to_contract()          # {"answer", "citations", "escalate"}
+    service.advise(record_dict)                            # {"differentials", "next_steps", "refer"}
+    service.close()
+
+The knowledge base lives in the encrypted store (tables from migration 0200). With no store
+(a fresh box, the CLI before ``clinicbox init``) the public starter documents are indexed in a
+cache file under ``<data_dir>/cache`` — they contain no patient data.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from appliance.config import Settings
+from appliance.errors import ClinicBoxError
+from appliance.knowledge.embed import Embedder, open_embedder
+from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
+from appliance.knowledge.kb_index import Progress
+from appliance.services._assistant_answer import AskResult, answer_question, stream_answer
+
+log = logging.getLogger("clinicbox.assistant")
+
+__all__ = ["AskResult", "AssistantService", "load_embedder", "open_knowledge_base"]
+
+
+def load_embedder(settings: Settings) -> Embedder | None:
+    """The configured embedder, or None (lexical only) when it is 'none' or not installed."""
+    try:
+        return open_embedder(
+            settings.kb_embedder, settings.resolved("models_dir"), settings.kb_embed_threads
+        )
+    except ClinicBoxError as exc:
+        log.warning("knowledge base runs lexical-only: %s", exc.message("en"))
+        return None
+
+
+def public_cache_path(settings: Settings) -> Path:
+    folder = settings.data_dir / "cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "kb_public.sqlite"
+
+
+def open_knowledge_base(
+    settings: Settings,
+    store: Any = None,
+    *,
+    embedder: Embedder | str | None = "auto",
+    progress: Progress | None = None,
+) -> KnowledgeBase:
+    """The clinic's knowledge base (store) or the public starter index (no store).
+
+    Bundled starter documents that are missing or changed are (re)imported first.
+    """
+    chosen = load_embedder(settings) if embedder == "auto" else embedder
+    assert not isinstance(chosen, str)
+    db: Any = store if store is not None else MemoryKbDatabase(public_cache_path(settings))
+    kb = KnowledgeBase(db, chosen)
+    kb.ensure_starter(progress)
+    return kb
+
+
+class AssistantService:
+    """Patient questions, self-service tools and doctors' advice over one knowledge base."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Any = None,
+        *,
+        engine: Any = None,
+        kb: KnowledgeBase | None = None,
+        embedder: Embedder | str | None = "auto",
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self._engine = engine
+        self._engine_tried = engine is not None
+        self._owns_engine = False
+        self._lock = threading.Lock()
+        self._owns_kb = kb is None
+        self.kb = kb or open_knowledge_base(settings, store, embedder=embedder)
+
+    # --- model -------------------------------------------------------------------------------
+    def engine(self) -> Any:
+        """The LLM engine, opened on first use; None when no model is installed."""
+        with self._lock:
+            if not self._engine_tried:
+                self._engine_tried = True
+                try:
+                    from appliance.llm import open_engine
+
+                    self._engine = open_engine(self.settings)
+                    self._owns_engine = True
+                except ClinicBoxError as exc:
+                    log.info("assistant answers without a model: %s", exc.code)
+                    self._engine = None
+            return self._engine
+
+    # --- patient questions -------------------------------------------------------------------
+    def ask(self, question: str, *, no_llm: bool = False) -> AskResult:
+        engine = None if no_llm else self.engine()
+        return answer_question(self.kb, question, engine=engine, no_llm=no_llm)
+
+    def ask_stream(self, question: str, *, no_llm: bool = False) -> Iterator[dict[str, Any]]:
+        engine = None if no_llm else self.engine()
+        return stream_answer(self.kb, question, engine=engine, no_llm=no_llm)
+
+    # --- doctors' decision support ------------------------------------------------------------
+    def advise(self, record: dict[str, Any], *, no_llm: bool = False) -> dict[str, Any]:
+        from appliance.services._assistant_advise import advise_record
+
+        return advise_record(self.kb, record)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._owns_engine and self._engine is not None:
+                self._engine.close()
+            self._engine = None
+        db = self.kb.db
+        if self._owns_kb and isinstance(db, MemoryKbDatabase):
+            db.close()

@@ -1,0 +1,79 @@
+"""`clinicbox ask --json` and `clinicbox advise --json` contracts (DESIGN.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _lexical_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINICBOX_KB_EMBEDDER", "none")
+
+
+def test_ask_no_llm_returns_passages_with_citations(cli: Any) -> None:
+    res = cli("ask", "--json", "--no-llm", stdin={"question": "做B超要空腹吗？"})
+    assert res.rc == 0, res.err
+    out = res.json()
+    assert set(out) == {"answer", "citations", "escalate"}
+    assert out["escalate"] is False
+    assert out["citations"] and set(out["citations"][0]) == {"doc", "section", "text"}
+    assert out["citations"][0]["text"] in out["answer"]
+
+
+def test_ask_emergency_and_refusal(cli: Any) -> None:
+    out = cli("ask", "--json", "--no-llm", stdin={"question": "老人突然口角歪斜，说话不清"}).json()
+    assert out["escalate"] is True and "120" in out["answer"]
+    out = cli("ask", "--json", "--no-llm", stdin={"question": "股票明天会涨吗"}).json()
+    assert out == {"answer": out["answer"], "citations": [], "escalate": True}
+
+
+def test_ask_without_model_falls_back_to_passages(cli: Any) -> None:
+    out = cli("ask", "--json", stdin={"question": "低血糖怎么办"}).json()
+    assert out["citations"][0]["section"] == "低血糖怎么办"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "code"),
+    [("{bad json", "bad_input"), ({"q": "x"}, "bad_input"), ({"question": ""}, "bad_input")],
+)
+def test_ask_bad_input_is_a_clear_error(cli: Any, stdin: Any, code: str) -> None:
+    res = cli("ask", "--json", "--no-llm", stdin=stdin)
+    assert res.rc == 2 and res.out == ""
+    assert res.error()["code"] == code
+
+
+PNEUMONIA = {
+    "chief_complaint": "发热、咳嗽3天",
+    "present_illness": "3天前受凉后发热，体温最高39℃，咳嗽咳黄痰，无咯血",
+    "physical_exam": "右下肺可闻及湿啰音",
+    "auxiliary_exams": "血常规白细胞升高；胸片右下肺斑片影",
+    "patient": {"age": 52, "sex": "M"},
+}
+
+
+def test_advise_contract(cli: Any) -> None:
+    res = cli("advise", "--json", stdin=PNEUMONIA)
+    assert res.rc == 0, res.err
+    out = res.json()
+    assert set(out) == {"differentials", "next_steps", "refer"}
+    top = out["differentials"][0]
+    assert set(top) == {"name", "for", "against", "citations"}
+    assert top["name"] == "社区获得性肺炎"
+    assert "肺部湿啰音/实变体征" in top["for"]
+    assert top["citations"][0]["section"].startswith("社区获得性肺炎")
+    assert out["refer"] is False
+    assert any("胸片" in s for s in out["next_steps"])
+
+
+def test_advise_refers_stroke_and_rejects_empty_record(cli: Any) -> None:
+    out = cli(
+        "advise",
+        "--json",
+        stdin={"chief_complaint": "突发左侧肢体无力1小时", "present_illness": "伴口角歪斜、言语不清",
+               "patient": {"age": 70}},
+    ).json()  # fmt: skip
+    assert out["differentials"][0]["name"] == "急性脑卒中" and out["refer"] is True
+    res = cli("advise", "--json", stdin={"chief_complaint": ""})
+    assert res.rc == 2 and res.error()["code"] == "bad_input"
