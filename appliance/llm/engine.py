@@ -111,6 +111,10 @@ class Engine:
                     messages, task=task, schema=schema, max_tokens=max_tokens,
                     no_think=no_think, timeout_s=timeout_s, temperature=temperature,
                 )  # fmt: skip
+                if self.monitor is not None:
+                    self.monitor.record_request(
+                        task, remote_result.timings, self.scheduler.stats(), self.remote.name
+                    )
                 return remote_result
             except RemoteComputeUnavailable:
                 log.warning("remote compute unavailable; falling back to the local model")
@@ -157,6 +161,16 @@ class Engine:
             "threads": self.backend.n_threads,
             "gpu_layers": self.backend.n_gpu_layers,
             "queue": self.scheduler.stats().to_dict(),
+            "remote": None
+            if self.remote is None
+            else {
+                "host": self.remote.host,
+                "policy": self.remote.policy,
+                "lan": self.remote.lan,
+                "calls": self.remote.calls,
+                "failures": self.remote.failures,
+                "in_backoff": self.remote.in_backoff(),
+            },
         }
 
     def close(self) -> None:
