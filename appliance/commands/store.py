@@ -3,6 +3,7 @@ patient and retention (in ``_store_admin`` and ``_store_patient``)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -252,7 +253,90 @@ def _register_key(cli: click.Group) -> None:
         )
 
 
+def _bench_human(r: dict[str, Any]) -> str:
+    lines = [
+        t(
+            f"存储基准（{r['size']}，{r['rounds']} 轮配对测量取中位数，fsync {r['fsync_ms']} ms）：",
+            f"Store benchmark ({r['size']}, median of {r['rounds']} paired rounds, fsync {r['fsync_ms']} ms):",
+        )
+    ]
+    for name, w in r["workloads"].items():
+        lines.append(
+            f"  {name:<20} sqlite {w['sqlite_per_s']:>10.1f}/s  sqlcipher "
+            f"{w['sqlcipher_per_s']:>10.1f}/s  x{w['ratio']:.2f}"
+        )
+    verdict = t("达标", "PASS") if r["passed"] else t("未达标", "FAIL")
+    lines.append(
+        t("写入", "writes")
+        + f" x{r['write_ratio']:.2f} (≤{r['write_target']}), "
+        + t("读取", "reads")
+        + f" x{r['read_ratio']:.2f} (≤{r['read_target']}): {verdict}"
+    )
+    return "\n".join(lines)
+
+
+def _register_bench(cli: click.Group) -> None:
+    group = subgroup(cli, "bench", t("性能基准。", "Benchmarks."))
+
+    @group.command(
+        "store",
+        help=t(
+            "加密数据库与普通 SQLite 的读写吞吐对比（同一表结构、同一次运行）。",
+            "Encrypted vs plain SQLite throughput on the same schema in the same run.",
+        ),
+    )
+    @click.option("--size", type=click.Choice(["quick", "full"]), default="full", show_default=True)
+    @click.option(
+        "--dir",
+        "folder",
+        type=click.Path(file_okay=False),
+        default=None,
+        help=t(
+            "在此目录的磁盘上测试（默认系统临时目录）。",
+            "Run on this folder's disk (default: the system temp folder).",
+        ),
+    )
+    @click.option(
+        "--out",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=t("把结果 JSON 写入文件。", "Also write the JSON result to this file."),
+    )
+    @common_options
+    @pass_state
+    def bench_store(state: CliState, size: str, folder: str | None, out: str | None) -> int:
+        import time
+
+        from appliance.store.bench import run_bench
+
+        started = time.monotonic()
+
+        def progress(step: int, total: int) -> None:
+            if step % max(1, total // 10) and step != total:
+                return
+            elapsed = time.monotonic() - started
+            eta = elapsed / step * (total - step)
+            click.echo(
+                t(
+                    f"  进度 {step}/{total}，预计还需 {eta:.0f} 秒",
+                    f"  {step}/{total} done, about {eta:.0f} s left",
+                ),
+                err=True,
+            )
+
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+        result = run_bench(size, folder=Path(folder) if folder else None, progress=progress)
+        if out:
+            Path(out).write_text(
+                json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        state.emit(result, human=_bench_human)
+        return 0
+
+
 def register(cli: click.Group) -> None:
+    _register_bench(cli)
     _register_init(cli)
     _register_unlock(cli)
     _register_key(cli)
