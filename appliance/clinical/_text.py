@@ -1,0 +1,128 @@
+"""Text helpers shared by the clinical rules: normalisation and negation-aware term finding.
+
+Pure functions, no I/O. Chinese and English free text is normalised with NFKC (full-width letters,
+digits and punctuation become half-width), lower-cased, and matched against term lists. A term
+counts as *present* only when it is not negated in its clause: "无胸痛", "否认胸痛",
+"no chest pain", "denies chest pain, dyspnoea" do not fire, while "无明显诱因出现胸痛" and
+"chest pain without radiation" do.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_SPACES = re.compile(r"[\s\u00b7\u30fb\-_·'\"()（）\[\]【】]+")
+
+# A clause ends at these; a negation cue does not reach past them.
+_CLAUSE_END = re.compile(r"[。；;.!?！？\n]|，|,(?!\s*(?:or|nor)\b)")
+# Inside a clause, these words start a new positive statement after a negation cue.
+_RESET_ZH = (
+    "诱因",
+    "原因",
+    "出现",
+    "突发",
+    "突然",
+    "伴有",
+    "伴",
+    "但",
+    "后",
+    "诉",
+    "感到",
+    "自觉",
+    "现有",
+    "又",
+)
+_RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " reports", " complains")
+_NEG_ZH = ("无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非")
+_NEG_EN = re.compile(r"\b(no|not|denies|denied|deny|without|negative for|free of|nor)\b")
+_LIST_SEP_EN = re.compile(r"\s*(,|/|\bor\b|\band\b)\s*")
+
+
+def normalize(text: str) -> str:
+    """NFKC + lower-case + collapse whitespace (keeps punctuation that separates clauses)."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip().lower()
+
+
+def compact(text: str) -> str:
+    """A key for names: NFKC, lower-case, without spaces, dots, dashes, quotes or brackets."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = 0
+    for m in _CLAUSE_END.finditer(text, 0, pos):
+        start = m.end()
+    m2 = _CLAUSE_END.search(text, pos)
+    return start, (m2.start() if m2 else len(text))
+
+
+def _is_negated_zh(before: str) -> bool:
+    """``before`` is the clause text preceding the term; is the term under a negation cue?"""
+    best = -1
+    for cue in _NEG_ZH:
+        idx = before.rfind(cue)
+        if idx > best:
+            best = idx
+            cue_len = len(cue)
+    if best < 0:
+        return False
+    between = before[best + cue_len :]
+    # "不" inside words such as 不适/不能/不清 is not a negation of the symptom that follows.
+    if before[best] == "不" and before[best : best + 2] in ("不伴",):
+        pass
+    elif before[best] in "不非" and len(between) > 0:
+        return False
+    return not any(r in between for r in _RESET_ZH)
+
+
+def _is_negated_en(before: str) -> bool:
+    matches = list(_NEG_EN.finditer(before))
+    if not matches:
+        return False
+    last = matches[-1]
+    between = " " + before[last.end() :] + " "
+    if any(r in between for r in _RESET_EN):
+        return False
+    # Negation spreads over a short list ("no fever, cough or chest pain") but not over prose.
+    words = [
+        w for w in _LIST_SEP_EN.split(between.strip()) if w and w not in {",", "/", "or", "and"}
+    ]
+    return sum(len(w.split()) for w in words) <= 8
+
+
+def find_terms(text: str, terms: Iterable[str]) -> list[str]:
+    """Return the terms (as given) that occur in ``text`` and are not negated."""
+    norm = normalize(text)
+    found: list[str] = []
+    for term in terms:
+        key = normalize(term)
+        if not key:
+            continue
+        if _occurs_affirmed(norm, key):
+            found.append(term)
+    return found
+
+
+def _occurs_affirmed(norm: str, key: str) -> bool:
+    ascii_term = key.isascii()
+    start = 0
+    while True:
+        idx = norm.find(key, start)
+        if idx < 0:
+            return False
+        start = idx + 1
+        if ascii_term and not _word_bounded(norm, idx, idx + len(key)):
+            continue
+        c_start, _ = _clause_bounds(norm, idx)
+        before = norm[c_start:idx]
+        negated = _is_negated_en(before) if ascii_term else _is_negated_zh(before)
+        if not negated:
+            return True
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    before_ok = start == 0 or not text[start - 1].isalnum() or not text[start - 1].isascii()
+    after_ok = end == len(text) or not text[end].isalnum() or not text[end].isascii()
+    return before_ok and after_ok

@@ -1,0 +1,197 @@
+"""Drug name resolution: Chinese generic names, English INNs, brands and aliases.
+
+Insensitive to case, spaces, full-width characters, salts (盐酸/hydrochloride…), dosage forms
+(片/胶囊/注射液/tablets…) and strengths ("0.25g", "500 mg").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from appliance.clinical._text import compact
+from appliance.clinical.meds_model import Drug
+
+_STRENGTH = re.compile(
+    r"\d+(?:\.\d+)?(?:mg|g|ml|μg|µg|ug|mcg|iu|万单位|万u|单位|u|%|毫克|克|毫升)?"
+)
+_FORMS_ZH = (
+    "缓释片",
+    "控释片",
+    "肠溶片",
+    "分散片",
+    "咀嚼片",
+    "泡腾片",
+    "含片",
+    "口崩片",
+    "薄膜衣片",
+    "缓释胶囊",
+    "肠溶胶囊",
+    "软胶囊",
+    "胶囊",
+    "干混悬剂",
+    "混悬液",
+    "混悬剂",
+    "口服溶液",
+    "口服液",
+    "颗粒",
+    "糖浆",
+    "注射液",
+    "滴眼液",
+    "眼膏",
+    "滴耳液",
+    "滴鼻液",
+    "软膏",
+    "乳膏",
+    "凝胶",
+    "气雾剂",
+    "吸入气雾剂",
+    "吸入剂",
+    "喷雾剂",
+    "栓",
+    "滴丸",
+    "丸",
+    "散",
+    "片",
+    "针剂",
+    "针",
+    "粉针",
+    "贴",
+)
+_PREFIX_ZH = ("注射用",)
+_SALTS_ZH = (
+    "盐酸",
+    "硫酸",
+    "马来酸",
+    "苯磺酸",
+    "甲磺酸",
+    "酒石酸",
+    "琥珀酸",
+    "富马酸",
+    "枸橼酸",
+    "磷酸",
+    "醋酸",
+    "乳酸",
+    "氢溴酸",
+    "门冬氨酸",
+    "甲硫酸",
+    "葡萄糖酸",
+    "二甲磺酸",
+)
+_SALT_SUFFIX_ZH = ("钠", "钾", "钙", "镁")
+_WORDS_EN = (
+    "tablets",
+    "tablet",
+    "tabs",
+    "tab",
+    "capsules",
+    "capsule",
+    "caps",
+    "injection",
+    "inj",
+    "oral",
+    "solution",
+    "suspension",
+    "syrup",
+    "granules",
+    "extendedrelease",
+    "sustainedrelease",
+    "entericcoated",
+    "hydrochloride",
+    "hcl",
+    "sodium",
+    "potassium",
+    "besylate",
+    "besilate",
+    "maleate",
+    "mesylate",
+    "tartrate",
+    "succinate",
+    "sulfate",
+    "sulphate",
+    "calcium",
+    "citrate",
+    "phosphate",
+    "acetate",
+    "fumarate",
+    "dihydrate",
+    "trihydrate",
+    "for",
+    "cream",
+    "ointment",
+    "eyedrops",
+    "drops",
+    "inhaler",
+    "spray",
+)
+
+_WORDS_EN_LONGEST_FIRST = tuple(sorted(_WORDS_EN, key=len, reverse=True))
+
+
+def name_keys(name: str) -> list[str]:
+    """Candidate lookup keys for ``name``, most specific first."""
+    key = compact(name)
+    keys = [key]
+    no_strength = _STRENGTH.sub("", key)
+    if no_strength and no_strength != key:
+        keys.append(no_strength)
+    base = no_strength or key
+    if base.isascii():
+        stripped = base
+        changed = True
+        while changed:
+            changed = False
+            for word in _WORDS_EN_LONGEST_FIRST:
+                if stripped.endswith(word) and len(stripped) > len(word) + 2:
+                    stripped = stripped[: -len(word)]
+                    changed = True
+        keys.append(stripped)
+        return _unique(keys)
+    stripped = base
+    for prefix in _PREFIX_ZH:
+        if stripped.startswith(prefix):
+            stripped = stripped[len(prefix) :]
+    for form in _FORMS_ZH:
+        if stripped.endswith(form) and len(stripped) > len(form) + 1:
+            stripped = stripped[: -len(form)]
+            break
+    keys.append(stripped)
+    for salt in _SALTS_ZH:
+        if stripped.startswith(salt) and len(stripped) > len(salt) + 1:
+            keys.append(stripped[len(salt) :])
+            break
+    for suffix in _SALT_SUFFIX_ZH:
+        for k in list(keys):
+            if k.endswith(suffix) and len(k) > 3:
+                keys.append(k[: -len(suffix)])
+    return _unique(keys)
+
+
+def _unique(keys: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for k in keys:
+        if k and k not in seen:
+            seen.append(k)
+    return seen
+
+
+def build_index(drugs: Iterable[Drug]) -> dict[str, Drug]:
+    """Map every normalised name, INN, brand and alias to its drug (first row wins)."""
+    index: dict[str, Drug] = {}
+    for drug in drugs:
+        for name in (drug.name_zh, drug.inn, drug.id, *drug.brands, *drug.aliases):
+            key = compact(name)
+            if key and key not in index:
+                index[key] = drug
+    return index
+
+
+def resolve_in(index: dict[str, Drug], name: str) -> Drug | None:
+    """Look ``name`` up in ``index``; ``None`` when unknown (callers must say so, never skip)."""
+    if not name or not name.strip():
+        return None
+    for key in name_keys(name):
+        drug = index.get(key)
+        if drug is not None:
+            return drug
+    return None

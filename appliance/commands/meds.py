@@ -1,0 +1,111 @@
+"""``clinicbox meds`` — medication safety review (check), recommendation, formulary look-up."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from appliance.commands._base import (
+    CliState,
+    common_options,
+    json_input_argument,
+    no_llm_option,
+    pass_state,
+    read_json_input,
+    subgroup,
+)
+from appliance.errors import NotFoundError
+from appliance.i18n import t
+
+_MARK = {"contraindicated": "⛔", "major": "✗", "moderate": "!", "minor": "·"}
+_SEV = {
+    "contraindicated": ("禁忌", "contraindicated"),
+    "major": ("严重", "major"),
+    "moderate": ("中度", "moderate"),
+    "minor": ("轻微", "minor"),
+}
+
+
+def _check_human(result: dict[str, Any]) -> str:
+    alerts = result["alerts"]
+    if not alerts:
+        return t("未发现用药安全问题。", "No medication safety problems found.")
+    lines = [t(f"共 {len(alerts)} 条用药警示：", f"{len(alerts)} medication alert(s):")]
+    for a in alerts:
+        sev = t(*_SEV[a["severity"]])
+        lines.append(f"{_MARK[a['severity']]} [{sev}] {'、'.join(a['drugs'])}：{a['message']}")
+        lines.append(f"    {t('依据', 'Source')}：{a['source']}")
+    return "\n".join(lines)
+
+
+def _recommend_human(result: dict[str, Any]) -> str:
+    lines = [f"{t('诊断', 'Diagnosis')}：{result['diagnosis']}"]
+    for opt in result["options"]:
+        flag = "" if opt["safe"] else t("（有警示）", " (alerts)")
+        lines.append(f"- {opt['drug']} {opt['regimen']}{flag}  [{opt['guideline']}]")
+    for ex in result.get("excluded", []):
+        lines.append(f"  × {ex['drug']}：{ex['reason']}")
+    return "\n".join(lines)
+
+
+def register(cli: click.Group) -> None:
+    group = subgroup(
+        cli,
+        "meds",
+        t("用药安全：处方审核、用药推荐、查药。", "Medication safety: review, recommend, look up."),
+    )
+
+    @group.command(
+        "check",
+        help=t(
+            "审核处方：相互作用、过敏、剂量、肾功能、妊娠、年龄、重复用药、抗菌药物分级。"
+            "从标准输入或文件读取 JSON。",
+            "Review prescriptions: interactions, allergy, dose, renal, pregnancy, age, "
+            "duplicates, antibiotic tier. Reads JSON from stdin or a file.",
+        ),
+    )
+    @json_input_argument
+    @common_options
+    @no_llm_option
+    @pass_state
+    def check(state: CliState, source: str | None, no_llm: bool) -> None:
+        from appliance.services.safety import check_meds
+
+        data = read_json_input(source)
+        state.emit(check_meds(data, settings=state.settings()), human=_check_human)
+
+    @group.command(
+        "recommend",
+        help=t(
+            "按诊断推荐一线用药（来自基本药物目录与指南），并经全部安全核查过滤。",
+            "First-line options for a diagnosis (essential medicines + guidelines), filtered "
+            "through every safety check.",
+        ),
+    )
+    @json_input_argument
+    @common_options
+    @no_llm_option
+    @pass_state
+    def recommend(state: CliState, source: str | None, no_llm: bool) -> None:
+        from appliance.services.safety import recommend_meds
+
+        data = read_json_input(source)
+        state.emit(recommend_meds(data, settings=state.settings()), human=_recommend_human)
+
+    @group.command("lookup", help=t("查询处方集中的药品。", "Look a drug up in the formulary."))
+    @click.argument("name")
+    @common_options
+    @pass_state
+    def lookup(state: CliState, name: str) -> None:
+        from appliance.services.safety import drug_info
+
+        info = drug_info(name)
+        if info is None:
+            raise NotFoundError(
+                f"处方集中没有“{name}”。",
+                f"'{name}' is not in the formulary.",
+                hint_zh="请检查药名（通用名、英文名或商品名）。",
+                hint_en="Check the name (generic, INN or brand).",
+            )
+        state.emit(info)

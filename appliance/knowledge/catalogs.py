@@ -1,0 +1,220 @@
+"""Loaders for the bundled clinical reference data (cached, read once per process).
+
+Files live in ``appliance/knowledge/data/`` and every row names its source (keys expanded from
+``sources.toml``). The loaders return the pure dataclasses of ``appliance.clinical`` so the rules
+stay free of I/O. An institution may override antibiotic tiers with a small TOML file::
+
+    institution = "某某镇卫生院"
+    source = "本院抗菌药物分级管理目录（2024）"
+    [tiers]
+    ceftriaxone = "non_restricted"
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import tomllib
+from functools import cache, lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
+
+from appliance.clinical.meds_model import (
+    AllergyRule,
+    Drug,
+    InteractionRule,
+    MedsKnowledge,
+    PatientRule,
+    Tier,
+)
+from appliance.clinical.meds_resolve import build_index, resolve_in
+from appliance.errors import ConfigError
+
+_TIERS = ("non_restricted", "restricted", "special")
+
+
+def _data_text(name: str) -> str:
+    return resources.files("appliance.knowledge").joinpath("data", name).read_text("utf-8")
+
+
+@cache
+def load_toml(name: str) -> dict[str, Any]:
+    """A bundled TOML data file, parsed (cached)."""
+    return tomllib.loads(_data_text(name))
+
+
+@lru_cache(maxsize=1)
+def sources() -> dict[str, str]:
+    return dict(load_toml("sources.toml")["sources"])
+
+
+def data_version() -> str:
+    return str(load_toml("sources.toml").get("version", ""))
+
+
+def cite(keys: str) -> str:
+    """Expand ``"KEY1;KEY2"`` to full citations."""
+    table = sources()
+    return "；".join(table.get(k.strip(), k.strip()) for k in keys.split(";") if k.strip())
+
+
+def _num(value: str) -> float | None:
+    value = value.strip()
+    return float(value) if value else None
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in value.split("|") if p.strip())
+
+
+def _tier(value: str) -> Tier | None:
+    value = value.strip()
+    if not value:
+        return None
+    if value not in _TIERS:
+        raise ValueError(f"bad antibiotic tier {value!r}")
+    return cast(Tier, value)
+
+
+@lru_cache(maxsize=1)
+def formulary() -> tuple[Drug, ...]:
+    """The bundled formulary (国家基本药物目录 2018 based), one Drug per row."""
+    rows = csv.DictReader(_data_text("formulary.csv").splitlines())
+    drugs = []
+    for row in rows:
+        drugs.append(
+            Drug(
+                id=row["id"],
+                name_zh=row["name_zh"],
+                inn=row["inn"],
+                brands=_split(row["brands"]),
+                aliases=_split(row["aliases"]),
+                atc=row["atc"],
+                classes=_split(row["classes"]),
+                forms=_split(row["forms"]),
+                adult_dose_min_mg=_num(row["adult_min_mg"]),
+                adult_dose_max_mg=_num(row["adult_max_mg"]),
+                adult_max_daily_mg=_num(row["adult_max_daily_mg"]),
+                ped_dose_mg_per_kg=_num(row["ped_mg_per_kg"]),
+                ped_max_daily_mg_per_kg=_num(row["ped_max_daily_mg_per_kg"]),
+                max_freq_per_day=_num(row["max_freq_per_day"]),
+                antibiotic_tier=_tier(row["antibiotic_tier"]),
+                antibiotic_tier_parenteral=_tier(row["tier_parenteral"]),
+                essential=row["essential"].strip() == "1",
+                source=row["source"],
+            )
+        )
+    return tuple(drugs)
+
+
+def _rules() -> dict[str, Any]:
+    return load_toml("meds_rules.toml")
+
+
+def _interactions() -> tuple[InteractionRule, ...]:
+    return tuple(
+        InteractionRule(r["id"], r["a"], r["b"], r["severity"], r["zh"], r["en"], r["source"])
+        for r in _rules().get("interaction", [])
+    )
+
+
+def _allergies() -> tuple[AllergyRule, ...]:
+    return tuple(
+        AllergyRule(
+            r["id"], tuple(r["allergen"]), r["target"], r["severity"], r["zh"], r["en"], r["source"]
+        )
+        for r in _rules().get("allergy", [])
+    )
+
+
+def _patient_rules() -> tuple[PatientRule, ...]:
+    return tuple(
+        PatientRule(
+            id=r["id"],
+            kind=r["kind"],
+            target=r["target"],
+            severity=r["severity"],
+            message_zh=r["zh"],
+            message_en=r["en"],
+            source=r["source"],
+            below_age_years=r.get("below_age_years"),
+            min_age_years=r.get("min_age_years"),
+            egfr_below=r.get("egfr_below"),
+        )
+        for r in _rules().get("patient_rule", [])
+    )
+
+
+def read_tier_overrides(path: Path) -> dict[str, Tier]:
+    """Parse an institution's antibiotic tier file (see module docstring)."""
+    try:
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(
+            f"抗菌药物分级文件无法读取：{path}（{exc.__class__.__name__}）",
+            f"Cannot read the antibiotic tier file {path} ({exc.__class__.__name__})",
+        ) from None
+    out: dict[str, Tier] = {}
+    index = _base_index()
+    for name, tier in dict(data.get("tiers", {})).items():
+        drug = resolve_in(index, str(name))
+        if drug is None or tier not in _TIERS:
+            raise ConfigError(
+                f"抗菌药物分级文件 {path} 中的条目无效：{name} = {tier}",
+                f"Invalid entry in the antibiotic tier file {path}: {name} = {tier}",
+                hint_zh="药名须在处方集中，级别为 non_restricted/restricted/special。",
+                hint_en="Use a formulary drug name and non_restricted/restricted/special.",
+            )
+        out[drug.id] = cast(Tier, tier)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _base_index() -> dict[str, Drug]:
+    return build_index(formulary())
+
+
+@lru_cache(maxsize=8)
+def _knowledge(overrides: tuple[tuple[str, str], ...]) -> MedsKnowledge:
+    table = dict(overrides)
+    drugs = tuple(
+        dataclasses.replace(
+            d,
+            antibiotic_tier=cast(Tier, table[d.id]),
+            antibiotic_tier_parenteral=cast(Tier, table[d.id]),
+        )
+        if d.id in table
+        else d
+        for d in formulary()
+    )
+    rules = _rules()
+    return MedsKnowledge(
+        drugs=drugs,
+        index=build_index(drugs),
+        interactions=_interactions(),
+        allergy_rules=_allergies(),
+        patient_rules=_patient_rules(),
+        infection_terms=tuple(rules["infection_terms"]),
+        non_bacterial_terms=tuple(rules["non_bacterial_terms"]),
+        bacterial_terms=tuple(rules["bacterial_terms"]),
+        condition_groups={k: tuple(v) for k, v in rules["condition_groups"].items()},
+        duplicate_classes=frozenset(rules["duplicate_classes"]),
+        duplicate_major_classes=frozenset(rules.get("duplicate_major", [])),
+        duplicate_source=rules["duplicate_source"],
+        sources=sources(),
+        version=data_version(),
+    )
+
+
+def meds_knowledge(tier_file: Path | None = None) -> MedsKnowledge:
+    """Everything the medication checks need; ``tier_file`` applies an institution's tiers."""
+    overrides = read_tier_overrides(tier_file) if tier_file is not None else {}
+    return _knowledge(tuple(sorted(overrides.items())))
+
+
+def resolve_drug(name: str) -> Drug | None:
+    """Resolve a Chinese generic name, English INN, brand or alias to a formulary drug."""
+    return resolve_in(_base_index(), name)

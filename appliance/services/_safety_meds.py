@@ -1,0 +1,117 @@
+"""Medication check use case: validate the request, run the pure checks, apply overrides."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from appliance.clinical.meds import check_prescriptions
+from appliance.clinical.meds_model import Alert, PatientInfo, Prescriber, PrescriptionItem
+from appliance.config import Settings
+from appliance.errors import InputError, OverrideReasonMissing
+from appliance.i18n import get_lang
+from appliance.knowledge.catalogs import meds_knowledge
+
+log = logging.getLogger("clinicbox.safety")
+M = TypeVar("M", bound=BaseModel)
+
+
+class AlertOverride(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    rule: str = Field(min_length=1, max_length=100)
+    drug: str | None = None
+    reason: str = ""
+
+
+class MedsCheckRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    patient: PatientInfo = Field(default_factory=lambda: PatientInfo.model_validate({}))
+    prescriptions: list[PrescriptionItem] = Field(min_length=1, max_length=100)
+    prescriber: Prescriber | None = None
+    diagnoses: list[str] = Field(default_factory=list)
+    overrides: list[AlertOverride] = Field(default_factory=list)
+
+
+def validate(model: type[M], data: Any) -> M:
+    """Validate ``data`` against ``model``; errors name the fields and never echo values."""
+    if isinstance(data, model):
+        return data
+    if isinstance(data, BaseModel):
+        data = data.model_dump()
+    if not isinstance(data, dict):
+        raise InputError("输入必须是一个 JSON 对象。", "The input must be a JSON object.")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        where = [".".join(str(p) for p in e["loc"]) or "(root)" for e in exc.errors()[:8]]
+        listing = "; ".join(f"{w} ({e['type']})" for w, e in zip(where, exc.errors(), strict=False))
+        raise InputError(
+            f"输入字段有误：{listing}",
+            f"Invalid input field(s): {listing}",
+            details={"fields": where},
+        ) from None
+
+
+def parse_meds_request(request: Any) -> MedsCheckRequest:
+    return validate(MedsCheckRequest, request)
+
+
+def tier_file(settings: Settings | None) -> Path | None:
+    if settings is None:
+        return None
+    if settings.antibiotic_tier_file is not None:
+        return Path(settings.antibiotic_tier_file)
+    default = settings.data_dir / "antibiotic_tiers.toml"
+    return default if default.is_file() else None
+
+
+def _override_for(alert: Alert, overrides: list[AlertOverride]) -> AlertOverride | None:
+    for o in overrides:
+        if o.rule != alert.rule:
+            continue
+        if o.drug and not any(o.drug.strip() in d for d in alert.drugs):
+            continue
+        return o
+    return None
+
+
+def run_meds_check(
+    request: Any, *, settings: Settings | None = None, session: Any = None
+) -> dict[str, Any]:
+    req = parse_meds_request(request)
+    for o in req.overrides:
+        if not o.reason.strip():
+            raise OverrideReasonMissing(
+                f"忽略警示 {o.rule} 时必须填写理由。", f"Override of {o.rule} needs a reason."
+            )
+    kb = meds_knowledge(tier_file(settings))
+    prescriber = req.prescriber or Prescriber()
+    alerts = check_prescriptions(
+        req.patient, req.prescriptions, prescriber, knowledge=kb, diagnoses=req.diagnoses
+    )
+    lang = get_lang()
+    out: list[dict[str, Any]] = []
+    used: list[AlertOverride] = []
+    for alert in alerts:
+        item = alert.as_dict(lang)
+        override = _override_for(alert, req.overrides)
+        if override is not None:
+            item["overridden"] = True
+            item["override_reason"] = override.reason.strip()
+            used.append(override)
+        out.append(item)
+    unused = [o.rule for o in req.overrides if o not in used]
+    if unused:
+        raise InputError(
+            f"要忽略的警示不存在：{', '.join(unused)}",
+            f"No such alert to override: {', '.join(unused)}",
+        )
+    if used and session is not None:
+        for o in used:
+            session.audit("meds.override", target=o.rule, detail={"reason": o.reason.strip()})
+    return {"alerts": out, "formulary_version": kb.version}

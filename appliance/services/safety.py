@@ -1,0 +1,60 @@
+"""Clinical safety use cases for the CLI, TUI and API.
+
+- :func:`triage` — level 1-4, disposition, department, referral, cited reasons (rules; the
+  LLM, when given, may only raise urgency).
+- :func:`check_meds` — medication safety alerts (interactions, allergy, dose, renal, pregnancy,
+  age, duplicates, antibiotic stewardship, unknown drugs) with override reasons.
+- :func:`recommend_meds` — first-line options for a diagnosis, filtered through every check.
+- :func:`exam_hints` — repeat/unneeded imaging hints.
+- :func:`followup_plan` / :func:`followup_due` — chronic-disease follow-up (hypertension, T2DM).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from appliance.clinical.meds_model import Drug
+from appliance.config import Settings
+from appliance.knowledge import catalogs
+from appliance.services._safety_meds import MedsCheckRequest, run_meds_check
+
+__all__ = ["MedsCheckRequest", "check_meds", "resolve_drug"]
+
+
+def resolve_drug(name: str) -> Drug | None:
+    """Formulary drug for a Chinese generic name, INN, brand or alias (None when unknown)."""
+    return catalogs.resolve_drug(name)
+
+
+def check_meds(
+    request: Any, *, settings: Settings | None = None, session: Any = None
+) -> dict[str, Any]:
+    """``clinicbox meds check`` contract: ``{"alerts": [...]}`` (plus ``formulary_version``).
+
+    Overrides (``{"rule", "drug"?, "reason"}``) need a reason; with a ``session`` each one is
+    written to the audit chain.
+    """
+    return run_meds_check(request, settings=settings, session=session)
+
+
+def drug_info(name: str) -> dict[str, Any] | None:
+    """The formulary row for ``name`` as JSON (for ``clinicbox meds lookup``)."""
+    drug = catalogs.resolve_drug(name)
+    if drug is None:
+        return None
+    return {
+        "id": drug.id,
+        "name_zh": drug.name_zh,
+        "inn": drug.inn,
+        "brands": list(drug.brands),
+        "atc": drug.atc,
+        "classes": list(drug.classes),
+        "forms": list(drug.forms),
+        "adult_dose_mg": [drug.adult_dose_min_mg, drug.adult_dose_max_mg],
+        "adult_max_daily_mg": drug.adult_max_daily_mg,
+        "ped_dose_mg_per_kg": drug.ped_dose_mg_per_kg,
+        "ped_max_daily_mg_per_kg": drug.ped_max_daily_mg_per_kg,
+        "antibiotic_tier": drug.antibiotic_tier,
+        "essential_medicine": drug.essential,
+        "source": catalogs.cite(drug.source),
+    }

@@ -1,0 +1,95 @@
+"""``clinicbox meds check/recommend/lookup --json`` contracts (DESIGN.md)."""
+
+from __future__ import annotations
+
+ALERT_KEYS = {"type", "severity", "drugs", "message", "source"}
+TYPES = {
+    "interaction",
+    "allergy",
+    "dose",
+    "age",
+    "pregnancy",
+    "renal",
+    "duplicate",
+    "antibiotic_tier",
+    "unknown_drug",
+}
+
+
+def test_meds_check_contract(cli):
+    req = {
+        "patient": {
+            "age": 70,
+            "sex": "F",
+            "weight_kg": 60,
+            "pregnant": False,
+            "egfr": 25,
+            "allergies": ["青霉素"],
+            "conditions": ["高血压"],
+        },
+        "prescriptions": [
+            {"drug": "华法林", "dose_mg": 3, "frequency_per_day": 1, "route": "po"},
+            {"drug": "ibuprofen", "dose_mg": 400, "frequency_per_day": 3, "route": "po"},
+            {"drug": "阿莫西林", "dose_mg": 500, "frequency_per_day": 3, "route": "po"},
+        ],
+        "prescriber": {"antibiotic_privilege": "non_restricted"},
+    }
+    r = cli("meds", "check", "--json", "--no-llm", stdin=req)
+    assert r.rc == 0, r.err
+    out = r.json()
+    assert isinstance(out["alerts"], list) and out["alerts"]
+    for a in out["alerts"]:
+        assert set(a) >= ALERT_KEYS and a["type"] in TYPES
+        assert a["severity"] in {"contraindicated", "major", "moderate", "minor"}
+        assert a["source"]
+    types = {a["type"] for a in out["alerts"]}
+    assert {"interaction", "allergy", "renal"} <= types
+    inter = next(a for a in out["alerts"] if a["type"] == "interaction")
+    assert set(inter["drugs"]) == {"华法林", "布洛芬"}
+
+
+def test_meds_check_english_messages(cli):
+    req = {"prescriptions": [{"drug": "sildenafil"}, {"drug": "硝酸甘油"}]}
+    r = cli("--lang", "en", "meds", "check", "--json", stdin=req)
+    a = r.json()["alerts"][0]
+    assert a["severity"] == "contraindicated" and "hypotension" in a["message"]
+
+
+def test_meds_check_unknown_drug(cli):
+    r = cli("meds", "check", "--json", stdin={"prescriptions": [{"drug": "不存在的药"}]})
+    assert [a["type"] for a in r.json()["alerts"]] == ["unknown_drug"]
+
+
+def test_meds_check_bad_input_is_a_clean_json_error(cli):
+    r = cli("meds", "check", "--json", stdin={"prescriptions": []})
+    assert r.rc == 2 and "Traceback" not in r.err
+    assert r.error()["code"] == "bad_input"
+    r = cli("meds", "check", "--json", stdin="{not json")
+    assert r.rc == 2 and r.error()["code"] == "bad_input"
+
+
+def test_override_needs_a_reason(cli):
+    base = {"prescriptions": [{"drug": "sildenafil"}, {"drug": "硝酸甘油"}]}
+    r = cli(
+        "meds",
+        "check",
+        "--json",
+        stdin={**base, "overrides": [{"rule": "DDI-PDE5-NITRATE", "reason": " "}]},
+    )
+    assert r.rc == 2 and r.error()["code"] == "override_reason_required"
+    r = cli(
+        "meds",
+        "check",
+        "--json",
+        stdin={**base, "overrides": [{"rule": "DDI-PDE5-NITRATE", "reason": "已停用硝酸甘油"}]},
+    )
+    assert r.rc == 0
+    a = r.json()["alerts"][0]
+    assert a["overridden"] is True and a["override_reason"] == "已停用硝酸甘油"
+
+
+def test_meds_lookup(cli):
+    r = cli("meds", "lookup", "拜新同", "--json")
+    assert r.rc == 0 and r.json()["inn"] == "nifedipine"
+    r = cli("meds", "lookup", "nosuchdrug", "--json")
+    assert r.rc == 4 and r.error()["code"] == "not_found"
