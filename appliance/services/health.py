@@ -226,6 +226,9 @@ def run_checks(
         check_backups,
         check_certificate,
     ]
+    model_check = _optional("models.doctor", "model_check")  # issue 5: hardware + model choice
+    if model_check is not None:
+        checks.append(lambda s: Check(**model_check(s)))
     checks += extra or []
     results: list[Check] = []
     for fn in checks:

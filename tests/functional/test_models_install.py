@@ -144,3 +144,17 @@ def test_usage_errors_are_bilingual(cli):
     assert r.rc == 2 and "exactly one" in r.error()["message"]
     r = cli("models", "install", "--from", "/nonexistent/usb", "--json")
     assert r.rc == 2 and "路径不存在" in r.error()["message"]
+
+
+def test_doctor_reports_hardware_model_choice_and_why(cli, usb, tiny_gguf):
+    r = cli("doctor", "--json")
+    check = next(c for c in r.json()["checks"] if c["id"] == "models")
+    assert check["status"] == "warn" and "clinicbox models install" in check["fix"]
+    assert check["data"]["hardware"]["physical_cores"] >= 1
+    shutil.copy(tiny_gguf, usb / "clinic-model.gguf")
+    assert cli("models", "install", "--from", str(usb)).rc == 0
+    r = cli("--lang", "en", "doctor", "--json")
+    check = next(c for c in r.json()["checks"] if c["id"] == "models")
+    assert check["status"] == "ok"
+    assert "clinic-model" in check["message"] and "threads" in check["message"]
+    assert check["data"]["plan"]["why"]
