@@ -85,6 +85,9 @@ def apply_pending(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
     for migration in pending(conn, directory):
         conn.execute("BEGIN IMMEDIATE")
         try:
+            if migration.number in applied(conn):  # another process got there first
+                conn.execute("COMMIT")
+                continue
             if migration.path.suffix == ".sql":
                 for statement in split_sql(migration.path.read_text(encoding="utf-8")):
                     conn.execute(statement)
