@@ -15,15 +15,23 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from appliance.config import Settings
-from appliance.errors import ClinicBoxError
+from appliance.errors import ClinicBoxError, FeatureUnavailable, IdentityNotVerified
 from appliance.knowledge.embed import Embedder, open_embedder
 from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
 from appliance.knowledge.kb_index import Progress
-from appliance.services._assistant_answer import AskResult, answer_question, stream_answer
+from appliance.services._assistant_answer import (
+    AskResult,
+    answer_question,
+    is_emergency,
+    stream_answer,
+)
+from appliance.services._assistant_selfservice import Identity, SelfService
+from appliance.services._assistant_tools import plan_with_model, route_by_keywords
 
 log = logging.getLogger("clinicbox.assistant")
 
@@ -84,6 +92,7 @@ class AssistantService:
         self._engine_tried = engine is not None
         self._owns_engine = False
         self._lock = threading.Lock()
+        self._self_service: SelfService | None = None
         self._owns_kb = kb is None
         self.kb = kb or open_knowledge_base(settings, store, embedder=embedder)
 
@@ -111,6 +120,57 @@ class AssistantService:
     def ask_stream(self, question: str, *, no_llm: bool = False) -> Iterator[dict[str, Any]]:
         engine = None if no_llm else self.engine()
         return stream_answer(self.kb, question, engine=engine, no_llm=no_llm)
+
+    # --- patient self-service ---------------------------------------------------------------
+    @property
+    def self_service(self) -> SelfService:
+        """Self-service tools; they need the clinic store (schedules, reports, fees)."""
+        if self.store is None:
+            raise FeatureUnavailable(
+                "自助查询需要诊所数据库，请联系工作人员。",
+                "Self-service needs the clinic database; please ask the staff.",
+            )
+        with self._lock:
+            if self._self_service is None:
+                self._self_service = SelfService(self.store, self.settings)
+            return self._self_service
+
+    def verify(self, visit_code: str, phone_last4: str, client: str = "kiosk") -> Identity:
+        return self.self_service.verify(visit_code, phone_last4, client)
+
+    def call_tool(
+        self, token: str | None, name: str, arguments: dict[str, Any], client: str = "kiosk"
+    ) -> dict[str, Any]:
+        return self.self_service.call(token, name, arguments, client)
+
+    def chat(
+        self, message: str, *, token: str | None = None, client: str = "kiosk", no_llm: bool = False
+    ) -> dict[str, Any]:
+        """One kiosk/web turn: emergency first; a self-service request runs its tool (after
+        verification); anything else is a health question. Returns ``{"type": ...}``:
+        ``answer`` (AskResult fields), ``tool`` (tool result) or ``verify`` (log in first)."""
+        emergency, _ = is_emergency(message)
+        engine = None if no_llm else self.engine()
+        tool: str | None = None
+        arguments: dict[str, Any] = {}
+        if not emergency:
+            if engine is not None:
+                tool, arguments = plan_with_model(engine, message)
+            else:
+                tool = route_by_keywords(message)
+        if tool is None:
+            return {"type": "answer", **self.ask(message, no_llm=no_llm).to_dict()}
+        try:
+            self.self_service.identity(token)
+        except IdentityNotVerified as exc:
+            return {"type": "verify", "tool": tool, "message": exc.message()}
+        if tool in ("book", "cancel") and not arguments:
+            # Which slot/booking? Show the choices; the page or kiosk then calls the tool.
+            tool = "schedule" if tool == "book" else "my_appointments"
+        if tool == "schedule" and "day" not in arguments:
+            offset = 2 if "后天" in message else 1 if "明天" in message else 0
+            arguments = {**arguments, "day": (date.today() + timedelta(days=offset)).isoformat()}
+        return {"type": "tool", **self.call_tool(token, tool, arguments, client)}
 
     # --- doctors' decision support ------------------------------------------------------------
     def advise(self, record: dict[str, Any], *, no_llm: bool = False) -> dict[str, Any]:
