@@ -78,7 +78,10 @@ class BackgroundMixin:
         *,
         on_progress: Callable[[Progress], None] | None = None,
         on_error: Callable[[ClinicBoxError], None] | None = None,
+        keep_result_on_cancel: bool = False,
     ) -> CancelToken:
+        """Run ``work(progress, cancel)`` in a thread. A cancelled task's result is dropped,
+        unless ``keep_result_on_cancel`` (dictation: "stop" keeps what was said so far)."""
         token = CancelToken()
         if self._cancel is not None:
             self._cancel.cancel()
@@ -112,7 +115,7 @@ class BackgroundMixin:
                     on_error(error)
                 else:
                     app.notify(error.message(), severity="error", timeout=8)
-            elif not token.cancelled:
+            elif not token.cancelled or keep_result_on_cancel:
                 on_done(result)
 
         def body() -> None:
@@ -126,7 +129,7 @@ class BackgroundMixin:
 
                 app.call_from_thread(finish, None, InternalError(log_unexpected_ui(exc)))
                 return
-            if token.cancelled:
+            if token.cancelled and not keep_result_on_cancel:
                 app.call_from_thread(finish, None, Cancelled())
             else:
                 app.call_from_thread(finish, result, None)

@@ -118,7 +118,17 @@ class ClinicalMixin:
     ) -> JSON:
         fn = need("transcribe", "appliance.services.emr", "transcribe")
         _check(cancel)
-        out = as_json(call(fn, audio_path, progress=progress, cancel=cancel))
+        out = as_json(
+            call(
+                fn,
+                audio_path,
+                settings=self.runtime.settings,
+                engine=self.runtime.engine(),
+                llm_correct=self.runtime.engine() is not None,
+                progress=progress,
+                cancel=cancel,
+            )
+        )
         _check(cancel)
         return out if isinstance(out, dict) else {"text": str(out)}
 
@@ -130,13 +140,22 @@ class ClinicalMixin:
         max_seconds: float = 300.0,
     ) -> JSON:
         fn = _parts.find("appliance.services.emr", "dictate")
-        if fn is None:
+        has_mic = _parts.find("appliance.speech.mic", "microphone_available")
+        if fn is None or has_mic is None or not has_mic():
             raise _parts.unavailable(
                 "dictation",
-                "本机没有可用的麦克风录音组件；可改为选择录音文件或直接输入。",
-                "No microphone capture on this box; pick an audio file or type instead.",
+                "本机没有可用的麦克风；可改为输入录音文件路径，或直接打字。",
+                "No microphone on this box; give an audio file path or type instead.",
             )
-        out = as_json(call(fn, progress=progress, cancel=cancel, max_seconds=max_seconds))
+        out = as_json(
+            call(
+                fn,
+                settings=self.runtime.settings,
+                progress=progress,
+                cancel=cancel,
+                max_seconds=max_seconds,
+            )
+        )
         return out if isinstance(out, dict) else {"text": str(out)}
 
     # --- assistant -----------------------------------------------------------------------

@@ -49,6 +49,13 @@ def feature_table(service: Any) -> dict[str, FeatureStatus]:
         module, names = probe
         table[feature] = _ok() if find(module, *names) is not None else _no(feature)
     runtime = service.runtime
+    if table["dictation"]["available"]:
+        has_mic = find("appliance.speech.mic", "microphone_available")
+        if has_mic is None or not has_mic():
+            table["dictation"] = FeatureStatus(
+                available=False,
+                reason=t("本机没有可用的麦克风。", "No microphone on this box."),
+            )
     if table["llm"]["available"] and runtime.engine_problem() is not None:
         table["llm"] = FeatureStatus(available=False, reason=runtime.engine_problem().message())
     if table["store"]["available"] and runtime.store is None:

@@ -84,7 +84,7 @@ class PatientsMixin:
         searcher = need("patients", "appliance.services.patients", "search_patients", "search")
         rows = call(searcher, session, q, limit=max(limit, 200)) if q else []
         found = [enrich(r) for r in rows]
-        if q and len(found) < limit:
+        if q and len(found) < limit and q.isascii() and (q.isalpha() or q.isdigit()):
             # Pinyin initials and partial phone numbers: filter the clinic's list here.
             seen = {p.get("patient_id") for p in found}
             for raw in call(lister, session, limit=5000):

@@ -95,3 +95,4 @@ async def login(pilot: Any, app: Any, username: str = "doctor", password: str = 
     app.screen.query_one("#password").focus()
     await pilot.press("enter")
     await wait_for(pilot, lambda: type(app.screen).__name__ != "LoginScreen")
+    await pilot.pause(0.05)  # let the home screen finish mounting

@@ -143,7 +143,8 @@ class VisitScreen(ClinicScreen):
     def action_dictate(self) -> None:
         panel = self.query_one(DictationPanel)
         if self.dictating:
-            self.action_cancel_task()  # stop = cancel the recording; text so far is kept
+            if self._cancel is not None:
+                self._cancel.cancel()  # stop: the worker returns what was said so far
             return
         self.dictating = True
         panel.set_recording(True)
@@ -165,6 +166,7 @@ class VisitScreen(ClinicScreen):
             done,
             on_progress=panel.show_progress,
             on_error=failed,
+            keep_result_on_cancel=True,
         )
 
     @on(Button.Pressed, "#dictate")

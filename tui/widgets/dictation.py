@@ -17,11 +17,9 @@ def level_meter(level: float, width: int = 20) -> str:
     """A text level meter for 0..1 (what the doctor sees while speaking)."""
     level = max(0.0, min(1.0, level))
     full = int(level * width)
-    return (
-        "█" * full
-        + _BARS[int((level * width - full) * 8)] * (full < width)
-        + " " * max(0, width - full - 1)
-    )
+    step = int((level * width - full) * 8) if full < width else 0
+    partial = _BARS[step] if step else ""
+    return ("█" * full + partial).ljust(width, "·")
 
 
 class DictationPanel(Vertical):
