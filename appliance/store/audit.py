@@ -30,8 +30,8 @@ def _canonical(row: dict[str, Any]) -> bytes:
         row["role"],
         row["action"],
         row["outcome"],
-        row["patient_id"] or "",
-        row["target"] or "",
+        row["patient_id"],  # None stays null: an empty string is a different value
+        row["target"],
         row["detail_json"],
     ]
     return json.dumps(fields, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
