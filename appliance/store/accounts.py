@@ -283,6 +283,10 @@ def authenticate(store: Store, username: str, password: str) -> User:
         raise AccountLocked(hint_zh=hint[0], hint_en=hint[1])
     ok = verify_password(row["password_hash"], password)
     settings = store.settings
+    if store.read_only:  # a damaged store still lets staff log in to read what is left
+        if not ok:
+            raise LoginFailed()
+        return User.from_row(row)
 
     def record(conn: Any) -> User:
         if ok:

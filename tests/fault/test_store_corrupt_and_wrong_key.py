@@ -151,3 +151,21 @@ def test_damaged_first_page_is_a_clear_error(store_settings, store):
         open_store(store_settings, PASSPHRASE)
     assert "损坏" in info.value.message("zh")
     assert _digest(db) == before
+
+
+def test_staff_can_still_log_in_to_a_damaged_store(store_settings, store):
+    from appliance.services.session import login
+    from appliance.store import open_store
+    from tests._fixtures.store import ADMIN_PASSWORD
+
+    _fill(store)
+    store.close()
+    db = store_settings.data_dir / "clinic.db"
+    raw = bytearray(db.read_bytes())
+    at = (len(raw) // 4096 - 3) * 4096 + 100
+    raw[at : at + 40] = b"\xff" * 40
+    db.write_bytes(bytes(raw))
+    with open_store(store_settings, PASSPHRASE) as damaged:
+        assert damaged.read_only
+        session = login(damaged, "admin", ADMIN_PASSWORD)
+        assert session.role == "admin"
