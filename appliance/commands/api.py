@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from appliance.commands._base import CliState, common_options, pass_state
+from appliance.commands._base import CliState, common_options, pass_state, subgroup
 from appliance.errors import InputError, ServerUnreachable
 from appliance.i18n import t
 
@@ -195,6 +195,49 @@ def register(cli: click.Group) -> None:
             "fingerprint": box.fingerprint,
         }
         state.emit(result, human=_format_paired)
+
+    _register_bench(cli)
+
+
+def _register_bench(cli: click.Group) -> None:
+    bench = subgroup(cli, "bench", t("性能基准（不属于测试）。", "Benchmarks (not tests)."))
+
+    @bench.command(
+        "lan",
+        help=t(
+            "局域网接口基准：多台电脑同时做常规就诊操作时的延迟（模型空闲 / 模型忙）。",
+            "LAN API benchmark: latency of typical visit traffic from several PCs, model idle "
+            "and model busy.",
+        ),
+    )
+    @click.option("--clients", type=click.IntRange(1, 100), default=10, show_default=True)
+    @click.option("--seconds", type=click.FloatRange(1, 600), default=20.0, show_default=True)
+    @click.option("--think-ms", type=click.FloatRange(0, 10000), default=100.0, show_default=True)
+    @click.option(
+        "--model", "model_path", default=None, help=t("模型 .gguf 路径。", "Model .gguf path.")
+    )
+    @click.option("--out", default=None, help=t("结果 JSON 文件。", "Write the results JSON here."))
+    @common_options
+    @pass_state
+    def bench_lan(
+        state: CliState,
+        clients: int,
+        seconds: float,
+        think_ms: float,
+        model_path: str | None,
+        out: str | None,
+    ) -> None:
+        import json
+        from pathlib import Path
+
+        from appliance.api.bench import format_report, run_lan_bench
+
+        report = run_lan_bench(
+            state.settings(), clients=clients, seconds=seconds, think_ms=think_ms, model=model_path
+        )
+        if out:
+            Path(out).write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
+        state.emit(report, human=format_report)
 
 
 def _resolve_target(settings: Any, target: str, timeout: float) -> tuple[str, int, str | None]:
