@@ -57,8 +57,9 @@ def tiny_gguf() -> Path:
 def tiny_settings(tiny_gguf: Path, data_dir: Path) -> Any:
     from appliance.config import load_settings
 
+    # One thread: on a loaded CI box llama.cpp's spin barriers make 2 threads far slower.
     return load_settings(
-        data_dir, model=str(tiny_gguf), llm_ctx=2048, llm_threads=2, llm_prefix_cache_mb=64
+        data_dir, model=str(tiny_gguf), llm_ctx=2048, llm_threads=1, llm_prefix_cache_mb=64
     )
 
 

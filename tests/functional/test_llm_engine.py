@@ -137,14 +137,20 @@ def test_no_think_mode_strips_reasoning_from_real_generation(tiny_engine):
 
 
 def test_cancel_mid_stream_stops_generation(tiny_engine):
-    stream = tiny_engine.stream(MSGS, task="assistant", max_tokens=1500, no_think=True)
+    from appliance.llm.monitor import read_series
+
+    stream = tiny_engine.stream(
+        MSGS, task="assistant", max_tokens=1900, no_think=True, temperature=1.0
+    )
     received = 0
     with pytest.raises(LLMCancelled):
         for _piece in stream:
             received += 1
             if received == 5:
                 stream.cancel()
-    assert stream.job.done
+    assert stream.job.done and received >= 5
+    done = [r for r in read_series(tiny_engine.settings) if r["kind"] == "request"][-1]
+    assert 5 <= done["completion_tokens"] < 200  # stopped right after the cancel
     # the model did far fewer than 1500 tokens, and the engine is free for the next job
     res = tiny_engine.chat(MSGS, task="triage", schema=TRIAGE_SCHEMA, max_tokens=200)
     assert res.data["level"] in (1, 2, 3, 4)
@@ -152,7 +158,7 @@ def test_cancel_mid_stream_stops_generation(tiny_engine):
 
 
 def test_leaving_a_stream_early_cancels_it(tiny_engine):
-    stream = tiny_engine.stream(MSGS, task="assistant", max_tokens=1500)
+    stream = tiny_engine.stream(MSGS, task="assistant", max_tokens=1900, temperature=1.0)
     for i, _piece in enumerate(stream):
         if i == 3:
             break
