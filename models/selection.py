@@ -211,6 +211,16 @@ def plan_from(
     if settings.llm_gpu_layers is not None:
         gpu_layers = settings.llm_gpu_layers
         reasons.append((f"GPU 层数按设置为 {gpu_layers}。", f"GPU layers set to {gpu_layers}."))
+    elif gpu_budget <= 0 and hw.gpus and not hw.gpu_offload_supported:
+        gpu_layers = 0
+        reasons.append(
+            (
+                "检测到 GPU，但当前 llama.cpp 未编译 GPU 支持，全部在 CPU 上运行"
+                "（可用 CMAKE_ARGS=-DGGML_CUDA=on 重新安装）。",
+                "A GPU is present but this llama.cpp build has no GPU support: running on the CPU "
+                "(reinstall with CMAKE_ARGS=-DGGML_CUDA=on).",
+            )
+        )
     elif gpu_budget <= 0:
         gpu_layers = 0
         reasons.append(

@@ -104,3 +104,11 @@ def test_catalog_rows_are_complete():
             assert len(e.sha256) == 64 and e.size > 0
     assert R1.size == 4_683_073_248 and R1.tensors == 339
     assert Q15.packages is not None and len(Q15.packages.requirements()) == 22
+
+
+def test_gpu_without_a_gpu_build_of_llama_cpp_is_explained(settings):
+    box = hw(16, gpus=[GPU("nvidia", "RTX 4060", 8192)])
+    box.gpu_offload_supported = False
+    p = plan_from([SEVEN_B], None, box, settings)
+    assert p.gpu_layers == 0
+    assert any("GGML_CUDA" in en for _zh, en in p.reasons)
