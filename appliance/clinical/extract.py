@@ -68,18 +68,20 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("personal_history", re.compile(r"吸烟|饮酒|烟酒|嗜烟|嗜酒|抽烟|喝酒|疫区|职业")),
     ("past_history", re.compile(r"既往|病史|曾患|曾行|手术史|外伤史|输血史|传染病史|体健")),
     ("diagnoses", re.compile(r"^(?:初步)?诊断|^考虑|^印象")),
+    ("present_illness", re.compile(r"最高|控制(?:可|良好|不佳|欠佳|尚可)|较前|好转|无明显变化")),
     (
         "treatment_plan",
         re.compile(
-            r"给予|予以|^予|处方|口服|静滴|静脉滴注|肌注|雾化|^嘱|建议|复诊|随诊|复查|观察|转诊|"
-            r"治疗|饮食|休息|多饮水|\d+(?:\.\d+)?\s*(?:mg|g|ml|片|粒|袋)"
+            r"给予|予以|^予|处方|口服|静滴|静脉滴注|肌注|雾化|^嘱|建议|复诊|随诊|复查|观察|转(?:诊|院|上级|入)|"
+            r"治疗|(?:低盐|低脂|清淡|糖尿病|低嘌呤|流质|半流质|控制)饮食|饮食指导|注意休息|卧床休息|多饮水|\d+(?:\.\d+)?\s*(?:mg|g|ml|片|粒|袋)"
         ),
     ),
     (
         "auxiliary_exams",
         re.compile(
             r"血常规|尿常规|便常规|心电图|胸片|X线|CT|MRI|磁共振|B超|彩超|超声|化验|检验|"
-            r"糖化|肝功|肾功|血脂|肌酐|白细胞|血红蛋白|C反应蛋白|CRP|提示|示|血糖"
+            r"糖化|肝功|肾功|甲功|血脂|肌酐|尿酸|白细胞|血红蛋白|C反应蛋白|CRP|TSH|提示|示|血糖|"
+            r"μmol|mmol|抗原|核酸|妊娠试验|耐量试验|检测"
         ),
     ),
     (
@@ -99,10 +101,13 @@ _DEMOGRAPHIC = re.compile(
 )
 _SEX = re.compile(r"(?:患者|病人)?\s*(男|女)(?:性|，|,|\s|\d)")
 _AGE = re.compile(r"(\d{1,3})\s*岁")
-_CHIEF_HINT = re.compile(r"反复|加重|出现|伴|咳|痛|热|晕|泻|吐|痒|肿|闷|悸|乏力|不适|麻木")
 _DX_PREFIX = re.compile(r"^(?:初步诊断|诊断为|诊断|考虑为|考虑|印象)[：:为是\s]*")
 _DX_SPLIT = re.compile(r"[、，,；;\n]|(?:^|\s)\d[\.、．)]\s*|和|及|并|伴")
 
+# a first clause with a duration in these classes is the chief complaint ("停经40天", "加重3天")
+_CHIEF_CLASSES = (None, "physical_exam", "marital_history", "present_illness")
+# headed sections a new sentence may leave when it clearly belongs elsewhere
+_SWITCHABLE = ("past_history", "physical_exam", "auxiliary_exams", "diagnoses")
 _UNIT_DAYS = {"小时": 1 / 24, "天": 1, "日": 1, "周": 7, "星期": 7, "月": 30, "年": 365}
 
 
@@ -144,7 +149,7 @@ def clauses(text: str, start: int = 0, end: int | None = None) -> list[Clause]:
     """Clauses of ``text[start:end]`` split at Chinese/English punctuation, with offsets."""
     end = len(text) if end is None else end
     out = []
-    for m in re.finditer(r"[^，,。；;\n]+", text[start:end]):
+    for m in re.finditer(r"[^，,。；;\n？?！!]+[？?]?", text[start:end]):
         piece = m.group(0)
         stripped = piece.strip()
         if stripped:
@@ -167,10 +172,15 @@ def _headed_sections(text: str) -> dict[str, list[Clause]] | None:
         stop = marks[i + 1].start() if i + 1 < len(marks) else len(text)
         field = fields[mark.group(1)]
         for part in clauses(text, mark.end(), stop):
-            target = field
-            if field == "physical_exam" and _classify(part.text) == "auxiliary_exams":
-                target = "auxiliary_exams"  # "查体：…。心电图提示…" — a test result, not a sign
-            sections.setdefault(target, []).append(part)
+            kind = _classify(part.text)
+            new_sentence = text[part.start - 1 : part.start] in "。；;\n？?！!"
+            if field == "physical_exam" and kind == "auxiliary_exams":
+                field = "auxiliary_exams"  # "查体：…。心电图提示…" — a test result, not a sign
+            elif field == "diagnoses" and kind == "treatment_plan":
+                field = "treatment_plan"  # "诊断…。给予…" said without a heading
+            elif new_sentence and field in _SWITCHABLE and kind and kind != field:
+                field = kind
+            sections.setdefault(field, []).append(part)
     return sections
 
 
@@ -186,14 +196,16 @@ def _free_sections(text: str) -> dict[str, list[Clause]]:
     previous: str | None = None
     chief_open = True
     for clause in clauses(text):
-        new_sentence = clause.start == 0 or text[clause.start - 1 : clause.start] in "。；;\n"
+        new_sentence = clause.start == 0 or text[clause.start - 1 : clause.start] in "。；;\n？?！!"
         if new_sentence:
             previous = None
         field = _classify(clause.text)
         norm = normalize_numbers(clause.text)
-        if _DEMOGRAPHIC.match(norm):
+        spans = durations(norm)
+        onset = any(norm[d.end : d.end + 1] in ("前", "后") for d in spans)
+        if _DEMOGRAPHIC.match(norm) or norm in ("初诊", "复诊"):
             field = "_preamble"
-        elif field is None and chief_open and durations(norm) and _CHIEF_HINT.search(norm):
+        elif chief_open and spans and not onset and field in _CHIEF_CLASSES:
             field = "chief_complaint"
         elif field is None:
             field = previous if previous not in (None, "_preamble", "chief_complaint") else None
@@ -213,7 +225,7 @@ def extract_vitals(text: str) -> Vitals:
     """Vitals from normalised text (first value of each kind wins)."""
     t = normalize_numbers(text)
     patterns = {
-        "temp": r"(?:体温|T)[^0-9，。；]{0,6}(\d{2}(?:\.\d)?)\s*℃",
+        "temp": r"(?<!最高)(?:体温|T)(?!最高)[^0-9，。；]{0,6}(\d{2}(?:\.\d)?)\s*℃",
         "hr": r"(?:心率|脉搏|脉率|HR|P)[^0-9，。；]{0,6}(\d{2,3})\s*(?:次/分|bpm)",
         "rr": r"(?:呼吸|R)[^0-9，。；音]{0,4}(\d{1,2})\s*次/分",
         "spo2": r"(?:血氧饱和度|血氧|SpO2|指脉氧)[^0-9，。；]{0,6}(\d{2,3})\s*%",
@@ -231,7 +243,7 @@ def extract_vitals(text: str) -> Vitals:
             values[name] = float(m.group(1))
     if "temp" not in values:
         m = re.search(r"(\d{2}\.\d)\s*℃", t)
-        if m:
+        if m and "最高" not in t[max(0, m.start() - 6) : m.start()]:
             values["temp"] = float(m.group(1))
     return Vitals(**values)
 

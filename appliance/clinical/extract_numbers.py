@@ -55,6 +55,9 @@ _TEMP = re.compile(
 )
 _PERCENT = re.compile(rf"百分之({NUMBER})")
 _WITH_UNIT = re.compile(rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*({_UNIT_ALT}|{_MEASURES})")
+_LAB_VALUE = re.compile(
+    rf"(白细胞|血红蛋白|血小板|中性粒细胞|血糖|尿酸|肌酐|体温|心率|脉搏|呼吸)({CN_NUMBER})(?![\u4e00-\u9fff])"
+)
 _BP_CONTEXT = re.compile(r"(血压|BP|bp)[^，。；,;]{0,4}$")
 
 
@@ -143,6 +146,7 @@ def normalize_numbers(text: str) -> str:
         return f"{_num(m.group(1))}{spaced}{unit}"
 
     text = _WITH_UNIT.sub(with_unit, text)
+    text = _LAB_VALUE.sub(lambda m: m.group(1) + _num(m.group(2)), text)
     text = re.sub(r"(\d)\s*(mmHg|mmol/L)", r"\1 \2", text)
     for key, word in protected.items():
         text = text.replace(key, word)

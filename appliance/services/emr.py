@@ -124,6 +124,7 @@ def structure(
     use_llm: bool = True,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    max_tokens: int = 900,
 ) -> dict[str, Any]:
     """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``)."""
     if not isinstance(text, str) or not text.strip():
@@ -144,7 +145,7 @@ def structure(
         report(progress, fraction=0.2, message="emr: model")
         try:
             res = engine.chat(
-                llm_messages(text, vt), task="emr", schema=llm_schema(), max_tokens=900
+                llm_messages(text, vt), task="emr", schema=llm_schema(), max_tokens=max_tokens
             )
             grounded = ground(res.data if isinstance(res.data, dict) else {}, text)
             record, cross = merge(record, grounded, icd_table(), names)

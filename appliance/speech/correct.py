@@ -99,6 +99,8 @@ def load_lexicon(path: Path = LEXICON_FILE) -> tuple[Term, ...]:
 _DIGIT_READINGS = {"0": ("ling",), "1": ("yi", "yao"), "2": ("er", "liang"), "3": ("san",)}
 _DIGIT_READINGS |= {"4": ("si",), "5": ("wu",), "6": ("liu",), "7": ("qi",), "8": ("ba",)}
 _DIGIT_READINGS |= {"9": ("jiu",)}
+_NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")}
+_NUMERALS |= {str(i): str(i) for i in range(10)} | {"〇": "0", "两": "2", "十": "10"}
 _CORRECTABLE = re.compile(r"[\u4e00-\u9fff0-9]")
 
 
@@ -116,11 +118,21 @@ def _window_matches(
 ) -> bool:
     if window == term.text:
         return False
-    same_chars = sum(a == b for a, b in zip(window, term.text, strict=True))
+    pairs = list(zip(window, term.text, strict=True))
+    if len(pairs) < 5 and any(a in _NUMERALS and b not in _NUMERALS for a, b in pairs):
+        return False  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
+    if all(a == b or _NUMERALS.get(a, "a") == _NUMERALS.get(b, "b") for a, b in pairs):
+        return False  # "2型糖尿病" is already "二型糖尿病"
+    same_chars = sum(a == b for a, b in pairs)
     exact = [s in r for s, r in zip(term.syllables, readings, strict=True)]
     if len(term.text) == 2:
-        if not all(exact):
-            return False
+        plain = [
+            lazy_pinyin(b)[0] in (pinyin(a, heteronym=True, style=Style.NORMAL) or [[]])[0]
+            for a, b in pairs
+            if _HAN.match(a)
+        ]
+        if not all(exact) or len(plain) < 2 or not all(plain):
+            return False  # two characters: the exact syllables ("升高" is not "身高")
         return same_chars >= 1 or tuple(tones) == term.tones
     misses = [i for i, ok in enumerate(exact) if not ok]
     near = all(any(_near(r, term.syllables[i]) for r in readings[i]) for i in misses)
@@ -156,8 +168,13 @@ def correct_with_lexicon(
             begin = text.find(term.text, begin + 1)
     changes: list[Correction] = []
     by_length: dict[int, list[Term]] = {}
+    # index by the first and second syllable: a match misses at most one, so it hits one of them
+    first: dict[tuple[int, str], list[Term]] = {}
+    second: dict[tuple[int, str], list[Term]] = {}
     for term in terms:
         by_length.setdefault(len(term.text), []).append(term)
+        first.setdefault((len(term.text), term.syllables[0]), []).append(term)
+        second.setdefault((len(term.text), term.syllables[1]), []).append(term)
     for length in sorted(by_length, reverse=True):
         for start in range(0, len(chars) - length + 1):
             if max(locked[start : start + length]) >= length:
@@ -165,7 +182,10 @@ def correct_with_lexicon(
             window = "".join(chars[start : start + length])
             if not all(_CORRECTABLE.match(c) for c in window) or not _HAN.search(window):
                 continue
-            for term in by_length[length]:
+            candidates = {
+                t.text: t for r in readings[start] for t in first.get((length, r), ())
+            } | {t.text: t for r in readings[start + 1] for t in second.get((length, r), ())}
+            for term in (t for t in by_length[length] if t.text in candidates):  # lexicon order
                 if _window_matches(
                     term, window, readings[start : start + length], tones[start : start + length]
                 ):

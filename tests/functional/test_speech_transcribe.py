@@ -1,0 +1,103 @@
+"""Real transcription (faster-whisper base from the packages) of the synthetic Mandarin clips,
+of silence and of noise; CER against the script; streaming in chunks; audio errors."""
+
+from __future__ import annotations
+
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from appliance.speech.metrics import corpus_cer
+from tests._fixtures.speech import AUDIO, clip_scripts
+
+pytestmark = [pytest.mark.model, pytest.mark.slow]
+
+
+def test_synthetic_dictation_cer_before_and_after_correction(base_transcriber: Any) -> None:
+    pairs: dict[str, list[tuple[str, str]]] = {"raw": [], "t2s": [], "numbers": []}
+    # five of the ten clips keep the suite fast; `clinicbox bench speech` runs all of them
+    for clip_id, script in clip_scripts():
+        if clip_id not in ("dict01", "dict03", "dict04", "dict06", "dict07"):
+            continue
+        result = base_transcriber.transcribe_file(AUDIO / f"{clip_id}.wav")
+        assert result.language == "zh" and result.segments
+        assert result.rtf < 1.0  # well inside real time on 2 cores
+        for step in pairs:
+            pairs[step].append((script, result.steps[step]))
+    raw, cleaned, final = (corpus_cer(pairs[s]) for s in ("raw", "t2s", "numbers"))
+    assert final <= 0.15, (raw, cleaned, final)
+    assert final < cleaned <= raw
+
+
+@pytest.mark.parametrize("clip", ["silence", "noise"])
+def test_silence_and_noise_give_empty_text(base_transcriber: Any, clip: str) -> None:
+    result = base_transcriber.transcribe_file(AUDIO / f"{clip}.wav")
+    assert result.text == "" and result.segments == []
+
+
+def test_streaming_in_chunks_matches_the_file(base_transcriber: Any) -> None:
+    from appliance.speech.audio import load_audio
+    from appliance.speech.mic import ChunkedDictation
+
+    audio = load_audio(AUDIO / "dict06.wav")
+    gap = np.zeros(16000, dtype=np.float32)
+    stream = np.concatenate([audio, gap, load_audio(AUDIO / "dict10.wav")])
+    first_text_at: list[float] = []
+
+    def on_update(partial: str, level: float, at: float) -> None:
+        if partial and not first_text_at:
+            first_text_at.append(at)
+
+    dictation = ChunkedDictation(base_transcriber)
+    blocks = (stream[i : i + 1600] for i in range(0, len(stream), 1600))
+    result = dictation.run_blocks(blocks, on_update)
+    assert len(result.segments) >= 2  # cut at the pause, transcribed as it went
+    assert first_text_at and first_text_at[0] < len(stream) / 16000 - 2  # live, not at the end
+    assert "青霉素" in result.text and "复诊" in result.text
+
+
+def test_bad_audio_is_a_clear_error(tmp_path: Path) -> None:
+    from appliance.errors import AudioError
+    from appliance.speech.audio import load_audio
+
+    broken = tmp_path / "broken.wav"
+    broken.write_bytes(b"RIFF\x00\x00not really a wav")
+    empty = tmp_path / "empty.mp3"
+    empty.write_bytes(b"")
+    for path, word in ((broken, "无法解码"), (empty, "为空"), (tmp_path / "no.wav", "找不到")):
+        with pytest.raises(AudioError) as err:
+            load_audio(path)
+        assert word in err.value.message_zh and err.value.message_en
+
+
+def test_other_formats_decode(tmp_path: Path) -> None:
+    """m4a/mp3 decode through PyAV like wav (here: the same clip re-encoded as m4a)."""
+    import av
+
+    from appliance.speech.audio import load_audio
+
+    src = load_audio(AUDIO / "dict10.wav")
+    out = tmp_path / "dict10.m4a"
+    with av.open(str(out), "w") as container:
+        stream = container.add_stream("aac", rate=16000)
+        stream.layout = "mono"  # type: ignore[union-attr]
+        frame = av.AudioFrame.from_ndarray(
+            (src * 32767).astype(np.int16).reshape(1, -1), format="s16", layout="mono"
+        )
+        frame.sample_rate = 16000
+        for packet in stream.encode(frame):  # type: ignore[union-attr]
+            container.mux(packet)
+        for packet in stream.encode(None):  # type: ignore[union-attr]
+            container.mux(packet)
+    decoded = load_audio(out)
+    assert abs(len(decoded) - len(src)) < 16000 * 0.2
+
+
+def test_wav_fixtures_are_small_16k_mono() -> None:
+    for path in AUDIO.glob("*.wav"):
+        with wave.open(str(path)) as w:
+            assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2)
+        assert path.stat().st_size < 800_000
