@@ -208,7 +208,7 @@ class SelfService:
             return {"appointment_id": appointment_id, "day": slot[0], "time": slot[1],
                     "department": slot[2]}  # fmt: skip
 
-        booked = self.store.write_raw(book)
+        booked: dict[str, Any] = self.store.write_raw(book)
         booked["message"] = t(
             f"已预约 {booked['day']} {booked['time']} {booked['department']}，请提前15分钟到院取号。",
             f"Booked {booked['day']} {booked['time']} {booked['department']}; "

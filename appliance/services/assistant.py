@@ -143,34 +143,57 @@ class AssistantService:
     ) -> dict[str, Any]:
         return self.self_service.call(token, name, arguments, client)
 
-    def chat(
-        self, message: str, *, token: str | None = None, client: str = "kiosk", no_llm: bool = False
-    ) -> dict[str, Any]:
-        """One kiosk/web turn: emergency first; a self-service request runs its tool (after
-        verification); anything else is a health question. Returns ``{"type": ...}``:
-        ``answer`` (AskResult fields), ``tool`` (tool result) or ``verify`` (log in first)."""
-        emergency, _ = is_emergency(message)
-        engine = None if no_llm else self.engine()
-        tool: str | None = None
-        arguments: dict[str, Any] = {}
-        if not emergency:
-            if engine is not None:
-                tool, arguments = plan_with_model(engine, message)
-            else:
-                tool = route_by_keywords(message)
-        if tool is None:
-            return {"type": "answer", **self.ask(message, no_llm=no_llm).to_dict()}
-        try:
-            self.self_service.identity(token)
-        except IdentityNotVerified as exc:
-            return {"type": "verify", "tool": tool, "message": exc.message()}
+    def _route(self, message: str, engine: Any) -> tuple[str | None, dict[str, Any]]:
+        """The self-service tool a message asks for (None: a health question or emergency)."""
+        if is_emergency(message)[0]:
+            return None, {}
+        if engine is not None:
+            tool, arguments = plan_with_model(engine, message)
+        else:
+            tool, arguments = route_by_keywords(message), {}
         if tool in ("book", "cancel") and not arguments:
             # Which slot/booking? Show the choices; the page or kiosk then calls the tool.
             tool = "schedule" if tool == "book" else "my_appointments"
         if tool == "schedule" and "day" not in arguments:
             offset = 2 if "后天" in message else 1 if "明天" in message else 0
             arguments = {**arguments, "day": (date.today() + timedelta(days=offset)).isoformat()}
+        return tool, arguments
+
+    def _run_route(
+        self, tool: str, arguments: dict[str, Any], token: str | None, client: str
+    ) -> dict[str, Any]:
+        try:
+            self.self_service.identity(token)
+        except IdentityNotVerified as exc:
+            return {"type": "verify", "tool": tool, "message": exc.message()}
         return {"type": "tool", **self.call_tool(token, tool, arguments, client)}
+
+    def chat(
+        self, message: str, *, token: str | None = None, client: str = "kiosk", no_llm: bool = False
+    ) -> dict[str, Any]:
+        """One kiosk/web turn: emergency first; a self-service request runs its tool (after
+        verification); anything else is a health question. Returns ``{"type": ...}``:
+        ``answer`` (AskResult fields), ``tool`` (tool result) or ``verify`` (log in first)."""
+        engine = None if no_llm else self.engine()
+        tool, arguments = self._route(message, engine)
+        if tool is None:
+            return {"type": "answer", **self.ask(message, no_llm=no_llm).to_dict()}
+        return self._run_route(tool, arguments, token, client)
+
+    def chat_stream(
+        self, message: str, *, token: str | None = None, client: str = "kiosk", no_llm: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """Like :meth:`chat` as events: answer text streams (``delta``/``draft``), then
+        ``{"event": "final", "result": {...}}`` whose ``type`` says what it is."""
+        engine = None if no_llm else self.engine()
+        tool, arguments = self._route(message, engine)
+        if tool is not None:
+            yield {"event": "final", "result": self._run_route(tool, arguments, token, client)}
+            return
+        for event in stream_answer(self.kb, message, engine=engine, no_llm=no_llm):
+            if event["event"] == "final":
+                event = {"event": "final", "result": {"type": "answer", **event["result"]}}
+            yield event
 
     # --- doctors' decision support ------------------------------------------------------------
     def advise(self, record: dict[str, Any], *, no_llm: bool = False) -> dict[str, Any]:
