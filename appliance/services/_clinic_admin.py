@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from appliance.services import _parts
@@ -107,9 +108,41 @@ class AdminMixin:
 
     # --- models, settings, sync ----------------------------------------------------------
     def list_models(self) -> list[JSON]:
-        fn = need("models", "models", "list_models", "installed_models")
-        out = as_json(call(fn, self.settings))
-        return list(out)
+        """Installed models (active first) and catalog models that could be installed."""
+        registry = find("models.registry", "Registry")
+        catalog = find("models.catalog", "load_catalog")
+        if registry is None or catalog is None:
+            raise _parts.unavailable("models")
+        reg = registry(Path(self.settings.resolved("models_dir")))
+        active = reg.active
+        entries = {e.name: e for e in catalog()}
+        rows: list[JSON] = []
+        for name, item in reg.all().items():
+            entry = entries.get(name)
+            rows.append(
+                {
+                    "name": name,
+                    "role": getattr(entry, "role", ""),
+                    "size": item.size,
+                    "source": item.source,
+                    "active": name == active,
+                    "status": "installed",
+                }
+            )
+        for name, entry in entries.items():
+            if not any(r["name"] == name for r in rows):
+                rows.append(
+                    {
+                        "name": name,
+                        "role": entry.role,
+                        "size": entry.size,
+                        "source": ",".join(entry.sources),
+                        "active": False,
+                        "status": "not installed",
+                    }
+                )
+        rows.sort(key=lambda r: (not r["active"], r["status"] != "installed", r["name"]))
+        return rows
 
     def settings_summary(self) -> JSON:
         s = self.settings

@@ -23,7 +23,7 @@ _PROBES: dict[str, tuple[str, tuple[str, ...]]] = {
     "advise": ("appliance.services.assistant", ("advise",)),
     "llm": ("appliance.llm", ("open_engine",)),
     "compute": ("psutil", ("virtual_memory",)),
-    "models": ("models", ("list_models", "installed_models")),
+    "models": ("models.registry", ("Registry",)),
     "quality": ("appliance.store", ("open_store",)),
     "backup": ("appliance.store", ("backup",)),
     "audit": ("appliance.store", ("verify_audit",)),

@@ -86,9 +86,13 @@ class AdminScreen(ClinicScreen):
         models = self.service.list_models()
         if not models:
             return t("未安装模型。", "No models installed.")
+        status = {
+            "installed": t("已安装", "installed"),
+            "not installed": t("未安装", "not installed"),
+        }
         return "\n".join(
-            f"{'▶ ' if m.get('active') else '  '}{m.get('name', '')}  {m.get('role', '')}  "
-            f"{m.get('size', m.get('size_bytes', ''))}  {m.get('status', m.get('verified', ''))}"
+            f"{'▶ ' if m.get('active') else '  '}{m.get('name', '')}  [{m.get('role', '')}]  "
+            f"{(m.get('size') or 0) / 2**20:,.0f} MB  {status.get(m.get('status', ''), m.get('status', ''))}"
             for m in models
         )
 
@@ -193,8 +197,8 @@ class AdminScreen(ClinicScreen):
             if r.get("ok"):
                 box.update(
                     t(
-                        f"✔ 审计链完整（{r.get('checked', '?')} 条）",
-                        f"✔ Audit chain intact ({r.get('checked', '?')} rows)",
+                        f"✔ 审计链完整（{r.get('checked', r.get('rows', '?'))} 条）",
+                        f"✔ Audit chain intact ({r.get('checked', r.get('rows', '?'))} rows)",
                     )
                 )
             else:

@@ -16,6 +16,10 @@ from appliance.services.interface import JSON
 from tui._base import ClinicScreen
 
 
+def _num(value: object) -> str:
+    return f"{value:.2f}" if isinstance(value, int | float) else ""
+
+
 def summary_lines(status: JSON) -> str:
     tps = status.get("tokens_per_s") or {}
     ram = status.get("ram") or {}
@@ -99,13 +103,16 @@ class ComputeScreen(ClinicScreen):
             self.history["tps"].append((now, float(gen)))
         table = self.query_one("#jobs", DataTable)
         table.clear()
-        for job in (status.get("recent_jobs") or [])[:20]:
+        for job in list(status.get("recent_jobs") or [])[-20:][::-1]:
+            ts = job.get("ts")
+            when = time.strftime("%H:%M:%S", time.localtime(ts)) if ts else ""
             table.add_row(
+                when,
                 str(job.get("task", "")),
-                str(job.get("state", job.get("status", ""))),
-                str(job.get("wait_s", "")),
-                str(job.get("duration_s", job.get("seconds", ""))),
-                str(job.get("tokens_per_s", "")),
+                str(job.get("backend", "")),
+                _num(job.get("queue_wait_s")),
+                _num(job.get("ttft_s")),
+                _num(job.get("generation_tps")),
             )
         self._plot()
 

@@ -1,0 +1,168 @@
+"""Each remaining screen's main path and error path: follow-up, assistant + kiosk lock,
+quality dashboard, compute monitor, admin, training (answers revealed after commit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests._fixtures.tui import login, wait_for
+
+
+def text_of(app: Any, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def open_menu(app: Any, pilot: Any, key: str, screen: str, user: str = "doctor") -> None:
+    await login(pilot, app, user)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: type(app.screen).__name__ == screen)
+    await pilot.pause()
+
+
+def test_followup_worklist_or_not_installed(demo_service: Any, drive: Any) -> None:
+    available = demo_service.features()["followup"]["available"]
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_menu(app, pilot, "2", "FollowupScreen")
+        if not available:
+            assert "尚未安装" in text_of(app, ".unavailable")
+            return
+        await wait_for(pilot, lambda: "共" in text_of(app, "#followup-count"))
+        assert app.screen.query_one("#followup-table").row_count > 0
+
+    drive(demo_service, scenario)
+
+
+def test_assistant_answers_or_says_not_available(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_menu(app, pilot, "3", "AssistantScreen")
+        app.screen.query_one("#question").value = "高血压患者怎么随访？"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not app.screen.is_busy(), timeout=30)
+        answer = text_of(app, "#answer")
+        assert answer and "正在查找" not in answer
+
+    drive(demo_service, scenario)
+
+
+def test_kiosk_is_locked_to_the_assistant(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        assert type(app.screen).__name__ == "AssistantScreen"
+        for key in ("escape", "1", "6", "ctrl+l"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == "AssistantScreen"
+        await pilot.press("ctrl+q")  # leaving needs an admin
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "KioskExitScreen")
+        app.screen.query_one("#kiosk-user").value = "doctor"
+        app.screen.query_one("#kiosk-password").value = "demo1234"
+        await pilot.click("#kiosk-ok")
+        await wait_for(pilot, lambda: "管理员" in text_of(app, "#kiosk-error"))
+        assert demo_service.current_user() is None
+        app.screen.query_one("#kiosk-user").value = "admin"
+        app.screen.query_one("#kiosk-password").value = "demo1234"
+        app.screen.query_one("#kiosk-password").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        assert not app.kiosk
+
+    drive(demo_service, scenario, kiosk=True)
+
+
+def test_admin_enters_kiosk_from_the_menu(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await login(pilot, app, "admin")
+        await pilot.press("8")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AssistantScreen")
+        assert app.kiosk and demo_service.current_user() is None
+
+    drive(demo_service, scenario)
+
+
+def test_quality_dashboard_shows_indicators_by_month(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_menu(app, pilot, "4", "QualityScreen")
+        table = app.screen.query_one("#quality-table")
+        await wait_for(pilot, lambda: table.row_count == 5)
+        labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert labels[0] == "抗菌药物处方率" and "病历质控合格率" in labels
+        cells = [str(c) for i in range(5) for c in table.get_row_at(i)[1:]]
+        assert any(c.endswith("%") for c in cells)  # the demo clinic has six months of visits
+        assert app.screen.query("#quality-plot")
+
+    drive(demo_service, scenario)
+
+
+def test_front_desk_cannot_open_quality(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await login(pilot, app, "front")
+        await pilot.press("4")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen"
+
+    drive(demo_service, scenario)
+
+
+def test_compute_monitor_shows_memory_and_model_state(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_menu(app, pilot, "5", "ComputeScreen")
+        await wait_for(pilot, lambda: "MB" in text_of(app, "#compute-summary"))
+        summary = text_of(app, "#compute-summary")
+        assert "内存" in summary and "模型" in summary
+
+    drive(demo_service, scenario)
+
+
+def test_admin_users_audit_and_bad_user(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_menu(app, pilot, "6", "AdminScreen", user="admin")
+        users = app.screen.query_one("#users")
+        names = {str(users.get_row_at(i)[0]) for i in range(users.row_count)}
+        assert {"admin", "doctor", "nurse"} <= names
+        app.screen.query_one("#new-username").value = "x"  # too short
+        app.screen.query_one("#new-password").value = "short"
+        app.screen.query_one("#add-user").press()
+        await wait_for(pilot, lambda: "✖" in text_of(app, "#users-status"))
+        app.screen.query_one("#verify-audit").press()
+        await wait_for(pilot, lambda: "审计链" in text_of(app, "#audit-status"), timeout=15)
+        assert "✔" in text_of(app, "#audit-status")
+        assert text_of(app, "#settings").startswith("data_dir")
+
+    drive(demo_service, scenario)
+
+
+def test_practice_case_answer_revealed_only_after_commit(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_menu(app, pilot, "7", "TrainingScreen")
+        assert text_of(app, "#case-reveal") == ""
+        await pilot.click("#case-commit")  # nothing chosen yet
+        await pilot.pause()
+        assert text_of(app, "#case-reveal") == ""
+        radios = list(app.screen.query("#case-choices RadioButton"))
+        radios[3].value = True  # "level 4" for the chest-pain case: wrong
+        await pilot.pause(0.3)
+        app.screen.query_one("#case-commit").press()
+        await wait_for(pilot, lambda: text_of(app, "#case-reveal") != "")
+        reveal = text_of(app, "#case-reveal")
+        assert "回答有误" in reveal and "2级" in reveal and "依据" in reveal
+        assert app.screen.query_one("#case-commit").disabled
+
+    drive(demo_service, scenario)
+
+
+def test_tour_and_help_open_and_close(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await login(pilot, app)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await pilot.press("7")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainingScreen")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TourScreen")
+        for _ in range(10):
+            await pilot.press("right")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainingScreen")
+
+    drive(demo_service, scenario)
