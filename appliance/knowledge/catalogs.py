@@ -29,6 +29,13 @@ from appliance.clinical.meds_model import (
     Tier,
 )
 from appliance.clinical.meds_resolve import build_index, resolve_in
+from appliance.clinical.triage_model import (
+    ChildBand,
+    ComplaintRule,
+    RoutingRule,
+    TriageKnowledge,
+    VitalRule,
+)
 from appliance.errors import ConfigError
 
 _TIERS = ("non_restricted", "restricted", "special")
@@ -218,3 +225,91 @@ def meds_knowledge(tier_file: Path | None = None) -> MedsKnowledge:
 def resolve_drug(name: str) -> Drug | None:
     """Resolve a Chinese generic name, English INN, brand or alias to a formulary drug."""
     return resolve_in(_base_index(), name)
+
+
+# ------------------------------------------------------------------------------- triage
+def _vital_rule(r: dict[str, Any]) -> VitalRule:
+    return VitalRule(
+        r["id"],
+        r["vital"],
+        r["op"],
+        float(r["value"]),
+        int(r["level"]),
+        r["source"],
+        r["zh"],
+        r["en"],
+    )
+
+
+@lru_cache(maxsize=1)
+def triage_knowledge() -> TriageKnowledge:
+    """Vital-sign criteria, paediatric bands, red-flag complaints and department routing."""
+    v = load_toml("triage_vitals.toml")
+    c = load_toml("triage_complaints.toml")
+    fever = v.get("infant_fever")
+    infant = (
+        VitalRule(
+            fever["id"],
+            "temp",
+            ">=",
+            float(fever["temp"]),
+            int(fever["level"]),
+            fever["source"],
+            fever["zh"],
+            fever["en"],
+        )
+        if fever
+        else None
+    )
+    bands = tuple(
+        ChildBand(
+            b["name"],
+            b["name_en"],
+            float(b["min_age"]),
+            float(b["max_age"]),
+            b["hr_high_3"],
+            b["hr_high_2"],
+            b["hr_low_3"],
+            b["hr_low_2"],
+            b["hr_low_1"],
+            b["rr_high_3"],
+            b["rr_high_2"],
+            b["rr_low_2"],
+            b["sbp_low"],
+            b["source"],
+        )
+        for b in v["child_band"]
+    )
+    complaints = tuple(
+        ComplaintRule(
+            id=r["id"],
+            level=int(r["level"]),
+            department=r["department"],
+            terms=tuple(r["terms"]),
+            source=r["source"],
+            text_zh=r["zh"],
+            text_en=r["en"],
+            call_120=bool(r.get("call_120", False)),
+            refer=bool(r.get("refer", False)),
+            with_terms=tuple(r.get("with", ())),
+            unless=tuple(r.get("unless", ())),
+            min_age=r.get("min_age"),
+            max_age=r.get("max_age"),
+        )
+        for r in c["complaint"]
+    )
+    self_care = c["self_care"][0]
+    return TriageKnowledge(
+        adult_vitals=tuple(_vital_rule(r) for r in v["adult"]),
+        any_age_vitals=tuple(_vital_rule(r) for r in v["any_age"]),
+        child_bands=bands,
+        infant_fever=infant,
+        infant_fever_max_age=float(fever["max_age"]) if fever else 0.0,
+        complaints=complaints,
+        routing=tuple(RoutingRule(r["department"], tuple(r["terms"])) for r in c["routing"]),
+        self_care_terms=tuple(self_care["terms"]),
+        self_care_source=self_care["source"],
+        self_care_ages=(float(self_care["min_age"]), float(self_care["max_age"])),
+        departments={k: (d["zh"], d["en"]) for k, d in c["departments"].items()},
+        sources=sources(),
+    )

@@ -17,8 +17,25 @@ from appliance.clinical.meds_model import Drug
 from appliance.config import Settings
 from appliance.knowledge import catalogs
 from appliance.services._safety_meds import MedsCheckRequest, run_meds_check
+from appliance.services._safety_triage import run_triage
 
-__all__ = ["MedsCheckRequest", "check_meds", "resolve_drug"]
+__all__ = ["MedsCheckRequest", "check_meds", "drug_info", "resolve_drug", "triage"]
+
+
+def triage(
+    request: Any,
+    engine: Any = None,
+    *,
+    use_llm: bool = True,
+    timeout_s: float | None = None,
+) -> dict[str, Any]:
+    """``clinicbox triage`` contract: level 1-4, disposition, department, refer, reasons.
+
+    Rules decide instantly; with an ``engine`` the model's opinion is merged so that the more
+    urgent level wins (the model never lowers a rule verdict). ``request`` is a dict or a
+    :class:`~appliance.clinical.triage_model.TriageRequest`.
+    """
+    return run_triage(request, engine, use_llm=use_llm, timeout_s=timeout_s)
 
 
 def resolve_drug(name: str) -> Drug | None:

@@ -1,0 +1,179 @@
+"""Data shapes of triage (智能导诊): the request, the rule data and the result (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Level = Literal[1, 2, 3, 4]
+Disposition = Literal["emergency", "urgent", "routine", "self_care"]
+CHILD_AGE = 14.0  # Chinese paediatrics: under 14 years
+
+
+class Vitals(BaseModel):
+    """Measured vital signs; every field optional. Ranges reject typing errors, not illness."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sbp: float | None = Field(None, ge=0, le=320)
+    dbp: float | None = Field(None, ge=0, le=220)
+    hr: float | None = Field(None, ge=0, le=350)
+    rr: float | None = Field(None, ge=0, le=120)
+    temp: float | None = Field(None, ge=20, le=45)
+    spo2: float | None = Field(None, ge=0, le=100)
+    gcs: float | None = Field(None, ge=3, le=15)
+    glucose: float | None = Field(None, ge=0, le=100)
+    pain: float | None = Field(None, ge=0, le=10)
+
+
+class TriageRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    age: float | None = Field(None, ge=0, le=130, description="Years; 0.5 = six months")
+    age_months: float | None = Field(None, ge=0, le=1560)
+    sex: str | None = None
+    pregnant: bool | None = None
+    complaint: str = Field(min_length=1, max_length=4000)
+    vitals: Vitals = Field(default_factory=lambda: Vitals.model_validate({}))
+
+    @field_validator("complaint")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("complaint is blank")
+        return v
+
+    def age_years(self) -> float | None:
+        if self.age is not None:
+            return self.age
+        if self.age_months is not None:
+            return self.age_months / 12.0
+        return None
+
+
+@dataclass(frozen=True)
+class VitalRule:
+    id: str
+    vital: str
+    op: str
+    value: float
+    level: int
+    source: str
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True)
+class ChildBand:
+    name_zh: str
+    name_en: str
+    min_age: float
+    max_age: float
+    hr_high_3: float
+    hr_high_2: float
+    hr_low_3: float
+    hr_low_2: float
+    hr_low_1: float
+    rr_high_3: float
+    rr_high_2: float
+    rr_low_2: float
+    sbp_low: float
+    source: str
+
+
+@dataclass(frozen=True)
+class ComplaintRule:
+    id: str
+    level: int
+    department: str
+    terms: tuple[str, ...]
+    source: str
+    text_zh: str
+    text_en: str
+    call_120: bool = False
+    refer: bool = False
+    with_terms: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    min_age: float | None = None
+    max_age: float | None = None
+
+
+@dataclass(frozen=True)
+class RoutingRule:
+    department: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriageKnowledge:
+    adult_vitals: tuple[VitalRule, ...]
+    any_age_vitals: tuple[VitalRule, ...]
+    child_bands: tuple[ChildBand, ...]
+    infant_fever: VitalRule | None
+    infant_fever_max_age: float
+    complaints: tuple[ComplaintRule, ...]
+    routing: tuple[RoutingRule, ...]
+    self_care_terms: tuple[str, ...]
+    self_care_source: str
+    self_care_ages: tuple[float, float]
+    departments: dict[str, tuple[str, str]]
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def cite(self, keys: str) -> str:
+        return "；".join(
+            self.sources.get(k.strip(), k.strip()) for k in keys.split(";") if k.strip()
+        )
+
+
+@dataclass(frozen=True)
+class Reason:
+    rule: str
+    level: int
+    source: str
+    text_zh: str
+    text_en: str
+    origin: Literal["rule", "model"] = "rule"
+
+    def as_dict(self, lang: str = "zh") -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "source": self.source,
+            "text": self.text_en if lang == "en" else self.text_zh,
+            "level": self.level,
+            "origin": self.origin,
+        }
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    level: int
+    disposition: Disposition
+    department_key: str
+    department_zh: str
+    department_en: str
+    refer: bool
+    call_120: bool
+    reasons: tuple[Reason, ...]
+    rules_level: int
+
+    def as_dict(self, lang: str = "zh") -> dict[str, object]:
+        return {
+            "level": self.level,
+            "disposition": self.disposition,
+            "department": self.department_en if lang == "en" else self.department_zh,
+            "refer": self.refer,
+            "reasons": [r.as_dict(lang) for r in self.reasons],
+            "call_120": self.call_120,
+            "level_name": LEVEL_NAMES[self.level][1 if lang == "en" else 0],
+            "rules_level": self.rules_level,
+        }
+
+
+LEVEL_NAMES: dict[int, tuple[str, str]] = {
+    1: ("1级 濒危", "Level 1 resuscitation"),
+    2: ("2级 危重", "Level 2 emergent"),
+    3: ("3级 急症", "Level 3 urgent"),
+    4: ("4级 非急症", "Level 4 non-urgent"),
+}

@@ -1,0 +1,169 @@
+"""Triage rules: each vital-sign criterion and each red-flag complaint fires just past its
+threshold / on its wording, and stays quiet inside the normal range / when negated.
+Test ids carry the rule id and its source key."""
+
+from __future__ import annotations
+
+import pytest
+
+from appliance.clinical.triage import triage_rules
+from appliance.clinical.triage_model import TriageRequest
+from appliance.knowledge.catalogs import load_toml, triage_knowledge
+
+KB = triage_knowledge()
+VITALS = load_toml("triage_vitals.toml")
+COMPLAINTS = load_toml("triage_complaints.toml")["complaint"]
+NORMAL = {"hr": 80, "rr": 16, "sbp": 125, "dbp": 80, "spo2": 98, "gcs": 15, "temp": 36.8,
+          "glucose": 5.5, "pain": 0}  # fmt: skip
+
+
+def run(complaint="头晕一天", age=40.0, **vitals):
+    return triage_rules(TriageRequest(age=age, complaint=complaint, vitals=vitals), KB)
+
+
+def rule_ids(result):
+    return {r.rule for r in result.reasons}
+
+
+def _past(op, value):
+    step = 0.1 if isinstance(value, float) and value % 1 else 1
+    return {"<": value - step, "<=": value, ">": value + step, ">=": value}[op]
+
+
+def _vital_cases(section, age):
+    for r in VITALS[section]:
+        yield pytest.param(r, age, id=f"{r['id']}[{r['source'].split(';')[0]}]")
+
+
+@pytest.mark.parametrize(
+    ("rule", "age"), [*_vital_cases("adult", 40), *_vital_cases("any_age", 40)]
+)
+def test_vital_rule_fires_past_threshold_and_not_when_normal(rule, age):
+    vitals = {**NORMAL, rule["vital"]: _past(rule["op"], rule["value"])}
+    fired = run(age=age, **vitals)
+    assert fired.level <= rule["level"], (fired.level, rule)
+    assert any(r.rule.startswith("V-") and r.level <= rule["level"] for r in fired.reasons)
+    quiet = run(age=age, **NORMAL)
+    assert quiet.level == 4 and rule["id"] not in rule_ids(quiet)
+
+
+def _complaint_cases():
+    for r in COMPLAINTS:
+        yield pytest.param(r, id=f"{r['id']}[{r['source'].split(';')[0]}]")
+
+
+def _age_for(rule):
+    if "max_age" in rule:
+        return 1.0
+    return 30.0
+
+
+def _text_for(rule, term):
+    if "with" in rule:
+        return f"{term}，{rule['with'][0]}"
+    return f"患者{term}" if not term.isascii() else f"patient reports {term}"
+
+
+@pytest.mark.parametrize("rule", _complaint_cases())
+def test_complaint_rule_fires_on_each_wording(rule):
+    for term in rule["terms"]:
+        result = run(_text_for(rule, term), age=_age_for(rule))
+        assert rule["id"] in rule_ids(result) or result.level <= rule["level"], term
+        assert result.level <= rule["level"], term
+
+
+@pytest.mark.parametrize("rule", _complaint_cases())
+def test_complaint_rule_quiet_when_negated(rule):
+    term = next(t for t in rule["terms"] if not t.isascii())
+    negated = f"否认{term}" if "with" not in rule else f"{term}，无{rule['with'][0]}"
+    assert rule["id"] not in rule_ids(run(negated, age=_age_for(rule)))
+    en = next((t for t in rule["terms"] if t.isascii()), None)
+    if en and "with" not in rule:
+        assert rule["id"] not in rule_ids(run(f"Denies {en}.", age=_age_for(rule)))
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("无胸痛", False),
+        ("否认胸痛、胸闷", False),
+        ("无发热、胸痛及呼吸困难", False),
+        ("无明显诱因出现胸痛3小时", True),
+        ("胸痛无放射", True),
+        ("咳嗽，无咳痰，伴胸痛", True),
+        ("no chest pain or shortness of breath", False),
+        ("chest pain without radiation", True),
+        ("denies fever, reports chest pain since morning", True),
+    ],
+)
+def test_negation_scope(text, fires):
+    assert ("C-CHEST-PAIN-ACS" in rule_ids(run(text))) is fires
+
+
+def test_child_danger_signs_only_for_young_children():
+    assert "C-CHILD-DANGER-SIGNS" in rule_ids(run("发热两天，不吃奶", age=0.5))
+    assert "C-CHILD-DANGER-SIGNS" not in rule_ids(run("发热两天，不吃奶", age=30))
+
+
+@pytest.mark.parametrize(
+    ("age", "vitals", "rule", "level"),
+    [
+        pytest.param(0.1, {"temp": 38.2}, "V-INFANT-FEVER", 2, id="infant-fever[NICE-NG143]"),
+        pytest.param(0.5, {"hr": 195}, "P-HR-HIGH-2", 2, id="infant-tachy[PALS2020]"),
+        pytest.param(2, {"hr": 55}, "P-HR-BRADY-CRITICAL", 1, id="toddler-brady[PALS2020]"),
+        pytest.param(1.5, {"rr": 45}, "P-RR-FAST-3", 3, id="fast-breathing[IMCI]"),
+        pytest.param(4, {"sbp": 70}, "P-SBP-HYPOTENSION", 1, id="child-hypotension[PALS2020]"),
+        pytest.param(8, {"rr": 42}, "P-RR-HIGH-2", 2, id="school-rr[PALS2020]"),
+    ],
+)
+def test_paediatric_bands_fire(age, vitals, rule, level):
+    result = run("发热咳嗽", age=age, **vitals)
+    assert rule in rule_ids(result) and result.level <= level
+
+
+@pytest.mark.parametrize(
+    ("age", "vitals"),
+    [
+        pytest.param(0.5, {"hr": 140, "rr": 40, "temp": 37.5}, id="infant-normal[PALS2020]"),
+        pytest.param(2, {"hr": 120, "rr": 30, "sbp": 90}, id="toddler-normal[PALS2020]"),
+        pytest.param(8, {"hr": 95, "rr": 22, "sbp": 100}, id="school-normal[PALS2020]"),
+        pytest.param(0.5, {"temp": 38.2}, id="no-infant-fever-rule-after-3mo[NICE-NG143]"),
+    ],
+)
+def test_paediatric_normal_ranges_quiet(age, vitals):
+    result = run("咳嗽两天", age=age, **vitals)
+    assert result.level == 4, [r.rule for r in result.reasons]
+    assert result.department_key == "paediatrics"
+
+
+def test_adult_heart_rate_of_a_child_is_not_judged_by_adult_limits():
+    # 150/min is normal-ish for an infant but level 2 for an adult
+    assert run("咳嗽", age=0.5, hr=150).level == 4
+    assert run("咳嗽", age=40, hr=150).level == 2
+
+
+def test_outputs_level_1_call_120_and_refer():
+    r = run("家属发现患者呼之不应", age=70)
+    assert r.level == 1 and r.call_120 and r.refer and r.disposition == "emergency"
+
+
+def test_departments_for_routine_complaints():
+    assert run("牙痛三天").department_key == "dental"
+    assert run("月经不调两个月", age=30).department_key == "obgyn"
+    assert run("右手擦伤").department_key == "surgery"
+    assert run("想打流感疫苗").department_key == "prevention"
+    assert run("头晕乏力一周").department_key == "general"
+
+
+def test_self_care_only_when_nothing_else():
+    assert run("感冒，流鼻涕两天").disposition == "self_care"
+    assert run("感冒，流鼻涕两天", temp=39.5).disposition == "urgent"
+    assert run("感冒，流鼻涕两天", age=80).disposition == "routine"
+
+
+def test_every_rule_cites_known_sources():
+    srcs = load_toml("sources.toml")["sources"]
+    rows = [*VITALS["adult"], *VITALS["any_age"], *VITALS["child_band"], *COMPLAINTS]
+    for r in rows:
+        for key in r["source"].split(";"):
+            assert key in srcs, (r.get("id", r.get("name")), key)
