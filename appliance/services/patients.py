@@ -118,8 +118,16 @@ def age_on(birth: str | None, today: date | None = None) -> int | None:
     return now.year - born.year - ((now.month, now.day) < (born.month, born.day))
 
 
+def _public_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows as returned to callers; their names and addresses join the log redactor first."""
+    values: list[str | None] = []
+    for row in rows:
+        values += [row.get("name"), row.get("address")]
+    register_sensitive(*values)  # one call: the redactor recompiles once, not per row
+    return [_public(row) for row in rows]
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
-    register_sensitive(row.get("name"), row.get("address"))
     out = {k: row.get(k) for k in COLUMNS}
     out["patient_id"] = out.pop("id")
     out["age"] = age_on(row.get("birth_date"))
@@ -190,7 +198,7 @@ def get_patient(session: Session, patient_id: str) -> dict[str, Any]:
             "没有这个患者。", "No such patient.", details={"patient_id": patient_id}
         )
     session.audit("patient.read", patient_id=patient_id)
-    return _public(rows[0])
+    return _public_rows(rows)[0]
 
 
 def list_patients(session: Session, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
@@ -202,7 +210,7 @@ def list_patients(session: Session, limit: int = 100, offset: int = 0) -> list[d
             (max(1, min(int(limit), 10000)), max(0, int(offset))),
         )
     session.audit("patient.list", detail={"count": len(rows)})
-    return [_public(r) for r in rows]
+    return _public_rows(rows)
 
 
 def search_patients(session: Session, query: str, limit: int = 50) -> list[dict[str, Any]]:
@@ -222,7 +230,7 @@ def search_patients(session: Session, query: str, limit: int = 50) -> list[dict[
         )
     # the query itself may be a name: the audit row keeps only the count
     session.audit("patient.search", detail={"count": len(rows)})
-    return [_public(r) for r in rows]
+    return _public_rows(rows)
 
 
 def update_patient(session: Session, patient_id: str, changes: dict[str, Any]) -> dict[str, Any]:

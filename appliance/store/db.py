@@ -320,6 +320,13 @@ def unlock_keys(
     """Unwrap the keys; a wrong secret is counted and raises WrongPassphrase (nothing else moves)."""
     paths = StorePaths(settings.data_dir)
     if not paths.envelope.exists():
+        if paths.db.exists():
+            raise StoreNotInitialized(
+                "找到了数据库文件，但缺少密钥信封 clinic.keys.json，无法解锁。",
+                "The database file is there but its key envelope clinic.keys.json is missing.",
+                hint_zh="请从最近的备份目录复制 .keys.json 文件为 clinic.keys.json。",
+                hint_en="Copy the .keys.json of the latest backup to clinic.keys.json.",
+            )
         raise StoreNotInitialized()
     if secret is None:
         found = _secret_from_settings(settings)

@@ -81,3 +81,60 @@ def test_store_env_fixture_unlocks_cli(cli, store_env):
     r = cli("patient", "add", "--json", stdin={"name": "李四"})
     assert r.rc == 0, r.err
     assert r.json()["patient_id"]
+
+
+def test_loaded_patient_names_are_redacted_from_logs(admin_session):
+    from appliance.logsafe import redact
+    from appliance.services.patients import add_patient, list_patients
+
+    add_patient(admin_session, {"name": "慕容复兴", "address": "姑苏燕子坞"})
+    list_patients(admin_session)
+    line = redact("loaded 慕容复兴 from 姑苏燕子坞")
+    assert "慕容复兴" not in line and "姑苏燕子坞" not in line
+
+
+def test_missing_envelope_is_explained(store_settings, initialised_store):
+    from appliance.errors import StoreNotInitialized
+    from appliance.store import open_store
+
+    (store_settings.data_dir / "clinic.keys.json").rename(store_settings.data_dir / "moved.json")
+    with pytest.raises(StoreNotInitialized) as info:
+        open_store(store_settings, PASSPHRASE)
+    assert "clinic.keys.json" in info.value.message("zh")
+
+
+def test_concurrent_readers_and_writers(store):
+    import threading
+
+    errors = []
+
+    def writer(n):
+        try:
+            for i in range(30):
+                store.write(
+                    lambda db, n=n, i=i: db["patient"].insert(
+                        {"id": f"w{n}-{i}", "name": "n", "created_at": "t", "updated_at": "t"}
+                    )
+                )
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    def reader():
+        try:
+            for _ in range(60):
+                with store.read() as db:
+                    a = db.execute("SELECT count(*) FROM patient").fetchone()[0]
+                    b = db.execute("SELECT count(*) FROM patient").fetchone()[0]
+                    assert a == b  # one snapshot per read block
+        except Exception as exc:  # pragma: no cover
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    threads += [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with store.read() as db:
+        assert db["patient"].count == 90
