@@ -167,7 +167,7 @@ def add_patient(session: Session, data: Any) -> dict[str, str]:
                 patient.address,
                 now,
                 now,
-                None if session.user_id == "system" else session.user_id,
+                session.user_id,
             ),
         )
         audit.append(

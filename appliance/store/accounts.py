@@ -21,6 +21,7 @@ from appliance.store import audit
 if TYPE_CHECKING:
     from appliance.store.db import Store
 
+SYSTEM_USER_ID = "system"  # built-in row (migration 0003); never logs in
 ROLES: tuple[str, ...] = ("admin", "doctor", "nurse", "front_desk", "kiosk")
 ROLE_NAMES_ZH = {
     "admin": "管理员",
@@ -56,6 +57,8 @@ def check_password_strength(password: str, username: str = "") -> None:
 
 def check_username(username: str) -> str:
     name = username.strip()
+    if name.lower() == SYSTEM_USER_ID:
+        raise InputError("用户名 system 为系统保留。", "The user name 'system' is reserved.")
     if not (2 <= len(name) <= 64) or any(ch.isspace() for ch in name):
         raise InputError(
             "用户名需为 2-64 个字符且不含空格。",
@@ -201,7 +204,9 @@ def get_user(store: Store, username: str) -> User:
 
 def list_users(store: Store) -> list[User]:
     with store.read_raw() as conn:
-        cursor = conn.execute("SELECT * FROM user ORDER BY username")
+        cursor = conn.execute(
+            "SELECT * FROM user WHERE id != ? ORDER BY username", (SYSTEM_USER_ID,)
+        )
         names = [d[0] for d in cursor.description]
         rows = [dict(zip(names, v, strict=True)) for v in cursor.fetchall()]
     return [User.from_row(r) for r in rows]
@@ -267,6 +272,8 @@ def authenticate(store: Store, username: str, password: str) -> User:
     """
     with store.read_raw() as conn:
         row = _row(conn, username.strip())
+    if row is not None and row["id"] == SYSTEM_USER_ID:
+        row = None
     if row is None:
         verify_password(_DUMMY_HASH, password)  # same work either way
         store.audit("(unknown)", "-", "login", outcome="failed")

@@ -112,7 +112,9 @@ def test_cli_user_add_reads_password_from_stdin(cli, store_env, store):
 
 def test_passwords_are_argon2id(store):
     with store.read_raw() as conn:
-        (hashed,) = conn.execute("SELECT password_hash FROM user").fetchone()
+        (hashed,) = conn.execute(
+            "SELECT password_hash FROM user WHERE username = 'admin'"
+        ).fetchone()
     assert hashed.startswith("$argon2id$") and ADMIN_PASSWORD not in hashed
 
 
@@ -121,3 +123,26 @@ def test_weak_passwords_are_refused(admin_session):
 
     with pytest.raises(WeakSecret):
         add_user(admin_session, "x_user", "password", "nurse")
+
+
+def test_system_account_exists_but_cannot_log_in(store):
+    from appliance.errors import InputError
+    from appliance.services.session import login, system_session
+    from appliance.services.users import add_user, list_users
+
+    with pytest.raises(LoginFailed) as info:
+        login(store, "system", "anything-1")
+    assert not isinstance(info.value, AccountLocked)
+    session = system_session(store)
+    assert "system" not in [u["username"] for u in list_users(session)]
+    with pytest.raises(InputError):
+        add_user(session, "System", "Strong-pass-1", "admin")
+    # rows written by the system session can reference user(id)
+    from appliance.services.patients import add_patient
+
+    pid = add_patient(session, {"name": "系统登记"})["patient_id"]
+    with store.read_raw() as conn:
+        assert (
+            conn.execute("SELECT created_by FROM patient WHERE id = ?", (pid,)).fetchone()[0]
+            == "system"
+        )
