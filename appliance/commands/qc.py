@@ -12,7 +12,6 @@ import click
 from appliance.commands._base import (
     CliState,
     common_options,
-    json_input_argument,
     no_llm_option,
     pass_state,
     read_json_input,
@@ -92,16 +91,20 @@ def _rules(state: CliState) -> None:
     )
 
 
-def _batch(state: CliState, source: str | None, use_store: bool) -> None:
+def _batch(state: CliState, source: str | None, use_store: bool, no_llm: bool = True) -> None:
     from appliance.services.emr import batch_qc, batch_qc_store
 
     if use_store:
+        from appliance.commands.emr import open_engine_or_none
         from appliance.store import open_store
 
         store = open_store(state.settings())
+        engine, _why = (None, None) if no_llm else open_engine_or_none(state)
         try:
-            result = batch_qc_store(store)
+            result = batch_qc_store(store, engine=engine, use_llm=engine is not None)
         finally:
+            if engine is not None:
+                engine.close()
             store.close()
     elif source and source != "-":
         result = batch_qc(_read_records(source))
@@ -117,15 +120,16 @@ def register(cli: click.Group) -> None:
     @cli.command(
         "qc",
         help=t(
-            "病历内涵质控：输入结构化病历 JSON，输出得分、是否合格和问题清单。"
-            "--batch 输入病历数组/JSONL 并计算病历合格率；--store 质控本院全部病历；"
-            "--rules 列出规则目录。",
-            "Record quality control: a structured record in, score, pass/fail and findings out. "
-            "--batch takes an array/JSONL of records and gives the pass rate; --store checks "
-            "every record in the clinic database; --rules lists the catalog.",
+            "病历内涵质控：输入结构化病历 JSON（文件或标准输入），输出得分、是否合格和问题清单。"
+            "qc batch：质控本院数据库中全部病历并保存结果（夜间任务）；qc batch FILE：质控病历"
+            "数组/JSONL；两者都给出病历合格率。qc rules：列出规则目录。",
+            "Record quality control: a structured record (file or stdin) in, score, pass/fail "
+            "and findings out. qc batch: check every record in the clinic database and keep the "
+            "results (nightly job); qc batch FILE: a JSON array/JSONL of records; both give the "
+            "pass rate. qc rules: list the catalog.",
         ),
     )
-    @json_input_argument
+    @click.argument("args", nargs=-1, metavar="[FILE | batch [FILE] | rules]")
     @common_options
     @no_llm_option
     @click.option("--batch", "as_batch", is_flag=True, help=t("批量质控。", "Batch QC."))
@@ -139,17 +143,28 @@ def register(cli: click.Group) -> None:
     @pass_state
     def qc(
         state: CliState,
-        source: str | None,
+        args: tuple[str, ...],
         no_llm: bool,
         as_batch: bool,
         use_store: bool,
         list_rules: bool,
     ) -> None:
+        words = list(args)
+        if words and words[0] == "rules":
+            words.pop(0)
+            list_rules = True
+        elif words and words[0] == "batch":
+            words.pop(0)
+            as_batch = True
+            use_store = use_store or not words  # `clinicbox qc batch`: the clinic database
+        if len(words) > 1:
+            raise InputError("参数过多。", "Too many arguments.")
+        source = words[0] if words else None
         if list_rules:
             _rules(state)
             return
         if as_batch or use_store:
-            _batch(state, source, use_store)
+            _batch(state, source, use_store, no_llm)
             return
         from appliance.commands.emr import open_engine_or_none
         from appliance.services.emr import run_qc

@@ -156,3 +156,63 @@ def register(cli: click.Group) -> None:
             cancel.cancel()
             raise
         state.emit(result, human=lambda r: r["text"])
+
+    bench = subgroup(cli, "bench", t("性能基准（不属于测试）。", "Benchmarks (not tests)."))
+
+    @bench.command(
+        "speech",
+        help=t(
+            "语音病历基准：各模型转写实时率、各纠错步骤后的字错率、结构化准确率、"
+            "口述结束到质控完成的时间。",
+            "Voice EMR benchmark: RTF per speech model, CER after each correction step, "
+            "structuring accuracy, end of dictation → QC'd record time.",
+        ),
+    )
+    @click.option(
+        "--model-dir",
+        "model_dirs",
+        multiple=True,
+        type=click.Path(file_okay=False),
+        help=t("额外的语音模型文件夹（可多次）。", "Extra speech model folders (repeatable)."),
+    )
+    @click.option("--threads", default=2, type=int, show_default=True)
+    @click.option(
+        "--llm", "use_llm", is_flag=True, help=t("包含大模型步骤。", "Include LLM steps.")
+    )
+    @click.option("--llm-cases", default=4, type=int, show_default=True)
+    @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False))
+    @common_options
+    @pass_state
+    def bench_speech(
+        state: CliState,
+        model_dirs: tuple[str, ...],
+        threads: int,
+        use_llm: bool,
+        llm_cases: int,
+        out_file: str | None,
+    ) -> None:
+        import json as _json
+
+        from appliance.commands._speech_bench import run_speech_bench
+        from appliance.speech.models import select_model
+
+        settings = state.settings()
+        dirs = [select_model(settings.resolved("models_dir"), settings.speech_model)]
+        dirs += [Path(d) for d in model_dirs]
+        engine = None
+        if use_llm:
+            from appliance.commands.emr import open_engine_or_none
+
+            engine, _why = open_engine_or_none(state)
+        try:
+            report = run_speech_bench(
+                settings, model_dirs=dirs, threads=threads, engine=engine, llm_cases=llm_cases
+            )
+        finally:
+            if engine is not None:
+                engine.close()
+        if out_file:
+            Path(out_file).write_text(
+                _json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        state.emit(report)

@@ -15,11 +15,13 @@ Reference data (QC catalog, ICD-10 table, lexicon, formulary names) is read once
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import time
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -209,6 +211,7 @@ def run_qc(
     lang: str | None = None,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    task: str = "qc",
 ) -> dict[str, Any]:
     """QC one record → ``{"score", "passed", "grade", "findings": [...]}``."""
     rec = _record(record)
@@ -240,10 +243,27 @@ def run_qc(
 
 
 def batch_qc(
-    records: Iterable[Any], progress: ProgressCallback | None = None, total: int | None = None
+    records: Iterable[Any],
+    progress: ProgressCallback | None = None,
+    total: int | None = None,
+    *,
+    engine: Any = None,
+    use_llm: bool = False,
 ) -> dict[str, Any]:
     """QC many records → the clinic's 病历合格率 (pass rate), grades and the most common rules."""
+    summary, _full = _run_batch(records, progress, total, engine, use_llm)
+    return summary
+
+
+def _run_batch(
+    records: Iterable[Any],
+    progress: ProgressCallback | None,
+    total: int | None,
+    engine: Any,
+    use_llm: bool,
+) -> tuple[dict[str, Any], list[dict[str, Any] | None]]:
     results: list[dict[str, Any]] = []
+    full: list[dict[str, Any] | None] = []
     rules: Counter[str] = Counter()
     grades: Counter[str] = Counter()
     invalid = 0
@@ -252,11 +272,13 @@ def batch_qc(
         ident = item.get("id") if isinstance(item, dict) else None
         body = item.get("record", item) if isinstance(item, dict) else item
         try:
-            out = run_qc(body)
+            out = run_qc(body, engine=engine, use_llm=use_llm, task="batch")
         except InputError:
             invalid += 1
             results.append({"id": ident, "error": "bad_input"})
+            full.append(None)
             continue
+        full.append(out)
         grades[out["grade"]] += 1
         rules.update({f["rule"] for f in out["findings"] if f["origin"] == "rule"})
         results.append({"id": ident, "score": out["score"], "passed": out["passed"]})
@@ -277,22 +299,68 @@ def batch_qc(
         "grades": dict(grades),
         "top_rules": [{"rule": r, "count": n} for r, n in rules.most_common(10)],
         "records": results,
-    }
+    }, full
 
 
-def batch_qc_store(store: Any, progress: ProgressCallback | None = None) -> dict[str, Any]:
-    """QC every current record in the clinic's store (the overnight job)."""
-    import json
-
+def batch_qc_store(
+    store: Any,
+    *,
+    engine: Any = None,
+    use_llm: bool = False,
+    progress: ProgressCallback | None = None,
+) -> dict[str, Any]:
+    """QC every current record in the clinic's store (the overnight job) and keep the results
+    in ``qc_result``. Model passes, when asked, run at the scheduler's ``batch`` priority so
+    they never delay a doctor's request; the write happens after all model work."""
     with store.read() as db:
-        rows = list(db.query("SELECT record_id, visit_id, content_json FROM record_current"))
+        rows = list(
+            db.query(
+                "SELECT record_id, version, visit_id, content_json FROM record_current"
+                " ORDER BY created_at"
+            )
+        )
     items = []
     for row in rows:
         content = json.loads(row["content_json"] or "{}")
-        record = content.get("record", content)
+        record = dict(content.get("record", content))
         record.setdefault("visit_type", content.get("visit_type"))
         items.append({"id": row["record_id"], "record": record})
-    return batch_qc(items, progress=progress, total=len(items))
+    summary, full = _run_batch(items, progress, len(items), engine, use_llm)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    version = qc_catalog().version
+    stored = [
+        {
+            "record_id": row["record_id"],
+            "version": row["version"],
+            "catalog_version": version,
+            "visit_id": row["visit_id"],
+            "checked_at": now,
+            "score": result["score"],
+            "passed": int(result["passed"]),
+            "grade": result["grade"],
+            "findings_json": json.dumps(result["findings"], ensure_ascii=False),
+        }
+        for row, result in zip(rows, full, strict=True)
+        if result is not None
+    ]
+    if stored:
+        store.write(lambda db: db["qc_result"].insert_all(stored, replace=True))
+    summary["stored"] = len(stored)
+    return summary
+
+
+def qc_pass_rate_history(store: Any, days: int = 90) -> list[dict[str, Any]]:
+    """The stored nightly results per day: checked, passed, pass rate (for the dashboard)."""
+    with store.read() as db:
+        return list(
+            db.query(
+                "SELECT substr(checked_at, 1, 10) AS day, count(*) AS checked,"
+                " sum(passed) AS passed, round(avg(passed), 4) AS pass_rate"
+                " FROM qc_result WHERE checked_at >= date('now', ?)"
+                " GROUP BY day ORDER BY day",
+                [f"-{int(days)} days"],
+            )
+        )
 
 
 # --- speech ---------------------------------------------------------------------------------

@@ -70,12 +70,12 @@ def test_qc_batch_gives_the_pass_rate(cli: Any, tmp_path: Path) -> None:
     lines = [json.dumps(good, ensure_ascii=False), json.dumps({"chief_complaint": ""})]
     path = tmp_path / "records.jsonl"
     path.write_text("\n".join(lines), encoding="utf-8")
-    out = cli("qc", "--json", "--batch", str(path)).json()
+    out = cli("qc", "batch", str(path), "--json").json()
     assert out["checked"] == 2 and out["passed"] == 1 and out["pass_rate"] == 0.5
 
 
 def test_qc_rules_lists_the_catalog(cli: Any) -> None:
-    out = cli("qc", "--json", "--rules", "--lang", "en").json()
+    out = cli("qc", "rules", "--json", "--lang", "en").json()
     assert len(out["rules"]) >= 25 and all(r["source"] for r in out["rules"])
 
 
