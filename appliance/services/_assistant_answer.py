@@ -24,16 +24,9 @@ from appliance.services._assistant_grounding import grounded_sentences, split_se
 log = logging.getLogger("clinicbox.assistant")
 
 TOP_K = 5
+MAX_ANSWER_TOKENS = 256
 ANSWER_PASSAGES = 2
 EMERGENCY_DOC = "patient/emergency"
-ANSWER_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "answer": {"type": "string", "maxLength": 600},
-        "sources": {"type": "array", "items": {"type": "integer"}, "maxItems": 5},
-    },
-    "required": ["answer", "sources"],
-}
 
 
 @dataclass
@@ -134,7 +127,7 @@ def _messages(question: str, hits: list[Hit]) -> list[dict[str, str]]:
     system = (
         "你是乡镇卫生院的健康助手，面对的是患者。只能根据下面编号的资料回答，用简短、通俗的中文，"
         "最多4句话，每句话后面用[编号]标出依据。资料里没有的内容就说“资料中没有”，请患者咨询工作人员。"
-        "不要诊断疾病，不要开药，不要给出资料以外的用药剂量。以JSON输出：answer为回答，sources为用到的编号。"
+        "不要诊断疾病，不要开药，不要给出资料以外的用药剂量。"
     )
     return [
         {"role": "system", "content": system},
@@ -145,15 +138,11 @@ def _messages(question: str, hits: list[Hit]) -> list[dict[str, str]]:
 def _model_answer(engine: Any, question: str, hits: list[Hit]) -> AskResult | None:
     """A model answer keeping only grounded sentences; None when nothing survives."""
     try:
-        res = engine.chat(
-            _messages(question, hits), task="assistant", schema=ANSWER_SCHEMA, max_tokens=320
-        )
+        res = engine.chat(_messages(question, hits), task="assistant", max_tokens=MAX_ANSWER_TOKENS)
     except Exception as exc:  # model busy/timeout/broken: fall back to the passages
         log.warning("assistant model answer failed: %s", exc.__class__.__name__)
         return None
-    data = res.data if isinstance(res.data, dict) else {}
-    text = str(data.get("answer", "") or res.text)
-    kept, used = grounded_sentences(text, [h.text for h in hits])
+    kept, used = grounded_sentences(res.text, [h.text for h in hits])
     if not kept:
         return None
     cited = [hits[n - 1] for n in sorted(used)]
@@ -213,7 +202,9 @@ def stream_answer(
     if engine is not None and not no_llm and hits:
         drafted = ""
         try:
-            for piece in engine.stream(_messages(question, hits[:3]), task="assistant"):
+            for piece in engine.stream(
+                _messages(question, hits[:3]), task="assistant", max_tokens=MAX_ANSWER_TOKENS
+            ):
                 drafted += piece.text
                 yield {"event": "draft", "text": piece.text}
         except Exception as exc:

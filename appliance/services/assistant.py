@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from appliance.config import Settings
+from appliance.config import Settings, load_settings
 from appliance.errors import ClinicBoxError, FeatureUnavailable, IdentityNotVerified
 from appliance.knowledge.embed import Embedder, open_embedder
 from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
@@ -35,7 +36,15 @@ from appliance.services._assistant_tools import plan_with_model, route_by_keywor
 
 log = logging.getLogger("clinicbox.assistant")
 
-__all__ = ["AskResult", "AssistantService", "load_embedder", "open_knowledge_base"]
+__all__ = [
+    "AskResult",
+    "AssistantService",
+    "advise",
+    "ask",
+    "knowledge_base_for",
+    "load_embedder",
+    "open_knowledge_base",
+]
 
 
 def load_embedder(settings: Settings) -> Embedder | None:
@@ -209,3 +218,41 @@ class AssistantService:
         db = self.kb.db
         if self._owns_kb and isinstance(db, MemoryKbDatabase):
             db.close()
+
+
+# --- module-level use cases (the ClinicService interface and the API call these) -------------
+
+_kb_cache: weakref.WeakKeyDictionary[Any, KnowledgeBase] = weakref.WeakKeyDictionary()
+_public_kb: dict[str, KnowledgeBase] = {}
+_cache_lock = threading.Lock()
+
+
+def knowledge_base_for(store: Any = None, settings: Settings | None = None) -> KnowledgeBase:
+    """A cached knowledge base per open store (or the public one per data dir)."""
+    settings = settings or getattr(store, "settings", None) or load_settings()
+    with _cache_lock:
+        if store is not None:
+            kb = _kb_cache.get(store)
+            if kb is None:
+                kb = _kb_cache[store] = open_knowledge_base(settings, store)
+            return kb
+        key = str(settings.data_dir)
+        if key not in _public_kb:
+            _public_kb[key] = open_knowledge_base(settings, None)
+        return _public_kb[key]
+
+
+def ask(
+    question: str, *, store: Any = None, engine: Any = None, use_llm: bool = True
+) -> dict[str, Any]:
+    """``clinicbox ask`` contract for one question (engine optional; no engine → passages)."""
+    kb = knowledge_base_for(store)
+    no_llm = not use_llm or engine is None
+    return answer_question(kb, question, engine=engine, no_llm=no_llm).to_contract()
+
+
+def advise(record: dict[str, Any], *, store: Any = None, engine: Any = None) -> dict[str, Any]:
+    """``clinicbox advise`` contract for a structured record (rules + cited guidelines)."""
+    from appliance.services._assistant_advise import advise_record, validate_record
+
+    return advise_record(knowledge_base_for(store), validate_record(record))
