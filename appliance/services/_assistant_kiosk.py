@@ -8,11 +8,12 @@ front of the screen, and forgets both after ``idle_s`` without input or when the
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from appliance.errors import PermissionDenied
+from appliance.errors import ClinicBoxError, PermissionDenied
 
 KIOSK_SCREENS = frozenset({"assistant", "emergency", "help"})
 DEFAULT_IDLE_S = 90.0
@@ -62,10 +63,8 @@ class KioskAssistant:
     def end(self) -> None:
         """The person is done: forget who they are and what was said."""
         if self.token:
-            try:
+            with contextlib.suppress(ClinicBoxError):  # no store: nothing to forget
                 self.service.self_service.forget(self.token)
-            except Exception:  # noqa: S110 - no store: nothing to forget
-                pass
         self.token = None
         self.patient = None
         self.transcript.clear()
@@ -85,8 +84,8 @@ class KioskAssistant:
         self._touch()
         who = self.service.verify(visit_code, phone_last4, client=self.client)
         self.token = who.token
-        self.patient = who.display_name
-        return who.display_name
+        self.patient = str(who.display_name)
+        return self.patient
 
     def tool(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
         self._touch()
