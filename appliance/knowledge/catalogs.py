@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from appliance.clinical.followup import FollowupKnowledge
 from appliance.clinical.meds_model import (
     AllergyRule,
     Drug,
@@ -313,3 +314,11 @@ def triage_knowledge() -> TriageKnowledge:
         departments={k: (d["zh"], d["en"]) for k, d in c["departments"].items()},
         sources=sources(),
     )
+
+
+# ------------------------------------------------------------------------------ follow-up
+@lru_cache(maxsize=1)
+def followup_knowledge() -> FollowupKnowledge:
+    """Hypertension and type 2 diabetes follow-up rules (国家基本公共卫生服务规范 第三版)."""
+    data = load_toml("followup.toml")
+    return FollowupKnowledge(conditions={k: dict(v) for k, v in data.items()}, sources=sources())

@@ -11,15 +11,25 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from appliance.clinical.meds_model import Drug
 from appliance.config import Settings
 from appliance.knowledge import catalogs
+from appliance.services._safety_followup import due_list, make_plans, plan_dict
 from appliance.services._safety_meds import MedsCheckRequest, run_meds_check
 from appliance.services._safety_triage import run_triage
 
-__all__ = ["MedsCheckRequest", "check_meds", "drug_info", "resolve_drug", "triage"]
+__all__ = [
+    "MedsCheckRequest",
+    "check_meds",
+    "drug_info",
+    "followup_due",
+    "followup_plan",
+    "resolve_drug",
+    "triage",
+]
 
 
 def triage(
@@ -75,3 +85,31 @@ def drug_info(name: str) -> dict[str, Any] | None:
         "essential_medicine": drug.essential,
         "source": catalogs.cite(drug.source),
     }
+
+
+def followup_plan(
+    patient: Any, record: Any, *, store: Any = None, today: date | None = None
+) -> dict[str, Any]:
+    """Follow-up plan after a visit (hypertension / T2DM), ``{}`` when neither applies.
+
+    ``record`` is a structured record (diagnoses, vitals, chief complaint…); with a ``store``
+    and the patient's id, the previous plan decides "two consecutive uncontrolled visits".
+    """
+    return plan_dict(make_plans(patient, record, store=store, today=today))
+
+
+def followup_due(
+    store: Any,
+    *,
+    session: Any = None,
+    today: date | None = None,
+    within_days: int = 0,
+) -> dict[str, Any]:
+    """``clinicbox followup due`` contract: ``{"patients": [...]}`` due or overdue (with the rule
+    that made them due), plus chronic patients with no plan yet."""
+    if session is not None:
+        session.require("followup.read")
+    items = due_list(store, today=today, within_days=within_days)
+    if session is not None:
+        session.audit("followup.due", detail={"count": len(items)})
+    return {"patients": items, "date": (today or date.today()).isoformat()}

@@ -1,0 +1,101 @@
+"""``followup due`` on a real SQCipher store: plans saved with visits come back when due, with
+the rule; chronic patients without a plan are listed for enrolment; the CLI contract holds."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from appliance.services import patients
+from appliance.services._visit_records import save_visit
+from appliance.services.safety import followup_due, followup_plan
+
+
+def _visit(session, pid, record, plan):
+    draft = {"patient_id": pid, "record": record, "followup_plan": plan, "sign": True}
+    return save_visit(session, draft)
+
+
+def _setup(admin_session):
+    a = patients.add_patient(
+        admin_session, {"name": "张三", "sex": "M", "birth_date": "1950-02-03"}
+    )["patient_id"]
+    b = patients.add_patient(
+        admin_session, {"name": "李四", "sex": "F", "birth_date": "1960-05-06"}
+    )["patient_id"]
+    c = patients.add_patient(
+        admin_session, {"name": "王五", "sex": "M", "birth_date": "1970-01-01"}
+    )["patient_id"]
+    htn = {
+        "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],
+        "vitals": {"sbp": 150, "dbp": 95},
+    }
+    long_ago = date.today() - timedelta(days=30)
+    plan_a = followup_plan({"patient_id": a, "birth_date": "1950-02-03"}, htn, today=long_ago)
+    assert plan_a["rule"] == "FU-HTN-UNCONTROLLED-RECHECK"
+    _visit(admin_session, a, htn, plan_a)
+    dm = {"diagnoses": [{"name": "2型糖尿病", "icd10": "E11.9"}], "vitals": {"glucose": 6.1}}
+    _visit(admin_session, b, dm, followup_plan({"patient_id": b}, dm))  # due in 90 days
+    _visit(admin_session, c, htn, None)  # diagnosed, never planned
+    return a, b, c
+
+
+def test_followup_due_lists_due_overdue_and_unplanned(store, admin_session):
+    a, b, c = _setup(admin_session)
+    out = followup_due(store, session=admin_session)
+    by_patient = {i["patient_id"]: i for i in out["patients"]}
+    assert by_patient[a]["status"] == "uncontrolled" and by_patient[a]["overdue"]
+    assert by_patient[a]["overdue_days"] == 16
+    assert by_patient[a]["rule"] == "FU-HTN-UNCONTROLLED-RECHECK" and by_patient[a]["source"]
+    assert by_patient[a]["name"] == "张三"
+    assert b not in by_patient
+    assert by_patient[c]["rule"] == "FU-ENROL-NO-PLAN"
+    later = followup_due(store, today=date.today() + timedelta(days=91))
+    assert b in {i["patient_id"] for i in later["patients"]}
+
+
+def test_second_uncontrolled_visit_refers_using_store_history(store, admin_session):
+    a, _, _ = _setup(admin_session)
+    htn = {"diagnoses": [{"name": "高血压", "icd10": "I10"}], "vitals": {"sbp": 155, "dbp": 96}}
+    plan = followup_plan({"patient_id": a, "age": 75}, htn, store=store)
+    assert plan["rule"] == "FU-HTN-REFER-TWO-UNCONTROLLED" and plan["refer"] is True
+
+
+def test_followup_due_cli(cli, store_env, store_settings):
+    from appliance.services.session import system_session
+    from appliance.store import open_store
+    from tests._fixtures.store import PASSPHRASE
+
+    with open_store(store_settings, PASSPHRASE) as store:
+        _setup(system_session(store))
+    r = cli("followup", "due", "--json", "--no-llm")
+    assert r.rc == 0, r.err
+    out = r.json()
+    assert {i["rule"] for i in out["patients"]} >= {
+        "FU-HTN-UNCONTROLLED-RECHECK",
+        "FU-ENROL-NO-PLAN",
+    }
+    for item in out["patients"]:
+        assert {"patient_id", "condition", "due_date", "status", "rule", "source"} <= set(item)
+
+
+def test_followup_due_cli_locked_store_is_a_clean_error(cli, data_dir):
+    r = cli("followup", "due", "--json")
+    assert r.rc != 0 and "Traceback" not in r.err
+    assert r.error()["code"]
+
+
+def test_followup_plan_cli(cli):
+    r = cli(
+        "followup",
+        "plan",
+        "--json",
+        stdin={
+            "patient": {"age": 60},
+            "record": {
+                "diagnoses": [{"name": "2型糖尿病", "icd10": "E11"}],
+                "vitals": {"glucose": 18},
+            },
+        },
+    )
+    assert r.rc == 0, r.err
+    assert r.json()["rule"] == "FU-DM-URGENT-GLUCOSE" and r.json()["refer"] is True
