@@ -155,7 +155,8 @@ def _chronic_without_plan(db: Any, kb: Any) -> list[dict[str, Any]]:
             continue
         if not isinstance(rec, dict):
             continue
-        body = rec.get("record") if isinstance(rec.get("record"), dict) else rec
+        inner = rec.get("record")
+        body: dict[str, Any] = inner if isinstance(inner, dict) else rec
         for cond in chronic_conditions(_diagnoses(body, {}), kb):
             if (pid, cond) in active or (pid, cond) in seen:
                 continue
