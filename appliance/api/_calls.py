@@ -57,6 +57,18 @@ class Calls:
         limiter = self.model_limiter if model else None
         return await anyio.to_thread.run_sync(fn, limiter=limiter)
 
+    async def audited(
+        self, caller: Caller, action: str, patient_id: str | None, fn: Callable[[], Any]
+    ) -> Any:
+        """A patient-data read and its audit rows, on one worker thread."""
+
+        def read_and_audit() -> Any:
+            result = fn()
+            self.audit(caller, action, patient_id)
+            return result
+
+        return await self.run(read_and_audit)
+
     # --- access log ----------------------------------------------------------------------
     def audit(
         self, caller: Caller, action: str, patient_id: str | None = None, status: int = 200
@@ -73,13 +85,6 @@ class Calls:
             patient_id=patient_id,
             status=status,
         )
-        store_audit = getattr(getattr(session.service, "session", None), "audit", None)
-        if callable(store_audit):
-            store_audit(
-                f"api.{action}",
-                patient_id=patient_id,
-                detail={"device_id": caller.device_id, "status": status},
-            )
 
     # --- idempotent writes ---------------------------------------------------------------
     async def write(

@@ -134,16 +134,6 @@ class _Server:
         self.port = int(info["url"].rsplit(":", 1)[1])
         self.settings = settings
 
-    def code(self) -> str:
-        from appliance.api.registry import Registry
-        from appliance.store import open_store
-
-        store = open_store(self.settings, passphrase=PASSPHRASE)
-        try:
-            return str(Registry(store).create_code("bench")["code"])
-        finally:
-            store.close()
-
     def cpu_seconds(self) -> float:
         import psutil
 
@@ -161,11 +151,43 @@ class _Server:
             self.proc.stdout.close()
 
 
-def _client(server: _Server, root: Path, name: str, user: str) -> Any:
-    from appliance.api._transport import Transport, pair_with_box
+def _register_devices(settings: Settings, root: Path, names: list[str]) -> dict[str, Any]:
+    """Pair the bench's PCs before the server starts (the real protocol, run in-process so the
+    pairing rate limit, meant for people, does not slow the set-up)."""
+    from appliance.api import pairing, tls
+    from appliance.api._transport import PairedBox
+    from appliance.api.registry import Registry
+    from appliance.store import open_store
 
-    pc = load_settings(root / name)
-    box = pair_with_box(pc, "127.0.0.1", server.port, server.code(), name)
+    fingerprint = tls.ensure_tls_material(settings, "基准测试卫生院")
+    boxes: dict[str, Any] = {}
+    store = open_store(settings, passphrase=PASSPHRASE)
+    try:
+        registry = Registry(store)
+        for name in names:
+            code = registry.create_code("bench")["code"]
+            key = pairing.new_device_key()
+            public = pairing.public_key_b64(key)
+            proof = pairing.client_proof(pairing.code_key(code), fingerprint, public)
+            result = registry.pair(
+                fingerprint=fingerprint, public_key=public, proof=proof, name=name, ip="127.0.0.1"
+            )
+            boxes[name] = PairedBox(
+                device_id=result["device_id"],
+                private_key=pairing.private_key_b64(key),
+                host="127.0.0.1",
+                port=0,
+                fingerprint=fingerprint,
+            )
+    finally:
+        store.close()
+    return boxes
+
+
+def _client(server: _Server, box: Any, user: str) -> Any:
+    from appliance.api._transport import Transport
+
+    box.port = server.port
     transport = Transport(box, timeout=120)
     transport.token = transport.request(
         "POST", "/api/v1/auth/login", json_body={"username": user, "password": PASSWORD}
@@ -314,10 +336,12 @@ def run_lan_bench(
     with tempfile.TemporaryDirectory(prefix="clinicbox-bench-lan-") as tmp:
         root = Path(tmp)
         box = _make_box(root, model)
+        names = ["admin-pc", "model-pc", *[f"pc{i}" for i in range(clients)]]
+        devices = _register_devices(box, root, names)
         server = _Server(box)
         opened: list[Any] = []
         try:
-            admin = _client(server, root, "admin-pc", "admin")
+            admin = _client(server, devices["admin-pc"], "admin")
             opened.append(admin)
             ids = [
                 admin.request(
@@ -328,7 +352,7 @@ def run_lan_bench(
                 for i in range(patients)
             ]
             users = ["doctor", "nurse", "frontdesk"]
-            pcs = [_client(server, root, f"pc{i}", users[i % 3]) for i in range(clients)]
+            pcs = [_client(server, devices[f"pc{i}"], users[i % 3]) for i in range(clients)]
             opened.extend(pcs)
             by_role = {u: _usable_calls(pcs[i], ids) for i, u in enumerate(users[: len(pcs)])}
             mix = [(pc, by_role[users[i % 3]]) for i, pc in enumerate(pcs)]
@@ -336,7 +360,7 @@ def run_lan_bench(
             cpu = server.cpu_seconds()
             idle = _traffic(mix, ids, seconds, think_ms / 1000)
             idle_cpu = server.cpu_seconds() - cpu
-            model_pc = _client(server, root, "model-pc", "doctor")
+            model_pc = _client(server, devices["model-pc"], "doctor")
             opened.append(model_pc)
             with _ModelLoad(model_pc) as load:
                 cpu = server.cpu_seconds()

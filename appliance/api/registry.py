@@ -181,6 +181,8 @@ class Registry:
         patient_id: str | None,
         status: int,
     ) -> None:
+        """One patient-data call: a row in ``api_access_log`` (for the alerts) and an ``api.*``
+        row in the store's HMAC audit chain with the device — one transaction, one fsync."""
         row = {
             "ts": time.time(),
             "username": username,
@@ -190,7 +192,30 @@ class Registry:
             "patient_id": patient_id,
             "status": status,
         }
-        self.store.write(lambda db: db["api_access_log"].insert(row))
+        append = getattr(self.store, "audit_key", None) is not None
+
+        def record(conn: Any) -> None:
+            conn.execute(
+                "INSERT INTO api_access_log (ts, username, role, device_id, action, patient_id,"
+                " status) VALUES (:ts, :username, :role, :device_id, :action, :patient_id,"
+                " :status)",
+                row,
+            )
+            if append:
+                from appliance.store import audit
+
+                audit.append(
+                    conn,
+                    self.store.audit_key,
+                    actor=username,
+                    role=role,
+                    action=f"api.{action}",
+                    outcome="ok" if status < 400 else "denied",
+                    patient_id=patient_id,
+                    detail={"device_id": device_id, "status": status},
+                )
+
+        self.store.write_raw(record)
 
     # --- idempotency ---------------------------------------------------------------------
     def idempotent_result(self, device_id: str, key: str) -> dict[str, Any] | None:

@@ -70,18 +70,18 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         limit: int = Query(50, ge=1, le=200),
         caller: Caller = Depends(ctx.user("patients.search")),
     ) -> Any:
-        found = await calls.run(lambda: svc(caller).search_patients(query, limit))
-        await calls.run(lambda: calls.audit(caller, "patients.search"))
-        return found
+        return await calls.audited(
+            caller, "patients.search", None, lambda: svc(caller).search_patients(query, limit)
+        )
 
     @route("get", "/patients/{patient_id}", "patients.get", summary="患者详情 / Patient")
     async def get_patient(
         patient_id: str, caller: Caller = Depends(ctx.user("patients.get"))
     ) -> Any:
         _check_id(patient_id)
-        found = await calls.run(lambda: svc(caller).get_patient(patient_id))
-        await calls.run(lambda: calls.audit(caller, "patients.get", patient_id))
-        return found
+        return await calls.audited(
+            caller, "patients.get", patient_id, lambda: svc(caller).get_patient(patient_id)
+        )
 
     @route("post", "/patients", "patients.add", status_code=201, summary="登记患者 / Add patient")
     async def add_patient(
@@ -101,9 +101,9 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         patient_id: str, caller: Caller = Depends(ctx.user("patients.visits"))
     ) -> Any:
         _check_id(patient_id)
-        found = await calls.run(lambda: svc(caller).patient_visits(patient_id))
-        await calls.run(lambda: calls.audit(caller, "patients.visits", patient_id))
-        return found
+        return await calls.audited(
+            caller, "patients.visits", patient_id, lambda: svc(caller).patient_visits(patient_id)
+        )
 
     # --- visits --------------------------------------------------------------------------
     @route("get", "/visits/{visit_id}", "visits.get", summary="病历 / Visit record")
@@ -223,9 +223,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
 
     @route("get", "/followup/due", "followup.due", summary="到期随访 / Follow-ups due")
     async def followup_due(caller: Caller = Depends(ctx.user("followup.due"))) -> Any:
-        due = await calls.run(svc(caller).followup_due)
-        await calls.run(lambda: calls.audit(caller, "followup.due"))
-        return due
+        return await calls.audited(caller, "followup.due", None, svc(caller).followup_due)
 
     # --- assistant -----------------------------------------------------------------------
     @route("post", "/assistant/ask", "assistant.ask", summary="健康助手 / Ask")
