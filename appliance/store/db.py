@@ -109,6 +109,7 @@ class Store:
         self._readers_lock = threading.Lock()
         self._closed = False
         self._writer: Any = None
+        self._stopped_writer: Any = None
         if not read_only:
             from appliance.store._writer import Writer
 
@@ -164,13 +165,28 @@ class Store:
                 )
             raise StoreReadOnly()
 
+    def _failed(self, exc: BaseException) -> BaseException:
+        """Translate a storage error; damage found while running makes the store read-only."""
+        error = translate_error(exc)
+        if isinstance(error, StoreCorrupt) and self.damaged is None:
+            log.error("clinic database damage found while running: %s", exc)
+            self.damaged = f"runtime: {exc}"
+            self.read_only = True
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                threading.Thread(
+                    target=writer.close, name="clinicbox-writer-stop", daemon=True
+                ).start()
+                self._stopped_writer = writer
+        return error
+
     def write(self, func: Callable[[sqlite_utils.Database], T]) -> T:
         """Run ``func(db)`` on the one writer thread in a transaction; committed on return."""
         self._check_writable()
         try:
             return self._writer.submit(func)  # type: ignore[no-any-return]
         except _driver.DatabaseError as exc:
-            raise translate_error(exc) from None
+            raise self._failed(exc) from None
 
     def write_raw(self, func: Callable[[Any], T]) -> T:
         """Like :meth:`write` with the DB-API connection instead of a sqlite-utils Database."""
@@ -178,7 +194,7 @@ class Store:
         try:
             return self._writer.submit(func, raw=True)  # type: ignore[no-any-return]
         except _driver.DatabaseError as exc:
-            raise translate_error(exc) from None
+            raise self._failed(exc) from None
 
     def maintenance(self, func: Callable[[Any], T]) -> T:
         """Run ``func(conn)`` on the writer thread outside any transaction (VACUUM, checkpoint)."""
@@ -186,7 +202,7 @@ class Store:
         try:
             return self._writer.submit(func, raw=True, transaction=False)  # type: ignore[no-any-return]
         except _driver.DatabaseError as exc:
-            raise translate_error(exc) from None
+            raise self._failed(exc) from None
 
     def audit(
         self,
@@ -235,21 +251,24 @@ class Store:
         except _driver.DatabaseError as exc:
             if conn is not None:
                 conn.close()
-            raise translate_error(exc) from None
+            raise self._failed(exc) from None
+        healthy = False
         try:
             yield conn
+            healthy = True
         except _driver.DatabaseError as exc:
-            raise translate_error(exc) from None
+            raise self._failed(exc) from None
         finally:
             try:
                 if conn.in_transaction:
-                    conn.execute("COMMIT")
-            finally:
-                with self._readers_lock:
-                    if self._closed or len(self._readers) >= 8:
-                        conn.close()
-                    else:
-                        self._readers.append(conn)
+                    conn.execute("ROLLBACK")  # a read transaction: nothing to keep
+            except _driver.DatabaseError:
+                healthy = False
+            with self._readers_lock:
+                if healthy and not self._closed and len(self._readers) < 8:
+                    self._readers.append(conn)
+                else:
+                    conn.close()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[sqlite_utils.Database]:
@@ -280,6 +299,10 @@ class Store:
         for conn in readers:
             with contextlib.suppress(Exception):
                 conn.close()
+        if self._stopped_writer is not None:
+            self._stopped_writer.close()
+            with contextlib.suppress(Exception):
+                self._stopped_writer._conn.close()
         if self._writer is not None:
             self._writer.close()
             with contextlib.suppress(Exception):

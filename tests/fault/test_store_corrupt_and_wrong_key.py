@@ -169,3 +169,26 @@ def test_staff_can_still_log_in_to_a_damaged_store(store_settings, store):
         assert damaged.read_only
         session = login(damaged, "admin", ADMIN_PASSWORD)
         assert session.role == "admin"
+
+
+def test_damage_found_while_running_makes_the_store_read_only(store_settings, store):
+    from appliance.errors import StoreCorrupt, StoreReadOnly
+    from appliance.store import open_store
+
+    _fill(store)
+    store.close()
+    running = open_store(store_settings, PASSPHRASE)
+    try:
+        db = store_settings.data_dir / "clinic.db"
+        pages = db.stat().st_size // 4096
+        with open(db, "r+b") as handle:  # in place, as a failing disk would
+            for page in range(2, pages):
+                handle.seek(page * 4096 + 100)
+                handle.write(b"\xff" * 40)
+        with pytest.raises(StoreCorrupt), running.read() as d:
+            list(d.query("SELECT * FROM patient"))
+        assert running.damaged and running.read_only
+        with pytest.raises(StoreReadOnly):
+            running.write(lambda d: d["clinic"].update(running.clinic_id, {"name": "x"}))
+    finally:
+        running.close()
