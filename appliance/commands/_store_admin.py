@@ -144,10 +144,21 @@ def _register_backup(cli: click.Group) -> None:
         is_flag=True,
         help=t("只列出已有备份。", "Only list existing backups."),
     )
+    @click.option(
+        "--keep",
+        default=30,
+        show_default=True,
+        type=click.IntRange(0, 100000),
+        help=t(
+            "只保留最近 N 份备份（0 = 全部保留）。",
+            "Keep only the newest N backups (0 = keep all).",
+        ),
+    )
     @common_options
     @pass_state
-    def backup_cmd(state: CliState, dest: str | None, list_only: bool) -> None:
+    def backup_cmd(state: CliState, dest: str | None, list_only: bool, keep: int) -> None:
         from appliance.store import backup, list_backups
+        from appliance.store.backup import prune_backups
 
         if list_only:
             rows = list_backups(state.settings(), Path(dest) if dest else None)
@@ -161,6 +172,8 @@ def _register_backup(cli: click.Group) -> None:
             return
         with open_cli_store(state) as store:
             info = backup(store, Path(dest) if dest else None, actor=cli_session(store).username)
+        if keep:
+            info["pruned"] = prune_backups(Path(info["path"]).parent, keep)
         state.emit(info, human=lambda r: t("备份完成：", "Backup written: ") + r["path"])
 
     @cli.command(

@@ -118,7 +118,16 @@ def _register_unlock(cli: click.Group) -> None:
             "Unlock and check the database with the passphrase (or the recovery key).",
         ),
     )
-    @click.option("--recovery", is_flag=True, help=t("使用恢复密钥。", "Use the recovery key."))
+    @click.option(
+        "--recovery",
+        "--recovery-key",
+        "recovery",
+        is_flag=True,
+        help=t(
+            "使用恢复密钥（提示输入或从标准输入读一行）。",
+            "Use the recovery key (prompted, or one line on stdin).",
+        ),
+    )
     @click.option(
         "--check",
         "full_check",

@@ -136,6 +136,17 @@ def list_backups(settings: Settings, dest_dir: Path | None = None) -> list[dict[
     return found
 
 
+def prune_backups(folder: Path, keep: int) -> list[str]:
+    """Delete all but the newest ``keep`` backups (and their envelopes) in ``folder``."""
+    found = sorted(folder.glob(f"{BACKUP_PREFIX}*.db"), key=lambda p: p.name, reverse=True)
+    removed = []
+    for path in found[keep:]:
+        path.unlink(missing_ok=True)
+        envelope_for(path).unlink(missing_ok=True)
+        removed.append(str(path))
+    return removed
+
+
 def restore(
     settings: Settings,
     path: Path | str,

@@ -135,3 +135,12 @@ def test_cli_backup_and_list(cli, store_env, tmp_path):
     assert r.json()["path"].endswith(".db")
     r = cli("backup", "--list", "--to", str(tmp_path / "usb"), "--json")
     assert len(r.json()) == 1 and r.json()[0]["has_envelope"]
+
+
+def test_cli_backup_keeps_the_newest(cli, store_env, tmp_path):
+    folder = tmp_path / "nightly"
+    for _ in range(4):
+        assert cli("backup", "--to", str(folder), "--keep", "2", "--json").rc == 0
+    names = sorted(p.name for p in folder.iterdir())
+    assert len([n for n in names if n.endswith(".db")]) == 2
+    assert len([n for n in names if n.endswith(".keys.json")]) == 2
