@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
+from appliance.clinical.exams import ExamKnowledge, ExamType
 from appliance.clinical.followup import FollowupKnowledge
 from appliance.clinical.meds_model import (
     AllergyRule,
@@ -322,3 +323,24 @@ def followup_knowledge() -> FollowupKnowledge:
     """Hypertension and type 2 diabetes follow-up rules (国家基本公共卫生服务规范 第三版)."""
     data = load_toml("followup.toml")
     return FollowupKnowledge(conditions={k: dict(v) for k, v in data.items()}, sources=sources())
+
+
+# ------------------------------------------------------------------------------ exams
+@lru_cache(maxsize=1)
+def exam_knowledge() -> ExamKnowledge:
+    """Exam catalog and the ordering-hint rules."""
+    data = load_toml("exams.toml")
+    exams = tuple(
+        ExamType(
+            id=e["id"],
+            name_zh=e["name_zh"],
+            name_en=e["name_en"],
+            terms=tuple(e["terms"]),
+            imaging=bool(e.get("imaging", False)),
+            lumbar=bool(e.get("lumbar", False)),
+            repeat_window_days=e.get("repeat_window_days"),
+        )
+        for e in data["exam"]
+    )
+    rules = {k: dict(v) for k, v in data.items() if k != "exam"}
+    return ExamKnowledge(exams=exams, rules=rules, sources=sources())

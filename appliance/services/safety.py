@@ -17,6 +17,7 @@ from typing import Any
 from appliance.clinical.meds_model import Drug
 from appliance.config import Settings
 from appliance.knowledge import catalogs
+from appliance.services._safety_exams import run_exam_hints
 from appliance.services._safety_followup import due_list, make_plans, plan_dict
 from appliance.services._safety_meds import MedsCheckRequest, run_meds_check
 from appliance.services._safety_triage import run_triage
@@ -25,6 +26,7 @@ __all__ = [
     "MedsCheckRequest",
     "check_meds",
     "drug_info",
+    "exam_hints",
     "followup_due",
     "followup_plan",
     "resolve_drug",
@@ -113,3 +115,14 @@ def followup_due(
     if session is not None:
         session.audit("followup.due", detail={"count": len(items)})
     return {"patients": items, "date": (today or date.today()).isoformat()}
+
+
+def exam_hints(
+    request: Any, *, store: Any = None, settings: Settings | None = None
+) -> dict[str, Any]:
+    """Exam-ordering hints: ``{"hints": [{rule, exam, severity, message, source, prior?}]}``.
+
+    Prior exams come from ``request["prior"]`` and, with a ``store`` and ``patient_id``, from
+    the auxiliary exams of the patient's earlier records.
+    """
+    return run_exam_hints(request, store=store, settings=settings)
