@@ -12,8 +12,9 @@ store.close()
 from typing import Any
 
 from appliance.store import _driver  # noqa: F401  (registers sqlcipher3 before sqlite_utils)
+from appliance.store._open import InitResult, init_store, open_store
 from appliance.store.backup import backup, list_backups, restore
-from appliance.store.db import InitResult, Store, StorePaths, init_store, open_store
+from appliance.store.db import Store, StorePaths
 
 
 def verify_audit(store: Store) -> dict[str, Any]:

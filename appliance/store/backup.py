@@ -156,7 +156,8 @@ def restore(
     actor: str = "system",
 ) -> dict[str, Any]:
     """Verify ``path`` and make it the clinic database (the store must be closed)."""
-    from appliance.store.db import Store, StorePaths, _secret_from_settings
+    from appliance.store._open import _secret_from_settings
+    from appliance.store.db import Store, StorePaths
 
     source = Path(path)
     if not source.is_file():
