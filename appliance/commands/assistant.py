@@ -129,3 +129,129 @@ def register(cli: click.Group) -> None:
             if store is not None:
                 store.close()
         state.emit(result, human=_advise_human)
+
+    _register_bench(cli)
+    _register_selfservice(cli)
+
+
+def _register_bench(cli: click.Group) -> None:
+    from appliance.commands._base import subgroup
+
+    bench = subgroup(cli, "bench", t("性能与准确率测试。", "Benchmarks and accuracy runs."))
+
+    @bench.command(
+        "assistant",
+        help=t(
+            "健康助手：检索准确率（患者问题集、临床病例）、1万段检索延迟、索引吞吐和首字延迟。",
+            "Assistant: retrieval accuracy (question set, clinical cases), retrieval latency at "
+            "10k chunks, indexing throughput and time to first token.",
+        ),
+    )
+    @click.option(
+        "--chunks",
+        default=10000,
+        show_default=True,
+        help=t("检索延迟测试的段数。", "Chunks for the latency run."),
+    )
+    @click.option("--skip-scale", is_flag=True, help=t("跳过规模测试。", "Skip the scale run."))
+    @common_options
+    @no_llm_option
+    @pass_state
+    def bench_assistant(state: CliState, chunks: int, skip_scale: bool, no_llm: bool) -> None:
+        import json as _json
+
+        from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
+        from appliance.services import _assistant_bench as ab
+        from appliance.services._assistant_eval import evaluate_all
+        from appliance.services.assistant import load_embedder
+
+        settings = state.settings()
+        embedder = load_embedder(settings)
+        lexical = KnowledgeBase(MemoryKbDatabase(), None)
+        lexical.ensure_starter()
+        hybrid = None
+        if embedder is not None:
+            hybrid = KnowledgeBase(MemoryKbDatabase(), embedder)
+            hybrid.ensure_starter()
+        report: dict[str, Any] = {"accuracy": evaluate_all(lexical, hybrid)}
+        if not skip_scale:
+            report["scale"] = ab.bench_retrieval(chunks, embedder)
+        if not no_llm:
+            from appliance.errors import ClinicBoxError
+            from appliance.llm import open_engine
+
+            try:
+                engine = open_engine(settings)
+            except ClinicBoxError as exc:
+                report["ttft"] = {"error": exc.code}
+            else:
+                try:
+                    report["ttft"] = ab.bench_ttft(hybrid or lexical, engine)
+                finally:
+                    engine.close()
+        out = settings.data_dir / "bench" / "assistant.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(_json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        state.emit(report)
+
+
+def _register_selfservice(cli: click.Group) -> None:
+    @cli.group(
+        "selfservice",
+        help=t(
+            "患者自助服务的前台管理：发就诊码、放号。",
+            "Front desk side of self-service: visit codes, slots.",
+        ),
+    )
+    def selfservice() -> None:
+        pass
+
+    @selfservice.command(
+        "code", help=t("为患者发一个就诊码。", "Issue a visit code for a patient.")
+    )
+    @click.argument("patient_id")
+    @common_options
+    @pass_state
+    def code_cmd(state: CliState, patient_id: str) -> None:
+        from appliance.commands._store_cli import cli_session, open_cli_store
+        from appliance.services._assistant_clinic_data import issue_visit_code
+
+        store = open_cli_store(state)
+        try:
+            code = issue_visit_code(store, patient_id)
+            cli_session(store).audit("assistant.visit_code", patient_id=patient_id)
+        finally:
+            store.close()
+        state.emit({"patient_id": patient_id, "visit_code": code},
+                   human=lambda r: t(f"就诊码：{r['visit_code']}", f"Visit code: {r['visit_code']}"))  # fmt: skip
+
+    @selfservice.command(
+        "slots",
+        help=t(
+            '放号（JSON：{"department","day","times":["08:00-08:30"],"doctor_name","capacity"}）。',
+            'Open slots (JSON: {"department","day","times":[...],"doctor_name","capacity"}).',
+        ),
+    )
+    @json_input_argument
+    @common_options
+    @pass_state
+    def slots_cmd(state: CliState, source: str | None) -> None:
+        from appliance.commands._store_cli import open_cli_store
+        from appliance.services._assistant_clinic_data import add_slots
+
+        data = read_json_input(source)
+        if not isinstance(data, dict):
+            raise InputError("输入必须是一个 JSON 对象。", "The input must be a JSON object.")
+        store = open_cli_store(state)
+        try:
+            ids = add_slots(
+                store,
+                department=str(data.get("department", "")),
+                day=str(data.get("day", "")),
+                times=[str(x) for x in data.get("times", [])],
+                doctor_name=str(data.get("doctor_name", "")),
+                capacity=int(data.get("capacity", 1)),
+            )
+        finally:
+            store.close()
+        state.emit({"slot_ids": ids}, human=lambda r: t(f"已放号 {len(r['slot_ids'])} 个。", f"Opened {len(r['slot_ids'])} slots."))  # fmt: skip

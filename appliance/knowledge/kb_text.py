@@ -139,6 +139,8 @@ MEDICAL_WORDS = [
     "糖尿病足",
 ]
 
+MEDICAL_WORD_SET = frozenset(MEDICAL_WORDS)
+
 STOPWORDS = frozenset(
     [
         "的",
@@ -307,6 +309,20 @@ _SYNONYM_GROUPS = (
     "晕倒 昏迷 意识不清",
     "多久 多长时间 时间",
     "盐 食盐 咸",
+    "证件 身份证 医保卡",
+    "拿药 取药 药房",
+    "酒 喝酒 饮酒 限酒",
+    "量 测 测量",
+    "量血压 测血压",
+    "针 疫苗 接种",
+    "出生 出生时",
+    "科 分诊 导诊台 分诊台",
+    "判断 识别",
+    "打120 拨打120",
+    "过号 叫号",
+    "几点 门诊时间",
+    "喝水 禁水 饮水",
+    "多久 几天 几个 时间",
 )
 SYNONYMS: dict[str, tuple[str, ...]] = {}
 for _group in _SYNONYM_GROUPS:
@@ -331,6 +347,8 @@ def _ensure_jieba() -> None:
         jieba.setLogLevel(logging.WARNING)
         for word in MEDICAL_WORDS:
             jieba.add_word(word, freq=20000)
+            if word != word.lower():
+                jieba.add_word(word.lower(), freq=20000)
         jieba.initialize()
         _ready = True
 
@@ -359,13 +377,29 @@ def index_words(text: str) -> str:
 
 @lru_cache(maxsize=2048)
 def query_terms(question: str) -> tuple[str, ...]:
-    """Distinct content terms of a question, stopwords removed, in order of appearance."""
+    """Distinct content terms of a question, stopwords removed, in order of appearance.
+
+    jieba glues modal verbs to neighbours in questions (超要, 天要, 能查, 要说): they are
+    trimmed so the content part can match."""
     seen: dict[str, None] = {}
     for token in segment(question):
-        if token in STOPWORDS or token in seen:
+        token = _trim_modal(token)
+        if not token or token in STOPWORDS or token in seen:
             continue
         seen[token] = None
     return tuple(seen)
+
+
+_MODALS = "要能会吗呢了"
+
+
+def _trim_modal(token: str) -> str:
+    if len(token) == 2 and token not in MEDICAL_WORD_SET:
+        if token[1] in _MODALS:
+            return token[0]
+        if token[0] in _MODALS:
+            return token[1]
+    return token
 
 
 def expanded_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -380,3 +414,8 @@ def expanded_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
 def fts_phrase(term: str) -> str:
     """Quote a term for an FTS5 MATCH expression."""
     return '"' + term.replace('"', '""') + '"'
+
+
+@lru_cache(maxsize=4096)
+def section_terms(section: str) -> tuple[str, ...]:
+    return tuple(segment(section))
