@@ -73,7 +73,7 @@ BODIES: dict[str, Any] = {
     # too long on purpose: a 422 still proves the role passed (auth is checked first), and the
     # knowledge base's cold start (~30 s on 2 cores) stays out of this test
     "assistant.ask": {"question": "问" * 2001, "use_llm": False},
-    "assistant.advise": {"record": RECORD, "use_llm": False},
+    "assistant.advise": {"record": "not-a-record", "use_llm": False},  # 422: same reason
     "admin.users.add": {"username": "newnurse", "password": "Nurse-pass-123!", "role": "nurse"},
     "admin.users.lock": {"locked": False},
     "admin.backup": {},
