@@ -30,6 +30,7 @@ from appliance.clinical.meds_model import (
     PatientRule,
     Tier,
 )
+from appliance.clinical.meds_recommend import RecommendEntry, RecommendOption
 from appliance.clinical.meds_resolve import build_index, resolve_in
 from appliance.clinical.triage_model import (
     ChildBand,
@@ -344,3 +345,35 @@ def exam_knowledge() -> ExamKnowledge:
     )
     rules = {k: dict(v) for k, v in data.items() if k != "exam"}
     return ExamKnowledge(exams=exams, rules=rules, sources=sources())
+
+
+# ------------------------------------------------------------------------------ recommendations
+@lru_cache(maxsize=1)
+def recommend_entries() -> tuple[RecommendEntry, ...]:
+    """First-line options per diagnosis, with the guideline they come from."""
+    data = load_toml("recommend.toml")
+    entries = []
+    for key, e in data.items():
+        options = tuple(
+            RecommendOption(
+                drug=o["drug"],
+                regimen=o["regimen"],
+                adult_dose_mg=o.get("adult_dose_mg"),
+                ped_mg_per_kg=o.get("ped_mg_per_kg"),
+                frequency_per_day=o.get("frequency_per_day"),
+            )
+            for o in e.get("option", [])
+        )
+        entries.append(
+            RecommendEntry(
+                key,
+                e["name_zh"],
+                e["name_en"],
+                tuple(e["terms"]),
+                tuple(e["icd10"]),
+                e["source"],
+                e.get("note", ""),
+                options,
+            )
+        )
+    return tuple(entries)

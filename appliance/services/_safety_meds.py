@@ -115,3 +115,78 @@ def run_meds_check(
         for o in used:
             session.audit("meds.override", target=o.rule, detail={"reason": o.reason.strip()})
     return {"alerts": out, "formulary_version": kb.version}
+
+
+class RecommendRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    diagnosis: str = Field(min_length=1, max_length=500)
+    icd10: str = Field("", max_length=20)
+    patient: PatientInfo = Field(default_factory=lambda: PatientInfo.model_validate({}))
+    current_medications: list[PrescriptionItem] = Field(default_factory=list, max_length=100)
+    prescriber: Prescriber | None = None
+
+
+def run_recommend(request: Any, *, settings: Settings | None = None) -> dict[str, Any]:
+    from appliance.clinical.meds_recommend import match_diagnosis, recommend
+    from appliance.knowledge.catalogs import cite, recommend_entries
+
+    req = validate(RecommendRequest, request)
+    lang = get_lang()
+    entry = match_diagnosis(req.diagnosis, req.icd10, recommend_entries())
+    if entry is None:
+        return {
+            "diagnosis": req.diagnosis,
+            "matched": None,
+            "options": [],
+            "excluded": [],
+            "note": t_(
+                "本机推荐库中没有该诊断的一线用药，请按指南人工选择。",
+                "No first-line options for this diagnosis in the box's library; "
+                "choose by the guideline.",
+                lang,
+            ),
+        }
+    kb = meds_knowledge(tier_file(settings))
+    options, excluded = recommend(
+        entry,
+        req.patient,
+        req.current_medications,
+        req.prescriber or Prescriber(),
+        knowledge=kb,
+        diagnosis=req.diagnosis,
+    )
+    guideline = cite(entry.source)
+    return {
+        "diagnosis": req.diagnosis,
+        "matched": entry.name_en if lang == "en" else entry.name_zh,
+        "guideline": guideline,
+        "note": entry.note,
+        "options": [
+            {
+                "drug": o.drug.name_zh,
+                "inn": o.drug.inn,
+                "regimen": o.option.regimen,
+                "dose_mg": o.dose_mg,
+                "frequency_per_day": o.option.frequency_per_day,
+                "guideline": guideline,
+                "safe": o.safe,
+                "alerts": [a.as_dict(lang) for a in o.alerts],
+            }
+            for o in options
+        ],
+        "excluded": [
+            {
+                "drug": x.drug.name_zh,
+                "inn": x.drug.inn,
+                "reason": (x.alerts[0].message_en if lang == "en" else x.alerts[0].message_zh),
+                "alerts": [a.as_dict(lang) for a in x.alerts],
+            }
+            for x in excluded
+        ],
+        "formulary_version": kb.version,
+    }
+
+
+def t_(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh

@@ -19,7 +19,7 @@ from appliance.config import Settings
 from appliance.knowledge import catalogs
 from appliance.services._safety_exams import run_exam_hints
 from appliance.services._safety_followup import due_list, make_plans, plan_dict
-from appliance.services._safety_meds import MedsCheckRequest, run_meds_check
+from appliance.services._safety_meds import MedsCheckRequest, run_meds_check, run_recommend
 from appliance.services._safety_triage import run_triage
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "exam_hints",
     "followup_due",
     "followup_plan",
+    "recommend_meds",
     "resolve_drug",
     "triage",
 ]
@@ -126,3 +127,10 @@ def exam_hints(
     the auxiliary exams of the patient's earlier records.
     """
     return run_exam_hints(request, store=store, settings=settings)
+
+
+def recommend_meds(request: Any, *, settings: Settings | None = None) -> dict[str, Any]:
+    """First-line options for ``request["diagnosis"]`` from the formulary with their guideline,
+    each filtered through every medication check for the patient (``clinicbox meds recommend``).
+    Options with a contraindicated/major alert are listed under ``excluded`` with the reason."""
+    return run_recommend(request, settings=settings)
