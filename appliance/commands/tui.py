@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from appliance.commands._base import CliState, common_options, pass_state
-from appliance.errors import DependencyMissing
+from appliance.commands._base import CliState, common_options, pass_state, subgroup
+from appliance.errors import DependencyMissing, InputError
 from appliance.i18n import get_lang, t
 
 
@@ -21,6 +21,16 @@ def _need_textual() -> None:
             "终端界面组件（textual）未安装。",
             "The terminal UI (textual) is not installed.",
         ) from None
+
+
+def _need_terminal() -> None:
+    if not (sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InputError(
+            "终端界面需要在交互式终端中运行。",
+            "The terminal UI needs an interactive terminal.",
+            hint_zh="请在本机屏幕或 SSH 终端中运行；自动化请使用各 JSON 命令。",
+            hint_en="Run it on the box's screen or in an SSH terminal; automation uses the JSON commands.",
+        )
 
 
 def _run_app(service: Any, *, kiosk: bool = False, tour: bool = False) -> int:
@@ -71,6 +81,7 @@ def register(cli: click.Group) -> None:
     @pass_state
     def tui_command(state: CliState, connect: str | None, kiosk: bool) -> int:
         _need_textual()
+        _need_terminal()
         if connect:
             service = _remote_service(state, connect)
         else:
@@ -130,3 +141,23 @@ def register(cli: click.Group) -> None:
             return 0
         _need_textual()
         return _run_app(service, tour=True)
+
+    bench = subgroup(cli, "bench", t("性能基准（不属于测试）。", "Benchmarks (not tests)."))
+
+    @bench.command(
+        "tui",
+        help=t(
+            "终端界面响应：模型生成时按键延迟（p95 目标 < 100 ms）。",
+            "TUI responsiveness: keystroke latency while the model generates (p95 < 100 ms).",
+        ),
+    )
+    @click.option("--keys", default=120, show_default=True, help=t("按键次数。", "Keystrokes."))
+    @common_options
+    @pass_state
+    def bench_tui(state: CliState, keys: int) -> int:
+        _need_textual()
+        from tui.bench import run_latency_bench
+
+        result = run_latency_bench(state.settings(), keys=keys)
+        state.emit(result)
+        return 0 if result["passed"] else 1

@@ -124,7 +124,7 @@ class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
             locked=self.runtime.store is None,
             data_dir=str(self.settings.data_dir),
             remote=False,
-            model=getattr(engine, "model_name", None) if engine is not None else None,
+            model=getattr(engine, "model", None) if engine is not None else None,
         )
 
     def features(self) -> dict[str, FeatureStatus]:

@@ -208,6 +208,7 @@ class VisitScreen(ClinicScreen):
     def _structured(self, record: JSON) -> None:
         editor = self.query_one(RecordEditor)
         editor.load(record)
+        editor.set_field_if_empty("chief_complaint", self.query_one(VitalsPanel).complaint())
         if record.get("prescriptions"):
             self.query_one(PrescriptionPanel).load(list(record["prescriptions"]))
         for key, value in (record.get("vitals") or {}).items():
