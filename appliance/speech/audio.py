@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from appliance.errors import AudioError
+from appliance.errors import AudioError, DependencyMissing
 
 SAMPLE_RATE = 16000
 SUPPORTED_SUFFIXES = (".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac", ".webm", ".amr")
@@ -25,7 +25,10 @@ def load_audio(path: Path) -> np.ndarray:
             f"不支持的音频格式：{path.suffix or '(无扩展名)'}",
             f"Unsupported audio format: {path.suffix or '(no extension)'}",
         )
-    from faster_whisper.audio import decode_audio
+    try:
+        from faster_whisper.audio import decode_audio
+    except ImportError:
+        raise _speech_missing() from None
 
     try:
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE)
@@ -40,3 +43,10 @@ def load_audio(path: Path) -> np.ndarray:
     if audio.size > MAX_SECONDS * SAMPLE_RATE:
         raise AudioError("录音超过 60 分钟，请分段录制。", "Recording longer than 60 minutes.")
     return audio
+
+
+def _speech_missing() -> DependencyMissing:
+    return DependencyMissing(
+        "未安装语音识别组件（faster-whisper，speech 组件）。",
+        "The speech component (faster-whisper, speech extra) is not installed.",
+    )

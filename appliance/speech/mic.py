@@ -12,12 +12,14 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
 from appliance.errors import MicrophoneUnavailable
 from appliance.speech.audio import SAMPLE_RATE
+from appliance.speech.correct import Correction
 from appliance.speech.normalize import join_segments
 from appliance.speech.transcriber import Segment, Transcriber, Transcript, postprocess
 
@@ -38,6 +40,7 @@ class ChunkedDictation:
         self.max_chunk_s = max_chunk_s
         self.floor = 10 ** (floor_dbfs / 20)
         self.segments: list[Segment] = []
+        self.corrections: list[Correction] = []
         self._chunk: list[np.ndarray] = []
         self._chunk_start = 0.0
         self._silence = 0.0
@@ -51,6 +54,8 @@ class ChunkedDictation:
             started = time.monotonic()
             part = self.transcriber.transcribe_array(audio, offset_s=self._chunk_start)
             self.elapsed_asr += time.monotonic() - started
+            shift = len(self.partial) + (1 if self.partial and part.segments else 0)
+            self.corrections += [replace(c, start=c.start + shift) for c in part.corrections]
             self.segments.extend(part.segments)
         self._chunk, self._voiced, self._silence = [], False, 0.0
         self._chunk_start = self.position
@@ -80,6 +85,7 @@ class ChunkedDictation:
     def finish(self) -> Transcript:
         self._flush()
         result = postprocess(self.partial, self.transcriber.lexicon)
+        result.corrections = self.corrections + result.corrections
         result.segments = list(self.segments)
         result.model = self.transcriber.model_name
         result.duration_s = self.position

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from appliance.errors import SpeechModelMissing
 from appliance.speech.audio import SAMPLE_RATE, load_audio
 from appliance.speech.correct import Correction, Term, correct_with_lexicon
 from appliance.speech.normalize import clean_segment_text, join_segments, normalize_numbers
@@ -103,18 +104,33 @@ class Transcriber:
         self._model = self._load()
 
     def _load(self) -> Any:
-        from faster_whisper import WhisperModel
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError:
+            from appliance.speech.audio import _speech_missing
+
+            raise _speech_missing() from None
 
         key = (str(self.model_dir), self.device, self.compute_type, self.threads)
         with _MODELS_LOCK:
             if key not in _MODELS:
-                _MODELS[key] = WhisperModel(
-                    str(self.model_dir),
-                    device=self.device,
-                    compute_type=self.compute_type,
-                    cpu_threads=self.threads,
-                    local_files_only=True,
-                )
+                try:
+                    _MODELS[key] = WhisperModel(
+                        str(self.model_dir),
+                        device=self.device,
+                        compute_type=self.compute_type,
+                        cpu_threads=self.threads,
+                        local_files_only=True,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise SpeechModelMissing(
+                        f"语音模型 {self.model_dir.name} 无法加载（{exc.__class__.__name__}），"
+                        "文件可能不完整。",
+                        f"Speech model {self.model_dir.name} cannot be loaded "
+                        f"({exc.__class__.__name__}); the files may be incomplete.",
+                        hint_zh="请运行 clinicbox speech install 重新安装。",
+                        hint_en="Run clinicbox speech install to reinstall it.",
+                    ) from None
             return _MODELS[key]
 
     @property
@@ -159,6 +175,8 @@ class Transcriber:
                 truncated = True
                 break
         result = postprocess(join_segments([s.text for s in segments]), self.lexicon)
+        for seg in segments:  # segments show the corrected words too (changes listed once)
+            seg.text = postprocess(seg.text, self.lexicon).text
         result.steps = {"raw": "".join(raw), **result.steps}
         result.segments = segments
         result.model = self.model_name

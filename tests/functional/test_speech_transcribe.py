@@ -101,3 +101,14 @@ def test_wav_fixtures_are_small_16k_mono() -> None:
         with wave.open(str(path)) as w:
             assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2)
         assert path.stat().st_size < 800_000
+
+
+def test_a_broken_model_folder_is_a_clear_error(tmp_path: Path) -> None:
+    from appliance.errors import SpeechModelMissing
+    from appliance.speech.transcriber import Transcriber
+
+    for name in ("model.bin", "config.json", "tokenizer.json"):
+        (tmp_path / name).write_bytes(b"\x00" * 64)
+    with pytest.raises(SpeechModelMissing) as err:
+        Transcriber(tmp_path)
+    assert "无法加载" in err.value.message_zh and "cannot be loaded" in err.value.message_en
