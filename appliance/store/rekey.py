@@ -155,6 +155,9 @@ def rekey(store: Store, passphrase: str, *, actor: str = "system") -> str:
         execute = conn.execute  # type: ignore[attr-defined]
         execute("PRAGMA wal_checkpoint(TRUNCATE)")
         execute(f"ATTACH DATABASE ? AS rekeyed KEY \"x'{new.data_key.hex()}'\"", (str(staged),))
+        # the staged copy is disposable until it is verified and fsynced below: no journal
+        execute("PRAGMA rekeyed.journal_mode = OFF")
+        execute("PRAGMA rekeyed.synchronous = OFF")
         try:
             execute("SELECT sqlcipher_export('rekeyed')")
         finally:
