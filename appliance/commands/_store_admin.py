@@ -35,8 +35,6 @@ def _users_human(rows: list[dict[str, Any]]) -> str:
 
 
 def _register_user(cli: click.Group) -> None:
-    from appliance.services import users
-
     group = subgroup(cli, "user", t("账号管理：添加、列出、锁定。", "Accounts: add, list, lock."))
 
     @group.command(
@@ -65,6 +63,8 @@ def _register_user(cli: click.Group) -> None:
     def add(
         state: CliState, username: str, role: str, display_name: str, antibiotic_privilege: str
     ) -> None:
+        from appliance.services import users
+
         password = read_secret("新账号的密码", "Password for the new account", confirm=True)
         with open_cli_store(state) as store:
             user = users.add_user(
@@ -81,6 +81,8 @@ def _register_user(cli: click.Group) -> None:
     @common_options
     @pass_state
     def list_(state: CliState) -> None:
+        from appliance.services import users
+
         with open_cli_store(state) as store:
             rows = users.list_users(cli_session(store))
         state.emit(rows, human=_users_human)
@@ -94,6 +96,8 @@ def _register_user(cli: click.Group) -> None:
     @common_options
     @pass_state
     def lock(state: CliState, username: str, unlock_: bool) -> None:
+        from appliance.services import users
+
         with open_cli_store(state) as store:
             user = users.set_locked(cli_session(store), username, not unlock_)
         state.emit(
@@ -108,6 +112,8 @@ def _register_user(cli: click.Group) -> None:
     @common_options
     @pass_state
     def unlock(state: CliState, username: str) -> None:
+        from appliance.services import users
+
         with open_cli_store(state) as store:
             user = users.set_locked(cli_session(store), username, False)
         state.emit(user, human=lambda u: t("已解锁 ", "Unlocked ") + u["username"])
@@ -117,6 +123,8 @@ def _register_user(cli: click.Group) -> None:
     @common_options
     @pass_state
     def passwd(state: CliState, username: str) -> None:
+        from appliance.services import users
+
         password = read_secret("新密码", "New password", confirm=True)
         with open_cli_store(state) as store:
             users.set_password(cli_session(store), username, password)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from appliance.commands._base import CliState
 from appliance.errors import InputError, StoreLocked, StoreNotInitialized
 from appliance.i18n import t
-from appliance.services.session import Session, system_session
-from appliance.store import Store, StorePaths, open_store
+
+if TYPE_CHECKING:  # the store stack is imported only when a command runs (fast --help)
+    from appliance.services.session import Session
+    from appliance.store import Store
 
 
 def stdin_is_tty() -> bool:
@@ -41,6 +44,8 @@ def read_secret(zh: str, en: str, *, confirm: bool = False) -> str:
 
 def open_cli_store(state: CliState, *, read_only: bool = False) -> Store:
     """Open the store named by ``--data-dir``; ask for the passphrase on a terminal."""
+    from appliance.store import StorePaths, open_store
+
     settings = state.settings()
     if not StorePaths(settings.data_dir).envelope.exists():
         raise StoreNotInitialized()
@@ -65,6 +70,8 @@ def open_cli_store(state: CliState, *, read_only: bool = False) -> Store:
 
 def cli_session(store: Store) -> Session:
     """The admin session of a CLI user who unlocked the store with the passphrase."""
+    from appliance.services.session import system_session
+
     try:
         who = getpass.getuser()
     except Exception:

@@ -22,8 +22,6 @@ ERASE_REASONS = ("legal_request", "patient_request", "duplicate", "test_data", "
 
 
 def _register_patient(cli: click.Group) -> None:
-    from appliance.services import patients
-
     group = subgroup(cli, "patient", t("患者档案。", "Patient registry."))
 
     @group.command(
@@ -37,6 +35,8 @@ def _register_patient(cli: click.Group) -> None:
     @common_options
     @pass_state
     def add(state: CliState, source: str | None) -> None:
+        from appliance.services import patients
+
         data = read_json_input(source)
         with open_cli_store(state) as store:
             result = patients.add_patient(cli_session(store), data)
@@ -56,6 +56,8 @@ def _register_patient(cli: click.Group) -> None:
     @common_options
     @pass_state
     def list_(state: CliState, query: str, limit: int) -> None:
+        from appliance.services import patients
+
         with open_cli_store(state) as store:
             session = cli_session(store)
             rows = (
@@ -79,6 +81,8 @@ def _register_patient(cli: click.Group) -> None:
     @common_options
     @pass_state
     def show(state: CliState, patient_id: str) -> None:
+        from appliance.services import patients
+
         with open_cli_store(state) as store:
             row = patients.get_patient(cli_session(store), patient_id)
         state.emit(row, human=lambda r: json.dumps(r, ensure_ascii=False, indent=2))
@@ -99,6 +103,7 @@ def _register_patient(cli: click.Group) -> None:
     @pass_state
     def erase(state: CliState, patient_id: str, reason: str, yes: bool) -> None:
         from appliance.commands._store_cli import stdin_is_tty
+        from appliance.services import patients
 
         if not yes:
             if not stdin_is_tty():
