@@ -56,9 +56,11 @@ def _grounded(answer: str, citations: list[dict[str, str]]) -> bool:
     return bool(sources) and all(support(s, sources) >= 0.6 for s in body if s.strip())
 
 
-def evaluate_questions(kb: KnowledgeBase, engine: Any = None) -> dict[str, Any]:
+def evaluate_questions(
+    kb: KnowledgeBase, engine: Any = None, name: str = "patient_questions.json"
+) -> dict[str, Any]:
     """End-to-end behaviour of ``ask`` on every question (with ``engine`` when given)."""
-    data = load_eval("patient_questions.json")["questions"]
+    data = load_eval(name)["questions"]
     by_type: dict[str, list[dict[str, Any]]] = {}
     for q in data:
         by_type.setdefault(q["type"], []).append(q)
@@ -142,13 +144,21 @@ def evaluate_cases(kb: KnowledgeBase) -> dict[str, Any]:
     }
 
 
-def evaluate_all(lexical: KnowledgeBase, hybrid: KnowledgeBase | None) -> dict[str, Any]:
-    questions = [
-        q for q in load_eval("patient_questions.json")["questions"] if q["type"] == "answer"
-    ]
+def _question_report(
+    lexical: KnowledgeBase, hybrid: KnowledgeBase | None, name: str
+) -> dict[str, Any]:
+    questions = [q for q in load_eval(name)["questions"] if q["type"] == "answer"]
     report: dict[str, Any] = {"retrieval": {"lexical": recall_at_k(lexical, questions)}}
     if hybrid is not None:
         report["retrieval"]["hybrid"] = recall_at_k(hybrid, questions)
-    report["ask"] = evaluate_questions(hybrid or lexical)
+    report["ask_lexical"] = evaluate_questions(lexical, name=name)
+    if hybrid is not None:
+        report["ask_hybrid"] = evaluate_questions(hybrid, name=name)
+    return report
+
+
+def evaluate_all(lexical: KnowledgeBase, hybrid: KnowledgeBase | None) -> dict[str, Any]:
+    report = _question_report(lexical, hybrid, "patient_questions.json")
+    report["holdout"] = _question_report(lexical, hybrid, "patient_questions_holdout.json")
     report["advise"] = evaluate_cases(hybrid or lexical)
     return report

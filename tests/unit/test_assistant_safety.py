@@ -13,14 +13,31 @@ from appliance.services._assistant_grounding import grounded_sentences, states_d
 
 EMERGENCY_FIRES = {
     "EM-CHEST-PAIN": ["我胸口很痛，出冷汗", "父亲胸闷半小时了", "chest pain since 1 hour"],
-    "EM-STROKE": ["奶奶突然嘴歪了", "左侧手脚无力说话不清", "my father has slurred speech"],
-    "EM-BREATHING": ["孩子喘不上气", "嘴唇发紫", "老伴吸不进气"],
-    "EM-CONSCIOUSNESS": ["叫不醒怎么办", "他突然抽搐了", "老人晕倒了"],
-    "EM-BLEEDING": ["吐了很多血", "拉黑便两天", "伤口血流不止"],
-    "EM-POISON": ["我爸喝了农药", "烧炭煤气中毒", "孩子误服了降压药"],
+    "EM-STROKE": [
+        "奶奶突然嘴歪了",
+        "左侧手脚无力说话不清",
+        "爷爷半边身子动不了",
+        "my father has slurred speech",
+    ],
+    "EM-BREATHING": ["孩子喘不上气", "嘴唇发紫", "老伴吸不进气", "我妈呼吸很急促"],
+    "EM-CONSCIOUSNESS": [
+        "叫不醒怎么办",
+        "他突然抽搐了",
+        "老人晕倒了",
+        "老人突然没反应了",
+        "孩子惊厥",
+    ],
+    "EM-BLEEDING": ["吐了很多血", "拉黑便两天", "伤口血流不止", "止不住的血"],
+    "EM-POISON": [
+        "我爸喝了农药",
+        "烧炭煤气中毒",
+        "孩子误服了降压药",
+        "小孩误吃了老鼠药",
+        "吃了一瓶安眠药",
+    ],
     "EM-ANAPHYLAXIS": ["打针后喉咙发紧", "过敏了喘不过来"],
     "EM-TRAUMA": ["从屋顶摔下来了", "出车祸了腿流血"],
-    "EM-OBSTETRIC": ["怀孕30周肚子很痛还流血", "破水了怎么办", "孕妇胎动没了"],
+    "EM-OBSTETRIC": ["怀孕30周肚子很痛还流血", "破水了怎么办", "孕妇胎动没了", "我老婆要生了"],
     "EM-CHILD-FEVER": ["孩子高烧抽了一下", "宝宝发烧精神很差"],
     "EM-SUICIDE": ["我不想活了"],
 }
@@ -32,6 +49,9 @@ NOT_EMERGENCY = [
     "怎么预防中风",
     "胸片要脱衣服吗",
     "低血糖怎么预防",
+    "吃了降压药后头晕",
+    "孩子腿抽筋了",
+    "吃药后胃不舒服",
 ]
 
 
