@@ -15,10 +15,11 @@ import logging
 import queue
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from appliance.config import Settings
-from appliance.errors import ClinicBoxError, LLMCancelled, LLMTimeout, RemoteComputeUnavailable
+from appliance.errors import InputError, LLMCancelled, LLMTimeout, RemoteComputeUnavailable
 from appliance.llm._local import LocalBackend
 from appliance.llm._schema import check_schema, gbnf, grammar_for, parse_and_validate
 from appliance.llm._template import ThinkFilter
@@ -100,9 +101,11 @@ class Engine:
         temperature: float | None = None,
         deidentified: bool = False,
         grammar: str | None = None,
+        stop: Sequence[str] = (),
     ) -> ChatResult:
         """Answer ``messages``. ``schema`` (bounded JSON schema) constrains and validates the
-        output into ``result.data``; ``grammar`` (GBNF) constrains free text instead."""
+        output into ``result.data``; ``grammar`` (GBNF) constrains free text instead; ``stop``
+        strings end the answer. ``deidentified=True`` lets the offload policy send it off-site."""
         if schema is not None:
             check_schema(schema)
         if self.remote is not None and self.remote.should_offload(self, task, deidentified):
@@ -118,11 +121,12 @@ class Engine:
                 return remote_result
             except RemoteComputeUnavailable:
                 log.warning("remote compute unavailable; falling back to the local model")
-        timeout = timeout_s or self.settings.llm_timeout_s
-        job = self._submit(
-            messages, task, schema, max_tokens, no_think, timeout, temperature, None, grammar
-        )
-        if not job.wait(timeout + 5.0):
+        req = _Request(
+            [dict(m) for m in messages], schema, max_tokens, no_think,
+            timeout_s or self.settings.llm_timeout_s, temperature, grammar, tuple(stop),
+        )  # fmt: skip
+        job = self._submit(task, req, None)
+        if not job.wait(req.timeout_s + 5.0):
             job.cancel()
             job.wait(5.0)
             raise LLMTimeout()
@@ -143,15 +147,18 @@ class Engine:
         timeout_s: float | None = None,
         temperature: float | None = None,
         grammar: str | None = None,
+        stop: Sequence[str] = (),
     ) -> ChatStream:
+        """Like :meth:`chat`, answer text arriving piece by piece; cancellable."""
         if schema is not None:
             check_schema(schema)
-        timeout = timeout_s or self.settings.llm_timeout_s
+        req = _Request(
+            [dict(m) for m in messages], schema, max_tokens, no_think,
+            timeout_s or self.settings.llm_timeout_s, temperature, grammar, tuple(stop),
+        )  # fmt: skip
         pieces: queue.Queue[Any] = queue.Queue()
-        job = self._submit(
-            messages, task, schema, max_tokens, no_think, timeout, temperature, pieces, grammar
-        )
-        return ChatStream(job, pieces, timeout + 5.0)
+        job = self._submit(task, req, pieces)
+        return ChatStream(job, pieces, req.timeout_s + 5.0)
 
     def stats(self) -> dict[str, Any]:
         return {
@@ -189,53 +196,30 @@ class Engine:
         self.close()
 
     # ---- internals ---------------------------------------------------------------------
-    def _submit(
-        self,
-        messages: Sequence[dict[str, Any]],
-        task: str,
-        schema: dict[str, Any] | None,
-        max_tokens: int,
-        no_think: bool,
-        timeout: float,
-        temperature: float | None,
-        pieces: queue.Queue[Any] | None,
-        grammar: str | None = None,
-    ) -> Job:
-        msgs = [dict(m) for m in messages]
-        deadline = time.monotonic() + timeout
+    def _submit(self, task: str, req: _Request, pieces: queue.Queue[Any] | None) -> Job:
+        deadline = time.monotonic() + req.timeout_s
 
         def work(job: Job) -> ChatResult:
             try:
-                return self._run(
-                    job, msgs, schema, max_tokens, no_think, deadline, temperature, pieces, grammar
-                )
+                return self._run(job, req, deadline, pieces)
             finally:
                 if pieces is not None:
                     pieces.put(_END)
 
-        job = Job(task=task, work=work)
-        return self.scheduler.submit(job)
+        return self.scheduler.submit(Job(task=task, work=work))
 
     def _run(
-        self,
-        job: Job,
-        messages: list[dict[str, Any]],
-        schema: dict[str, Any] | None,
-        max_tokens: int,
-        no_think: bool,
-        deadline: float,
-        temperature: float | None,
-        pieces: queue.Queue[Any] | None,
-        grammar: str | None = None,
+        self, job: Job, req: _Request, deadline: float, pieces: queue.Queue[Any] | None
     ) -> ChatResult:
         backend = self.backend
         if time.monotonic() > deadline:
             raise LLMTimeout()
+        schema = req.schema
         structured = schema is not None
-        tokens = backend.prompt_tokens(messages, no_think=no_think or structured)
+        tokens = backend.prompt_tokens(req.messages, no_think=req.no_think or structured)
         room = backend.n_ctx - len(tokens)
         if room < 16:
-            raise ClinicBoxError(
+            raise InputError(
                 "输入太长，超出模型上下文长度。",
                 "The input is too long for the model's context.",
                 details={"prompt_tokens": len(tokens), "ctx": backend.n_ctx},
@@ -254,11 +238,13 @@ class Engine:
             if visible and pieces is not None:
                 pieces.put(visible)
 
+        temperature = req.temperature
         gen = backend.generate(
             tokens,
-            max_tokens=min(max_tokens, room),
-            grammar=grammar_for(schema) if schema is not None else gbnf(grammar),
+            max_tokens=min(req.max_tokens, room),
+            grammar=grammar_for(schema) if schema is not None else gbnf(req.grammar),
             temperature=(0.1 if structured else 0.3) if temperature is None else temperature,
+            stop=req.stop,
             should_stop=should_stop,
             on_text=on_text,
         )
@@ -293,3 +279,15 @@ class Engine:
             timings=timings,
             reasoning=think.reasoning,
         )
+
+
+@dataclass(frozen=True)
+class _Request:
+    messages: list[dict[str, Any]]
+    schema: dict[str, Any] | None
+    max_tokens: int
+    no_think: bool
+    timeout_s: float
+    temperature: float | None
+    grammar: str | None
+    stop: tuple[str, ...]

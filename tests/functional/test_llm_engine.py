@@ -242,3 +242,19 @@ def test_compute_monitor_records_each_request(tiny_engine, tiny_settings):
     assert sample["ram_total_mb"] > 0 and sample["rss_mb"] > 0 and "queue" in sample
     s = summary(tiny_settings)
     assert s["requests"] >= 1 and s["tasks"]["triage"]["requests"] >= 1
+
+
+def test_stop_strings_end_the_answer(tiny_engine):
+    grammar = 'root ::= "abc" " " "STOP" " " "def"'
+    res = tiny_engine.chat(MSGS, task="assistant", grammar=grammar, stop=["STOP"], max_tokens=20)
+    assert res.text == "abc" and "def" not in res.text
+
+
+def test_input_longer_than_the_context_is_a_clear_error(tiny_engine):
+    from appliance.errors import InputError
+
+    long = [{"role": "user", "content": "胸痛伴大汗，" * 1500}]
+    with pytest.raises(InputError) as info:
+        tiny_engine.chat(long, task="emr", max_tokens=20)
+    assert info.value.details["ctx"] == 2048
+    assert tiny_engine.chat(MSGS, task="triage", max_tokens=4).model == "tiny-r1-qwen2-test"
