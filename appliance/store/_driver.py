@@ -78,6 +78,7 @@ def connect(
                 conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("PRAGMA journal_size_limit = 67108864")  # WAL shrinks back to 64 MiB
         else:
             conn.execute("PRAGMA query_only = ON")
     except BaseException:
