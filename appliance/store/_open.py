@@ -75,7 +75,8 @@ def unlock_keys(
         if found is None:
             raise StoreLocked()
         secret, kind = found
-    _unlock.check_allowed(paths.unlock_state, settings.max_unlock_attempts)
+    if kind == "passphrase":  # a 256-bit recovery key cannot be guessed: never paused
+        _unlock.check_allowed(paths.unlock_state, settings.max_unlock_attempts)
     envelope = read_envelope(paths.envelope)
     try:
         keys = envelope.unwrap(secret, kind)

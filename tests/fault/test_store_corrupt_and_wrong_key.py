@@ -46,6 +46,7 @@ def test_wrong_passphrase_is_counted_and_touches_nothing(store_settings, initial
     # now paused, even for the right passphrase, until the back-off passes
     with pytest.raises(UnlockThrottled):
         open_store(store_settings, PASSPHRASE)
+    open_store(store_settings, recovery_key=initialised_store.recovery_key).close()  # still works
     state = store_settings.data_dir / "clinic.unlock.json"
     data = json.loads(state.read_text())
     data["last_failure"] -= 3600
