@@ -1,6 +1,6 @@
 """Make the README's screenshots (SVG, Textual's own export) from a throw-away demo clinic.
 
-    python -m tui.screenshots docs/images [--lang zh|en]
+python -m tui.screenshots docs/images [--lang zh|en]
 """
 
 from __future__ import annotations

@@ -80,7 +80,7 @@ class ClinicalMixin:
 
     def followup_plan(self, patient: JSON, record: JSON) -> JSON:
         fn = need("followup", "appliance.services.safety", "followup_plan", "plan_followup")
-        out = as_json(call(fn, patient, record))
+        out = as_json(call(fn, patient, record, store=self.runtime.store))
         return out if isinstance(out, dict) else {"plan": out}
 
     # --- records -------------------------------------------------------------------------

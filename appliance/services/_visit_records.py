@@ -140,31 +140,37 @@ def _insert_signed_parts(
                 now,
             ),
         )
-    plan = draft.get("followup_plan") or {}
-    if plan.get("condition") and plan.get("interval_days"):
-        next_due = plan.get("next_due") or plan.get("due_date")
-        if not next_due:
-            next_due = (date.today() + timedelta(days=int(plan["interval_days"]))).isoformat()
-        conn.execute(
-            "UPDATE followup_plan SET status = 'closed' WHERE patient_id = ? AND condition = ?"
-            " AND status = 'active'",
-            (pid, str(plan["condition"])),
-        )
-        conn.execute(
-            "INSERT INTO followup_plan (id, patient_id, condition, rule, source, interval_days,"
-            " next_due, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                _id(),
-                pid,
-                str(plan["condition"]),
-                str(plan.get("rule") or ""),
-                plan.get("source"),
-                int(plan["interval_days"]),
-                str(next_due)[:10],
-                uid,
-                now,
-            ),
-        )
+    top = draft.get("followup_plan") or {}
+    for plan in [top, *(top.get("plans") or [])]:
+        _insert_plan(conn, pid, uid, now, plan)
+
+
+def _insert_plan(conn: Any, pid: str, uid: str | None, now: str, plan: dict[str, Any]) -> None:
+    if not (plan.get("condition") and plan.get("interval_days")):
+        return
+    next_due = plan.get("next_due") or plan.get("due_date")
+    if not next_due:
+        next_due = (date.today() + timedelta(days=int(plan["interval_days"]))).isoformat()
+    conn.execute(
+        "UPDATE followup_plan SET status = 'closed' WHERE patient_id = ? AND condition = ?"
+        " AND status = 'active'",
+        (pid, str(plan["condition"])),
+    )
+    conn.execute(
+        "INSERT INTO followup_plan (id, patient_id, condition, rule, source, interval_days,"
+        " next_due, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            _id(),
+            pid,
+            str(plan["condition"]),
+            str(plan.get("rule") or ""),
+            plan.get("source"),
+            int(plan["interval_days"]),
+            str(next_due)[:10],
+            uid,
+            now,
+        ),
+    )
 
 
 def save_visit(session: Any, draft: dict[str, Any]) -> dict[str, Any]:

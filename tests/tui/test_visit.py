@@ -191,3 +191,41 @@ def test_dictation_without_a_microphone_says_so(demo_service: Any, drive: Any) -
         assert app.screen.focused is app.screen.query_one("#audio-file")
 
     drive(demo_service, scenario)
+
+
+def test_serious_medication_alert_needs_an_override_reason(demo_service: Any, drive: Any) -> None:
+    if not demo_service.features()["meds"]["available"]:
+        pytest.skip("medication checks are not installed")
+    p = patient(demo_service, "zjg")
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        screen = app.screen
+        screen.query_one("#complaint").value = "咽痛3天"
+        screen.query_one("#r-allergy_history").value = "青霉素过敏"
+        screen.query_one("#r-diagnoses").value = "急性化脓性扁桃体炎 (J03.9)"
+        screen.query_one("#tabs").active = "tab-rx"
+        await pilot.pause()
+        line = screen.query_one("#rx-line")
+        line.value = "阿莫西林 500 x3 po"
+        line.focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: bool(screen.query(".override")), timeout=10)
+        assert "用药警示" in text_of(app, "#rx-status")
+        assert any(
+            "青霉素" in str(w.render()) or "过敏" in str(w.render()) for w in screen.query(".alert")
+        )
+        await pilot.press("f10")
+        await pilot.pause()
+        assert "忽略理由" in text_of(app, "#visit-status")
+        for box in screen.query(".override"):
+            box.value = "皮试阴性，患者既往耐受，已告知风险"
+        await pilot.pause()
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: "已签名保存" in text_of(app, "#visit-status"))
+
+    drive(demo_service, scenario)
+    store = demo_service.runtime.store
+    with store.read_raw() as conn:
+        reasons = [r[0] for r in conn.execute("SELECT reason FROM alert_override").fetchall()]
+    assert "皮试阴性，患者既往耐受，已告知风险" in reasons

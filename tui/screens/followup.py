@@ -28,18 +28,29 @@ def format_plan(plan: JSON) -> str:
     if not plan:
         return t("无随访计划（非慢病就诊）。", "No follow-up plan (not a chronic-disease visit).")
     lines = []
+    shown_due = False
     for key, zh, en in (
-        ("condition", "病种", "Condition"),
-        ("next_visit", "下次随访", "Next visit"),
+        ("condition_name", "病种", "Condition"),
+        ("status", "状态", "Status"),
+        ("target", "控制目标", "Target"),
+        ("next_due", "下次随访", "Next visit"),
         ("due_date", "下次随访", "Next visit"),
         ("interval_days", "间隔(天)", "Interval (days)"),
         ("controlled", "是否达标", "Controlled"),
         ("refer", "转诊", "Refer"),
+        ("urgent", "紧急", "Urgent"),
     ):
         if key in plan and plan[key] not in (None, ""):
+            if key in ("next_due", "due_date"):
+                if shown_due:
+                    continue
+                shown_due = True
             value = plan[key]
             if isinstance(value, bool):
                 value = t("是", "yes") if value else t("否", "no")
+            elif key == "status":
+                zh_s, en_s = STATUS.get(str(value), (str(value), str(value)))
+                value = t(zh_s, en_s)
             lines.append(f"{t(zh, en)}: {value}")
     for key in ("reasons", "actions", "items"):
         for item in plan.get(key) or []:
@@ -65,7 +76,7 @@ def _row_values(item: JSON) -> tuple[str, ...]:
     )
     return (
         str(item.get("name") or patient.get("name") or item.get("patient_id", "")),
-        str(item.get("condition", "")),
+        str(item.get("condition_name") or item.get("condition", "")),
         t(zh, en),
         str(item.get("due_date") or item.get("due") or ""),
         f"{rule}" + (f" [{source}]" if source else ""),
