@@ -426,8 +426,9 @@ def dictate(
     max_seconds: float = 300.0,
 ) -> dict[str, Any]:
     """Record from the microphone until cancelled or ``max_seconds``, transcribing in chunks."""
-    from appliance.speech.mic import MicDictation
+    from appliance.speech.mic import MicDictation, require_microphone
 
+    require_microphone()  # a clear zh/en error before the model is loaded
     tr = transcriber(settings)
     session = MicDictation(tr)
 

@@ -103,7 +103,7 @@ class ChunkedDictation:
         return self.finish()
 
 
-def _sounddevice() -> Any:
+def require_microphone() -> Any:
     try:
         import sounddevice
     except (ImportError, OSError):  # OSError: PortAudio library not found
@@ -119,7 +119,7 @@ def _sounddevice() -> Any:
 
 def microphone_available() -> bool:
     try:
-        _sounddevice()
+        require_microphone()
     except MicrophoneUnavailable:
         return False
     return True
@@ -137,7 +137,7 @@ class MicDictation:
         on_update: Update | None = None,
         max_seconds: float = 300.0,
     ) -> Transcript:
-        sd = _sounddevice()
+        sd = require_microphone()
         blocks: queue.Queue[np.ndarray] = queue.Queue()
 
         def callback(indata: Any, _frames: int, _time: Any, _status: Any) -> None:

@@ -77,3 +77,14 @@ def test_llm_corrections_must_sound_alike_and_exist() -> None:
     assert fixed == "口服二甲双胍，血压正常"
     assert [(c.step, c.original, c.corrected) for c in changes] == [("llm", "二甲双瓜", "二甲双胍")]
     assert apply_llm_corrections(text, "nonsense")[0] == text
+
+
+def test_no_microphone_is_a_clear_error_not_a_traceback(cli) -> None:  # type: ignore[no-untyped-def]
+    """CI boxes have no input device (with or without PortAudio): dictation says so."""
+    from appliance.speech.mic import microphone_available
+
+    if microphone_available():
+        pytest.skip("this machine has a microphone")
+    res = cli("speech", "dictate", "--json", "--seconds", "1")
+    assert res.rc == 69
+    assert res.error()["code"] == "microphone_unavailable"
