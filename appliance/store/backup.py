@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from appliance.config import Settings
 from appliance.errors import BackupInvalid, NotFoundError, StoreLocked
-from appliance.store import _driver
+from appliance.store import _driver, _exclusive
 from appliance.store.envelope import Keys, fsync_dir, read_envelope, write_atomic
 
 if TYPE_CHECKING:
@@ -155,7 +155,10 @@ def restore(
     recovery_key: str | None = None,
     actor: str = "system",
 ) -> dict[str, Any]:
-    """Verify ``path`` and make it the clinic database (the store must be closed)."""
+    """Verify ``path`` and make it the clinic database.
+
+    Stores of this process on the same folder are paused and reopened on the restored file;
+    another program that has the database open makes the restore stop before any change."""
     from appliance.store._open import _secret_from_settings
     from appliance.store.db import Store, StorePaths
 
@@ -192,22 +195,25 @@ def restore(
             raise BackupInvalid(details={"problems": problems[:5]})
         stamp = _stamp()
         kept: str | None = None
-        if paths.db.exists():
-            aside = paths.data_dir / f"clinic.db.before-restore-{stamp}"
-            os.replace(paths.db, aside)
-            for suffix in ("-wal", "-shm"):
-                side = Path(str(paths.db) + suffix)
-                if side.exists():
-                    os.replace(side, Path(str(aside) + suffix))
-            kept = str(aside)
-        if env_path != paths.envelope:
-            if paths.envelope.exists():
-                shutil.copyfile(
-                    paths.envelope, paths.data_dir / f"clinic.keys.json.before-restore-{stamp}"
-                )
-            write_atomic(paths.envelope, env_path.read_bytes())
-        os.replace(staged, paths.db)
-        fsync_dir(paths.data_dir)
+        # this process's open stores pause; another program holding the database stops us here
+        with _exclusive.exclusive(paths.data_dir) as swap:
+            if paths.db.exists():
+                aside = paths.data_dir / f"clinic.db.before-restore-{stamp}"
+                os.replace(paths.db, aside)
+                for suffix in ("-wal", "-shm"):
+                    side = Path(str(paths.db) + suffix)
+                    if side.exists():
+                        os.replace(side, Path(str(aside) + suffix))
+                kept = str(aside)
+            if env_path != paths.envelope:
+                if paths.envelope.exists():
+                    shutil.copyfile(
+                        paths.envelope, paths.data_dir / f"clinic.keys.json.before-restore-{stamp}"
+                    )
+                write_atomic(paths.envelope, env_path.read_bytes())
+            os.replace(staged, paths.db)
+            fsync_dir(paths.data_dir)
+            swap.keys, swap.envelope = keys, envelope
     finally:
         staged.unlink(missing_ok=True)
     restored = Store(settings, keys, envelope)

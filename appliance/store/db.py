@@ -23,7 +23,7 @@ from appliance.errors import (
     StoreCorrupt,
     StoreReadOnly,
 )
-from appliance.store import _driver, _migrate, audit
+from appliance.store import _driver, _exclusive, _migrate, audit
 from appliance.store.envelope import (
     Envelope,
     Keys,
@@ -91,27 +91,72 @@ class Store:
         self.envelope = envelope
         self._keys = keys
         self.read_only = read_only
+        self._requested_read_only = read_only
         self.damaged = damaged
-        self._readers: list[Any] = []
+        self._readers: list[tuple[int, Any]] = []
         self._readers_lock = threading.Lock()
+        self._generation = 0
         self._closed = False
+        self._suspended = False
         self._writer: Any = None
         self._stopped_writer: Any = None
-        if not read_only:
-            from appliance.store._writer import Writer
-
-            conn = self._connect()
-            try:
-                self.migrations_applied = _migrate.apply_pending(conn)
-            except BaseException as exc:
-                conn.close()
-                raise translate_error(exc) from None
-            self._writer = Writer(conn, _driver.database)
-        else:
-            self.migrations_applied = []
+        self.migrations_applied: list[str] = []
+        self._lock_fd: int | None = _exclusive.acquire_shared(self.paths.data_dir)
+        try:
+            self._start()
+        except BaseException:
+            _exclusive.release(self._lock_fd)
+            raise
+        _exclusive.register(self)
         row = self._clinic_row()
         self.clinic_id: str = row[0] if row else envelope.clinic_id
         self.clinic_name: str = row[1] if row else ""
+
+    def _start(self) -> None:
+        if self.read_only:
+            return
+        from appliance.store._writer import Writer
+
+        conn = self._connect()
+        try:
+            self.migrations_applied = _migrate.apply_pending(conn)
+        except BaseException as exc:
+            conn.close()
+            raise translate_error(exc) from None
+        self._writer = Writer(conn, _driver.database)
+
+    @property
+    def is_open(self) -> bool:
+        return not self._closed and not self._suspended
+
+    def _suspend(self) -> None:
+        """Close every connection and drop the shared lock (a file swap is coming)."""
+        self._suspended = True
+        self._stop_connections()
+        _exclusive.release(self._lock_fd)
+        self._lock_fd = None
+
+    def _resume(self, keys: Keys | None, envelope: Envelope | None) -> None:
+        """Reopen on the (possibly new) file; on failure the store stays closed."""
+        if self._closed:
+            return
+        try:
+            if keys is not None:
+                self._keys = keys
+            if envelope is not None:
+                self.envelope = envelope
+            self._lock_fd = _exclusive.acquire_shared(self.paths.data_dir)
+            self.damaged = None
+            self.read_only = self._requested_read_only
+            self._start()
+        except BaseException:
+            self._closed = True
+            _exclusive.release(self._lock_fd)
+            self._lock_fd = None
+            _exclusive.unregister(self)
+            raise
+        finally:
+            self._suspended = False
 
     # --- connections ----------------------------------------------------------------------
 
@@ -142,6 +187,8 @@ class Store:
     # --- writing --------------------------------------------------------------------------
 
     def _check_writable(self) -> None:
+        if self._suspended:
+            raise _exclusive.busy_error()
         if self._closed:
             raise RuntimeError("store is closed")
         if self._writer is None:
@@ -225,10 +272,13 @@ class Store:
     @contextlib.contextmanager
     def read_raw(self) -> Iterator[Any]:
         """A pooled reader connection inside one read transaction (a consistent snapshot)."""
+        if self._suspended:
+            raise _exclusive.busy_error()
         if self._closed:
             raise RuntimeError("store is closed")
         with self._readers_lock:
-            conn = self._readers.pop() if self._readers else None
+            generation = self._generation
+            conn = self._readers.pop()[1] if self._readers else None
         try:
             if conn is None:
                 conn = self._connect(read_only=True)
@@ -252,8 +302,13 @@ class Store:
             except _driver.DatabaseError:
                 healthy = False
             with self._readers_lock:
-                if healthy and not self._closed and len(self._readers) < 8:
-                    self._readers.append(conn)
+                if (
+                    healthy
+                    and self.is_open
+                    and generation == self._generation
+                    and len(self._readers) < 8
+                ):
+                    self._readers.append((generation, conn))
                 else:
                     conn.close()
 
@@ -277,25 +332,34 @@ class Store:
             problems += result
         return problems
 
-    def close(self) -> None:
-        if self._closed:
-            return
-        self._closed = True
+    def _stop_connections(self) -> None:
         with self._readers_lock:
+            self._generation += 1
             readers, self._readers = self._readers, []
-        for conn in readers:
+        for _gen, conn in readers:
             with contextlib.suppress(Exception):
                 conn.close()
         if self._stopped_writer is not None:
             self._stopped_writer.close()
             with contextlib.suppress(Exception):
                 self._stopped_writer._conn.close()
+            self._stopped_writer = None
         if self._writer is not None:
-            self._writer.close()
+            writer, self._writer = self._writer, None
+            writer.close()
             with contextlib.suppress(Exception):
-                self._writer._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                writer._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             with contextlib.suppress(Exception):
-                self._writer._conn.close()
+                writer._conn.close()
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stop_connections()
+        _exclusive.release(self._lock_fd)
+        self._lock_fd = None
+        _exclusive.unregister(self)
 
     def __enter__(self) -> Store:
         return self

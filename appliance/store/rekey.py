@@ -20,7 +20,7 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -137,8 +137,11 @@ def new_recovery(store: Store, *, actor: str = "system") -> str:
 
 
 def rekey(store: Store, passphrase: str, *, actor: str = "system") -> str:
-    """Replace the data key; re-encrypts the whole file. Closes ``store``; returns the new
-    recovery key (the old recovery key stops working)."""
+    """Replace the data key and re-encrypt the whole file; returns the new recovery key (the old
+    one stops working). ``store`` (and any other store of this process on the same folder) is
+    paused meanwhile and carries on with the new key; another program holding the database
+    makes the rekey stop before any change."""
+    from appliance.store import _driver, _exclusive
     from appliance.store.backup import verify_file
 
     settings = store.settings
@@ -150,49 +153,53 @@ def rekey(store: Store, passphrase: str, *, actor: str = "system") -> str:
     new = Keys(secrets.token_bytes(32), old.audit_key)
     _unlink_db(staged)
     store.audit(actor, "admin", "key.rekey")
-
-    def export(conn: object) -> None:
-        execute = conn.execute  # type: ignore[attr-defined]
-        execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        execute(f"ATTACH DATABASE ? AS rekeyed KEY \"x'{new.data_key.hex()}'\"", (str(staged),))
-        # the staged copy is disposable until it is verified and fsynced below: no journal
-        execute("PRAGMA rekeyed.journal_mode = OFF")
-        execute("PRAGMA rekeyed.synchronous = OFF")
+    with _exclusive.exclusive(settings.data_dir) as swap:
+        conn = _driver.connect(db, old.data_key, cache_kib=settings.store_cache_kib)
         try:
-            execute("SELECT sqlcipher_export('rekeyed')")
+            _export(conn, staged, new)
         finally:
-            execute("DETACH DATABASE rekeyed")
-
-    store.maintenance(export)
-    _step("exported")
-    store.close()
-    wal = Path(str(db) + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:
-        _unlink_db(staged)
-        raise StorageError(
-            "数据库仍有未合并的写入，已取消更换密钥。",
-            "The database still has unmerged writes; the rekey was cancelled.",
+            conn.close()  # the last connection: the WAL is merged and removed
+        _step("exported")
+        wal = Path(str(db) + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            _unlink_db(staged)
+            raise StorageError(
+                "数据库仍有未合并的写入，已取消更换密钥。",
+                "The database still has unmerged writes; the rekey was cancelled.",
+            )
+        problems = verify_file(staged, new.data_key)
+        if problems:
+            _unlink_db(staged)
+            raise StorageError(details={"problems": problems[:5]})
+        with open(staged, "rb") as handle:
+            os.fsync(handle.fileno())
+        recovery = new_recovery_key()
+        pending = Envelope.create(
+            new, current.clinic_id, passphrase, recovery, settings.store_kdf_log2_n
         )
-    problems = verify_file(staged, new.data_key)
-    if problems:
-        _unlink_db(staged)
-        raise StorageError(details={"problems": problems[:5]})
-    with open(staged, "rb") as handle:
-        os.fsync(handle.fileno())
-    recovery = new_recovery_key()
-    pending = Envelope.create(
-        new, current.clinic_id, passphrase, recovery, settings.store_kdf_log2_n
-    )
-    pending.slots.append(_bridge_slot(old, new))
-    write_envelope(next_path, pending)
-    _step("envelope_staged")
-    for suffix in ("-wal", "-shm"):
-        Path(str(db) + suffix).unlink(missing_ok=True)
-    os.replace(staged, db)  # commit point
-    fsync_dir(settings.data_dir)
-    _step("swapped")
-    pending.slots = [s for s in pending.slots if s["kind"] != "bridge"]
-    write_envelope(env_path, pending)
-    next_path.unlink(missing_ok=True)
-    fsync_dir(settings.data_dir)
+        pending.slots.append(_bridge_slot(old, new))
+        write_envelope(next_path, pending)
+        _step("envelope_staged")
+        for suffix in ("-wal", "-shm"):
+            Path(str(db) + suffix).unlink(missing_ok=True)
+        os.replace(staged, db)  # commit point
+        fsync_dir(settings.data_dir)
+        _step("swapped")
+        pending.slots = [s for s in pending.slots if s["kind"] != "bridge"]
+        write_envelope(env_path, pending)
+        next_path.unlink(missing_ok=True)
+        fsync_dir(settings.data_dir)
+        swap.keys, swap.envelope = new, pending
     return recovery
+
+
+def _export(conn: Any, staged: Path, new: Keys) -> None:
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.execute(f"ATTACH DATABASE ? AS rekeyed KEY \"x'{new.data_key.hex()}'\"", (str(staged),))
+    # the staged copy is disposable until it is verified and fsynced: no journal, no fsync
+    conn.execute("PRAGMA rekeyed.journal_mode = OFF")
+    conn.execute("PRAGMA rekeyed.synchronous = OFF")
+    try:
+        conn.execute("SELECT sqlcipher_export('rekeyed')")
+    finally:
+        conn.execute("DETACH DATABASE rekeyed")

@@ -99,3 +99,20 @@ def test_rekey_interrupted_at_any_step_opens_with_all_data(
     assert "clinic.db.rekey" not in names and "clinic.keys.json.next" not in names
     with open_store(store_settings, PASSPHRASE) as again:  # and again, steady state
         assert _count(again) == 50
+
+
+def test_store_keeps_working_after_rekey(store, store_settings):
+    from appliance.store import open_store
+    from appliance.store.rekey import rekey
+
+    _add(store)
+    second = open_store(store_settings, PASSPHRASE)  # another part of the same program
+    try:
+        rekey(store, PASSPHRASE)
+        _more = lambda db: db["patient"].insert(  # noqa: E731
+            {"id": "after", "name": "n", "created_at": "t", "updated_at": "t"}
+        )
+        store.write(_more)
+        assert _count(second) == 51
+    finally:
+        second.close()

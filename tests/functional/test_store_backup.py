@@ -144,3 +144,56 @@ def test_cli_backup_keeps_the_newest(cli, store_env, tmp_path):
     names = sorted(p.name for p in folder.iterdir())
     assert len([n for n in names if n.endswith(".db")]) == 2
     assert len([n for n in names if n.endswith(".keys.json")]) == 2
+
+
+def test_restore_under_an_open_store_reopens_it_on_the_restored_file(
+    store, store_settings, tmp_path
+):
+    """The TUI restores while its own store is open: that store carries on with the restored
+    data and its writes land in the new file (not the one moved aside)."""
+    from appliance.store import backup, open_store, restore
+
+    _add(store, 0, 10)
+    info = backup(store, tmp_path / "b")
+    _add(store, 100, 5)  # after the backup: gone once restored
+    assert _count(store) == 15
+    restore(store_settings, info["path"], PASSPHRASE)
+    assert _count(store) == 10
+    _add(store, 200, 1)
+    store.close()
+    with open_store(store_settings, PASSPHRASE) as again:
+        assert _count(again) == 11
+
+
+def test_restore_refuses_while_another_program_has_the_store_open(store, store_settings, tmp_path):
+    import subprocess
+    import sys
+
+    from appliance.errors import StorageError
+    from appliance.store import backup, restore
+
+    info = backup(store, tmp_path / "b")
+    store.close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from appliance.config import load_settings\n"
+         "from appliance.store import open_store\n"
+         "s = open_store(load_settings(sys.argv[1]), sys.argv[2])\n"
+         "print('open', flush=True)\n"
+         "time.sleep(30)\n",
+         str(store_settings.data_dir), PASSPHRASE],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        db = store_settings.data_dir / "clinic.db"
+        before = hashlib.sha256(db.read_bytes()).hexdigest()
+        with pytest.raises(StorageError) as err:
+            restore(store_settings, info["path"], PASSPHRASE)
+        assert "另一个程序" in err.value.message("zh")
+        assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+        assert not list(store_settings.data_dir.glob("clinic.db.before-restore-*"))
+    finally:
+        holder.kill()
+        holder.wait()
