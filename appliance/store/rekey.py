@@ -2,13 +2,15 @@
 
 Rekey protocol (files in the data folder):
 
-1. ``clinic.db.rekey``: ``sqlcipher_export`` of the live database under the new data key, then
-   the store is closed, the WAL is checked empty, the copy verified and fsynced.
+1. With every store of this process paused and the database lock held exclusively (no other
+   program has it open), ``clinic.db.rekey``: ``sqlcipher_export`` of the database under the new
+   data key; the WAL is checked empty, the copy verified and fsynced.
 2. ``clinic.keys.json.next``: the new envelope (passphrase + new recovery slot) plus a *bridge*
    slot that wraps the new keys under the old data key, so an interrupted rekey can be finished
    by whoever unlocks with the old envelope.
 3. Commit point: ``rename(clinic.db.rekey → clinic.db)``.
-4. ``clinic.keys.json.next`` (without the bridge) replaces ``clinic.keys.json``.
+4. ``clinic.keys.json.next`` (without the bridge) replaces ``clinic.keys.json``; the paused
+   stores reopen with the new key.
 
 At open, :func:`finish_pending` rolls back (steps 1-2 done: both files present) or forward
 (step 3 done: only ``.next`` present). Either way the database opens with the right key.
