@@ -160,13 +160,15 @@ def install_package_model(
     force: bool = False,
 ) -> InstallOutcome:
     started = time.monotonic()
+    if entry.name == "tiny-r1-qwen2-test":
+        return install_tiny_test_model(
+            settings, find_links=find_links, progress=progress, force=force
+        )
     if not force and (item := already_installed(settings, entry)) is not None:
         return InstallOutcome(
             entry.name, str(item.path(models_dir(settings))), item.size, item.sha256,
             item.source, 0.0, already=True,
         )  # fmt: skip
-    if entry.name == "tiny-r1-qwen2-test":
-        return install_tiny_test_model(settings, find_links=find_links, progress=progress)
     parts = entry.packages
     if parts is None:
         raise ModelInstallError(
@@ -203,9 +205,14 @@ def install_package_model(
 
 
 def install_tiny_test_model(
-    settings: Settings, *, find_links: Path | None = None, progress: Progress = _no_progress
+    settings: Settings,
+    *,
+    find_links: Path | None = None,
+    progress: Progress = _no_progress,
+    force: bool = False,
 ) -> InstallOutcome:
-    """The test model: make sure the R1 header package is installed (pip), then build from it."""
+    """The test model: make sure the R1 header package is installed in this environment (pip;
+    the test fixtures read it too), then build the tiny model from it unless already there."""
     from models.tiny_model import R1_HEADER_PACKAGE, build_tiny_r1_gguf, r1_header_path
 
     started = time.monotonic()
@@ -223,6 +230,11 @@ def install_tiny_test_model(
                 f"已安装 {R1_HEADER_PACKAGE} 但找不到其文件。",
                 f"{R1_HEADER_PACKAGE} was installed but its file cannot be found.",
             )
+    if not force and (item := already_installed(settings, entry)) is not None:
+        return InstallOutcome(
+            entry.name, str(item.path(models_dir(settings))), item.size, item.sha256,
+            item.source, 0.0, already=True,
+        )  # fmt: skip
     partial = _partial_path(settings, entry.file)
     progress("build", 0, 1)
     build_tiny_r1_gguf(source, partial)

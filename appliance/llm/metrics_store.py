@@ -15,6 +15,7 @@ from typing import Any
 from appliance.config import Settings
 from appliance.llm.monitor import machine_sample, read_series, summary
 
+RETENTION_S = 180 * 86400  # half a year of compute history is plenty for capacity planning
 _COLUMNS = (
     "ts", "kind", "model", "backend", "task", "prompt_tokens", "reused_prompt_tokens",
     "completion_tokens", "prompt_tps", "generation_tps", "ttft_s", "queue_wait_s", "queue_depth",
@@ -48,6 +49,7 @@ def ingest(store: Any, settings: Settings) -> int:
 
     def insert(db: Any) -> None:
         db["compute_metrics"].insert_all(rows, ignore=True)
+        db.execute("DELETE FROM compute_metrics WHERE ts < ?", [time.time() - RETENTION_S])
 
     store.write(insert)
     return len(rows)
