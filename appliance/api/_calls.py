@@ -47,15 +47,32 @@ def as_clinicbox_error(exc: BaseException) -> ClinicBoxError:
 class Calls:
     """Per-app helpers; ``model_limiter`` keeps model work from starving quick calls."""
 
-    def __init__(self, registry_getter: Callable[[], Any], model_slots: int = 2) -> None:
+    def __init__(
+        self,
+        registry_getter: Callable[[], Any],
+        model_slots: int = 2,
+        prepare_llm: Callable[[], None] | None = None,
+    ) -> None:
         self._registry = registry_getter
+        self._prepare_llm = prepare_llm
         self.model_limiter = anyio.CapacityLimiter(model_slots)
         self._idem_locks: dict[tuple[str, str], threading.Lock] = {}
         self._idem_guard = threading.Lock()
 
-    async def run(self, fn: Callable[[], Any], *, model: bool = False) -> Any:
-        limiter = self.model_limiter if model else None
-        return await anyio.to_thread.run_sync(fn, limiter=limiter)
+    async def run(self, fn: Callable[[], Any], *, model: bool = False, llm: bool = False) -> Any:
+        """``model``: long work (model slots); ``llm``: it uses the LLM (see prepare_llm)."""
+        limiter = self.model_limiter if model or llm else None
+        return await anyio.to_thread.run_sync(self._with_llm(fn) if llm else fn, limiter=limiter)
+
+    def _with_llm(self, fn: Callable[[], Any]) -> Callable[[], Any]:
+        prepare = self._prepare_llm
+
+        def wrapped() -> Any:
+            if prepare is not None:
+                prepare()
+            return fn()
+
+        return wrapped
 
     async def audited(
         self, caller: Caller, action: str, patient_id: str | None, fn: Callable[[], Any]
@@ -130,11 +147,16 @@ class Calls:
 
     # --- streaming -----------------------------------------------------------------------
     def stream(
-        self, work: Callable[[Callable[[Progress], None], CancelToken], Any], lang: str
+        self,
+        work: Callable[[Callable[[Progress], None], CancelToken], Any],
+        lang: str,
+        *,
+        llm: bool = True,
     ) -> StreamingResponse:
         """NDJSON: ``{"progress": {...}}`` lines, then ``{"result": ...}`` or ``{"error": ...}``.
         A client that goes away cancels the work."""
         limiter = self.model_limiter
+        prepare = self._prepare_llm if llm else None
 
         async def lines() -> AsyncIterator[bytes]:
             loop = asyncio.get_running_loop()
@@ -146,9 +168,13 @@ class Calls:
 
             async def runner() -> None:
                 try:
-                    result = await anyio.to_thread.run_sync(
-                        lambda: work(progress, cancel), limiter=limiter
-                    )
+
+                    def job() -> Any:
+                        if prepare is not None:
+                            prepare()
+                        return work(progress, cancel)
+
+                    result = await anyio.to_thread.run_sync(job, limiter=limiter)
                     queue.put_nowait({"result": result})
                 except BaseException as exc:
                     if isinstance(exc, asyncio.CancelledError):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import threading
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,6 +14,21 @@ from appliance.api._auth import Caller, Gatekeeper, check_role
 from appliance.api._calls import Calls
 from appliance.api.registry import Registry
 from appliance.config import Settings
+
+MODEL_NICE = 10
+_reniced: set[int] = set()
+
+
+def deprioritise_model_threads(nice: int = MODEL_NICE) -> None:
+    """Lower the CPU priority of the LLM worker thread (Linux nice is per thread; the compute
+    threads llama.cpp starts from it inherit it). Raising nice needs no privilege."""
+    for thread in threading.enumerate():
+        tid = thread.native_id
+        if not thread.name.startswith("clinicbox-llm") or tid is None or tid in _reniced:
+            continue
+        _reniced.add(tid)
+        with contextlib.suppress(OSError, AttributeError):
+            os.setpriority(os.PRIO_PROCESS, tid, nice)
 
 
 class ApiContext:
@@ -25,7 +42,16 @@ class ApiContext:
         self._registry: Registry | None = None
         self._lock = threading.Lock()
         self.gate = Gatekeeper(settings, self.registry)
-        self.calls = Calls(self.registry)
+        self.calls = Calls(self.registry, prepare_llm=self.prepare_llm)
+
+    def prepare_llm(self) -> None:
+        """Open the shared engine if needed and run its worker below the API's priority, so
+        quick calls from the clinic's PCs stay quick while the model is busy."""
+        engine = getattr(self.runtime, "engine", None)
+        if callable(engine):
+            with contextlib.suppress(Exception):  # the call itself reports a missing model
+                engine()
+        deprioritise_model_threads()
 
     def registry(self) -> Registry | None:
         store = getattr(self.runtime, "store", None)

@@ -9,6 +9,7 @@ the whole time.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -188,7 +189,7 @@ def _client(server: _Server, box: Any, user: str) -> Any:
     from appliance.api._transport import Transport
 
     box.port = server.port
-    transport = Transport(box, timeout=120)
+    transport = Transport(box, timeout=600)
     transport.token = transport.request(
         "POST", "/api/v1/auth/login", json_body={"username": user, "password": PASSWORD}
     )["token"]
@@ -278,6 +279,7 @@ class _ModelLoad:
         self.completed = 0
         self.progress_events = 0
         self.error: str | None = None
+        self.response: Any = None
         self.thread = threading.Thread(target=self._run, name="bench-model-load")
 
     def _run(self) -> None:
@@ -302,6 +304,8 @@ class _ModelLoad:
                     response.close()
                 self.completed += 1
             except Exception as exc:
+                if self.stop.is_set():
+                    return
                 self.error = exc.__class__.__name__
                 time.sleep(0.5)
 
@@ -312,7 +316,10 @@ class _ModelLoad:
 
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
-        self.thread.join(timeout=300)
+        if self.response is not None:  # unblock the reader; the box cancels the model work
+            with contextlib.suppress(Exception):
+                self.response.close()
+        self.thread.join(timeout=60)
 
 
 def _compute(transport: Any) -> dict[str, Any]:

@@ -160,7 +160,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
                 lambda p, c: s.triage(req, use_llm=body.use_llm, progress=p, cancel=c),
                 request_lang(request),
             )
-        return await calls.run(lambda: s.triage(req, use_llm=body.use_llm), model=body.use_llm)
+        return await calls.run(lambda: s.triage(req, use_llm=body.use_llm), llm=body.use_llm)
 
     @route("post", "/meds/check", "meds.check", summary="用药审核 / Medication check")
     async def check_meds(body: MedsIn, caller: Caller = Depends(ctx.user("meds.check"))) -> Any:
@@ -185,7 +185,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
                 lambda p, c: s.structure_record(body.text, progress=p, cancel=c, **kw),
                 request_lang(request),
             )
-        return await calls.run(lambda: s.structure_record(body.text, **kw), model=body.use_llm)
+        return await calls.run(lambda: s.structure_record(body.text, **kw), llm=body.use_llm)
 
     @route("post", "/transcribe", "transcribe", summary="语音转写 / Transcribe audio")
     async def transcribe(
@@ -212,7 +212,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
                 return s.transcribe(fh.name, progress=progress, cancel=cancel)
 
         if stream:
-            return calls.stream(work, request_lang(request))
+            return calls.stream(work, request_lang(request), llm=False)
         return await calls.run(work, model=True)
 
     @route("post", "/followup/plan", "followup.plan", summary="随访计划 / Follow-up plan")
@@ -239,7 +239,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
                 lambda p, c: s.ask(body.question, use_llm=body.use_llm, progress=p, cancel=c),
                 request_lang(request),
             )
-        return await calls.run(lambda: s.ask(body.question, use_llm=body.use_llm), model=True)
+        return await calls.run(lambda: s.ask(body.question, use_llm=body.use_llm), llm=True)
 
     @route("post", "/assistant/advise", "assistant.advise", summary="辅助决策 / Advise")
     async def advise(
@@ -254,7 +254,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
                 lambda p, c: s.advise(body.record, use_llm=body.use_llm, progress=p, cancel=c),
                 request_lang(request),
             )
-        return await calls.run(lambda: s.advise(body.record, use_llm=body.use_llm), model=True)
+        return await calls.run(lambda: s.advise(body.record, use_llm=body.use_llm), llm=True)
 
     # --- monitoring ----------------------------------------------------------------------
     @route("get", "/compute", "compute.status", summary="算力状态 / Compute status")
