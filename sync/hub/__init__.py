@@ -1,0 +1,1 @@
+"""The mentor-hospital hub: enrolment, HTTPS ingest, mentor review, replies, indicators."""

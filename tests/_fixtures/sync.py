@@ -1,0 +1,177 @@
+"""Sync fixtures (auto-loaded).
+
+- ``hub``: a real HubService on SQLite in tmp (closed after the test).
+- ``postgres_url``: a throwaway PostgreSQL cluster (initdb + pg_ctl on 127.0.0.1, in tmp) for the
+  session; as root it runs as the ``postgres`` system user. Skips only when PostgreSQL is not
+  installed (CI installs it from firmware_scripts/apt-packages.txt).
+- ``make_clinic(hub, name)``: an enrolled clinic (PlainStore, keys, in-process transport, agent).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Any]:
+    from sync.hub.service import HubService
+
+    service = HubService(tmp_path / "hub")
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+@dataclass
+class Clinic:
+    name: str
+    store: Any
+    keys: Any
+    transport: Any
+    agent: Any
+    clinic_id: str
+
+
+@pytest.fixture
+def make_clinic(tmp_path: Path) -> Iterator[Callable[..., Clinic]]:
+    from sync import outbox
+    from sync.agent import SyncAgent
+    from sync.keys import KeyPair
+    from sync.plainstore import PlainStore
+    from sync.transport import InProcessTransport
+
+    made: list[Clinic] = []
+
+    def make(
+        hub: Any,
+        name: str = "clinic",
+        transport_wrapper: Callable[[Any], Any] | None = None,
+        **agent_kwargs: Any,
+    ) -> Clinic:
+        folder = tmp_path / f"clinic-{name}-{len(made)}"
+        folder.mkdir()
+        store = PlainStore(folder / "sync.db")
+        keys = KeyPair.generate()
+        creds = hub.enrol(hub.create_enrol_token(name), **keys.public())
+        outbox.set_state(
+            store,
+            clinic_id=creds["clinic_id"],
+            api_token=creds["api_token"],
+            hub_sign_key=creds["hub_sign_key"],
+            hub_enc_key=creds["hub_enc_key"],
+            hub_url="inprocess",
+        )
+        transport: Any = InProcessTransport(hub, creds["api_token"])
+        if transport_wrapper is not None:
+            transport = transport_wrapper(transport)
+        agent = SyncAgent(store, keys, transport, folder, **agent_kwargs)
+        clinic = Clinic(name, store, keys, transport, agent, creds["clinic_id"])
+        made.append(clinic)
+        return clinic
+
+    yield make
+    for c in made:
+        c.store.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _pg_bin() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(candidates[-1]).parent if candidates else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt package postgresql)")
+    root = Path(tempfile.mkdtemp(prefix="clinicbox-pg-"))
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres system user
+        user = pwd.getpwnam("postgres")
+        os.chown(root, user.pw_uid, user.pw_gid)
+        prefix = ["runuser", "-u", "postgres", "--"]
+    data, port = root / "data", _free_port()
+    env = {**os.environ, "LC_ALL": "C"}
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "clinicbox",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    opts = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=200"
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-l",
+            str(root / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+        env=env,
+    )
+    try:
+        yield f"postgresql://clinicbox@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            env=env,
+        )
+        with contextlib.suppress(Exception):
+            time.sleep(0.1)
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_pg_database(postgres_url: str) -> Iterator[str]:
+    """A new empty database in the session's cluster."""
+    import uuid
+
+    import psycopg
+
+    name = "hub_" + uuid.uuid4().hex[:10]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield postgres_url.rsplit("/", 1)[0] + "/" + name
