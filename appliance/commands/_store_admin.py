@@ -270,17 +270,10 @@ def _register_audit(cli: click.Group) -> None:
     @common_options
     @pass_state
     def show(state: CliState, patient_id: str, limit: int) -> None:
+        from appliance.services.session import patient_audit_trail
+
         with open_cli_store(state) as store:
-            session = cli_session(store)
-            session.require("audit.read")
-            with store.read_raw() as conn:
-                cursor = conn.execute(
-                    "SELECT seq, ts, actor, role, action, outcome FROM audit_log WHERE patient_id = ? ORDER BY seq LIMIT ?",
-                    (patient_id, limit),
-                )
-                names = [d[0] for d in cursor.description]
-                rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
-            session.audit("audit.show", patient_id=patient_id, detail={"count": len(rows)})
+            rows = patient_audit_trail(cli_session(store), patient_id, limit)
         state.emit(
             rows,
             human=lambda rs: (

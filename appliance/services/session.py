@@ -155,3 +155,20 @@ def system_session(store: Store, actor: str = "system") -> Session:
         last_login_at=None,
     )
     return Session(store=store, user=user, role="admin")
+
+
+def patient_audit_trail(
+    session: Session, patient_id: str, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Who touched a patient's data, oldest first (admin: ``audit.read``); the look-up is audited."""
+    session.require("audit.read", patient_id=patient_id)
+    with session.store.read_raw() as conn:
+        cursor = conn.execute(
+            "SELECT seq, ts, actor, role, action, outcome FROM audit_log WHERE patient_id = ?"
+            " ORDER BY seq LIMIT ?",
+            (patient_id, max(1, int(limit))),
+        )
+        names = [d[0] for d in cursor.description]
+        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    session.audit("audit.show", patient_id=patient_id, detail={"count": len(rows)})
+    return rows
