@@ -361,6 +361,11 @@ class Store:
         self._lock_fd = None
         _exclusive.unregister(self)
 
+    def __del__(self) -> None:  # a store dropped without close() must not keep the lock
+        with contextlib.suppress(Exception):
+            _exclusive.release(self._lock_fd)
+            self._lock_fd = None
+
     def __enter__(self) -> Store:
         return self
 
