@@ -49,6 +49,12 @@ def _recommend_human(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _store_exists(state: CliState) -> bool:
+    from appliance.store import StorePaths
+
+    return StorePaths(state.settings().data_dir).envelope.exists()
+
+
 def register(cli: click.Group) -> None:
     group = subgroup(
         cli,
@@ -73,7 +79,19 @@ def register(cli: click.Group) -> None:
         from appliance.services.safety import check_meds
 
         data = read_json_input(source)
-        state.emit(check_meds(data, settings=state.settings()), human=_check_human)
+        settings = state.settings()
+        if isinstance(data, dict) and data.get("overrides") and _store_exists(state):
+            # Overrides are audited: open the clinic store and record each with the CLI user.
+            from appliance.commands._store_cli import cli_session, open_cli_store
+
+            with open_cli_store(state) as store:
+                result = check_meds(data, settings=settings, session=cli_session(store))
+            result["override_audit"] = "recorded"
+        else:
+            result = check_meds(data, settings=settings)
+            if isinstance(data, dict) and data.get("overrides"):
+                result["override_audit"] = "no_store"
+        state.emit(result, human=_check_human)
 
     @group.command(
         "recommend",

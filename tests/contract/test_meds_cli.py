@@ -93,3 +93,22 @@ def test_meds_lookup(cli):
     assert r.rc == 0 and r.json()["inn"] == "nifedipine"
     r = cli("meds", "lookup", "nosuchdrug", "--json")
     assert r.rc == 4 and r.error()["code"] == "not_found"
+
+
+def test_override_is_audited_in_the_store(cli, store_env, store_settings):
+    base = {
+        "prescriptions": [{"drug": "sildenafil"}, {"drug": "硝酸甘油"}],
+        "overrides": [{"rule": "DDI-PDE5-NITRATE", "reason": "硝酸甘油已停用三天"}],
+    }
+    r = cli("meds", "check", "--json", stdin=base)
+    assert r.rc == 0, r.err
+    assert r.json()["override_audit"] == "recorded"
+    from appliance.store import open_store
+    from tests._fixtures.store import PASSPHRASE
+
+    with open_store(store_settings, PASSPHRASE) as store, store.read() as db:
+        rows = list(
+            db.execute("SELECT action, target FROM audit_log WHERE action = 'meds.override'")
+        )
+    assert rows and rows[0][1] == "DDI-PDE5-NITRATE"
+    assert cli("audit", "verify").rc == 0
