@@ -78,14 +78,14 @@ def _clips() -> list[tuple[str, str]]:
     return rows
 
 
-def _asr(model_dir: Path, threads: int, engine: Any) -> dict[str, Any]:
+def _asr(model_dir: Path, threads: int, engine: Any, beam_size: int = 5) -> dict[str, Any]:
     from appliance.services.emr import _engine_json
     from appliance.speech.llm_correct import llm_correct
     from appliance.speech.metrics import corpus_cer
     from appliance.speech.transcriber import Transcriber
 
     started = time.monotonic()
-    tr = Transcriber(model_dir, threads=threads)
+    tr = Transcriber(model_dir, threads=threads, beam_size=beam_size)
     load_s = time.monotonic() - started
     steps: dict[str, list[tuple[str, str]]] = {"raw": [], "t2s": [], "lexicon": [], "numbers": []}
     if engine is not None:
@@ -109,6 +109,7 @@ def _asr(model_dir: Path, threads: int, engine: Any) -> dict[str, Any]:
     silent = {c: tr.transcribe_file(AUDIO / f"{c}.wav").text for c in ("silence", "noise")}
     return {
         "model": model_dir.name,
+        "beam_size": beam_size,
         "device": tr.device,
         "compute_type": tr.compute_type,
         "load_s": round(load_s, 2),
@@ -206,7 +207,8 @@ def run_speech_bench(
 
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "threads": threads, "platform": platform.platform()},
-        "asr": [_asr(d, threads, engine) for d in model_dirs],
+        "asr": [_asr(d, threads, engine) for d in model_dirs]
+        + [_asr(model_dirs[0], threads, None, beam_size=1)],
         "structuring": _structuring(engine, llm_cases),
         "end_to_end": _end_to_end(model_dirs[0], threads, engine),
         "llm_model": getattr(engine, "model", None) if engine else None,
