@@ -279,3 +279,42 @@ def test_openapi_and_offline_docs(lan_box) -> None:
 def test_every_role_can_log_in(lan_box, remote) -> None:
     for role in ("admin", "doctor", "nurse", "front_desk", "kiosk"):
         assert remote(role).current_user()["username"] == username_for(role)[0]
+
+
+def test_a_lost_answer_is_resent_with_the_same_key_and_writes_once(
+    lan_box, remote, monkeypatch
+) -> None:
+    """The network drops after the box committed but before the PC got the answer."""
+    from appliance.errors import ServerUnreachable
+
+    service = remote("doctor")
+    real_send = service.http._send
+    calls = {"n": 0}
+
+    def flaky_send(request, stream=False):
+        calls["n"] += 1
+        response = real_send(request, stream=stream)
+        if calls["n"] == 1:
+            raise ServerUnreachable()  # the answer is lost on the way back
+        return response
+
+    monkeypatch.setattr(service.http, "_send", flaky_send)
+    before = _count(lan_box, "patient")
+    patient_id = service.add_patient({"name": "断网测试", "sex": "F"})
+    assert calls["n"] == 2
+    assert _count(lan_box, "patient") == before + 1
+    assert service.get_patient(patient_id)["name"] == "断网测试"
+
+
+def test_remote_long_work_reports_progress_and_can_be_cancelled(lan_box, remote) -> None:
+    from appliance.errors import Cancelled
+    from appliance.services._clinic_types import CancelToken
+
+    service = remote("doctor")
+    seen = []
+    result = service.structure_record("咳嗽三天，发热一天。", use_llm=False, progress=seen.append)
+    assert isinstance(result, dict) and "chief_complaint" in result
+    cancel = CancelToken()
+    cancel.cancel()
+    with pytest.raises(Cancelled):
+        service.structure_record("咳嗽三天。", progress=seen.append, cancel=cancel)

@@ -43,3 +43,33 @@ def test_discover_without_a_box_says_so(cli, monkeypatch) -> None:
     if not result.json():
         human = cli("discover", "--timeout", "0.5")
         assert "没有找到诊所服务器" in human.out
+
+
+def test_served_box_is_advertised_and_a_moved_box_is_found_again_by_fingerprint(
+    lan_box, tmp_path
+) -> None:
+    """``clinicbox serve`` advertises itself; ``--connect auto`` finds the paired box again
+    over mDNS (by its pinned fingerprint) after its address changed."""
+    from appliance.api._transport import load_paired, pair_with_box, save_paired
+    from appliance.api.client import connect
+    from appliance.api.server import ApiServer
+
+    server = ApiServer(lan_box.settings, lan_box.runtime, host="127.0.0.1", port=0, advertise=True)
+    server.start()
+    try:
+        found = [b for b in discover(lan_box.settings, timeout=3) if b.port == server.port]
+        assert [(b.name, b.fingerprint) for b in found] == [("青山镇卫生院", server.fingerprint)]
+
+        pc = load_settings(tmp_path / "pc", mdns_interfaces="127.0.0.1")
+        box = pair_with_box(pc, "127.0.0.1", server.port, lan_box.new_code(), "诊室二")
+        box.port = lan_box.port + 1 if lan_box.port + 1 != server.port else lan_box.port + 2
+        save_paired(pc, box)  # as if the box had moved
+        service = connect(pc, "auto", timeout=3)
+        try:
+            assert service.box.port == server.port
+            assert service.info()["clinic_name"] == "青山镇卫生院"
+        finally:
+            service.close()
+        assert load_paired(pc).port == server.port  # remembered for next time
+    finally:
+        server.stop()
