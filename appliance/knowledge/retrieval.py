@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from appliance.knowledge.embed import Embedder, blob_to_matrix
+from appliance.knowledge.embed import EMBEDDER_CATALOG, Embedder, blob_to_matrix
 from appliance.knowledge.kb_index import generation
 from appliance.knowledge.kb_text import (
     SYNONYMS,
@@ -33,7 +33,7 @@ WEIGHTS = {"words": 1.0, "trigram": 0.5, "dense": 1.0}
 # Relevance gates (tuned on the evaluation set in tests/_data/kb_eval_questions.json).
 MIN_COVERAGE = 0.5
 MIN_COVERAGE_WITH_DENSE = 0.3
-MIN_COSINE = 0.87
+MIN_COSINE = 0.87  # default; each catalog embedder carries its own (embed.py)
 # Re-ranking of the fused candidates: share of the question's terms in the chunk and in its
 # section heading (RRF scores differ by ~0.0005 between neighbouring ranks).
 COVERAGE_WEIGHT = 0.02
@@ -54,13 +54,14 @@ class Hit:
     coverage: float = 0.0
     cosine: float | None = None
     ranks: dict[str, int] = field(default_factory=dict)
+    min_cosine: float = MIN_COSINE
 
     def relevant(self) -> bool:
         if self.coverage >= MIN_COVERAGE:
             return True
         return (
             self.cosine is not None
-            and self.cosine >= MIN_COSINE
+            and self.cosine >= self.min_cosine
             and self.coverage >= MIN_COVERAGE_WITH_DENSE
         )
 
@@ -109,6 +110,8 @@ class Retriever:
 
     def __init__(self, embedder: Embedder | None = None) -> None:
         self.embedder = embedder
+        spec = EMBEDDER_CATALOG.get(embedder.name) if embedder is not None else None
+        self.min_cosine = spec.relevance_cosine if spec is not None else MIN_COSINE
         self._vectors = _VectorCache()
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._qlock = threading.Lock()
@@ -224,14 +227,16 @@ class Retriever:
                 score=score,
                 coverage=covered / idf_total,
                 cosine=cosines.get(chunk_id),
+                min_cosine=self.min_cosine,
                 ranks={
                     n: ids_.index(chunk_id) + 1 for n, ids_ in rankings.items() if chunk_id in ids_
                 },
             )
             section_words = set(section_terms(row["section"]))
-            hit.score += COVERAGE_WEIGHT * hit.coverage + SECTION_WEIGHT * sum(
-                w for t, w in idf.items() if t in section_words
-            ) / idf_total
+            hit.score += (
+                COVERAGE_WEIGHT * hit.coverage
+                + SECTION_WEIGHT * sum(w for t, w in idf.items() if t in section_words) / idf_total
+            )
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
