@@ -96,6 +96,16 @@ def _register_init(cli: click.Group) -> None:
             fingerprint = ensure_tls_material(settings, clinic_name)
         except ImportError:
             pass
+        except Exception as exc:  # the store is made; certificates can be made again later
+            click.echo(
+                t(
+                    f"警告：未能生成本机 TLS 证书（{exc.__class__.__name__}），"
+                    "clinicbox serve 启动时会再试。",
+                    f"Warning: the TLS certificate could not be made ({exc.__class__.__name__}); "
+                    "clinicbox serve will try again.",
+                ),
+                err=True,
+            )
         state.emit(
             {
                 "clinic_id": result.clinic_id,

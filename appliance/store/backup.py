@@ -12,7 +12,6 @@ that passes both checks replaces ``clinic.db``. The file it replaces is kept as
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import secrets
@@ -84,6 +83,7 @@ def backup(
     partial = final.with_name(final.name + ".partial")
     keys = Keys(store._keys.data_key, store._keys.audit_key)
     try:
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         dst = _driver.connect(partial, keys.data_key, wal=False)
         try:
             with store.read_raw() as src:
@@ -101,6 +101,7 @@ def backup(
         _fsync_file(partial)
         os.replace(partial, final)
         shutil.copyfile(store.paths.envelope, envelope_for(final))
+        os.chmod(envelope_for(final), 0o600)
         _fsync_file(envelope_for(final))
         fsync_dir(target_dir)
     except BaseException as exc:
@@ -189,6 +190,7 @@ def restore(
     staged = paths.data_dir / f".clinic.db.restore-{secrets.token_hex(4)}"
     try:
         shutil.copyfile(source, staged)
+        os.chmod(staged, 0o600)
         _fsync_file(staged)
         problems = verify_file(staged, keys.data_key)
         if problems:
@@ -221,6 +223,4 @@ def restore(
         restored.audit(actor, "admin", "backup.restore", detail={"kept_previous": kept is not None})
     finally:
         restored.close()
-    with contextlib.suppress(OSError):
-        os.chmod(paths.db, 0o600)
     return {"restored": str(source), "db_path": str(paths.db), "previous_kept_as": kept}

@@ -71,3 +71,17 @@ def test_wrong_key_cannot_read_even_raw(store_settings, store):
     finally:
         conn.close()
     assert PASSPHRASE.encode() not in (store_settings.data_dir / "clinic.keys.json").read_bytes()
+
+
+def test_files_are_private_to_the_service_account(store, store_settings, tmp_path):
+    from appliance.store import backup
+
+    info = backup(store, tmp_path / "b")
+    store.close()
+    for path in [
+        store_settings.data_dir / "clinic.db",
+        store_settings.data_dir / "clinic.keys.json",
+        tmp_path / "b" / info["path"].split("/")[-1],
+        tmp_path / "b" / info["envelope"].split("/")[-1],
+    ]:
+        assert path.stat().st_mode & 0o077 == 0, path.name
