@@ -56,8 +56,8 @@ class Calls:
         self._registry = registry_getter
         self._prepare_llm = prepare_llm
         self.model_limiter = anyio.CapacityLimiter(model_slots)
-        self._idem_locks: dict[tuple[str, str], threading.Lock] = {}
-        self._idem_guard = threading.Lock()
+        # striped locks: a retry that arrives while its first try still runs waits for it
+        self._idem_locks = [threading.Lock() for _ in range(64)]
 
     async def run(self, fn: Callable[[], Any], *, model: bool = False, llm: bool = False) -> Any:
         """``model``: long work (model slots); ``llm``: it uses the LLM (see prepare_llm)."""
@@ -120,8 +120,8 @@ class Calls:
             request.method.encode() + b" " + request.url.path.encode() + b"\n" + body
         ).hexdigest()
         registry = self._registry()
-        with self._idem_guard:
-            lock = self._idem_locks.setdefault((caller.device_id, key), threading.Lock())
+        stripe = int(hashlib.sha256(f"{caller.device_id}|{key}".encode()).hexdigest()[:8], 16)
+        lock = self._idem_locks[stripe % len(self._idem_locks)]
 
         def once() -> tuple[int, Any]:
             with lock:
@@ -137,12 +137,7 @@ class Calls:
                 registry.remember_result(caller.device_id, key, digest, status, result)
                 return status, result
 
-        try:
-            code, result = await self.run(once)
-        finally:
-            with self._idem_guard:
-                if not lock.locked():
-                    self._idem_locks.pop((caller.device_id, key), None)
+        code, result = await self.run(once)
         return JSONResponse(result, status_code=code)
 
     # --- streaming -----------------------------------------------------------------------
