@@ -95,16 +95,16 @@ async def _scenario(service: Any, engine: Any, keys: int, result: dict[str, Any]
     from tui.screens.visit import VisitScreen
 
     app = ClinicApp(service)
-    patient = {"patient_id": "bench", "name": "测试", "sex": "M", "age": 60}
+    patient: Any = {"patient_id": "bench", "name": "测试", "sex": "M", "age": 60}
     async with app.run_test(size=(130, 40)) as pilot:
         service.login("doctor", "demo1234")
         app.user = service.current_user()
         app.push_screen(VisitScreen(patient))
         await pilot.pause(0.3)
-        screen = app.screen
+        screen: Any = app.screen
         result["idle"] = _summary(await _measure(app, pilot, keys))
         counter = {"pieces": 0}
-        advice = screen.query_one("#advice")
+        advice: Any = screen.query_one("#advice")
         token = screen.run_task(
             "bench",
             _stream_work(engine, counter),

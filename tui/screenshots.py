@@ -46,7 +46,7 @@ async def _shoot(service: Any, out: Path, lang: str) -> list[Path]:
         patient = service.search_patients("zjg")[0]
         app.push_screen(VisitScreen(patient))
         await pilot.pause(0.3)
-        screen = app.screen
+        screen: Any = app.screen
         screen.query_one("#complaint").value = "胸痛40分钟，伴大汗"
         for key, value in (("sbp", "88"), ("dbp", "56"), ("hr", "118"), ("spo2", "93")):
             screen.query_one(f"#v-{key}").value = value

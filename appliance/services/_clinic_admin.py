@@ -159,21 +159,22 @@ class AdminMixin:
         }
 
     def sync_status(self) -> JSON:
-        """Outbox counts by state from the store (the sync agent keeps its state there)."""
+        """Sealed case bundles by state (the sync agent's outbox) and referral requests
+        queued from visits, by state."""
         store = self.runtime.require_store()
-        with store.read() as db:
-            names = set(db.table_names())
-            table = next((n for n in ("sync_outbox", "outbox") if n in names), None)
-            if table is None:
-                raise _parts.unavailable("sync")
-            cols = {c.name for c in db[table].columns}
-            state_col = "state" if "state" in cols else ("status" if "status" in cols else None)
-            counts: dict[str, int] = {}
-            if state_col:
-                for row in db.query(
-                    f"select {state_col} as s, count(*) as n from {table} group by {state_col}"  # noqa: S608
-                ):
-                    counts[str(row["s"])] = int(row["n"])
-            else:
-                counts["total"] = db[table].count
-        return {"outbox": counts, "hub_url": self.settings.hub_url or ""}
+        with store.read_raw() as conn:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            bundles: dict[str, int] = {}
+            if "sync_outbox" in tables:
+                for state, n in conn.execute(
+                    "SELECT state, count(*) FROM sync_outbox GROUP BY state"
+                ).fetchall():
+                    bundles[str(state)] = int(n)
+            referrals: dict[str, int] = {}
+            for state, n in conn.execute(
+                "SELECT state, count(*) FROM outbox WHERE kind = 'referral' GROUP BY state"
+            ).fetchall():
+                referrals[str(state)] = int(n)
+        return {"outbox": bundles, "referrals": referrals, "hub_url": self.settings.hub_url or ""}

@@ -65,10 +65,5 @@ def feature_table(service: Any) -> dict[str, FeatureStatus]:
             if table[name]["available"]:
                 table[name] = FeatureStatus(available=False, reason=locked)
     if runtime.store is not None:
-        try:
-            with runtime.store.read() as db:
-                has_outbox = any(n in db.table_names() for n in ("sync_outbox", "outbox"))
-        except Exception:
-            has_outbox = False
-        table["sync"] = _ok() if has_outbox else _no("sync")
+        table["sync"] = _ok()
     return table

@@ -310,6 +310,26 @@ def get_visit(session: Any, visit_id: str) -> dict[str, Any]:
     }
 
 
+def _has_consent(conn: Any, pid: str) -> bool:
+    """PIPL consent to mentor review: the sync area's consent history decides when it has any
+    row for the patient (latest wins); otherwise the core consent table."""
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "sync_consent" in tables:
+        row = conn.execute(
+            "SELECT granted FROM sync_consent WHERE patient_id = ? AND scope = 'mentor_review'"
+            " ORDER BY id DESC LIMIT 1",
+            (pid,),
+        ).fetchone()
+        if row is not None:
+            return bool(row[0])
+    row = conn.execute(
+        "SELECT 1 FROM consent WHERE patient_id = ? AND scope = 'mentor_sharing'"
+        " AND granted = 1 AND revoked_at IS NULL",
+        (pid,),
+    ).fetchone()
+    return row is not None
+
+
 def refer_to_mentor(session: Any, visit_id: str, question: str) -> dict[str, Any]:
     """Queue the visit's current record for the mentor hospital (the sync agent de-identifies
     and sends it). Needs the patient's consent to mentor review (PIPL)."""
@@ -321,12 +341,8 @@ def refer_to_mentor(session: Any, visit_id: str, question: str) -> dict[str, Any
     store = session.store
 
     def run(conn: Any) -> dict[str, Any]:
-        consent = conn.execute(
-            "SELECT 1 FROM consent WHERE patient_id = ? AND scope = 'mentor_sharing'"
-            " AND granted = 1 AND revoked_at IS NULL",
-            (pid,),
-        ).fetchone()
-        if consent is None:
+        consent = _has_consent(conn, pid)
+        if not consent:
             raise ConsentRequired()
         current = conn.execute(
             "SELECT record_id, version FROM record_current WHERE visit_id = ?", (visit_id,)

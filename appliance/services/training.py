@@ -151,6 +151,12 @@ def seed_demo_data(store: Any, *, seed: int = 7, today: date | None = None) -> N
 
     def run(conn: Any) -> None:
         doctor = conn.execute("SELECT id FROM user WHERE username = 'doctor'").fetchone()[0]
+        has_sync_consent = (
+            conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_consent'"
+            ).fetchone()
+            is not None
+        )
         for i, (name, sex, year, conditions) in enumerate(DEMO_PATIENTS):
             pid = secrets.token_hex(8)
             created = now - timedelta(days=200 - i)
@@ -173,6 +179,13 @@ def seed_demo_data(store: Any, *, seed: int = 7, today: date | None = None) -> N
                     "INSERT INTO consent (id, patient_id, granted, recorded_at) VALUES (?,?,1,?)",
                     (secrets.token_hex(8), pid, _iso(created)),
                 )
+                if has_sync_consent:
+                    conn.execute(
+                        "INSERT INTO sync_consent (patient_id, scope, granted, method,"
+                        " recorded_by, recorded_at, note) VALUES (?,'mentor_review',1,"
+                        "'written','demo-setup',?,'演示数据')",
+                        (pid, _iso(created)),
+                    )
             for n in range(rng.randint(1, 3)):
                 _seed_visit(conn, rng, pid, doctor, now - timedelta(days=rng.randint(3, 175) + n))
             for condition in conditions:

@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 
-FAST_KDF = {"store_kdf_log2_n": 12, "password_hash_memory_kib": 1024}
+# Test-speed KDF costs, and lexical-only retrieval for the assistant (no embedding model: a real
+# supported mode of the knowledge base, and it keeps the demo's knowledge import fast).
+FAST_KDF = {"store_kdf_log2_n": 12, "password_hash_memory_kib": 1024, "kb_embedder": "none"}
 
 
 @pytest.fixture(scope="session")

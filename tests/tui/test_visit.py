@@ -144,7 +144,7 @@ def test_referral_needs_consent_and_queues_once(demo_service: Any, drive: Any) -
     run(consenting, "queued")
     run(refusing, "consent")
     demo_service.login("admin", "demo1234")
-    assert demo_service.sync_status()["outbox"].get("pending", 0) >= 1
+    assert demo_service.sync_status()["referrals"].get("pending", 0) >= 1
 
 
 def test_structuring_without_its_parts_reports_and_keeps_working(

@@ -101,9 +101,14 @@ class AdminScreen(ClinicScreen):
 
     def _sync(self) -> str:
         status = self.service.sync_status()
-        outbox = status.get("outbox") or {}
         lines = [f"{t('帮扶医院', 'Hub')}: {status.get('hub_url') or t('未配置', 'not set')}"]
-        lines += [f"{k}: {v}" for k, v in outbox.items()]
+        for key, zh, en in (
+            ("outbox", "待发送病例包", "Case bundles"),
+            ("referrals", "转诊申请", "Referral requests"),
+        ):
+            counts = status.get(key) or {}
+            text = "  ".join(f"{k} {v}" for k, v in counts.items()) or t("无", "none")
+            lines.append(f"{t(zh, en)}: {text}")
         return "\n".join(lines)
 
     def _users(self) -> None:
