@@ -4,20 +4,16 @@ streams tokens into the screen, against the same keystrokes with the model idle.
 Runs the real app headless (Textual Pilot) on a throw-away demo clinic, the real engine on the
 configured model, and model work the way the UI runs it (a worker thread posting each streamed
 piece back to the screen). A keystroke's latency is the time from sending the key until the app
-has processed it and is idle again. ``clinicbox bench tui`` prints the result as JSON.
+has processed it and is idle again. ``clinicbox bench tui`` makes the clinic and prints the result as JSON.
 """
 
 from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
-import threading
 import time
-from pathlib import Path
 from typing import Any
 
-from appliance.config import Settings
 from appliance.errors import Cancelled
 from appliance.services.interface import CancelToken, Progress
 
@@ -122,22 +118,12 @@ async def _scenario(service: Any, engine: Any, keys: int, result: dict[str, Any]
         await pilot.pause(0.5)
 
 
-def run_latency_bench(settings: Settings, *, keys: int = 120) -> dict[str, Any]:
-    from appliance.services.training import open_demo_clinic
-
-    with tempfile.TemporaryDirectory(prefix="clinicbox-bench-tui-") as tmp:
-        bench_settings = settings.model_copy(update={"data_dir": Path(tmp), "demo_dir": None})
-        service = open_demo_clinic(bench_settings)
-        try:
-            engine = service.runtime.engine(required=True)
-            result: dict[str, Any] = {
-                "model": getattr(engine, "model", None),
-                "keys": keys,
-                "threads_before": threading.active_count(),
-            }
-            asyncio.run(_scenario(service, engine, keys, result))
-        finally:
-            service.close()
+def run_latency_bench(service: Any, *, keys: int = 120) -> dict[str, Any]:
+    """``service``: an unlocked LocalClinicService over a throw-away demo clinic (the caller
+    makes it; see ``clinicbox bench tui``) whose runtime has a model."""
+    engine = service.runtime.engine(required=True)
+    result: dict[str, Any] = {"model": getattr(engine, "model", None), "keys": keys}
+    asyncio.run(_scenario(service, engine, keys, result))
     result["target_p95_ms"] = 100
     result["passed"] = result["generating"]["p95_ms"] < 100
     return result

@@ -6,12 +6,9 @@ python -m tui.screenshots docs/images [--lang zh|en]
 from __future__ import annotations
 
 import asyncio
-import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from appliance.config import load_settings
 from appliance.i18n import set_lang
 
 SIZE = (130, 42)
@@ -69,22 +66,8 @@ async def _shoot(service: Any, out: Path, lang: str) -> list[Path]:
     return files
 
 
-def main(argv: list[str]) -> int:
-    from appliance.services.training import open_demo_clinic
-
-    out = Path(argv[0] if argv else "docs/images")
-    lang = argv[2] if len(argv) > 2 and argv[1] == "--lang" else "zh"
+def take_screenshots(service: Any, out: Path, lang: str) -> list[Path]:
+    """Save the main screens of ``service`` (an unlocked demo clinic) as SVG files."""
     set_lang(lang)
     out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="clinicbox-shots-") as tmp:
-        service = open_demo_clinic(load_settings(tmp))
-        try:
-            for path in asyncio.run(_shoot(service, out, lang)):
-                print(path)
-        finally:
-            service.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    return asyncio.run(_shoot(service, out, lang))

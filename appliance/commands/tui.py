@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import click
@@ -107,11 +109,35 @@ def register(cli: click.Group) -> None:
             "Set up/check the demo clinic and exit (CI).",
         ),
     )
+    @click.option(
+        "--screenshots",
+        type=click.Path(file_okay=False),
+        default=None,
+        help=t(
+            "在临时演示诊所中截取主要界面（SVG）保存到此目录后退出。",
+            "Save SVG screenshots of the main screens (throw-away demo clinic) here and exit.",
+        ),
+    )
     @common_options
     @pass_state
-    def demo_command(state: CliState, check: bool) -> int:
+    def demo_command(state: CliState, check: bool, screenshots: str | None) -> int:
         from appliance.services.training import DEMO_PASSWORD, open_demo_clinic
 
+        if screenshots:
+            _need_textual()
+            from tui.screenshots import take_screenshots
+
+            with tempfile.TemporaryDirectory(prefix="clinicbox-shots-") as tmp:
+                settings = state.settings().model_copy(
+                    update={"data_dir": Path(tmp), "demo_dir": None}
+                )
+                shots = open_demo_clinic(settings)
+                try:
+                    files = take_screenshots(shots, Path(screenshots), get_lang())
+                finally:
+                    shots.close()
+            state.emit({"screenshots": [str(f) for f in files]})
+            return 0
         service = open_demo_clinic(state.settings())
         interactive = sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
         if check or not interactive:
@@ -156,8 +182,15 @@ def register(cli: click.Group) -> None:
     @pass_state
     def bench_tui(state: CliState, keys: int) -> int:
         _need_textual()
+        from appliance.services.training import open_demo_clinic
         from tui.bench import run_latency_bench
 
-        result = run_latency_bench(state.settings(), keys=keys)
+        with tempfile.TemporaryDirectory(prefix="clinicbox-bench-tui-") as tmp:
+            settings = state.settings().model_copy(update={"data_dir": Path(tmp), "demo_dir": None})
+            service = open_demo_clinic(settings)
+            try:
+                result = run_latency_bench(service, keys=keys)
+            finally:
+                service.close()
         state.emit(result)
         return 0 if result["passed"] else 1
