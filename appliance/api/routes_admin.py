@@ -183,7 +183,7 @@ def build_admin_router(ctx: ApiContext) -> APIRouter:
     ) -> Any:
         from appliance.api.alerts import security_alerts
 
-        registry = ctx.need_registry()
-        return await calls.run(lambda: security_alerts(registry, ctx.settings, hours=hours))
+        store = ctx.need_registry().store
+        return await calls.run(lambda: security_alerts(store, ctx.settings, hours=hours))
 
     return r

@@ -95,12 +95,11 @@ def register(cli: click.Group) -> None:
     @pass_state
     def alerts_cmd(state: CliState, hours: float) -> None:
         from appliance.api.alerts import security_alerts
-        from appliance.api.registry import Registry
 
         settings = state.settings()
         runtime = open_runtime(settings)
         try:
-            rows = security_alerts(Registry(runtime.store), settings, hours=hours)
+            rows = security_alerts(runtime.store, settings, hours=hours)
         finally:
             runtime.close()
         state.emit(rows, human=_format_alerts)

@@ -106,6 +106,13 @@ class AdminMixin:
         out = as_json(call(fn, self.runtime.require_store()))
         return out if isinstance(out, dict) else {"ok": bool(out), "problems": []}
 
+    def security_alerts(self, hours: float = 24.0) -> list[JSON]:
+        """Intrusion signals for the admin banner (LAN helper; see services/lan_alerts.py)."""
+        from appliance.services.lan_alerts import security_alerts
+
+        self._require("audit.read")
+        return security_alerts(self.runtime.require_store(), self.settings, hours=hours)
+
     # --- models, settings, sync ----------------------------------------------------------
     def list_models(self) -> list[JSON]:
         """Installed models (active first) and catalog models that could be installed."""

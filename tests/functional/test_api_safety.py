@@ -133,7 +133,7 @@ def test_login_lockout_and_failed_login_alert(lan_box, pair_pc, cli, monkeypatch
             gate.login_limit = saved
     finally:
         transport.close()
-    alerts = security_alerts(lan_box.registry(), lan_box.settings)
+    alerts = security_alerts(lan_box.runtime.store, lan_box.settings)
     assert any(a["kind"] == "failed_logins" and a["username"] == "locktest" for a in alerts)
 
     monkeypatch.setenv("CLINICBOX_DATA_DIR", str(lan_box.settings.data_dir))
@@ -221,7 +221,7 @@ def test_alerts_for_many_patients_off_hours_and_unpaired_devices(lan_box, doctor
     settings = lan_box.settings.model_copy(
         update={"api_alert_patient_reads": 3, "api_office_hours": closed}
     )
-    alerts = security_alerts(lan_box.registry(), settings, hours=1)
+    alerts = security_alerts(lan_box.runtime.store, settings, hours=1)
     kinds = {a["kind"] for a in alerts}
     assert {"many_patients", "outside_hours", "unpaired_device"} <= kinds
     many = next(a for a in alerts if a["kind"] == "many_patients")
@@ -232,7 +232,7 @@ def test_alerts_for_many_patients_off_hours_and_unpaired_devices(lan_box, doctor
         update={"api_alert_patient_reads": 1000, "api_office_hours": "00:00-23:59"}
     )
     assert "many_patients" not in {
-        a["kind"] for a in security_alerts(lan_box.registry(), quiet, hours=1)
+        a["kind"] for a in security_alerts(lan_box.runtime.store, quiet, hours=1)
     }
 
 
@@ -318,3 +318,27 @@ def test_remote_long_work_reports_progress_and_can_be_cancelled(lan_box, remote)
     cancel.cancel()
     with pytest.raises(Cancelled):
         service.structure_record("咳嗽三天。", progress=seen.append, cancel=cancel)
+
+
+def test_admin_sees_alerts_through_the_clinic_service_local_and_remote(lan_box, remote) -> None:
+    from appliance.services.interface import ClinicService, LocalClinicService
+
+    admin = remote("admin")
+    assert isinstance(admin, ClinicService)
+    assert isinstance(admin.security_alerts(), list)
+    local = LocalClinicService(lan_box.settings, runtime=lan_box.runtime)
+    try:
+        local.login("admin", "Admin-pass-123")
+        assert isinstance(local, ClinicService)
+        assert isinstance(local.security_alerts(hours=1), list)
+        local.logout()
+        local.login("doctor", "Role-pass-123!")
+        from appliance.errors import PermissionDenied
+
+        with pytest.raises(PermissionDenied):
+            local.security_alerts()
+    finally:
+        local.logout()
+    with pytest.raises(Exception) as info:
+        remote("doctor").security_alerts()
+    assert getattr(info.value, "code", "") == "permission_denied"

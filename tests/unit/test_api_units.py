@@ -10,7 +10,8 @@ import time
 from appliance.api import pairing
 from appliance.api._context import deprioritise_model_threads
 from appliance.api._security import NonceCache, RateLimiter
-from appliance.api.alerts import _max_distinct_per_hour, outside_hours
+from appliance.api.alerts import outside_hours
+from appliance.services.lan_alerts import _max_distinct_per_hour
 
 
 def test_codes_are_readable_and_typing_mistakes_are_forgiven() -> None:
