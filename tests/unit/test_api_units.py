@@ -100,3 +100,19 @@ def test_model_worker_thread_runs_below_the_api_priority() -> None:
     thread.join(5)
     assert seen["nice"] == before + 5
     assert os.getpriority(os.PRIO_PROCESS, 0) == before  # the API's own threads are untouched
+
+
+def test_remote_service_speaks_the_whole_clinic_service_protocol() -> None:
+    import inspect
+
+    from appliance.api.client import RemoteClinicService
+    from appliance.services.interface import ClinicService
+
+    for name, member in inspect.getmembers(ClinicService, inspect.isfunction):
+        if name.startswith("_"):
+            continue
+        remote = getattr(RemoteClinicService, name, None)
+        assert remote is not None, f"RemoteClinicService lacks {name}"
+        want = [p for p in inspect.signature(member).parameters if p != "self"]
+        have = [p for p in inspect.signature(remote).parameters if p != "self"]
+        assert have == want, (name, have, want)
