@@ -89,7 +89,10 @@ class SyncAgent:
         log.info("sync: hub unreachable (%s), retry in %.0fs", exc.__class__.__name__, self.delay())
 
     def due(self) -> bool:
-        return self.clock() >= self.next_attempt
+        now = self.clock()
+        if self.next_attempt - now > self.max_delay:  # the clock went backwards: do not stall
+            self.next_attempt = now
+        return now >= self.next_attempt
 
     # --- one pass --------------------------------------------------------------------------
 
@@ -149,6 +152,7 @@ class SyncAgent:
             batch = self.transport.replies(cursor)
             if not batch:
                 return
+            batch = sorted(batch, key=lambda r: int(r["seq"]))  # a reordered batch is still safe
             for item in batch:
                 header, payload = open_bundle(
                     item["bundle"].encode() if isinstance(item["bundle"], str) else item["bundle"],
