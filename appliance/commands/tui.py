@@ -35,6 +35,24 @@ def _need_terminal() -> None:
         )
 
 
+def install_referral_sealer(settings: Any) -> bool:
+    """Referrals from the UI become signed, encrypted, de-identified case bundles in the sync
+    outbox right away when the sync area is installed (else they wait as referral requests)."""
+    try:
+        from sync.keys import box_keys
+        from sync.outbox import queue_case
+    except ImportError:
+        return False
+    from appliance.services.interface import set_referral_sealer
+
+    def seal(store: Any, case: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = queue_case(store, box_keys(settings.data_dir), **case)
+        return result
+
+    set_referral_sealer(seal)
+    return True
+
+
 def _run_app(service: Any, *, kiosk: bool = False, tour: bool = False) -> int:
     from tui.app import ClinicApp
 
@@ -90,6 +108,7 @@ def register(cli: click.Group) -> None:
             from appliance.services.interface import LocalClinicService
 
             service = LocalClinicService(state.settings())
+            install_referral_sealer(state.settings())
             service.try_unlock_from_settings()
         return _run_app(service, kiosk=kiosk)
 
@@ -166,6 +185,7 @@ def register(cli: click.Group) -> None:
             )
             return 0
         _need_textual()
+        install_referral_sealer(service.settings)
         return _run_app(service, tour=True)
 
     bench = subgroup(cli, "bench", t("性能基准（不属于测试）。", "Benchmarks (not tests)."))

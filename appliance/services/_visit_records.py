@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from appliance.errors import ConsentRequired, InputError, NotFoundError
+from appliance.services import _referral
 from appliance.store import audit
 
 _VITAL_COLUMNS = {
@@ -310,6 +311,44 @@ def get_visit(session: Any, visit_id: str) -> dict[str, Any]:
     }
 
 
+def _seal(session: Any, draft: dict[str, Any], queued: dict[str, Any], question: str) -> None:
+    """Hand the referral to the sync outbox now when it can be sealed; else it stays a pending
+    referral request (e.g. the box is not enrolled with a mentor hub yet)."""
+    from appliance.errors import ClinicBoxError
+
+    sealer = _referral.current()
+    if sealer is None or queued.get("duplicate"):
+        queued["sealed"] = False
+        return
+    store = session.store
+    with store.read_raw() as conn:
+        rows = _rows(conn, "SELECT * FROM patient WHERE id = ?", (draft["patient_id"],))
+    qc = draft.get("qc") or {}
+    case = {
+        "case_id": draft["visit_id"],
+        "version": queued["version"],
+        "patient_id": draft["patient_id"],
+        "patient": rows[0] if rows else {},
+        "record": draft.get("record") or {},
+        "question": question,
+        "qc_passed": qc.get("passed") if isinstance(qc, dict) else None,
+    }
+    try:
+        sealed = sealer(store, case)
+    except ClinicBoxError as exc:
+        queued["sealed"] = False
+        queued["note"] = exc.message()
+        return
+    queued["sealed"] = True
+    queued["bundle"] = {k: sealed.get(k) for k in ("case_id", "version", "state", "size")}
+    store.write_raw(
+        lambda conn: conn.execute(
+            "UPDATE outbox SET state = 'sent', updated_at = ? WHERE id = ?",
+            (_now(), queued["outbox_id"]),
+        )
+    )
+
+
 def _has_consent(conn: Any, pid: str) -> bool:
     """PIPL consent to mentor review: the sync area's consent history decides when it has any
     row for the patient (latest wins); otherwise the core consent table."""
@@ -354,7 +393,12 @@ def refer_to_mentor(session: Any, visit_id: str, question: str) -> dict[str, Any
             "SELECT id FROM outbox WHERE idempotency_key = ?", (key,)
         ).fetchone()
         if existing is not None:
-            return {"queued": True, "outbox_id": existing[0], "duplicate": True}
+            return {
+                "queued": True,
+                "outbox_id": existing[0],
+                "version": current[1],
+                "duplicate": True,
+            }
         outbox_id, now = _id(), _now()
         payload = {
             "visit_id": visit_id,
@@ -385,7 +429,13 @@ def refer_to_mentor(session: Any, visit_id: str, question: str) -> dict[str, Any
             patient_id=pid,
             target=visit_id,
         )
-        return {"queued": True, "outbox_id": outbox_id, "duplicate": False}
+        return {
+            "queued": True,
+            "outbox_id": outbox_id,
+            "version": current[1],
+            "duplicate": False,
+        }
 
     result: dict[str, Any] = store.write_raw(run)
+    _seal(session, {**draft, "visit_id": visit_id}, result, question)
     return result

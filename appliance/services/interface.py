@@ -40,6 +40,7 @@ from appliance.services._clinic_types import (
     VisitSummary,
 )
 from appliance.services._local_clinic import ClinicRuntime, LocalClinicService
+from appliance.services._referral import ReferralSealer, set_referral_sealer
 
 __all__ = [
     "FEATURES",
@@ -53,10 +54,12 @@ __all__ = [
     "Patient",
     "Progress",
     "ProgressCallback",
+    "ReferralSealer",
     "Role",
     "UserInfo",
     "VisitDraft",
     "VisitSummary",
+    "set_referral_sealer",
 ]
 
 

@@ -54,9 +54,16 @@ class ReferralDialog(ModalScreen[bool]):
         except ClinicBoxError as exc:
             self.query_one("#referral-status", Static).update("✖ " + exc.message())
             return
-        self.app.notify(
-            t("已加入转诊队列。", "Queued for the mentor hospital.")
-            if result.get("queued", True)
-            else t("未能加入队列。", "Could not queue it.")
-        )
+        if result.get("sealed"):
+            message = t(
+                "已脱敏、签名加密并放入发送队列，联网时发往帮扶医院。",
+                "De-identified, signed and encrypted; it goes to the mentor hospital when online.",
+            )
+        elif result.get("queued", True):
+            message = t("已加入转诊队列。", "Queued for the mentor hospital.")
+            if result.get("note"):
+                message += " " + str(result["note"])
+        else:
+            message = t("未能加入队列。", "Could not queue it.")
+        self.app.notify(message, timeout=8)
         self.dismiss(True)
