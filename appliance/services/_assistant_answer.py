@@ -25,6 +25,9 @@ log = logging.getLogger("clinicbox.assistant")
 
 TOP_K = 5
 MAX_ANSWER_TOKENS = 256
+# A grounded answer shorter than this ("可以。") says too little to check against its source;
+# the passages are shown instead.
+MIN_ANSWER_CHARS = 12
 ANSWER_PASSAGES = 2
 EMERGENCY_DOC = "patient/emergency"
 
@@ -143,7 +146,7 @@ def _model_answer(engine: Any, question: str, hits: list[Hit]) -> AskResult | No
         log.warning("assistant model answer failed: %s", exc.__class__.__name__)
         return None
     kept, used = grounded_sentences(res.text, [h.text for h in hits])
-    if not kept:
+    if len("".join(kept)) < MIN_ANSWER_CHARS:  # "可以。" alone cannot be checked: show passages
         return None
     cited = [hits[n - 1] for n in sorted(used)]
     return AskResult(
@@ -210,7 +213,7 @@ def stream_answer(
         except Exception as exc:
             log.warning("assistant stream failed: %s", exc.__class__.__name__)
         kept, used = grounded_sentences(drafted, [h.text for h in hits[:3]])
-        if kept:
+        if len("".join(kept)) >= MIN_ANSWER_CHARS:
             cited = [hits[n - 1] for n in sorted(used)]
             result = AskResult("".join(kept), [h.citation() for h in cited], False)
             yield {"event": "final", "result": result.to_dict()}
