@@ -167,3 +167,23 @@ def test_every_rule_cites_known_sources():
     for r in rows:
         for key in r["source"].split(";"):
             assert key in srcs, (r.get("id", r.get("name")), key)
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        pytest.param("陈旧性心梗，来开药", 4, id="old-MI-history[TRIAGE2011]"),
+        pytest.param("脑梗后遗症，复诊拿药", 4, id="stroke-sequelae[STROKE-BEFAST]"),
+        pytest.param("骨折术后复查", 4, id="fracture-follow-up[TRIAGE2011]"),
+        pytest.param("既往哮喘病史，咳嗽两天", 4, id="asthma-history[ASTHMA-EXAC]"),
+        pytest.param(
+            "history of stroke, here for a refill", 4, id="stroke-history-en[STROKE-BEFAST]"
+        ),
+        pytest.param(
+            "心梗病史，今日再发胸痛", 2, id="history-plus-new-chest-pain[CHEST-PAIN-2019]"
+        ),
+        pytest.param("突发心梗", 1, id="acute-MI[TRIAGE2011]"),
+    ],
+)
+def test_history_mentions_are_not_acute_events(text, level):
+    assert run(text, age=60).level == level
