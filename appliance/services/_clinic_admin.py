@@ -89,15 +89,27 @@ class AdminMixin:
     # --- backup and audit ----------------------------------------------------------------
     def backup(self, destination: str | None = None) -> JSON:
         fn = need("backup", "appliance.store", "backup")
-        self._require("backup")
         dest = destination or str(self.settings.resolved("backup_dir"))
-        out = as_json(call(fn, self.runtime.require_store(), dest))
+        session = self._require("backup")
+        out = as_json(
+            call(
+                fn, self.runtime.require_store(), dest, actor=getattr(session, "username", "system")
+            )
+        )
         return out if isinstance(out, dict) else {"path": str(out)}
 
     def restore(self, path: str) -> JSON:
         fn = need("backup", "appliance.store", "restore")
-        self._require("backup")
-        out = as_json(call(fn, self.settings, path))
+        session = self._require("backup")
+        out = as_json(
+            call(
+                fn,
+                self.settings,
+                path,
+                passphrase=self.runtime.passphrase,
+                actor=getattr(session, "username", "system"),
+            )
+        )
         return out if isinstance(out, dict) else {"restored": str(out)}
 
     def verify_audit(self) -> JSON:

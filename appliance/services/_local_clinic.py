@@ -34,6 +34,7 @@ class ClinicRuntime:
         self.store: Any | None = None
         self._engine: Any | None = None
         self._engine_error: ClinicBoxError | None = None
+        self.passphrase: str | None = None  # kept in memory only, for an admin's restore
 
     # --- store ---------------------------------------------------------------------------
     def store_installed(self) -> bool:
@@ -50,6 +51,7 @@ class ClinicRuntime:
             if open_store is None:
                 raise unavailable("store")
             self.store = _parts.call(open_store, self.settings, passphrase=passphrase)
+            self.passphrase = passphrase
             return self.store
 
     def require_store(self) -> Any:

@@ -113,7 +113,7 @@ def test_compute_monitor_shows_memory_and_model_state(demo_service: Any, drive: 
     drive(demo_service, scenario)
 
 
-def test_admin_users_audit_and_bad_user(demo_service: Any, drive: Any) -> None:
+def test_admin_users_audit_backup_and_errors(demo_service: Any, drive: Any, tmp_path: Any) -> None:
     async def scenario(app: Any, pilot: Any) -> None:
         await open_menu(app, pilot, "6", "AdminScreen", user="admin")
         users = app.screen.query_one("#users")
@@ -127,6 +127,18 @@ def test_admin_users_audit_and_bad_user(demo_service: Any, drive: Any) -> None:
         await wait_for(pilot, lambda: "审计链" in text_of(app, "#audit-status"), timeout=15)
         assert "✔" in text_of(app, "#audit-status")
         assert text_of(app, "#settings").startswith("data_dir")
+        app.screen.query_one("#admin-tabs").active = "tab-backup"
+        await pilot.pause()
+        app.screen.query_one("#restore").press()  # no file given
+        await pilot.pause()
+        assert "✖" in text_of(app, "#backup-status")
+        app.screen.query_one("#backup-path").value = str(tmp_path / "no-such-backup.db")
+        app.screen.query_one("#restore").press()
+        await wait_for(pilot, lambda: "找不到备份文件" in text_of(app, "#backup-status"))
+        app.screen.query_one("#backup-path").value = str(tmp_path / "backups")
+        app.screen.query_one("#backup").press()
+        await wait_for(pilot, lambda: "已备份到" in text_of(app, "#backup-status"), timeout=20)
+        assert list((tmp_path / "backups").glob("*.db"))
 
     drive(demo_service, scenario)
 
