@@ -175,3 +175,46 @@ def fresh_pg_database(postgres_url: str) -> Iterator[str]:
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     yield postgres_url.rsplit("/", 1)[0] + "/" + name
+
+
+@dataclass
+class RunningHub:
+    url: str
+    fingerprint: str
+    service: Any
+
+
+@pytest.fixture
+def https_hub(tmp_path: Path) -> Iterator[RunningHub]:
+    """A real hub over HTTPS (uvicorn + self-signed certificate) on 127.0.0.1."""
+    import threading
+
+    import uvicorn
+
+    from sync.hub._tls import ensure_hub_cert
+    from sync.hub.app import create_hub_app
+    from sync.hub.service import HubService
+
+    service = HubService(tmp_path / "https-hub")
+    cert, key, fp = ensure_hub_cert(service.dir, ["127.0.0.1"])
+    port = _free_port()
+    config = uvicorn.Config(
+        create_hub_app(service),
+        host="127.0.0.1",
+        port=port,
+        log_level="error",
+        ssl_certfile=str(cert),
+        ssl_keyfile=str(key),
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="test-hub", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield RunningHub(f"https://127.0.0.1:{port}", fp, service)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        service.close()

@@ -1,0 +1,233 @@
+"""``clinicbox sync …``: enrol with the mentor hub, refer cases, run the agent, see status and
+replies, install signed updates from a USB stick."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from appliance.commands._base import BilingualGroup, CliState, common_options, pass_state
+from appliance.i18n import t
+
+
+def _store(state: CliState, read_only: bool = False) -> Any:
+    from appliance.commands._store_cli import open_cli_store
+
+    return open_cli_store(state, read_only=read_only)
+
+
+def _progress(started: float) -> Any:
+    def show(done: int, total: int, sent: int) -> None:
+        elapsed = time.monotonic() - started
+        eta = elapsed / done * (total - done) if done else 0.0
+        click.echo(
+            t(
+                f"已发送 {done}/{total}（{sent / 1024:.0f} KB），预计还需 {eta:.0f} 秒",
+                f"Sent {done}/{total} ({sent / 1024:.0f} KB), about {eta:.0f} s left",
+            ),
+            err=True,
+        )
+
+    return show
+
+
+def register(cli: click.Group) -> None:
+    @cli.group(
+        "sync",
+        cls=BilingualGroup,
+        help=t(
+            "与帮扶医院同步：发送去标识化病例，取回指导意见和更新。",
+            "Sync with the mentor hub: send de-identified cases, bring back advice and updates.",
+        ),
+    )
+    def sync() -> None:
+        pass
+
+    @sync.command(
+        "enrol",
+        help=t(
+            "登记到帮扶医院（核对证书指纹）。",
+            "Enrol with the mentor hub (certificate fingerprint checked).",
+        ),
+    )
+    @click.option("--hub", "url", required=True, help="https://host:port")
+    @click.option("--token", required=True)
+    @click.option(
+        "--fingerprint",
+        required=True,
+        help=t("帮扶中心证书 SHA-256 指纹。", "The hub certificate's SHA-256 fingerprint."),
+    )
+    @common_options
+    @pass_state
+    def enrol(state: CliState, url: str, token: str, fingerprint: str) -> None:
+        from sync.clinic import enrol as do_enrol
+
+        store = _store(state)
+        try:
+            info = do_enrol(store, state.settings().data_dir, url, token, fingerprint)
+            store.audit("cli", "admin", "sync.enrol", target=info["clinic_id"])
+        finally:
+            store.close()
+        state.emit(
+            info,
+            human=lambda r: t(
+                f"已登记，诊所编号 {r['clinic_id']}", f"Enrolled as {r['clinic_id']}"
+            ),
+        )
+
+    @sync.command(
+        "refer",
+        help=t(
+            "把已签名病历（去标识化）发给帮扶医院会诊。",
+            "Refer a signed record (de-identified) to the mentor hub.",
+        ),
+    )
+    @click.option("--record", "record_id", required=True)
+    @click.option(
+        "--question", default="", help=t("想请教的问题。", "Your question to the mentor.")
+    )
+    @common_options
+    @pass_state
+    def refer(state: CliState, record_id: str, question: str) -> None:
+        from sync.clinic import refer_record
+        from sync.keys import box_keys
+
+        store = _store(state)
+        try:
+            result = refer_record(store, box_keys(state.settings().data_dir), record_id, question)
+            store.audit("cli", "doctor", "sync.refer", target=f"{record_id}:v{result['version']}")
+        finally:
+            store.close()
+        state.emit(result, human=lambda r: t("已加入待发送队列。", "Queued for sending."))
+
+    @sync.command(
+        "run",
+        help=t(
+            "同步：发送病例、取回回复和更新（--once 只做一次）。",
+            "Sync now: send cases, fetch replies and updates (--once for one pass).",
+        ),
+    )
+    @click.option("--once", is_flag=True)
+    @click.option("--interval", default=60.0, type=float, show_default=True)
+    @common_options
+    @pass_state
+    def run(state: CliState, once: bool, interval: float) -> None:
+        from sync.clinic import open_agent, seal_pending_referrals
+        from sync.keys import box_keys
+
+        store = _store(state)
+        try:
+            seal_pending_referrals(store, box_keys(state.settings().data_dir))
+            agent, transport = open_agent(store, state.settings().data_dir)
+            try:
+                if once:
+                    result = agent.run_once(progress=_progress(time.monotonic()))
+                    state.emit(
+                        result.to_dict(),
+                        human=lambda r: t(
+                            f"在线={r['online']} 发送 {r['uploaded']} 重复 {r['duplicates']} 回复 {r['replies']} 待发 {r['remaining']}",
+                            f"online={r['online']} sent {r['uploaded']} duplicates {r['duplicates']} replies {r['replies']} pending {r['remaining']}",
+                        ),
+                    )
+                    return
+                stop = threading.Event()
+                try:
+                    agent.run(
+                        stop,
+                        idle_interval=interval,
+                        on_pass=lambda r: state.emit(r.to_dict(), human=None),
+                    )
+                except KeyboardInterrupt:
+                    stop.set()
+            finally:
+                transport.close()
+        finally:
+            store.close()
+
+    @sync.command(
+        "status", help=t("同步状态：待发、已发、回复。", "Sync status: pending, sent, replies.")
+    )
+    @common_options
+    @pass_state
+    def status(state: CliState) -> None:
+        from sync import outbox
+
+        store = _store(state, read_only=True)
+        try:
+            info = outbox.summary(store)
+            st = outbox.get_state(store)
+            info.update(
+                enrolled="clinic_id" in st, clinic_id=st.get("clinic_id"), hub_url=st.get("hub_url")
+            )
+        finally:
+            store.close()
+        state.emit(
+            info,
+            human=lambda r: t(
+                f"已登记={r['enrolled']} 待发 {r['pending']}（{r['pending_bytes']} 字节） 已发 {r['sent']} 回复 {r['replies']}（未读 {r['unread_replies']}）",
+                f"enrolled={r['enrolled']} pending {r['pending']} ({r['pending_bytes']} bytes) sent {r['sent']} replies {r['replies']} (unread {r['unread_replies']})",
+            ),
+        )
+
+    @sync.command(
+        "replies",
+        help=t(
+            "帮扶医院的指导意见（已关联到患者）。", "Mentor advice received (linked to patients)."
+        ),
+    )
+    @click.option("--patient", default=None)
+    @common_options
+    @pass_state
+    def replies(state: CliState, patient: str | None) -> None:
+        from sync import outbox
+
+        store = _store(state, read_only=True)
+        try:
+            rows = outbox.replies(store, patient)
+        finally:
+            store.close()
+        state.emit(
+            rows,
+            human=lambda rs: (
+                "\n".join(f"{r['patient_id']} {r['case_id']}: {r['advice']}" for r in rs)
+                or t("暂无回复。", "No replies yet.")
+            ),
+        )
+
+    @sync.command(
+        "install-update",
+        help=t(
+            "校验签名后安装更新包（U 盘）。",
+            "Install an update from USB after checking its signature.",
+        ),
+    )
+    @click.argument("path", type=click.Path(exists=True))
+    @common_options
+    @pass_state
+    def install(state: CliState, path: str) -> None:
+        from sync import outbox
+        from sync.keys import unb64
+        from sync.updates import install_update
+
+        store = _store(state)
+        try:
+            hub_key = unb64(outbox.enrolment(store)["hub_sign_key"])
+            manifest = install_update(Path(path), hub_key, state.settings().data_dir)
+            store.audit(
+                "cli",
+                "admin",
+                "sync.update_installed",
+                target=f"{manifest['kind']}:{manifest['version']}",
+            )
+        finally:
+            store.close()
+        state.emit(
+            manifest,
+            human=lambda m: t(
+                f"已安装 {m['kind']} {m['version']}", f"Installed {m['kind']} {m['version']}"
+            ),
+        )

@@ -1,0 +1,90 @@
+"""The real thing end to end: a hub over HTTPS on 127.0.0.1, a clinic with the real encrypted
+store, enrolment with a pinned certificate, a resumable upload of a large bundle, mentor advice
+through the web page, and the CLI's status."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from appliance.errors import HubRequestRejected, HubUnavailable
+from sync import outbox
+from sync.clinic import enrol, open_agent
+from sync.keys import box_keys
+from sync.synthetic import corpus
+
+
+def test_enrol_refer_reply_over_https(https_hub, store, store_settings):
+    data_dir = store_settings.data_dir
+    token = https_hub.service.create_enrol_token("测试乡镇卫生院")
+    with pytest.raises(HubRequestRejected):
+        enrol(store, data_dir, https_hub.url, token, "00" * 32)  # wrong fingerprint: stop
+    info = enrol(store, data_dir, https_hub.url, token, https_hub.fingerprint)
+    assert info["clinic_id"].startswith("c_")
+
+    keys = box_keys(data_dir)
+    cases = corpus(2, seed=9)
+    big = dict(cases[1].record, auxiliary_exams="超声所见：" + "肝脏形态正常，" * 40000)
+    for i, (case, record) in enumerate([(cases[0], cases[0].record), (cases[1], big)]):
+        outbox.record_consent(store, f"p{i}", True, "admin")
+        outbox.queue_case(
+            store,
+            keys,
+            case_id=f"v{i}",
+            version=1,
+            patient_id=f"p{i}",
+            patient=case.patient,
+            record=record,
+            question="请指导用药",
+        )
+    agent, transport = open_agent(store, data_dir)
+    transport.chunk = 64 * 1024
+    try:
+        # interrupt the large upload after two chunks, then resume from the hub's offset
+        sent = {"n": 0}
+        real_call = transport._call
+
+        def flaky(method, path, **kw):
+            if method == "PUT":
+                sent["n"] += 1
+                if sent["n"] == 3:
+                    raise HubUnavailable()
+            return real_call(method, path, **kw)
+
+        transport._call = flaky
+        first = agent.run_once()
+        assert first.uploaded == 1 and first.remaining == 1  # the small one went first
+        assert outbox.pending(store)[0]["upload_id"]  # resumption point kept in the store
+        transport._call = real_call
+        second = agent.run_once()
+        assert second.uploaded == 1 and second.remaining == 0
+        assert sent["n"] < 40  # resumed, not restarted from zero
+
+        https_hub.service.add_mentor("li", "Mentor-pass-9", "李主任")
+        cases_on_hub = https_hub.service.list_cases()
+        assert {c["case_id"] for c in cases_on_hub} == {"v0", "v1"}
+        with httpx.Client(verify=False, auth=("li", "Mentor-pass-9")) as web:  # noqa: S501
+            page = web.get(f"{https_hub.url}/mentor")
+            assert page.status_code == 200 and "v0" in page.text
+            assert cases[0].patient["name"] not in page.text
+            c = cases_on_hub[0]
+            r = web.post(
+                f"{https_hub.url}/mentor/{c['clinic_id']}/{c['case_id']}/{c['version']}",
+                data={"advice": "建议加用二甲双胍并两周后复查"},
+                follow_redirects=True,
+            )
+            assert r.status_code == 200 and "二甲双胍" in r.text
+            assert web.get(f"{https_hub.url}/mentor", auth=("li", "wrong")).status_code == 403
+        assert agent.run_once().replies == 1
+        got = outbox.replies(store)
+        assert got[0]["patient_id"] == f"p{c['case_id'][-1]}" and "二甲双胍" in got[0]["advice"]
+    finally:
+        transport.close()
+
+
+def test_sync_status_cli(cli, store_env):
+    r = cli("sync", "status", "--json")
+    assert r.rc == 0, r.err
+    assert r.json()["enrolled"] is False and r.json()["pending"] == 0
+    r = cli("sync", "run", "--once", "--json")
+    assert r.rc != 0 and r.error()["code"] == "not_enrolled"
