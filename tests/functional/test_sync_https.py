@@ -4,6 +4,8 @@ through the web page, and the CLI's status."""
 
 from __future__ import annotations
 
+import ssl
+
 import httpx
 import pytest
 
@@ -63,7 +65,8 @@ def test_enrol_refer_reply_over_https(https_hub, store, store_settings):
         https_hub.service.add_mentor("li", "Mentor-pass-9", "李主任")
         cases_on_hub = https_hub.service.list_cases()
         assert {c["case_id"] for c in cases_on_hub} == {"v0", "v1"}
-        with httpx.Client(verify=False, auth=("li", "Mentor-pass-9")) as web:  # noqa: S501
+        ca = ssl.create_default_context(cafile=str(https_hub.service.dir / "tls" / "hub-cert.pem"))
+        with httpx.Client(verify=ca, auth=("li", "Mentor-pass-9")) as web:
             page = web.get(f"{https_hub.url}/mentor")
             assert page.status_code == 200 and "v0" in page.text
             assert cases[0].patient["name"] not in page.text
