@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from appliance.commands._base import BilingualGroup, CliState, common_options, pass_state
+from appliance.commands._base import BilingualGroup, CliState, common_options, pass_state, subgroup
 from appliance.i18n import t
 
 
@@ -231,3 +231,53 @@ def register(cli: click.Group) -> None:
                 f"已安装 {m['kind']} {m['version']}", f"Installed {m['kind']} {m['version']}"
             ),
         )
+
+    bench = subgroup(cli, "bench", t("性能基准。", "Benchmarks."))
+
+    @bench.command(
+        "sync",
+        help=t(
+            "同步基准：限速链路上的大量病例；多诊所并发接收（SQLite 与 PostgreSQL）。",
+            "Sync benchmarks: many cases over a throttled link; hub ingest from many clinics (SQLite and PostgreSQL).",
+        ),
+    )
+    @click.option("--cases", default=10_000, show_default=True)
+    @click.option("--link-kbps", default=2000.0, show_default=True)
+    @click.option("--loss", default=0.02, show_default=True)
+    @click.option("--clinics", default=100, show_default=True)
+    @click.option("--per-clinic", default=20, show_default=True)
+    @click.option("--postgres/--no-postgres", default=True, show_default=True)
+    @common_options
+    @pass_state
+    def bench_sync(
+        state: CliState,
+        cases: int,
+        link_kbps: float,
+        loss: float,
+        clinics: int,
+        per_clinic: int,
+        postgres: bool,
+    ) -> None:
+        from sync import bench as b
+
+        def report(line: str) -> None:
+            click.echo(line, err=True)
+
+        results: dict[str, Any] = {
+            "throttled_link": b.throttled_link(cases, link_kbps, loss, report)
+        }
+        results["ingest_sqlite"] = b.hub_ingest(clinics, per_clinic, report=report)
+        if postgres:
+            url = state.settings().hub_database_url
+            if url:
+                results["ingest_postgresql"] = b.hub_ingest(
+                    clinics, per_clinic, database_url=url, report=report
+                )
+            else:
+                from sync._pgcluster import throwaway_cluster
+
+                with throwaway_cluster() as url:
+                    results["ingest_postgresql"] = b.hub_ingest(
+                        clinics, per_clinic, database_url=url, report=report
+                    )
+        state.emit(results, human=None)

@@ -9,14 +9,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import glob
-import os
-import pwd
-import shutil
 import socket
-import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -95,73 +88,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _pg_bin() -> Path | None:
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).resolve().parent
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(candidates[-1]).parent if candidates else None
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    bindir = _pg_bin()
-    if bindir is None:
+    from sync._pgcluster import pg_bindir, throwaway_cluster
+
+    if pg_bindir() is None:
         pytest.skip("PostgreSQL is not installed (apt package postgresql)")
-    root = Path(tempfile.mkdtemp(prefix="clinicbox-pg-"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres system user
-        user = pwd.getpwnam("postgres")
-        os.chown(root, user.pw_uid, user.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    data, port = root / "data", _free_port()
-    env = {**os.environ, "LC_ALL": "C"}
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "initdb"),
-            "-D",
-            str(data),
-            "-U",
-            "clinicbox",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
-    opts = f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c max_connections=200"
-    subprocess.run(
-        [
-            *prefix,
-            str(bindir / "pg_ctl"),
-            "-D",
-            str(data),
-            "-o",
-            opts,
-            "-l",
-            str(root / "log"),
-            "-w",
-            "start",
-        ],
-        check=True,
-        capture_output=True,
-        env=env,
-    )
-    try:
-        yield f"postgresql://clinicbox@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-            capture_output=True,
-            env=env,
-        )
-        with contextlib.suppress(Exception):
-            time.sleep(0.1)
-            shutil.rmtree(root, ignore_errors=True)
+    with throwaway_cluster() as url:
+        yield url
 
 
 @pytest.fixture
