@@ -205,7 +205,7 @@ def _control(
         if v.sbp is None and v.dbp is None:
             return None, target
         return not _bp_high(v, sbp_t, dbp_t), target
-    target = f"空腹血糖 <{spec['target_fasting_glucose']} mmol/L"
+    target = f"FPG <{spec['target_fasting_glucose']} mmol/L"
     if v.fasting_glucose is None:
         return None, target
     return v.fasting_glucose < spec["target_fasting_glucose"], target
