@@ -47,6 +47,9 @@ from appliance.services._parts import find
 
 log = logging.getLogger("clinicbox.emr")
 DATA = Path(__file__).resolve().parents[1] / "knowledge" / "data"
+#: A model pass that takes longer is dropped and the rules result stands (measured: the 1.5B
+#: model needs ~2 min per dictation on 2 busy cores; a GPU box answers in seconds).
+LLM_TIMEOUT_S = 45.0
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -127,6 +130,7 @@ def structure(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     max_tokens: int = 900,
+    llm_timeout_s: float = LLM_TIMEOUT_S,
 ) -> dict[str, Any]:
     """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``)."""
     if not isinstance(text, str) or not text.strip():
@@ -147,7 +151,11 @@ def structure(
         report(progress, fraction=0.2, message="emr: model")
         try:
             res = engine.chat(
-                llm_messages(text, vt), task="emr", schema=llm_schema(), max_tokens=max_tokens
+                llm_messages(text, vt),
+                task="emr",
+                schema=llm_schema(),
+                max_tokens=max_tokens,
+                timeout_s=llm_timeout_s,
             )
             grounded = ground(res.data if isinstance(res.data, dict) else {}, text)
             record, cross = merge(record, grounded, icd_table(), names)
@@ -212,6 +220,7 @@ def run_qc(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     task: str = "qc",
+    llm_timeout_s: float = LLM_TIMEOUT_S,
 ) -> dict[str, Any]:
     """QC one record → ``{"score", "passed", "grade", "findings": [...]}``."""
     rec = _record(record)
@@ -366,7 +375,10 @@ def qc_pass_rate_history(store: Any, days: int = 90) -> list[dict[str, Any]]:
 # --- speech ---------------------------------------------------------------------------------
 def _engine_json(engine: Any) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
     def chat(messages: list[dict[str, str]], schema: dict[str, Any]) -> Any:
-        return engine.chat(messages, task="emr", schema=schema, max_tokens=300).data
+        res = engine.chat(
+            messages, task="emr", schema=schema, max_tokens=200, timeout_s=LLM_TIMEOUT_S
+        )
+        return res.data
 
     return chat
 
