@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.config import Settings
+from models.catalog import ModelEntry
 
 REGISTRY_FILE = "installed.json"
 
@@ -112,13 +113,16 @@ class Registry:
         return st.st_size == item.size and st.st_mtime_ns == item.mtime_ns
 
 
-def check_before_load(settings: Settings, name: str, path: Path) -> None:
-    """Refuse a partial or changed file: header + exact size always; sha256 again if it changed
-    since it was installed (size or mtime differ from the record)."""
+def check_before_load(
+    settings: Settings, name: str, path: Path, entry: ModelEntry | None = None
+) -> None:
+    """Refuse a partial or changed file: header + exact size always (and the catalog's size,
+    arch and tensor count when the file is a known model); sha256 again if it changed since it
+    was installed (size or mtime differ from the record)."""
     from appliance.errors import ModelCorrupt
-    from models.verify import check_header, sha256_file
+    from models.verify import sha256_file, verify_model_file
 
-    check_header(path)
+    verify_model_file(path, entry, full_hash=False)
     reg = Registry(models_dir(settings))
     item = reg.get(name)
     if item is None or item.path(reg.dir).resolve() != path.resolve() or reg.unchanged(item):

@@ -102,7 +102,8 @@ def _explicit(settings: Settings) -> Candidate | None:
     if wanted:
         as_path = Path(wanted).expanduser()
         if wanted.endswith(".gguf") and as_path.is_file():
-            return candidate_for(as_path.stem, as_path, find_entry_for_file(as_path.name))
+            entry = find_entry_for_file(as_path.name)
+            return candidate_for(entry.name if entry else as_path.stem, as_path, entry)
         item = reg.get(wanted)
         if item is None:
             raise ModelNotInstalled(

@@ -60,7 +60,7 @@ def open_engine(settings: Settings, *, monitor: bool = True, **overrides: Any) -
             "llama-cpp-python (llm extra) is not installed.",
         ) from None
     chosen = plan(settings)
-    check_before_load(settings, chosen.name, chosen.path)
+    check_before_load(settings, chosen.name, chosen.path, chosen.entry)
     backend = LocalBackend(
         chosen.path,
         name=chosen.name,

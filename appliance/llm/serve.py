@@ -21,7 +21,7 @@ def serve_openai(settings: Settings, *, host: str, port: int) -> None:
             "The llama_cpp.server components (llm extra) are not installed.",
         ) from None
     chosen = plan(settings)
-    check_before_load(settings, chosen.name, chosen.path)
+    check_before_load(settings, chosen.name, chosen.path, chosen.entry)
     key = settings.llm_remote_api_key
     app = create_app(
         server_settings=ServerSettings(

@@ -158,3 +158,13 @@ def test_doctor_reports_hardware_model_choice_and_why(cli, usb, tiny_gguf):
     assert check["status"] == "ok"
     assert "clinic-model" in check["message"] and "threads" in check["message"]
     assert check["data"]["plan"]["why"]
+
+
+def test_a_path_named_like_a_catalog_model_must_be_that_model(tmp_path, tiny_gguf, data_dir):
+    from appliance.llm import open_engine
+
+    fake = tmp_path / "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+    shutil.copy(tiny_gguf, fake)
+    with pytest.raises(ModelCorrupt) as info:
+        open_engine(load_settings(data_dir, model=str(fake)))
+    assert "1117320768" in info.value.message_en
