@@ -23,8 +23,8 @@ from appliance.knowledge.kb_text import (
     SYNONYMS,
     expanded_terms,
     fts_phrase,
+    normalize,
     query_terms,
-    section_terms,
 )
 
 RRF_K = 60
@@ -165,7 +165,9 @@ class Retriever:
         ids, matrix = self._vectors.get(conn, self.embedder.name, self.embedder.dim)
         if len(ids) == 0:
             return [], {}
-        sims = matrix @ self._query_vector(question)
+        # einsum runs single-threaded: a BLAS matrix-vector product spins up every core and,
+        # on a busy 2-core box, takes 10x longer than this (measured: 16 ms vs 1.3 ms at 10k).
+        sims = np.einsum("ij,j->i", matrix, self._query_vector(question))
         top = np.argsort(-sims)[:CANDIDATES]
         return [int(ids[i]) for i in top], {int(ids[i]): float(sims[i]) for i in top}
 
@@ -232,10 +234,10 @@ class Retriever:
                     n: ids_.index(chunk_id) + 1 for n, ids_ in rankings.items() if chunk_id in ids_
                 },
             )
-            section_words = set(section_terms(row["section"]))
+            section = normalize(row["section"])
             hit.score += (
                 COVERAGE_WEIGHT * hit.coverage
-                + SECTION_WEIGHT * sum(w for t, w in idf.items() if t in section_words) / idf_total
+                + SECTION_WEIGHT * sum(w for t, w in idf.items() if t in section) / idf_total
             )
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
