@@ -164,6 +164,11 @@ def name_keys(name: str) -> list[str]:
         for k in list(keys):
             if k.endswith(suffix) and len(k) > 3:
                 keys.append(k[: -len(suffix)])
+    # Salts inside combination names: 头孢哌酮钠舒巴坦钠 → 头孢哌酮舒巴坦.
+    for k in list(keys):
+        inner = k.replace("钠", "").replace("钾", "")
+        if inner != k and len(inner) > 2:
+            keys.append(inner)
     return _unique(keys)
 
 

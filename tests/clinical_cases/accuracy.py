@@ -74,8 +74,8 @@ def meds_case(case: dict[str, Any]) -> tuple[bool, list[str], list[str]]:
     return not missing and not unexpected, missing, unexpected
 
 
-def meds_report() -> dict[str, Any]:
-    cases = load("meds_cases.toml")
+def meds_report(name: str = "meds_cases.toml") -> dict[str, Any]:
+    cases = load(name)
     ok = 0
     misses = []
     detected = expected_total = 0
@@ -105,6 +105,7 @@ def main(argv: list[str]) -> int:
         }
         if (HERE / "meds_cases.toml").exists():
             report["meds"] = meds_report()
+            report["meds_heldout"] = meds_report("meds_heldout.toml")
         report["mode"] = "rules+llm" if engine is not None else "rules"
     finally:
         if engine is not None:
