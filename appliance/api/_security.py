@@ -45,6 +45,22 @@ class _TooLarge(Exception):
     pass
 
 
+DRAIN_CAP_BYTES = 64 * 1024 * 1024
+
+
+async def _drain(receive: Receive, cap: int) -> None:
+    """Read and drop the rest of an oversized body (up to ``cap``) so the client, still sending,
+    gets the 413 answer instead of a reset connection."""
+    seen = 0
+    while seen <= cap:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
+
+
 class GuardMiddleware:
     """Adds the security headers to every response and enforces the body size limits."""
 
@@ -66,6 +82,7 @@ class GuardMiddleware:
             except ValueError:
                 too_big = True
             if too_big:
+                await _drain(receive, DRAIN_CAP_BYTES)
                 await self._reject(send, limit)
                 return
         received = 0
@@ -81,6 +98,8 @@ class GuardMiddleware:
                     # Answer 413 now: frameworks may wrap the exception below into a 400.
                     if not started:
                         started = rejected = True
+                        if message.get("more_body", False):
+                            await _drain(receive, DRAIN_CAP_BYTES)
                         await self._reject(send, limit)
                     raise _TooLarge
             return message

@@ -124,7 +124,7 @@ class Transport:
         *,
         json_body: Any = None,
         params: dict[str, Any] | None = None,
-        files: Any = None,
+        content: bytes | None = None,
         idem_key: str | None = None,
     ) -> httpx.Request:
         headers: dict[str, str] = {}
@@ -132,8 +132,10 @@ class Transport:
             headers["authorization"] = f"Bearer {self.token}"
         if idem_key:
             headers["idempotency-key"] = idem_key
+        if content is not None:
+            headers["content-type"] = "application/octet-stream"
         request = self.client.build_request(
-            method, path, json=json_body, params=params, files=files, headers=headers
+            method, path, json=json_body, params=params, content=content, headers=headers
         )
         body = request.read()
         target = request.url.raw_path.decode("ascii")

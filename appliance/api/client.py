@@ -16,7 +16,13 @@ from typing import Any
 from appliance import __version__
 from appliance.api._transport import PairedBox, Transport, load_paired, require_paired, save_paired
 from appliance.config import Settings
-from appliance.errors import Cancelled, FeatureUnavailable, NotLoggedIn, ServerUnreachable
+from appliance.errors import (
+    Cancelled,
+    FeatureUnavailable,
+    InputError,
+    NotLoggedIn,
+    ServerUnreachable,
+)
 from appliance.i18n import get_lang, t
 from appliance.services._clinic_types import (
     FEATURES,
@@ -80,7 +86,8 @@ class RemoteClinicService:
         progress: ProgressCallback | None,
         cancel: CancelToken | None,
         *,
-        files: Any = None,
+        content: bytes | None = None,
+        params: dict[str, Any] | None = None,
     ) -> Any:
         """Model work: stream progress lines, stop (and cancel on the box) when cancelled."""
         if self._user is None:
@@ -88,7 +95,11 @@ class RemoteClinicService:
         if cancel is not None and cancel.cancelled:
             raise Cancelled()
         response = self.http.stream(
-            "POST", f"/api/v1{path}", json_body=body, files=files, params={"stream": "true"}
+            "POST",
+            f"/api/v1{path}",
+            json_body=body,
+            content=content,
+            params={**(params or {}), "stream": "true"},
         )
         try:
             for line in response.iter_lines():
@@ -243,8 +254,21 @@ class RemoteClinicService:
         from pathlib import Path
 
         path = Path(audio_path)
-        files = {"audio": (path.name, path.read_bytes(), "application/octet-stream")}
-        return self._long("/transcribe", None, progress, cancel, files=files)  # type: ignore[no-any-return]
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix not in _AUDIO_FORMATS:
+            raise InputError(
+                f"不支持的音频格式：.{suffix}（支持 {', '.join(_AUDIO_FORMATS)}）。",
+                f"Unsupported audio format: .{suffix} (use {', '.join(_AUDIO_FORMATS)}).",
+            )
+        try:
+            data = path.read_bytes()
+        except OSError:
+            raise InputError(
+                f"无法读取音频文件：{path.name}", f"Cannot read the audio file: {path.name}"
+            ) from None
+        return self._long(  # type: ignore[no-any-return]
+            "/transcribe", None, progress, cancel, content=data, params={"format": suffix}
+        )
 
     def dictate(
         self,
@@ -345,6 +369,7 @@ class RemoteClinicService:
         return self._call("GET", "/security/alerts", params={"hours": hours})  # type: ignore[no-any-return]
 
 
+_AUDIO_FORMATS = ("wav", "mp3", "m4a", "ogg", "webm", "flac", "amr")
 _PATIENT_FIELDS = (
     "name",
     "sex",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from fastapi import APIRouter, Depends, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Query, Request
 
 from appliance.api._auth import ROLE_TABLE, Caller
 from appliance.api._calls import request_lang, session_of
@@ -187,26 +187,29 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
             )
         return await calls.run(lambda: s.structure_record(body.text, **kw), llm=body.use_llm)
 
-    @route("post", "/transcribe", "transcribe", summary="语音转写 / Transcribe audio")
+    @route(
+        "post",
+        "/transcribe",
+        "transcribe",
+        summary="语音转写（请求体为音频文件）/ Transcribe audio (the body is the audio file)",
+    )
     async def transcribe(
-        audio: UploadFile,
         request: Request,
+        format: str = Query("wav", pattern=r"^(wav|mp3|m4a|ogg|webm|flac|amr)$"),
         stream: bool = False,
         caller: Caller = Depends(ctx.user("transcribe")),
     ) -> Any:
         import tempfile
-        from pathlib import Path
 
-        suffix = Path(audio.filename or "audio.wav").suffix[:8] or ".wav"
-        if suffix.lower() not in (".wav", ".mp3", ".m4a", ".ogg", ".webm", ".flac", ".amr"):
-            raise InputError("不支持的音频格式。", "Unsupported audio format.")
-        data = await audio.read()
+        data = await request.body()  # already read (and size-limited) to check the signature
+        if not data:
+            raise InputError("没有收到音频。", "No audio was received.")
         s = svc(caller)
 
         def work(progress: Any = None, cancel: Any = None) -> Any:
             tmp_dir = ctx.settings.data_dir / "tmp"
             tmp_dir.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(suffix=suffix, dir=tmp_dir) as fh:
+            with tempfile.NamedTemporaryFile(suffix=f".{format}", dir=tmp_dir) as fh:
                 fh.write(data)
                 fh.flush()
                 return s.transcribe(fh.name, progress=progress, cancel=cancel)

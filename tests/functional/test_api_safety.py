@@ -342,3 +342,45 @@ def test_admin_sees_alerts_through_the_clinic_service_local_and_remote(lan_box, 
     with pytest.raises(Exception) as info:
         remote("doctor").security_alerts()
     assert getattr(info.value, "code", "") == "permission_denied"
+
+
+def test_audio_upload_transcribes_or_says_what_is_missing(lan_box, remote, tmp_path) -> None:
+    from pathlib import Path
+
+    from appliance.errors import ClinicBoxError
+
+    service = remote("doctor")
+    wav = Path(__file__).resolve().parents[1] / "fixtures" / "audio" / "dict01.wav"
+    seen = []
+    try:
+        result = service.transcribe(str(wav), progress=seen.append)
+    except ClinicBoxError as exc:  # no speech model on this box: a clear, declared error
+        assert exc.code in {"feature_unavailable", "model_missing", "speech_model_missing"}, exc
+    else:  # the dictation "患者65岁，反复头晕2年…" came back through the LAN
+        assert set(result) >= {"text", "segments"} and "65" in result["text"]
+    r = service.http.raw("POST", "/api/v1/transcribe", params={"format": "exe"}, content=b"MZ\0\0")
+    assert r.status_code == 422  # the box checks the format too
+    r = service.http.raw("POST", "/api/v1/transcribe", content=b"")
+    assert r.status_code == 422
+    bad = tmp_path / "notes.exe"
+    bad.write_bytes(b"MZ" + b"\0" * 100)
+    with pytest.raises(ClinicBoxError) as info:
+        service.transcribe(str(bad))
+    assert info.value.code == "bad_input"
+    huge = tmp_path / "long.wav"
+    huge.write_bytes(b"\0" * (33 * 1024 * 1024))
+    with pytest.raises(ClinicBoxError) as info:
+        service.transcribe(str(huge))
+    assert info.value.code == "payload_too_large"
+
+
+def test_idle_sessions_expire(lan_box, doctor) -> None:
+    import hashlib
+
+    from appliance.api._auth import SESSION_IDLE_S
+
+    gate = lan_box.server.ctx.gate
+    session = gate._sessions[hashlib.sha256(doctor.token.encode()).hexdigest()]
+    session.last_used -= SESSION_IDLE_S + 1
+    r = doctor.raw("GET", "/api/v1/auth/me")
+    assert r.status_code == 401 and "登录已超时" in r.json()["error"]["message_zh"]
