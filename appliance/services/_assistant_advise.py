@@ -9,6 +9,7 @@ referral criterion met, or triage level 1-2). Every differential cites its guide
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from appliance.errors import InputError
@@ -134,6 +135,32 @@ def _checked_treatment(record: dict[str, Any], top: ConditionScore) -> list[str]
     return steps
 
 
+_EXAM_SPLIT = re.compile(r"[、，,；;。\s]|和|或|及")
+
+
+def _exam_hint_steps(record: dict[str, Any], steps: list[str]) -> list[str]:
+    """Suggested exams checked by the exam-ordering rules (repeat / not indicated hints)."""
+    names = [w for step in steps for w in _EXAM_SPLIT.split(step) if 1 < len(w) <= 12]
+    if not names:
+        return []
+    try:
+        from appliance.services import safety
+
+        request = {
+            "exams": list(dict.fromkeys(names))[:50],
+            "complaint": record_text(record)[:4000],
+            "age": (record.get("patient") or {}).get("age"),
+        }
+        result: Any = safety.exam_hints(request)
+    except Exception as exc:  # rules not installed or request refused: no hints, say nothing
+        log.info("exam hints unavailable for advise: %s", exc.__class__.__name__)
+        return []
+    return [
+        t(f"检查提示（{h['exam']}）：{h['message']}", f"Exam hint ({h['exam']}): {h['message']}")
+        for h in result.get("hints", [])
+    ]
+
+
 def advise_record(kb: KnowledgeBase, record: dict[str, Any]) -> dict[str, Any]:
     """The ``clinicbox advise`` contract: differentials, next_steps, refer."""
     text = record_text(record)
@@ -161,6 +188,7 @@ def advise_record(kb: KnowledgeBase, record: dict[str, Any]) -> dict[str, Any]:
         next_steps.append(t(f"转诊：{reason}", f"Refer: {reason}"))
     for scored in ranked[:2]:
         next_steps.extend(scored.condition.next_steps)
+    next_steps.extend(_exam_hint_steps(record, next_steps))
     if ranked:
         next_steps.extend(_checked_treatment(record, ranked[0]))
     else:

@@ -80,3 +80,12 @@ def test_nothing_matching_says_so(lexical_kb: Any) -> None:
     result = advise_record(lexical_kb, {"chief_complaint": "左手小指甲旁红肿"})
     assert result["differentials"] == [] and result["refer"] is False
     assert "知识库中没有" in result["next_steps"][0]
+
+
+def test_suggested_exams_go_through_the_exam_ordering_rules() -> None:
+    from appliance.services._assistant_advise import _exam_hint_steps
+
+    hints = _exam_hint_steps(
+        {"chief_complaint": "头痛2天，无呕吐", "patient": {"age": 35}}, ["头颅CT、血常规"]
+    )
+    assert hints and "头颅CT" in hints[0]
