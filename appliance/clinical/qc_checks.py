@@ -12,7 +12,7 @@ from appliance.clinical.record import OutpatientRecord
 _NEGATION = re.compile(r"(无|否认|未见|未闻及|未触及|未诉|未|没有|不伴|排除|阴性)[^，,。；;]*$")
 _SYMPTOM = re.compile(
     r"痛|咳|热|晕|泻|吐|痒|肿|闷|悸|乏力|不适|麻木|喘|气促|气短|痰|涕|鼻塞|出血|皮疹|尿频|尿急|"
-    r"失眠|消瘦|多饮|多尿|水肿|发现|升高|复查|复诊|随访|取药"
+    r"失眠|消瘦|多饮|多尿|水肿|发现|升高|复查|复诊|随访|取药|便秘|腹泻|肿物|发红|体检"
 )
 
 
@@ -95,21 +95,30 @@ def check_chief_is_diagnosis(
     return []
 
 
+def _onsets(text: str) -> list[float]:
+    """Durations that date an onset: "3天前", "近1月", "2年来", "1周余" (not "每4天1次")."""
+    out = []
+    for d in durations(text):
+        before, after = text[max(0, d.start - 1) : d.start], text[d.end : d.end + 2]
+        if before in ("近", "已") or after.startswith(("前", "来", "以来", "余", "多")):
+            out.append(d.days)
+    return out
+
+
 def check_duration_consistent(
     rec: OutpatientRecord, rule: QcRule, cat: QcCatalog, ctx: QcContext
 ) -> list[Hit]:
     chief = durations(rec.chief_complaint)
-    history = durations(rec.present_illness)
+    history = _onsets(rec.present_illness)
     if not chief or not history:
         return []
     longest = max(d.days for d in chief)
-    longest_hist = max(d.days for d in history)
-    # the history must reach back about as far as the complaint: within -30 % / +50 % (±1 day)
-    if longest * 0.7 - 1 <= longest_hist <= longest * 1.5 + 1:
+    # some onset in the history must match the complaint's duration (±30 % or 1 day)
+    if any(abs(days - longest) <= max(1.0, 0.3 * longest) for days in history):
         return []
     chief_text = max(chief, key=lambda d: d.days).text
-    hist_text = max(history, key=lambda d: d.days).text
-    return [Hit("present_illness", f"主诉“{chief_text}” / 现病史“{hist_text}”")]
+    hist = ", ".join(f"{days:g}天" for days in history)
+    return [Hit("present_illness", f"主诉“{chief_text}” / 现病史 {hist}")]
 
 
 def check_sex_specific(

@@ -223,3 +223,25 @@ def test_batch_pass_rate() -> None:
     assert out["checked"] == 3 and out["invalid"] == 1
     assert out["passed"] == 2 and out["pass_rate"] == pytest.approx(2 / 3, abs=1e-3)
     assert out["top_rules"][0]["rule"] in ("QC-C01", "QC-F02")
+
+
+def test_duration_rule_reads_onsets_not_frequencies() -> None:
+    record = _with(chief_complaint="便秘2月", present_illness="近2月排便3至4天1次，大便干结")
+    assert "QC-K01" not in _rules_of(record)
+    record = _with(chief_complaint="便秘2月", present_illness="排便3至4天1次")
+    assert "QC-K01" not in _rules_of(record)  # no onset said: nothing to compare
+
+
+def test_topical_antibiotics_are_not_systemic_use() -> None:
+    record = _with(
+        chief_complaint="双眼发红2天",
+        present_illness="2天前出现双眼发红",
+        physical_exam="双眼结膜充血",
+        auxiliary_exams="",
+        diagnoses=[{"name": "急性结膜炎"}],
+        prescriptions=[{"drug": "左氧氟沙星滴眼液", "frequency_per_day": 4}],
+        vitals={},
+    )
+    assert "QC-T01" not in _rules_of(record)
+    record["prescriptions"] = [{"drug": "左氧氟沙星片", "dose_mg": 500}]
+    assert "QC-T01" in _rules_of(record)
