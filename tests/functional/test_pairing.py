@@ -185,3 +185,35 @@ def test_cli_pair_devices_list_and_revoke(lan_box, cli, monkeypatch, tmp_path) -
 def _events(lan_box) -> list[dict]:
     with lan_box.runtime.store.read() as db:
         return list(db.query("SELECT * FROM api_security_events ORDER BY id"))
+
+
+def test_server_and_clients_leave_no_threads_or_sockets(lan_box, tmp_path) -> None:
+    import threading
+    import time
+
+    import psutil
+
+    from appliance.api.server import ApiServer
+
+    me = psutil.Process()
+
+    def inet() -> int:
+        return len(me.net_connections(kind="inet"))
+
+    threads_before, sockets_before = threading.active_count(), inet()
+    server = ApiServer(lan_box.settings, lan_box.runtime, host="127.0.0.1", port=0, advertise=True)
+    server.start()
+    pc = _pc(tmp_path)
+    box = pair_with_box(pc, "127.0.0.1", server.port, lan_box.new_code(), "leak")
+    service = RemoteClinicService(pc, box)
+    service.login("nurse", "Role-pass-123!")
+    service.search_patients("")
+    service.close()
+    server.stop()
+    deadline = time.monotonic() + 5
+    while threading.active_count() > threads_before or inet() > sockets_before:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert threading.active_count() <= threads_before
+    assert inet() <= sockets_before
