@@ -8,7 +8,6 @@ import contextlib
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +23,9 @@ class PlainStore:
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
-        migration = resources.files("appliance.store").joinpath("migrations", "0400_sync.sql")
+        from appliance.store._migrate import MIGRATIONS_DIR
+
+        migration = MIGRATIONS_DIR / "0400_sync.sql"
         self._conn.executescript(migration.read_text(encoding="utf-8"))
 
     def write(self, func: Callable[[sqlite_utils.Database], T]) -> T:

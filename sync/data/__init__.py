@@ -1,0 +1,1 @@
+"""Name lexicons for de-identification (data files)."""
