@@ -107,44 +107,59 @@ def register(cli: click.Group) -> None:
     @sync.command(
         "run",
         help=t(
-            "同步：发送病例、取回回复和更新（--once 只做一次）。",
-            "Sync now: send cases, fetch replies and updates (--once for one pass).",
+            "同步：发送病例、取回回复和更新（默认持续运行；--once 只做一次）。",
+            "Sync: send cases, fetch replies and updates (loops by default; --once for one pass).",
         ),
     )
     @click.option("--once", is_flag=True)
+    @click.option(
+        "--loop", is_flag=True, help=t("持续运行（默认）。", "Keep running (the default).")
+    )
     @click.option("--interval", default=60.0, type=float, show_default=True)
     @common_options
     @pass_state
-    def run(state: CliState, once: bool, interval: float) -> None:
+    def run(state: CliState, once: bool, loop: bool, interval: float) -> None:
+        from appliance.errors import NotEnrolled
         from sync.clinic import open_agent, seal_pending_referrals
         from sync.keys import box_keys
 
+        data_dir = state.settings().data_dir
         store = _store(state)
         try:
-            seal_pending_referrals(store, box_keys(state.settings().data_dir))
-            agent, transport = open_agent(store, state.settings().data_dir)
-            try:
-                if once:
-                    result = agent.run_once(progress=_progress(time.monotonic()))
-                    state.emit(
-                        result.to_dict(),
-                        human=lambda r: t(
-                            f"在线={r['online']} 发送 {r['uploaded']} 重复 {r['duplicates']} 回复 {r['replies']} 待发 {r['remaining']}",
-                            f"online={r['online']} sent {r['uploaded']} duplicates {r['duplicates']} replies {r['replies']} pending {r['remaining']}",
-                        ),
-                    )
-                    return
-                stop = threading.Event()
+            keys = box_keys(data_dir)
+            if once:
+                seal_pending_referrals(store, keys)
+                agent, transport = open_agent(store, data_dir)
                 try:
-                    agent.run(
-                        stop,
-                        idle_interval=interval,
-                        on_pass=lambda r: state.emit(r.to_dict(), human=None),
-                    )
-                except KeyboardInterrupt:
-                    stop.set()
-            finally:
-                transport.close()
+                    result = agent.run_once(progress=_progress(time.monotonic()))
+                finally:
+                    transport.close()
+                state.emit(
+                    result.to_dict(),
+                    human=lambda r: t(
+                        f"在线={r['online']} 发送 {r['uploaded']} 重复 {r['duplicates']} 回复 {r['replies']} 待发 {r['remaining']}",
+                        f"online={r['online']} sent {r['uploaded']} duplicates {r['duplicates']} replies {r['replies']} pending {r['remaining']}",
+                    ),
+                )
+                return
+            stop = threading.Event()
+            try:
+                while not stop.is_set():
+                    try:
+                        agent, transport = open_agent(store, data_dir)
+                    except NotEnrolled:  # a service before enrolment waits quietly
+                        stop.wait(interval)
+                        continue
+                    try:
+                        while not stop.is_set():
+                            seal_pending_referrals(store, keys)
+                            if agent.due():
+                                state.emit(agent.run_once().to_dict(), human=None)
+                            stop.wait(min(agent.delay() if agent.failures else interval, interval))
+                    finally:
+                        transport.close()
+            except KeyboardInterrupt:
+                stop.set()
         finally:
             store.close()
 
