@@ -75,7 +75,9 @@ class _Assistants:
                 if callable(engine_of):
                     engine = engine_of()
                 old = self._service
-                self._service = AssistantService(self.settings, store, engine=engine)
+                self._service = AssistantService(
+                    self.settings, store, engine=engine, background_embedding=True
+                )
                 self._service._engine_tried = True  # the runtime owns the engine
                 self._store = store
                 if old is not None:

@@ -8,6 +8,7 @@ before the write; the write itself is a few inserts.
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -26,6 +27,7 @@ from appliance.knowledge.kb_loaders import load_document, parse_markdown
 from appliance.knowledge.retrieval import Hit, Retriever
 
 T = TypeVar("T")
+log = logging.getLogger("clinicbox.knowledge")
 AUDIENCES = ("patient", "clinician")
 
 
@@ -102,9 +104,11 @@ class KnowledgeBase:
         self.retriever = Retriever(embedder)
 
     # --- import ----------------------------------------------------------------------------
-    def _store(self, parsed: ParsedDocument, progress: Progress | None, **kw: Any) -> DocumentInfo:
+    def _store(
+        self, parsed: ParsedDocument, progress: Progress | None, embed: bool = True, **kw: Any
+    ) -> DocumentInfo:
         prepared = kb_index.prepare_document(
-            parsed, embedder=self.embedder, progress=progress, **kw
+            parsed, embedder=self.embedder if embed else None, progress=progress, **kw
         )
         self.db.write_raw(lambda conn: kb_index.write_document(conn, prepared))
         return self.get(prepared.doc_key)
@@ -140,8 +144,10 @@ class KnowledgeBase:
             sha256=content_hash(path.read_bytes()),
         )
 
-    def ensure_starter(self, progress: Progress | None = None) -> int:
-        """Import bundled starter documents that are missing or changed; returns how many."""
+    def ensure_starter(self, progress: Progress | None = None, *, embed: bool = True) -> int:
+        """Import bundled starter documents that are missing or changed; returns how many.
+
+        ``embed=False`` imports them lexical-only (instant); call :meth:`embed_missing` later."""
         with self.db.read_raw() as conn:
             known = kb_index.document_hashes(conn)
         changed = 0
@@ -153,6 +159,7 @@ class KnowledgeBase:
             self._store(
                 parsed,
                 None,
+                embed=embed,
                 doc_key=doc.doc_key,
                 audience=doc.audience,
                 filename=doc.doc_key + ".md",
@@ -163,9 +170,24 @@ class KnowledgeBase:
             changed += 1
             if progress is not None:
                 progress(changed, len(known) or 1)
-        if self.embedder is not None:
+        if self.embedder is not None and embed:
             self.embed_missing()
         return changed
+
+    def embed_missing_in_background(self) -> threading.Thread | None:
+        """Add missing vectors on a daemon thread; search is lexical for chunks without one."""
+        if self.embedder is None:
+            return None
+
+        def work() -> None:
+            try:
+                self.embed_missing()
+            except Exception as exc:  # store closed meanwhile, model error: stay lexical
+                log.warning("background embedding stopped: %s", exc.__class__.__name__)
+
+        thread = threading.Thread(target=work, name="kb-embed", daemon=True)
+        thread.start()
+        return thread
 
     # --- maintenance -----------------------------------------------------------------------
     def remove(self, doc_key: str) -> None:

@@ -70,16 +70,21 @@ def open_knowledge_base(
     *,
     embedder: Embedder | str | None = "auto",
     progress: Progress | None = None,
+    background_embedding: bool = False,
 ) -> KnowledgeBase:
     """The clinic's knowledge base (store) or the public starter index (no store).
 
-    Bundled starter documents that are missing or changed are (re)imported first.
+    Bundled starter documents that are missing or changed are (re)imported first. With
+    ``background_embedding`` (servers: the API, the TUI) they are searchable lexically at once
+    and get their vectors on a background thread; else (the CLI) before returning.
     """
     chosen = load_embedder(settings) if embedder == "auto" else embedder
     assert not isinstance(chosen, str)
     db: Any = store if store is not None else MemoryKbDatabase(public_cache_path(settings))
     kb = KnowledgeBase(db, chosen)
-    kb.ensure_starter(progress)
+    kb.ensure_starter(progress, embed=not background_embedding)
+    if background_embedding:
+        kb.embed_missing_in_background()
     return kb
 
 
@@ -94,6 +99,7 @@ class AssistantService:
         engine: Any = None,
         kb: KnowledgeBase | None = None,
         embedder: Embedder | str | None = "auto",
+        background_embedding: bool = False,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -103,7 +109,9 @@ class AssistantService:
         self._lock = threading.Lock()
         self._self_service: SelfService | None = None
         self._owns_kb = kb is None
-        self.kb = kb or open_knowledge_base(settings, store, embedder=embedder)
+        self.kb = kb or open_knowledge_base(
+            settings, store, embedder=embedder, background_embedding=background_embedding
+        )
 
     # --- model -------------------------------------------------------------------------------
     def engine(self) -> Any:
@@ -234,11 +242,13 @@ def knowledge_base_for(store: Any = None, settings: Settings | None = None) -> K
         if store is not None:
             kb = _kb_cache.get(store)
             if kb is None:
-                kb = _kb_cache[store] = open_knowledge_base(settings, store)
+                kb = _kb_cache[store] = open_knowledge_base(
+                    settings, store, background_embedding=True
+                )
             return kb
         key = str(settings.data_dir)
         if key not in _public_kb:
-            _public_kb[key] = open_knowledge_base(settings, None)
+            _public_kb[key] = open_knowledge_base(settings, None, background_embedding=True)
         return _public_kb[key]
 
 

@@ -113,3 +113,16 @@ def test_starter_import_is_idempotent_and_reindex_keeps_results(lexical_kb: Any)
     docs = {d.doc_key for d in lexical_kb.documents()}
     assert {"patient/emergency", "patient/immunization", "clinician/respiratory"} <= docs
     assert all(d.source for d in lexical_kb.documents()), "every starter document names its source"
+
+
+def test_servers_search_lexically_while_vectors_are_added_in_background() -> None:
+    db = MemoryKbDatabase()
+    kb = KnowledgeBase(db, _FakeDenseEmbedder())
+    kb.ensure_starter(embed=False)
+    assert kb.search("低血糖怎么办")[0].cosine is None  # usable at once, lexical
+    thread = kb.embed_missing_in_background()
+    assert thread is not None
+    thread.join(timeout=30)
+    assert kb.search("低血糖怎么办")[0].cosine is not None
+    assert kb.embed_missing() == 0
+    db.close()
