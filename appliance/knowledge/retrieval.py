@@ -189,13 +189,20 @@ class Retriever:
         self, conn: Any, question: str, k: int = 5, audience: str | None = None
     ) -> list[Hit]:
         """The ``k`` best chunks for ``question`` (optionally of one audience), best first."""
+        embedding = None
+        if self.embedder is not None:  # embed the question while the lexical lists are read
+            embedding = threading.Thread(
+                target=self._query_vector, args=(question,), name="kb-query", daemon=True
+            )
+            embedding.start()
         terms = query_terms(question)
         rankings: dict[str, list[int]] = {
             "words": self._words(conn, expanded_terms(terms)),
             "trigram": self._trigram(conn, terms, question),
         }
         cosines: dict[int, float] = {}
-        if self.embedder is not None:
+        if embedding is not None:
+            embedding.join()
             rankings["dense"], cosines = self._dense(conn, question)
         fused = rrf_fuse(rankings)
         if not fused:
