@@ -247,6 +247,27 @@ def register(cli: click.Group) -> None:
             ),
         )
 
+    @sync.command(
+        "aggregate",
+        help=t(
+            "把某月全院汇总计数（无患者信息）加入发送队列。",
+            "Queue a month's whole-clinic counts (no patient data) for the hub.",
+        ),
+    )
+    @click.option("--month", required=True, help="YYYY-MM")
+    @common_options
+    @pass_state
+    def aggregate(state: CliState, month: str) -> None:
+        from sync.aggregate import queue_month
+        from sync.keys import box_keys
+
+        store = _store(state)
+        try:
+            result = queue_month(store, box_keys(state.settings().data_dir), month)
+        finally:
+            store.close()
+        state.emit(result, human=None)
+
     bench = subgroup(cli, "bench", t("性能基准。", "Benchmarks."))
 
     @bench.command(

@@ -26,6 +26,7 @@ def clinic_indicators(db: HubDB) -> list[dict[str, Any]]:
     for c in clinics:
         agg = {
             "visits": 0,
+            "with_rx": 0,
             "antibiotic_visits": 0,
             "qc_checked": 0,
             "qc_passed": 0,
@@ -62,7 +63,7 @@ def clinic_indicators(db: HubDB) -> list[dict[str, Any]]:
             item = {
                 "source": "aggregate",
                 "visits": agg["visits"],
-                "antibiotic_rate": _rate(agg["antibiotic_visits"], agg["visits"]),
+                "antibiotic_rate": _rate(agg["antibiotic_visits"], agg["with_rx"] or agg["visits"]),
                 "qc_pass_rate": _rate(agg["qc_passed"], agg["qc_checked"]),
                 "referral_rate": _rate(agg["referrals"], agg["visits"]),
                 "followup_rate": _rate(agg["followups_done"], agg["followups_due"]),

@@ -101,3 +101,20 @@ def test_pending_ui_referrals_are_sealed(store):
     assert seal_pending_referrals(store, keys) == {"sealed": 1, "waiting": 0}
     assert seal_pending_referrals(store, keys) == {"sealed": 0, "waiting": 0}
     assert outbox.pending(store)[0]["case_id"] == "v1"
+
+
+def test_monthly_aggregate_counts_and_versions(store):
+    from sync.aggregate import queue_month
+
+    _seed(store)
+    store.write_raw(
+        lambda conn: conn.execute("UPDATE visit SET started_at = '2026-05-10T08:00:00+00:00'")
+    )
+    _enrol(store)
+    keys = KeyPair.generate()
+    first = queue_month(store, keys, "2026-05")
+    assert first["queued"] and first["visits"] == 1 and first["qc_passed"] == 1
+    assert queue_month(store, keys, "2026-05")["queued"] is False  # unchanged: nothing new to send
+    with store.read() as db:
+        row = next(db.query("SELECT kind, patient_id FROM sync_outbox"))
+    assert row == {"kind": "aggregate", "patient_id": None}

@@ -1,0 +1,91 @@
+"""Whole-clinic monthly counts for the hub's quality indicators. Only counts leave the box (no
+patient, no record): fully anonymised aggregate data, which PIPL lets us share without
+per-patient consent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sync import outbox
+from sync.bundle import content_hash
+from sync.keys import KeyPair
+
+
+def monthly_counts(store: Any, month: str) -> dict[str, int]:
+    """Counts for ``month`` (YYYY-MM) from signed visits, referrals and follow-up events."""
+    c = {
+        "visits": 0,
+        "with_rx": 0,
+        "antibiotic_visits": 0,
+        "qc_checked": 0,
+        "qc_passed": 0,
+        "referrals": 0,
+        "followups_due": 0,
+        "followups_done": 0,
+    }
+    with store.read() as db:
+        tables = {
+            r["name"]
+            for r in db.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        }
+        if "record_current" not in tables:
+            return c
+        rows = list(
+            db.query(
+                "SELECT v.id, r.content_json FROM visit v JOIN record_current r ON r.visit_id = v.id"
+                " WHERE r.status = 'signed' AND substr(v.started_at, 1, 7) = ?",
+                (month,),
+            )
+        )
+        referred = {
+            r["ref_id"] for r in db.query("SELECT ref_id FROM outbox WHERE kind = 'referral'")
+        }
+        referred |= {
+            r["case_id"] for r in db.query("SELECT case_id FROM sync_outbox WHERE kind = 'case'")
+        }
+        events = (
+            list(
+                db.query(
+                    "SELECT done_at IS NOT NULL OR outcome = 'done' AS done FROM followup_event"
+                    " WHERE substr(due_date, 1, 7) = ?",
+                    (month,),
+                )
+            )
+            if "followup_event" in tables
+            else []
+        )
+    for row in rows:
+        content = json.loads(row["content_json"] or "{}")
+        record = content.get("record") or {}
+        c["visits"] += 1
+        rx = [p for p in record.get("prescriptions") or [] if isinstance(p, dict)]
+        if rx:
+            c["with_rx"] += 1
+            c["antibiotic_visits"] += outbox.case_indicators(record, None, False)["antibiotic"]
+        qc = content.get("qc")
+        if isinstance(qc, dict) and "passed" in qc:
+            c["qc_checked"] += 1
+            c["qc_passed"] += bool(qc["passed"])
+        c["referrals"] += bool((content.get("triage") or {}).get("refer")) or row["id"] in referred
+    c["followups_due"] = len(events)
+    c["followups_done"] = sum(int(bool(e["done"])) for e in events)
+    return c
+
+
+def queue_month(store: Any, keys: KeyPair, month: str) -> dict[str, Any]:
+    """Queue the month's counts; a new version only when they changed since the last one."""
+    counts = monthly_counts(store, month)
+    case_id = f"agg-{month}"
+    with store.read() as db:
+        last = list(
+            db.query(
+                "SELECT version, content_hash FROM sync_outbox WHERE case_id = ? ORDER BY version DESC LIMIT 1",
+                (case_id,),
+            )
+        )
+    if last and last[0]["content_hash"] == content_hash({"period": month, **counts}):
+        return {"month": month, "queued": False, **counts}
+    version = (last[0]["version"] + 1) if last else 1
+    outbox.queue_aggregate(store, keys, month, counts, version=version)
+    return {"month": month, "queued": True, "version": version, **counts}
