@@ -113,3 +113,25 @@ def test_recommend_cli(cli):
         stdin={"diagnosis": "2型糖尿病", "patient": {"age": 60}},
     )
     assert r.rc == 0 and r.json()["options"][0]["drug"] == "二甲双胍"
+
+
+def test_recommended_doses_sit_inside_the_formulary_limits():
+    """Our own first-line regimens must never trip our dose checks."""
+    by_id = {d.id: d for d in meds_knowledge().drugs}
+    for entry in recommend_entries():
+        for o in entry.options:
+            d = by_id[o.drug]
+            if o.adult_dose_mg is not None and d.adult_dose_max_mg is not None:
+                assert o.adult_dose_mg <= d.adult_dose_max_mg, (entry.key, o.drug)
+                if d.adult_max_daily_mg is not None and o.frequency_per_day:
+                    assert o.adult_dose_mg * o.frequency_per_day <= d.adult_max_daily_mg, (
+                        entry.key,
+                        o.drug,
+                    )
+            if o.ped_mg_per_kg is not None and d.ped_dose_mg_per_kg is not None:
+                assert o.ped_mg_per_kg <= d.ped_dose_mg_per_kg, (entry.key, o.drug)
+                if d.ped_max_daily_mg_per_kg is not None and o.frequency_per_day:
+                    assert o.ped_mg_per_kg * o.frequency_per_day <= d.ped_max_daily_mg_per_kg, (
+                        entry.key,
+                        o.drug,
+                    )
