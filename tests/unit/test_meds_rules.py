@@ -423,3 +423,16 @@ def test_formulary_size_and_fields():
     for d in KB.drugs:
         assert d.name_zh and d.inn and d.atc and d.classes, d.id
     assert resolve_drug("格华止").id == "metformin"
+
+
+def test_formulary_dose_fields_are_consistent():
+    for d in KB.drugs:
+        lo, hi, daily = d.adult_dose_min_mg, d.adult_dose_max_mg, d.adult_max_daily_mg
+        if lo is not None and hi is not None:
+            assert 0 < lo <= hi, d.id
+        if hi is not None and daily is not None:
+            assert hi <= daily, d.id
+        if d.ped_dose_mg_per_kg is not None and d.ped_max_daily_mg_per_kg is not None:
+            assert d.ped_dose_mg_per_kg <= d.ped_max_daily_mg_per_kg, d.id
+        if d.is_antibiotic and "antituberculous" not in d.classes:
+            assert d.antibiotic_tier is not None, d.id
