@@ -59,6 +59,9 @@ class ClinicApp(App[None]):
         self.sub_title = "  ".join(parts)
 
     def on_mount(self) -> None:
+        warm_up = getattr(self.service, "warm_up", None)
+        if callable(warm_up):
+            self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
         if self.kiosk:
             from tui.screens.assistant import AssistantScreen
 

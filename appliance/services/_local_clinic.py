@@ -134,6 +134,14 @@ class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
 
         return feature_table(self)
 
+    def warm_up(self) -> None:
+        """Import the installed areas and load the pinyin tables ahead of first use (a front end
+        calls this from a worker at start so the first screens open without a pause)."""
+        from appliance.services._clinic_patients import pinyin_initials
+
+        self.features()
+        pinyin_initials("预热")
+
     def close(self) -> None:
         self.logout()
         if self._owns_runtime:

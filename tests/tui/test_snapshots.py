@@ -18,6 +18,13 @@ SIZE = (110, 34)
 PATIENT = {"patient_id": "demo-0001", "name": "张建国", "sex": "M", "age": 68, "allergies": []}
 
 
+async def steady(pilot: Any) -> None:
+    """No blinking cursors: a snapshot must not depend on when the blink timer fired."""
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
 def make_app(service: Any, lang: str) -> Any:
     from tui.app import ClinicApp
 
@@ -27,7 +34,7 @@ def make_app(service: Any, lang: str) -> Any:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_login_screen(snap_compare: Any, demo_service: Any, lang: str) -> None:
-    assert snap_compare(make_app(demo_service, lang), terminal_size=SIZE)
+    assert snap_compare(make_app(demo_service, lang), terminal_size=SIZE, run_before=steady)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -35,7 +42,7 @@ def test_home_screen(snap_compare: Any, demo_service: Any, lang: str) -> None:
     async def before(pilot: Any) -> None:
         await login(pilot, pilot.app)
         pilot.app.screen.query_one("#feature-status").display = False
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(make_app(demo_service, lang), terminal_size=SIZE, run_before=before)
 
@@ -52,7 +59,7 @@ def test_visit_workspace(snap_compare: Any, demo_service: Any, lang: str) -> Non
         app.screen.query_one("#v-sbp").value = "abc"  # shows the bad-vitals message
         await pilot.pause()
         app.screen.query_one("#triage").display = False  # depends on the triage area
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(make_app(demo_service, lang), terminal_size=(130, 40), run_before=before)
 
@@ -65,6 +72,6 @@ def test_training_practice(snap_compare: Any, demo_service: Any) -> None:
         await login(pilot, app)
         app.push_screen(TrainingScreen())
         await wait_for(pilot, lambda: bool(app.screen.query("#case-story")))
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(make_app(demo_service, "zh"), terminal_size=SIZE, run_before=before)

@@ -79,9 +79,15 @@ class PatientListScreen(ClinicScreen):
         if self.query("#search"):
             self.search(self.query_one("#search", Input).value)
 
+    _debounce: Any = None
+
     @on(Input.Changed, "#search")
     def changed(self, event: Input.Changed) -> None:
-        self.search(event.value)
+        # Search when the user pauses typing (one look-up and one audit row, not one per key).
+        if self._debounce is not None:
+            self._debounce.stop()
+        query = event.value
+        self._debounce = self.set_timer(0.15, lambda: self.search(query))
 
     @on(Input.Submitted, "#search")
     def submitted(self) -> None:

@@ -206,6 +206,22 @@ class VisitScreen(ClinicScreen):
         )
 
     def _structured(self, record: JSON) -> None:
+        meta = record.get("structuring") or {}
+        if meta.get("method") == "rules":
+            llm = self.feature("llm")
+            why = llm.get("reason") or str(meta.get("llm_error") or "")
+            self._status(
+                t("病历由规则抽取（未使用大模型", "Structured by rules (no model")
+                + (f"：{why}" if why and t("zh", "en") == "zh" else f": {why}" if why else "")
+                + t("）。请核对。", "). Please check it.")
+            )
+        elif meta.get("model"):
+            self._status(
+                t(
+                    f"模型 {meta['model']} 已生成病历，请核对。",
+                    f"Drafted by {meta['model']}; please check it.",
+                )
+            )
         editor = self.query_one(RecordEditor)
         editor.load(record)
         editor.set_field_if_empty("chief_complaint", self.query_one(VitalsPanel).complaint())
