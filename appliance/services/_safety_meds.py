@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from appliance.clinical.meds import check_prescriptions
 from appliance.clinical.meds_model import Alert, PatientInfo, Prescriber, PrescriptionItem
@@ -35,6 +35,14 @@ class MedsCheckRequest(BaseModel):
     prescriber: Prescriber | None = None
     diagnoses: list[str] = Field(default_factory=list)
     overrides: list[AlertOverride] = Field(default_factory=list)
+
+    @field_validator("prescriptions", mode="before")
+    @classmethod
+    def _names_allowed(cls, v: object) -> object:
+        """Accept plain drug names (``["阿莫西林", ...]``) as well as objects."""
+        if isinstance(v, list):
+            return [{"drug": x} if isinstance(x, str) else x for x in v]
+        return v
 
 
 def validate(model: type[M], data: Any) -> M:

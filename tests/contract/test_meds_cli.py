@@ -112,3 +112,8 @@ def test_override_is_audited_in_the_store(cli, store_env, store_settings):
         )
     assert rows and rows[0][1] == "DDI-PDE5-NITRATE"
     assert cli("audit", "verify").rc == 0
+
+
+def test_plain_drug_names_are_accepted(cli):
+    r = cli("meds", "check", "--json", stdin={"prescriptions": ["阿司匹林", "华法林"]})
+    assert r.rc == 0 and r.json()["alerts"][0]["type"] == "interaction"
