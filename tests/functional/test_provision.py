@@ -96,12 +96,30 @@ def test_fake_root_provisioning_creates_box_layout(tmp_path):
     assert "skipped: apt-get install" in log and "skipped: systemctl enable" in log
     assert (root / "var/lib/clinicbox/clinic.db").is_file()
     assert _mode(root / "var/log/clinicbox/init-output.txt") == 0o600
+    # The services unlock unattended with the root-only key file (a copy of the recovery key).
+    key = (root / "etc/clinicbox/unlock.key").read_text()
+    assert "provision-test-passphrase" not in key
+    clinicbox = (
+        VENV_CLINICBOX
+        if VENV_CLINICBOX.exists()
+        else Path(shutil.which("clinicbox") or "clinicbox")
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CLINICBOX_PASSPHRASE"}
+    env |= {
+        "CLINICBOX_DATA_DIR": str(root / "var/lib/clinicbox"),
+        "CLINICBOX_KEY_FILE": str(root / "etc/clinicbox/unlock.key"),
+    }
+    check = subprocess.run(
+        [str(clinicbox), "audit", "verify"], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert check.returncode == 0, check.stderr
 
     # Idempotent: a second run succeeds, adds no duplicate user and keeps the clinic store.
     db_before = (root / "var/lib/clinicbox/clinic.db").read_bytes()
     proc = _provision("--root", str(root), "--answers", str(answers), "--no-models", "--no-venv")
     assert proc.returncode == 0, proc.stderr[-2000:]
-    assert (root / "etc/passwd").read_text().count("clinicbox:") == 1
+    users = [line.split(":")[0] for line in (root / "etc/passwd").read_text().splitlines()]
+    assert users.count("clinicbox") == 1
     assert "exists, kept" in proc.stdout
     assert (root / "var/lib/clinicbox/clinic.db").read_bytes() == db_before
 
