@@ -1,6 +1,6 @@
 """LAN API fixtures: a real box (SQCipher store, TLS 1.3 server on 127.0.0.1) and paired PCs.
 
-- ``lan_box``: one running API server per test module, with a user of every role
+- ``lan_box``: one running API server per test session, with a user of every role
   (``<role>`` / ``Role-pass-123!``, admin ``admin`` / ``Admin-pass-123``).
 - ``pair_pc(name)``: pair a fresh PC (its own data dir) and return its settings and PairedBox.
 - ``remote(role)``: a RemoteClinicService on a paired PC, logged in as that role.
@@ -90,7 +90,7 @@ def username_for(role: str) -> tuple[str, str]:
     return ADMIN if role == "admin" else (role.replace("_", ""), ROLE_PASSWORD)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lan_box(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LanBox]:
     from appliance.api.server import ApiServer
     from appliance.services.interface import ClinicRuntime
