@@ -129,6 +129,7 @@ class Hit:
     field: str
     evidence: str
     detail: str = ""
+    spans: tuple[tuple[str, int, int], ...] = ()  # (field, start, end) of the quoted words
 
 
 @dataclass(frozen=True)
@@ -142,9 +143,10 @@ class QcFinding:
     fix: str
     source: str
     origin: Literal["rule", "model"] = "rule"
+    spans: tuple[tuple[str, int, int], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule,
             "severity": self.severity,
             "field": self.field,
@@ -155,6 +157,9 @@ class QcFinding:
             "source": self.source,
             "origin": self.origin,
         }
+        if self.spans:
+            out["spans"] = [{"field": f, "start": a, "end": b} for f, a, b in self.spans]
+        return out
 
 
 @dataclass
@@ -192,6 +197,7 @@ def _finding(rule: QcRule, hit: Hit, lang: str, origin: Literal["rule", "model"]
         fix=rule.fix(lang),
         source=rule.source,
         origin=origin,
+        spans=hit.spans,
     )
 
 

@@ -77,6 +77,14 @@ def ground_contradictions(answer: Any, record: OutpatientRecord) -> list[Hit]:
     items = answer.get("contradictions") if isinstance(answer, dict) else None
     whole = _norm("".join(record.text_of(f) for f in _FIELDS))
     hits = []
+
+    def locate(quote: str) -> tuple[str, int, int] | None:
+        for name in _FIELDS:
+            at = record.text_of(name).find(quote)
+            if at >= 0:
+                return (name, at, at + len(quote))
+        return None
+
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
@@ -85,5 +93,7 @@ def ground_contradictions(answer: Any, record: OutpatientRecord) -> list[Hit]:
             continue
         field = item.get("field") if item.get("field") in _FIELDS else "record"
         explanation = str(item.get("explanation", ""))[:120]
-        hits.append(Hit(str(field), f"“{item['quote_a']}” ↔ “{item['quote_b']}”", explanation))
+        quotes = (str(item["quote_a"]).strip(), str(item["quote_b"]).strip())
+        spans = tuple(span for q in quotes if (span := locate(q)) is not None)
+        hits.append(Hit(str(field), f"“{quotes[0]}” ↔ “{quotes[1]}”", explanation, spans))
     return hits

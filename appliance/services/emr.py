@@ -221,6 +221,7 @@ def run_qc(
     cancel: CancelToken | None = None,
     task: str = "qc",
     llm_timeout_s: float = LLM_TIMEOUT_S,
+    max_tokens: int = 500,
 ) -> dict[str, Any]:
     """QC one record → ``{"score", "passed", "grade", "findings": [...]}``."""
     rec = _record(record)
@@ -240,7 +241,7 @@ def run_qc(
                 contradiction_messages(rec),
                 task="qc",
                 schema=contradiction_schema(),
-                max_tokens=500,
+                max_tokens=max_tokens,
             )
             model_hits = ground_contradictions(res.data, rec)
         except ClinicBoxError as exc:

@@ -126,7 +126,7 @@ def test_empty_text_is_a_clear_error(bad: str) -> None:
 def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None:
     text = _all()[1]["text"]
     rules_only = structure(text, use_llm=False)
-    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=160)
+    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=48)
     meta = out["structuring"]
     assert meta["method"] == "rules+llm" or "llm_error" in meta
     plain = re.sub(r"[\s，,。；;、:：]", "", normalize_numbers(text))
@@ -135,6 +135,13 @@ def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None
             assert re.sub(r"\s", "", clause) in plain
     assert out["vitals"] == rules_only["vitals"]  # numbers always from the rules
     assert out["prescriptions"] == rules_only["prescriptions"]
+    # the contradiction pass on the same engine: only grounded model findings, never blocking
+    from appliance.services.emr import run_qc
+
+    plain_qc = run_qc(rules_only)
+    model_qc = run_qc(rules_only, engine=tiny_engine, use_llm=True, max_tokens=32)
+    assert model_qc["passed"] == plain_qc["passed"] and model_qc["score"] == plain_qc["score"]
+    assert all(f["origin"] == "model" for f in model_qc["findings"][len(plain_qc["findings"]) :])
 
 
 def test_grounding_drops_what_is_not_in_the_words_and_merge_keeps_rule_numbers() -> None:

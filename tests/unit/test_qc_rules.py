@@ -245,3 +245,33 @@ def test_topical_antibiotics_are_not_systemic_use() -> None:
     assert "QC-T01" not in _rules_of(record)
     record["prescriptions"] = [{"drug": "左氧氟沙星片", "dose_mg": 500}]
     assert "QC-T01" in _rules_of(record)
+
+
+def test_model_contradictions_are_kept_only_with_both_quotes_in_the_record() -> None:
+    from appliance.clinical.qc_llm import ground_contradictions
+
+    rec = OutpatientRecord.model_validate(
+        _with(present_illness="患者5天前出现胸痛，活动后加重", physical_exam="否认胸痛，心律齐")
+    )
+    answer = {
+        "contradictions": [
+            {
+                "field": "physical_exam",
+                "quote_a": "出现胸痛",
+                "quote_b": "否认胸痛",
+                "explanation": "胸痛前后矛盾",
+            },
+            {
+                "field": "present_illness",
+                "quote_a": "出现胸痛",
+                "quote_b": "咯血",
+                "explanation": "invented",
+            },
+        ]
+    }
+    hits = ground_contradictions(answer, rec)
+    assert len(hits) == 1 and hits[0].detail == "胸痛前后矛盾"
+    report = run_rules(rec, qc_catalog(), QcContext(icd=icd_table()), hits).as_dict()
+    model = [f for f in report["findings"] if f["origin"] == "model"]
+    assert model[0]["spans"][0] == {"field": "present_illness", "start": 5, "end": 9}
+    assert ground_contradictions("not json", rec) == []
