@@ -73,16 +73,17 @@ def test_bad_audio_is_a_clear_error(tmp_path: Path) -> None:
         assert word in err.value.message_zh and err.value.message_en
 
 
-def test_other_formats_decode(tmp_path: Path) -> None:
-    """m4a/mp3 decode through PyAV like wav (here: the same clip re-encoded as m4a)."""
+@pytest.mark.parametrize(("suffix", "codec"), [(".m4a", "aac"), (".mp3", "mp3")])
+def test_other_formats_decode(tmp_path: Path, suffix: str, codec: str) -> None:
+    """m4a/mp3 decode through PyAV like wav (the same clip re-encoded)."""
     import av
 
     from appliance.speech.audio import load_audio
 
     src = load_audio(AUDIO / "dict10.wav")
-    out = tmp_path / "dict10.m4a"
+    out = tmp_path / f"dict10{suffix}"
     with av.open(str(out), "w") as container:
-        stream = container.add_stream("aac", rate=16000)
+        stream = container.add_stream(codec, rate=16000)
         stream.layout = "mono"  # type: ignore[union-attr]
         frame = av.AudioFrame.from_ndarray(
             (src * 32767).astype(np.int16).reshape(1, -1), format="s16", layout="mono"
