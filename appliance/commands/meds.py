@@ -46,6 +46,8 @@ def _recommend_human(result: dict[str, Any]) -> str:
         lines.append(f"- {opt['drug']} {opt['regimen']}{flag}  [{opt['guideline']}]")
     for ex in result.get("excluded", []):
         lines.append(f"  × {ex['drug']}：{ex['reason']}")
+    if result.get("summary"):
+        lines.append(t("模型说明：", "Model note: ") + result["summary"]["text"])
     return "\n".join(lines)
 
 
@@ -106,10 +108,19 @@ def register(cli: click.Group) -> None:
     @no_llm_option
     @pass_state
     def recommend(state: CliState, source: str | None, no_llm: bool) -> None:
+        from appliance.commands.triage import _open_engine
         from appliance.services.safety import recommend_meds
 
         data = read_json_input(source)
-        state.emit(recommend_meds(data, settings=state.settings()), human=_recommend_human)
+        engine, why = (None, None) if no_llm else _open_engine(state)
+        try:
+            result = recommend_meds(data, settings=state.settings(), engine=engine)
+        finally:
+            if engine is not None:
+                engine.close()
+        if why:
+            result["llm_error"] = why
+        state.emit(result, human=_recommend_human)
 
     @group.command("lookup", help=t("查询处方集中的药品。", "Look a drug up in the formulary."))
     @click.argument("name")

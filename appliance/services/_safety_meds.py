@@ -135,7 +135,13 @@ class RecommendRequest(BaseModel):
     prescriber: Prescriber | None = None
 
 
-def run_recommend(request: Any, *, settings: Settings | None = None) -> dict[str, Any]:
+def run_recommend(
+    request: Any,
+    *,
+    settings: Settings | None = None,
+    engine: Any = None,
+    timeout_s: float | None = None,
+) -> dict[str, Any]:
     from appliance.clinical.meds_recommend import match_diagnosis, recommend
     from appliance.knowledge.catalogs import cite, recommend_entries
 
@@ -165,7 +171,7 @@ def run_recommend(request: Any, *, settings: Settings | None = None) -> dict[str
         diagnosis=req.diagnosis,
     )
     guideline = cite(entry.source)
-    return {
+    result: dict[str, Any] = {
         "diagnosis": req.diagnosis,
         "matched": entry.name_en if lang == "en" else entry.name_zh,
         "guideline": guideline,
@@ -194,6 +200,11 @@ def run_recommend(request: Any, *, settings: Settings | None = None) -> dict[str
         ],
         "formulary_version": kb.version,
     }
+    if engine is not None and result["options"]:
+        from appliance.services._safety_phrase import phrase_recommendation
+
+        phrase_recommendation(result, engine, timeout_s)
+    return result
 
 
 def t_(zh: str, en: str, lang: str) -> str:

@@ -129,8 +129,15 @@ def exam_hints(
     return run_exam_hints(request, store=store, settings=settings)
 
 
-def recommend_meds(request: Any, *, settings: Settings | None = None) -> dict[str, Any]:
+def recommend_meds(
+    request: Any,
+    *,
+    settings: Settings | None = None,
+    engine: Any = None,
+    timeout_s: float | None = None,
+) -> dict[str, Any]:
     """First-line options for ``request["diagnosis"]`` from the formulary with their guideline,
     each filtered through every medication check for the patient (``clinicbox meds recommend``).
-    Options with a contraindicated/major alert are listed under ``excluded`` with the reason."""
-    return run_recommend(request, settings=settings)
+    Options with a contraindicated/major alert are listed under ``excluded`` with the reason.
+    With an ``engine`` the model adds a short ``summary`` for the doctor (it cannot add drugs)."""
+    return run_recommend(request, settings=settings, engine=engine, timeout_s=timeout_s)

@@ -68,3 +68,14 @@ def test_model_failure_keeps_rules():
 
     out = triage({"complaint": "胸痛"}, TimingOut())
     assert out["level"] == 2 and out["triage"]["llm_error"] == "llm_timeout"
+
+
+@pytest.mark.model
+def test_recommendation_phrasing_on_tiny_model_keeps_rule_options(tiny_engine):
+    from appliance.services.safety import recommend_meds
+
+    request = {"diagnosis": "社区获得性肺炎", "patient": {"age": 40, "allergies": ["青霉素"]}}
+    rules = recommend_meds(request)
+    out = recommend_meds(request, engine=tiny_engine, timeout_s=120)
+    assert out["options"] == rules["options"] and out["excluded"] == rules["excluded"]
+    assert ("summary" in out and out["summary"]["origin"] == "model") or out.get("llm_error")
