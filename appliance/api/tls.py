@@ -78,11 +78,12 @@ def normalize_fingerprint(fp: str) -> str:
 
 
 def server_fingerprint(settings: Settings) -> str:
-    paths = tls_paths(settings)
-    if not paths.server_cert.is_file():
+    from appliance.services.lan_devices import certificate_fingerprint
+
+    fingerprint = certificate_fingerprint(settings.data_dir)
+    if not fingerprint:
         raise TlsError()
-    cert = x509.load_pem_x509_certificate(paths.server_cert.read_bytes())
-    return fingerprint_der(cert.public_bytes(serialization.Encoding.DER))
+    return fingerprint
 
 
 def _write_private(path: Path, data: bytes) -> None:

@@ -118,6 +118,27 @@ class AdminMixin:
         out = as_json(call(fn, self.runtime.require_store()))
         return out if isinstance(out, dict) else {"ok": bool(out), "problems": []}
 
+    # --- paired clinic PCs (LAN helper; see services/lan_devices.py) ---------------------
+    def pairing_code(self, ttl_s: int = 600) -> JSON:
+        """A one-time code for a clinic PC to pair with (``clinicbox pair --code``)."""
+        from appliance.services.lan_devices import Registry, certificate_fingerprint
+
+        session = self._require("store.admin")
+        code = Registry(self.runtime.require_store()).create_code(session.username, ttl_s)
+        return {**code, "fingerprint": certificate_fingerprint(self.settings.data_dir)}
+
+    def list_devices(self) -> list[JSON]:
+        from appliance.services.lan_devices import Registry
+
+        self._require("store.admin")
+        return Registry(self.runtime.require_store()).list_devices()
+
+    def revoke_device(self, device_id: str) -> JSON:
+        from appliance.services.lan_devices import Registry
+
+        session = self._require("store.admin")
+        return Registry(self.runtime.require_store()).revoke(device_id, session.username)
+
     def security_alerts(self, hours: float = 24.0) -> list[JSON]:
         """Intrusion signals for the admin banner (LAN helper; see services/lan_alerts.py)."""
         from appliance.services.lan_alerts import security_alerts

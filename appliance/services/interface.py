@@ -208,6 +208,20 @@ class ClinicService(Protocol):
         """``{"ok": bool, "checked": int, "problems": [...]}``."""
         ...
 
+    def pairing_code(self, ttl_s: int = 600) -> JSON:
+        """Admin: a one-time pairing code for a clinic PC → ``{"code", "expires_at", "ttl_s",
+        "fingerprint"}`` (show the code and the fingerprint on screen)."""
+        ...
+
+    def list_devices(self) -> list[JSON]:
+        """Admin: paired PCs ``[{"device_id", "name", "paired_at", "last_seen", "last_ip",
+        "revoked", ...}]``."""
+        ...
+
+    def revoke_device(self, device_id: str) -> JSON:
+        """Admin: refuse a PC from now on (its sessions end)."""
+        ...
+
     def security_alerts(self, hours: float = 24.0) -> list[JSON]:
         """Intrusion signals (admin): ``[{"kind", "severity", "count", "first", "last",
         "message", "username"?, "device_id"?, "ip"?}]`` — repeated failed logins, one account

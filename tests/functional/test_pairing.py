@@ -217,3 +217,24 @@ def test_server_and_clients_leave_no_threads_or_sockets(lan_box, tmp_path) -> No
         time.sleep(0.1)
     assert threading.active_count() <= threads_before
     assert inet() <= sockets_before
+
+
+def test_the_box_tui_service_makes_codes_and_manages_devices(lan_box, tmp_path) -> None:
+    """LocalClinicService (the TUI on the box) offers the same pairing admin as the CLI/API."""
+    from appliance.errors import PermissionDenied
+    from appliance.services.interface import LocalClinicService
+
+    local = LocalClinicService(lan_box.settings, runtime=lan_box.runtime)
+    try:
+        local.login("admin", "Admin-pass-123")
+        code = local.pairing_code(ttl_s=120)
+        assert code["fingerprint"] == lan_box.fingerprint and code["ttl_s"] == 120
+        box = pair_with_box(_pc(tmp_path), "127.0.0.1", lan_box.port, code["code"], "候诊区")
+        assert any(d["device_id"] == box.device_id for d in local.list_devices())
+        assert local.revoke_device(box.device_id)["revoked"] is True
+        local.logout()
+        local.login("nurse", "Role-pass-123!")
+        with pytest.raises(PermissionDenied):
+            local.pairing_code()
+    finally:
+        local.logout()
