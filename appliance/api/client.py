@@ -13,10 +13,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import httpx
+
 from appliance import __version__
 from appliance.api._transport import PairedBox, Transport, load_paired, require_paired, save_paired
 from appliance.config import Settings
 from appliance.errors import (
+    AuthRequired,
     Cancelled,
     FeatureUnavailable,
     InputError,
@@ -77,7 +80,15 @@ class RemoteClinicService:
     def _call(self, method: str, path: str, **kw: Any) -> Any:
         if self._user is None:
             raise NotLoggedIn()
-        return self.http.request(method, f"/api/v1{path}", **kw)
+        try:
+            return self.http.request(method, f"/api/v1{path}", **kw)
+        except AuthRequired:
+            self._forget_login()  # session expired or the box restarted: log in again
+            raise
+
+    def _forget_login(self) -> None:
+        self._user = None
+        self.http.token = None
 
     def _long(
         self,
@@ -94,13 +105,17 @@ class RemoteClinicService:
             raise NotLoggedIn()
         if cancel is not None and cancel.cancelled:
             raise Cancelled()
-        response = self.http.stream(
-            "POST",
-            f"/api/v1{path}",
-            json_body=body,
-            content=content,
-            params={**(params or {}), "stream": "true"},
-        )
+        try:
+            response = self.http.stream(
+                "POST",
+                f"/api/v1{path}",
+                json_body=body,
+                content=content,
+                params={**(params or {}), "stream": "true"},
+            )
+        except AuthRequired:
+            self._forget_login()
+            raise
         try:
             for line in response.iter_lines():
                 if cancel is not None and cancel.cancelled:
@@ -117,7 +132,7 @@ class RemoteClinicService:
                     from appliance.api._transport import error_from_body
 
                     raise error_from_body(500, item)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, httpx.HTTPError) as exc:
             raise ServerUnreachable() from exc
         finally:
             response.close()

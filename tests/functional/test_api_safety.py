@@ -384,3 +384,15 @@ def test_idle_sessions_expire(lan_box, doctor) -> None:
     session.last_used -= SESSION_IDLE_S + 1
     r = doctor.raw("GET", "/api/v1/auth/me")
     assert r.status_code == 401 and "登录已超时" in r.json()["error"]["message_zh"]
+
+
+def test_an_expired_session_sends_the_pc_back_to_login(lan_box, remote) -> None:
+    from appliance.errors import AuthRequired
+
+    service = remote("nurse")
+    lan_box.server.ctx.gate.close_all()  # as if the box restarted
+    with pytest.raises(AuthRequired):
+        service.search_patients("")
+    assert service.current_user() is None
+    service.login("nurse", "Role-pass-123!")
+    assert isinstance(service.search_patients(""), list)
