@@ -97,8 +97,8 @@ _DURATION = re.compile(
     r"(\d+(?:\.\d+)?(?:~\d+)?|半|数|几|十余|\d+余)\s*(?:个)?(小时|天|日|周|星期|月|年)(余|多|半)?"
 )
 _DEMOGRAPHIC = re.compile(
-    r"^(?:患者|病人)?\s*(?:男|女)(?:性)?(?:，|,)?\s*(?:\d+\s*岁)?$|^\d+\s*岁$"
-)
+    r"^(?:患者|病人)?\s*(?:男|女)(?:性)?(?:，|,)?\s*(?:\d+\s*岁)?$|^\D{0,4}\d{1,3}\s*岁$"
+)  # "患者女", "65岁", and an age clause whose first words were misheard ("患著你58岁")
 _SEX = re.compile(r"(?:患者|病人)?\s*(男|女)(?:性|，|,|\s|\d)")
 _AGE = re.compile(r"(\d{1,3})\s*岁")
 _DX_PREFIX = re.compile(r"^(?:初步诊断|诊断为|诊断|考虑为|考虑|印象)[：:为是\s]*")

@@ -181,6 +181,18 @@ def _end_to_end(model_dir: Path, threads: int, engine: Any) -> dict[str, Any]:
     run_qc(record)
     t4 = time.monotonic()
     out["streaming"] = {"after_last_word_s": round(t4 - t3, 2), "text": final.text}
+    # voice → record accuracy: the record from the transcript against the record from the script
+    script = next(text for clip, text in _clips() if clip == "visit01")
+    ref = structure(script, use_llm=False)
+    expect: dict[str, Any] = {k: ref[k] for k in CONTRACT_TEXT_FIELDS}
+    expect["diagnoses"] = [d["icd10"] or d["name"] for d in ref["diagnoses"]]
+    expect["vitals"] = ref["vitals"]
+    expect["prescriptions"] = [
+        [p["drug"], p["dose_mg"], p["frequency_per_day"]] for p in ref["prescriptions"]
+    ]
+    fields = score_record(record, expect)
+    out["voice_to_record_fields"] = {"correct": sum(fields.values()), "of": len(fields),
+                                     "wrong": [k for k, ok in fields.items() if not ok]}  # fmt: skip
     if engine is not None:
         t5 = time.monotonic()
         record = structure(final.text, engine=engine, use_llm=True)
