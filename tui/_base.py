@@ -15,7 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from appliance.i18n import t
+from appliance.i18n import get_lang, t
 from appliance.services.interface import ClinicService, FeatureStatus
 from tui._work import BackgroundMixin, TaskBar
 
@@ -43,6 +43,9 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
     """A full screen of the clinic app (header, task bar, body, footer)."""
 
     HELP_KEY = "home"
+    #: Screens holding the user's unsaved input are not rebuilt on a language switch (that would
+    #: lose it); their key help switches now, their labels on the next screen.
+    KEEPS_INPUT = False
     BINDINGS = [
         Binding("escape", "cancel_task", "返回/取消|Back/cancel"),
     ]
@@ -56,6 +59,7 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
         return self.app.service  # type: ignore[attr-defined,no-any-return]
 
     def compose(self) -> ComposeResult:
+        self._composed_lang = get_lang()
         yield Header()
         yield TaskBar()
         yield from self.body()
@@ -67,7 +71,22 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
     def refresh_language(self) -> None:
         localize_bindings(self)
         self.refresh_bindings()
+        if self.KEEPS_INPUT:
+            self.app.notify(
+                t(
+                    "本页已填写的内容保持不变；新打开的页面使用中文。",
+                    "What you typed here is kept; screens you open next are in English.",
+                )
+            )
+            return
         self.refresh(recompose=True)
+
+    def on_screen_resume(self) -> None:
+        # Back on a screen built in the other language (F2 was pressed elsewhere): rebuild it.
+        if getattr(self, "_composed_lang", get_lang()) != get_lang() and not self.KEEPS_INPUT:
+            localize_bindings(self)
+            self.refresh_bindings()
+            self.refresh(recompose=True)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -79,3 +79,22 @@ def test_language_switch_relabels_the_screen(demo_service: Any, drive: Any) -> N
         assert "Log in" in text_of(app, "#login")
 
     drive(demo_service, scenario)
+
+
+def test_language_switch_keeps_a_visit_in_progress(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        from tui.screens.visit import VisitScreen
+
+        await login(pilot, app)
+        app.push_screen(VisitScreen({"patient_id": "x", "name": "测试", "age": 40}))
+        await wait_for(pilot, lambda: bool(app.screen.query("#complaint")))
+        app.screen.query_one("#complaint").value = "发热2天"
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen.query_one("#complaint").value == "发热2天"
+        await pilot.press("escape")  # back home: rebuilt in English
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await wait_for(pilot, lambda: "Hello" in str(app.screen.query_one(".title").render()))
+        assert "Hello" in str(app.screen.query_one(".title").render())
+
+    drive(demo_service, scenario)

@@ -58,6 +58,7 @@ def format_advice(result: JSON) -> str:
 
 class AssistantScreen(ClinicScreen):
     HELP_KEY = "assistant"
+    KEEPS_INPUT = True
 
     def __init__(self, kiosk: bool = False) -> None:
         super().__init__()

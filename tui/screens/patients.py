@@ -132,6 +132,7 @@ class PatientListScreen(ClinicScreen):
 
 class RegisterScreen(ClinicScreen):
     HELP_KEY = "register"
+    KEEPS_INPUT = True
     BINDINGS = [Binding("ctrl+s", "save", "保存|Save")]
 
     FIELDS = (

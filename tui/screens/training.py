@@ -67,6 +67,7 @@ def rules_verdict(service: Any, case: dict[str, Any]) -> str:
 
 class TrainingScreen(ClinicScreen):
     HELP_KEY = "training"
+    KEEPS_INPUT = True
     BINDINGS = [Binding("f3", "tour", "导览|Tour")]
 
     def __init__(self) -> None:

@@ -28,6 +28,7 @@ from tui.widgets.vitals import VitalsPanel
 
 class VisitScreen(ClinicScreen):
     HELP_KEY = "visit"
+    KEEPS_INPUT = True
     BINDINGS = [
         Binding("f5", "dictate", "听写|Dictate"),
         Binding("f6", "structure", "结构化|Structure"),
