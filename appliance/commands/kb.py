@@ -79,6 +79,8 @@ def register(cli: click.Group) -> None:
     def kb() -> None:
         pass
 
+    register_maintainer(kb)
+
     @kb.command(
         "add", help=t("导入文档（同名文档会被替换）。", "Import documents (same key replaces).")
     )
@@ -164,3 +166,29 @@ def register(cli: click.Group) -> None:
                 f"Reindexed {r['chunks']} chunks, {r['embedded']} new vectors.",
             ),
         )
+
+
+def register_maintainer(kb: click.Group) -> None:
+    @kb.command(
+        "starter-vectors",
+        help=t(
+            "（发布前）预先计算内置文档的向量，随软件包发布，新装机无需等待向量化。",
+            "(Release step) precompute the built-in documents' vectors shipped with the package.",
+        ),
+    )
+    @click.option("--out", type=click.Path(file_okay=False), default=None)
+    @common_options
+    @pass_state
+    def starter_vectors(state: CliState, out: str | None) -> None:
+        from importlib import resources
+
+        from appliance.knowledge.kb import starter_documents
+        from appliance.knowledge.kb_starter_vectors import write_shipped_vectors
+        from appliance.services.assistant import load_embedder
+
+        embedder = load_embedder(state.settings())
+        if embedder is None:
+            raise InputError("没有可用的向量模型。", "No embedding model is available.")
+        folder = Path(out) if out else Path(str(resources.files("appliance.knowledge"))) / "docs"
+        path = write_shipped_vectors(embedder, starter_documents(), folder)
+        state.emit({"path": str(path), "model": embedder.name})

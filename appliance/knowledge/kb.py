@@ -159,7 +159,7 @@ class KnowledgeBase:
             self._store(
                 parsed,
                 None,
-                embed=embed,
+                embed=False,  # vectors below: shipped ones first, then whatever is missing
                 doc_key=doc.doc_key,
                 audience=doc.audience,
                 filename=doc.doc_key + ".md",
@@ -170,9 +170,44 @@ class KnowledgeBase:
             changed += 1
             if progress is not None:
                 progress(changed, len(known) or 1)
-        if self.embedder is not None and embed:
-            self.embed_missing()
+        if self.embedder is not None:
+            self.apply_shipped_vectors()
+            if embed:
+                self.embed_missing()
         return changed
+
+    def apply_shipped_vectors(self) -> int:
+        """Use the precomputed vectors of unchanged starter documents (no embedding needed)."""
+        from appliance.knowledge.kb_starter_vectors import shipped_vectors
+
+        if self.embedder is None:
+            return 0
+        model = self.embedder.name
+        shipped = shipped_vectors(model)
+        if not shipped:
+            return 0
+        with self.db.read_raw() as conn:
+            hashes = kb_index.document_hashes(conn)
+            missing = {cid for cid, _ in kb_index.chunks_missing_vectors(conn, model)}
+            plan: list[tuple[list[int], Any]] = []
+            for key, (sha, matrix) in shipped.items():
+                if hashes.get(key) != sha:
+                    continue
+                ids = [
+                    int(r[0])
+                    for r in conn.execute(
+                        "SELECT c.id FROM kb_chunks c JOIN kb_documents d ON d.id = c.doc_id "
+                        "WHERE d.doc_key = ? ORDER BY c.ordinal",
+                        (key,),
+                    )
+                ]
+                if len(ids) == len(matrix) and any(i in missing for i in ids):
+                    plan.append((ids, matrix))
+        for ids, matrix in plan:
+            self.db.write_raw(
+                lambda conn, i=ids, m=matrix: kb_index.write_vectors(conn, model, i, m)
+            )
+        return sum(len(ids) for ids, _ in plan)
 
     def embed_missing_in_background(self) -> threading.Thread | None:
         """Add missing vectors on a daemon thread; search is lexical for chunks without one."""

