@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -204,9 +205,7 @@ class KnowledgeBase:
                 if len(ids) == len(matrix) and any(i in missing for i in ids):
                     plan.append((ids, matrix))
         for ids, matrix in plan:
-            self.db.write_raw(
-                lambda conn, i=ids, m=matrix: kb_index.write_vectors(conn, model, i, m)
-            )
+            self.db.write_raw(partial(kb_index.write_vectors, model=model, ids=ids, vectors=matrix))
         return sum(len(ids) for ids, _ in plan)
 
     def embed_missing_in_background(self) -> threading.Thread | None:
