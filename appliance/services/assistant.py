@@ -31,6 +31,7 @@ from appliance.services._assistant_answer import (
     is_emergency,
     stream_answer,
 )
+from appliance.services._assistant_kiosk import KioskAssistant
 from appliance.services._assistant_selfservice import Identity, SelfService
 from appliance.services._assistant_tools import plan_with_model, route_by_keywords
 
@@ -39,6 +40,7 @@ log = logging.getLogger("clinicbox.assistant")
 __all__ = [
     "AskResult",
     "AssistantService",
+    "KioskAssistant",
     "advise",
     "ask",
     "knowledge_base_for",

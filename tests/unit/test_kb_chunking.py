@@ -89,3 +89,45 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
     gbk = tmp_path / "gbk.txt"
     gbk.write_bytes("一、挂号\n请到窗口挂号。\n".encode("gb18030"))
     assert load_document(gbk).blocks[0].text == "一、挂号"
+
+
+def _text_pdf(path: Path, lines: list[str]) -> None:
+    """A minimal one-page PDF with a text layer (Helvetica, ASCII), written by hand."""
+    ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td"]
+    for line in lines:
+        ops.append(f"({line}) Tj T*")
+    ops.append("ET")
+    stream = "\n".join(ops).encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    path.write_bytes(bytes(out))
+
+
+def test_pdf_with_a_text_layer_is_chunked_by_numbered_headings(tmp_path: Path) -> None:
+    pdf = tmp_path / "hours.pdf"
+    _text_pdf(pdf, ["Clinic hours", "", "1. Weekdays", "Open from 8 to 17.", "", "2. Weekends",
+                    "General clinic only in the morning."])  # fmt: skip
+    parsed = load_document(pdf)
+    chunks = chunk_blocks(parsed.blocks, parsed.title)
+    assert parsed.title == "Clinic hours"
+    assert [c.section for c in chunks] == ["1. Weekdays", "2. Weekends"]
+    assert "8 to 17" in chunks[0].text
