@@ -13,6 +13,7 @@ cache file under ``<data_dir>/cache`` — they contain no patient data.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ from appliance.services._assistant_selfservice import Identity, SelfService
 from appliance.services._assistant_tools import plan_with_model, route_by_keywords
 
 log = logging.getLogger("clinicbox.assistant")
+_PERSONAL = re.compile(r"我的|帮我|给我|我想|我要|查(一下|查)?我")
 
 __all__ = [
     "AskResult",
@@ -166,10 +168,11 @@ class AssistantService:
         """The self-service tool a message asks for (None: a health question or emergency)."""
         if is_emergency(message)[0]:
             return None, {}
-        if engine is not None:
+        # Keywords first (instant); the model's JSON-schema tool choice only for personal
+        # requests the keywords do not recognise, so health questions never wait on it.
+        tool, arguments = route_by_keywords(message), {}
+        if tool is None and engine is not None and _PERSONAL.search(message):
             tool, arguments = plan_with_model(engine, message)
-        else:
-            tool, arguments = route_by_keywords(message), {}
         if tool in ("book", "cancel") and not arguments:
             # Which slot/booking? Show the choices; the page or kiosk then calls the tool.
             tool = "schedule" if tool == "book" else "my_appointments"
