@@ -170,7 +170,8 @@ class AssistantService:
             return None, {}
         # Keywords first (instant); the model's JSON-schema tool choice only for personal
         # requests the keywords do not recognise, so health questions never wait on it.
-        tool, arguments = route_by_keywords(message), {}
+        tool = route_by_keywords(message)
+        arguments: dict[str, Any] = {}
         if tool is None and engine is not None and _PERSONAL.search(message):
             tool, arguments = plan_with_model(engine, message)
         if tool in ("book", "cancel") and not arguments:
