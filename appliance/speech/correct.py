@@ -85,13 +85,13 @@ def make_term(text: str, category: str = "term") -> Term:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_FILE) -> tuple[Term, ...]:
-    """Terms of 2–8 Chinese characters from a ``term,category,source`` CSV, longest first."""
+    """Terms of 2–12 Chinese characters from a ``term,category,source`` CSV, longest first."""
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     terms = {
         row["term"]: row["category"]
         for row in rows
-        if 2 <= len(row["term"]) <= 8 and all(_HAN.match(c) for c in row["term"])
+        if 2 <= len(row["term"]) <= 12 and all(_HAN.match(c) for c in row["term"])
     }
     return tuple(sorted((make_term(t, c) for t, c in terms.items()), key=lambda t: -len(t.text)))
 
@@ -114,7 +114,11 @@ def _readings(char: str) -> frozenset[str]:
 
 
 def _window_matches(
-    term: Term, window: str, readings: list[frozenset[str]], tones: list[str]
+    term: Term,
+    window: str,
+    readings: list[frozenset[str]],
+    tones: list[str],
+    after_digit: bool = False,
 ) -> bool:
     if window == term.text:
         return False
@@ -126,6 +130,8 @@ def _window_matches(
     same_chars = sum(a == b for a, b in pairs)
     exact = [s in r for s, r in zip(term.syllables, readings, strict=True)]
     if len(term.text) == 2:
+        if term.category == "unit" and after_digit and all(exact):
+            return True  # "30号客" → "30毫克": a unit right after a number
         plain = [
             lazy_pinyin(b)[0] in (pinyin(a, heteronym=True, style=Style.NORMAL) or [[]])[0]
             for a, b in pairs
@@ -140,7 +146,9 @@ def _window_matches(
         return True
     if len(term.text) >= 4 and len(misses) == 1 and near:
         return True
-    return len(term.text) >= 6 and len(misses) == 2 and near and same_chars >= 2
+    if len(term.text) >= 6 and len(misses) == 2:  # long phrases are specific enough
+        return near and same_chars >= 2
+    return False
 
 
 def correct_with_lexicon(
@@ -187,7 +195,11 @@ def correct_with_lexicon(
             } | {t.text: t for r in readings[start + 1] for t in second.get((length, r), ())}
             for term in (t for t in by_length[length] if t.text in candidates):  # lexicon order
                 if _window_matches(
-                    term, window, readings[start : start + length], tones[start : start + length]
+                    term,
+                    window,
+                    readings[start : start + length],
+                    tones[start : start + length],
+                    after_digit=start > 0 and chars[start - 1].isdigit(),
                 ):
                     changes.append(Correction("lexicon", start, window, term.text, term.category))
                     chars[start : start + length] = list(term.text)

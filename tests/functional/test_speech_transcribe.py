@@ -24,7 +24,7 @@ def test_synthetic_dictation_cer_before_and_after_correction(base_transcriber: A
             continue
         result = base_transcriber.transcribe_file(AUDIO / f"{clip_id}.wav")
         assert result.language == "zh" and result.segments
-        assert result.rtf < 1.0  # well inside real time on 2 cores
+        assert result.rtf < 2.0  # no runaway decoding (loops took RTF > 2 before the guards)
         for step in pairs:
             pairs[step].append((script, result.steps[step]))
     raw, cleaned, final = (corpus_cer(pairs[s]) for s in ("raw", "t2s", "numbers"))
