@@ -61,7 +61,11 @@ class SyncAgent:
         base_delay: float = 2.0,
         max_delay: float = 900.0,
         install_updates: bool = True,
+        batch_bytes: int = 256 * 1024,
+        batch_items: int = 64,
     ) -> None:
+        self.batch_bytes = batch_bytes
+        self.batch_items = batch_items
         self.store = store
         self.keys = keys
         self.transport = transport
@@ -117,30 +121,82 @@ class SyncAgent:
         result.remaining = outbox.summary(self.store)["pending"]
         return result
 
+    def _batches(self, items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+        """Small bundles grouped up to ``batch_bytes``/``batch_items`` per request (when the
+        transport can); large ones alone (they may need the resumable upload)."""
+        can_batch = hasattr(self.transport, "upload_batch") and self.batch_items > 1
+        groups: list[list[dict[str, Any]]] = []
+        current: list[dict[str, Any]] = []
+        size = 0
+        for item in items:
+            small = can_batch and int(item["size"]) <= self.batch_bytes // 4
+            if not small:
+                if current:
+                    groups.append(current)
+                    current, size = [], 0
+                groups.append([item])
+                continue
+            if current and (
+                size + int(item["size"]) > self.batch_bytes or len(current) >= self.batch_items
+            ):
+                groups.append(current)
+                current, size = [], 0
+            current.append(item)
+            size += int(item["size"])
+        if current:
+            groups.append(current)
+        return groups
+
+    def _send_group(
+        self, group: list[dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], dict[str, Any], int]]:
+        """Send one group; returns (item, receipt, bytes) per item."""
+        blobs = [outbox.bundle_of(self.store, g["case_id"], int(g["version"])) for g in group]
+        if len(group) > 1:
+            receipts = self.transport.upload_batch(blobs)  # type: ignore[attr-defined]
+            return [(g, dict(r), len(b)) for g, r, b in zip(group, receipts, blobs, strict=True)]
+        item, blob = group[0], blobs[0]
+
+        def remember(upload_id: str) -> None:
+            outbox.note_attempt(
+                self.store, item["case_id"], int(item["version"]), "uploading", upload_id
+            )
+
+        try:
+            receipt = self.transport.upload(blob, item.get("upload_id"), remember)
+        except (BundleRejected, HubRequestRejected) as exc:
+            receipt = {"status": "rejected", "code": exc.code}
+        return [(item, receipt, len(blob))]
+
     def _upload(self, result: PassResult, progress: Progress | None, max_items: int) -> None:
         items = outbox.pending(self.store, limit=max_items)
-        sent_bytes = 0
-        for i, item in enumerate(items):
-            case_id, version = item["case_id"], int(item["version"])
-            blob = outbox.bundle_of(self.store, case_id, version)
-
-            def remember(upload_id: str, c: str = case_id, v: int = version) -> None:
-                outbox.note_attempt(self.store, c, v, "uploading", upload_id)
-
-            try:
-                receipt = self.transport.upload(blob, item.get("upload_id"), remember)
-            except (BundleRejected, HubRequestRejected) as exc:
-                outbox.mark(self.store, case_id, version, "rejected", exc.code)
-                result.rejected += 1
-                continue
-            outbox.mark(self.store, case_id, version, "sent")
-            if receipt.get("status") == "duplicate":
-                result.duplicates += 1
-            else:
-                result.uploaded += 1
-            sent_bytes += len(blob)
+        done = sent_bytes = 0
+        for group in self._batches(items):
+            outcome = self._send_group(group)
+            marks: list[tuple[str, int, str, str | None]] = []
+            for item, receipt, nbytes in outcome:
+                status = receipt.get("status")
+                if status == "rejected":
+                    result.rejected += 1
+                    marks.append(
+                        (
+                            item["case_id"],
+                            int(item["version"]),
+                            "rejected",
+                            str(receipt.get("code")),
+                        )
+                    )
+                    continue
+                marks.append((item["case_id"], int(item["version"]), "sent", None))
+                if status == "duplicate":
+                    result.duplicates += 1
+                else:
+                    result.uploaded += 1
+                sent_bytes += nbytes
+            outbox.mark_many(self.store, marks)
+            done += len(group)
             if progress:
-                progress(i + 1, len(items), sent_bytes)
+                progress(done, len(items), sent_bytes)
 
     def _hub_sign_key(self) -> bytes:
         return unb64(outbox.enrolment(self.store)["hub_sign_key"])

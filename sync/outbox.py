@@ -319,6 +319,23 @@ def mark(
     )
 
 
+def mark_many(store: StoreLike, marks: list[tuple[str, int, str, str | None]]) -> None:
+    """Mark several bundles in one transaction: (case_id, version, state, error)."""
+    if not marks:
+        return
+    stamp = now()
+
+    def run(db: sqlite_utils.Database) -> None:
+        for case_id, version, state, error in marks:
+            db.execute(
+                "UPDATE sync_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
+                " last_error = ?, attempts = attempts + 1 WHERE case_id = ? AND version = ?",
+                (state, state, stamp, error, case_id, version),
+            )
+
+    store.write(run)
+
+
 def note_attempt(
     store: StoreLike, case_id: str, version: int, error: str, upload_id: str | None = None
 ) -> None:

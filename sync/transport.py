@@ -54,6 +54,9 @@ class InProcessTransport:
     ) -> dict[str, Any]:
         return dict(self.hub.ingest(self._clinic(), blob))
 
+    def upload_batch(self, blobs: list[bytes]) -> list[dict[str, Any]]:
+        return list(self.hub.ingest_many(self._clinic(), blobs))
+
     def replies(self, after: int) -> list[dict[str, Any]]:
         return list(self.hub.replies_after(self._clinic(), after))
 
@@ -160,6 +163,11 @@ class HttpTransport:
                     raise
                 offset = int(self._call("GET", f"/v1/uploads/{upload_id}").json()["offset"])
         return dict(self._call("POST", f"/v1/uploads/{upload_id}/complete").json())
+
+    def upload_batch(self, blobs: list[bytes]) -> list[dict[str, Any]]:
+        """Several small bundles in one request; one receipt per bundle, in order."""
+        body = {"bundles": [b.decode() for b in blobs]}
+        return list(self._call("POST", "/v1/bundles/batch", json=body).json()["receipts"])
 
     def replies(self, after: int) -> list[dict[str, Any]]:
         return list(self._call("GET", "/v1/replies", params={"after": after}).json()["replies"])

@@ -17,12 +17,17 @@ from appliance.errors import ClinicBoxError, HubRequestRejected, NotFoundError, 
 from sync.hub.service import HubService
 
 MAX_CHUNK = 8 * 1024 * 1024
+MAX_BATCH = 128
 
 
 class EnrolIn(BaseModel):
     token: str
     sign_key: str
     enc_key: str
+
+
+class BatchIn(BaseModel):
+    bundles: list[str]
 
 
 class UploadIn(BaseModel):
@@ -63,6 +68,12 @@ def create_hub_app(hub: HubService) -> FastAPI:
     @app.post("/v1/bundles")
     async def ingest(request: Request, clinic_id: str = Depends(clinic)) -> dict[str, Any]:
         return hub.ingest(clinic_id, await request.body())
+
+    @app.post("/v1/bundles/batch")
+    def ingest_batch(body: BatchIn, clinic_id: str = Depends(clinic)) -> dict[str, Any]:
+        if len(body.bundles) > MAX_BATCH:
+            raise HubRequestRejected("一次提交的病例包太多。", "Too many bundles in one batch.")
+        return {"receipts": hub.ingest_many(clinic_id, [b.encode() for b in body.bundles])}
 
     # resumable uploads for large bundles: create, query offset, append chunk, complete
     def _upload(clinic_id: str, upload_id: str) -> tuple[dict[str, Any], Path]:

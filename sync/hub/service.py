@@ -183,6 +183,16 @@ class HubService:
             "hash": digest,
         }
 
+    def ingest_many(self, clinic_id: str, blobs: list[bytes]) -> list[dict[str, Any]]:
+        """Ingest several bundles; each gets its own receipt (a bad one does not spoil the rest)."""
+        receipts: list[dict[str, Any]] = []
+        for blob in blobs:
+            try:
+                receipts.append(self.ingest(clinic_id, blob))
+            except (BundleRejected, HubRequestRejected) as exc:
+                receipts.append({"status": "rejected", "code": exc.code, **exc.details})
+        return receipts
+
     # --- mentor review ---------------------------------------------------------------------
 
     def add_mentor(self, username: str, password: str, display_name: str = "") -> None:

@@ -91,3 +91,39 @@ def test_sync_status_cli(cli, store_env):
     assert r.json()["enrolled"] is False and r.json()["pending"] == 0
     r = cli("sync", "run", "--once", "--json")
     assert r.rc != 0 and r.error()["code"] == "not_enrolled"
+
+
+def test_small_bundles_go_in_batches_over_https(https_hub, store, store_settings):
+    data_dir = store_settings.data_dir
+    enrol(
+        store,
+        data_dir,
+        https_hub.url,
+        https_hub.service.create_enrol_token("b"),
+        https_hub.fingerprint,
+    )
+    keys = box_keys(data_dir)
+    case = corpus(1, seed=2)[0]
+    for i in range(7):
+        outbox.queue_case(
+            store,
+            keys,
+            case_id=f"s{i}",
+            version=1,
+            patient_id="p",
+            patient=case.patient,
+            record=case.record,
+            question="?",
+            check_consent=False,
+        )
+    agent, transport = open_agent(store, data_dir)
+    agent.batch_items = 3
+    calls = []
+    real = transport.upload_batch
+    transport.upload_batch = lambda blobs: calls.append(len(blobs)) or real(blobs)
+    try:
+        result = agent.run_once()
+    finally:
+        transport.close()
+    assert result.uploaded == 7 and calls == [3, 3]  # 3 + 3 batched, the last one alone
+    assert len(https_hub.service.list_cases()) == 7

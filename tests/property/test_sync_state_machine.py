@@ -59,6 +59,20 @@ class FlakyLink:
             raise HubUnavailable()
         return receipt
 
+    def upload_batch(self, blobs: list[bytes]) -> list[dict[str, Any]]:
+        hub = self._hub()
+        if self.lose_next_request:
+            self.lose_next_request = False
+            raise HubUnavailable()
+        receipts = list(hub.ingest_many(hub.authenticate(self.token), blobs))
+        if self.crash_next:
+            self.crash_next = False
+            raise Crash()
+        if self.lose_next_response:
+            self.lose_next_response = False
+            raise HubUnavailable()
+        return receipts
+
     def replies(self, after: int) -> list[dict[str, Any]]:
         hub = self._hub()
         batch = list(hub.replies_after(hub.authenticate(self.token), after, limit=3))
@@ -89,6 +103,7 @@ class SyncWorld(RuleBasedStateMachine):
         self.hub = HubService(self.root / "hub")
         self.hub.add_mentor("m", "pw-123456")
         self.now = 1000.0
+        self.batch_items = 3  # small batches so single and batched uploads both happen
         self.clinics: list[dict[str, Any]] = []
         for i in range(2):
             store = PlainStore(self.root / f"c{i}.db")
@@ -122,6 +137,7 @@ class SyncWorld(RuleBasedStateMachine):
             base_delay=1.0,
             max_delay=60.0,
             install_updates=False,
+            batch_items=self.batch_items,
         )
 
     @rule(ci=st.integers(0, 1), n=st.integers(0, 11), new_version=st.booleans())
