@@ -82,6 +82,10 @@ class ThrottledLink:
         self._wire(len(blob))
         return self.inner.upload(blob, upload_id, remember)
 
+    def upload_batch(self, blobs: list[bytes]) -> list[dict[str, Any]]:
+        self._wire(sum(len(b) for b in blobs))
+        return self.inner.upload_batch(blobs)
+
     def replies(self, after: int) -> list[dict[str, Any]]:
         return self.inner.replies(after)
 
@@ -96,7 +100,11 @@ class ThrottledLink:
 
 
 def throttled_link(
-    n: int = 10_000, rate_kbps: float = 2000.0, loss: float = 0.02, report: Report = print
+    n: int = 10_000,
+    rate_kbps: float = 2000.0,
+    loss: float = 0.02,
+    report: Report = print,
+    batch: bool = True,
 ) -> dict[str, Any]:
     """Queue ``n`` de-identified cases and sync them through a ``rate_kbps`` kbit/s link."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -134,7 +142,14 @@ def throttled_link(
                 )
                 link = ThrottledLink(http, rate_kbps * 1000 / 8, loss, random.Random(7))
                 agent = SyncAgent(
-                    store, keys, link, root, base_delay=0.05, max_delay=1.0, install_updates=False
+                    store,
+                    keys,
+                    link,
+                    root,
+                    base_delay=0.05,
+                    max_delay=1.0,
+                    install_updates=False,
+                    batch_items=64 if batch else 1,
                 )
                 t1 = time.perf_counter()
                 passes = 0
@@ -152,6 +167,7 @@ def throttled_link(
         assert on_hub is not None
         result = {
             "cases": n,
+            "batched": batch,
             "bytes": total_bytes,
             "link_kbps": rate_kbps,
             "loss": loss,
