@@ -79,7 +79,7 @@ def _clips() -> list[tuple[str, str]]:
 
 
 def _asr(model_dir: Path, threads: int, engine: Any, beam_size: int = 5) -> dict[str, Any]:
-    from appliance.services.emr import _engine_json
+    from appliance.services._emr_speech import _engine_json
     from appliance.speech.llm_correct import llm_correct
     from appliance.speech.metrics import corpus_cer
     from appliance.speech.transcriber import Transcriber

@@ -1,6 +1,6 @@
 """Voice EMR and record QC use cases: transcribe → structure → QC, single and batch.
 
-- :func:`transcribe` — an audio file to ``{"text", "language", "segments", …}`` (faster-whisper,
+- :func:`transcribe` (in ``_emr_speech``, re-exported) — an audio file to ``{"text", "language", "segments", …}`` (faster-whisper,
   VAD, t2s, lexicon correction, numbers; optional LLM post-pass marking every change).
 - :func:`dictate` — the microphone in chunks with a live transcript (sounddevice/PortAudio).
 - :func:`structure` — dictated text to an :class:`OutpatientRecord` (deterministic extraction,
@@ -20,7 +20,7 @@ import logging
 import time
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -39,10 +39,10 @@ from appliance.clinical.qc_llm import (
     ground_contradictions,
 )
 from appliance.clinical.record import OutpatientRecord
-from appliance.config import Settings, load_settings
 from appliance.errors import Cancelled, ClinicBoxError, InputError
 from appliance.i18n import get_lang
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+from appliance.services._emr_speech import dictate, transcribe, transcriber
 from appliance.services._parts import find
 
 log = logging.getLogger("clinicbox.emr")
@@ -373,88 +373,16 @@ def qc_pass_rate_history(store: Any, days: int = 90) -> list[dict[str, Any]]:
         )
 
 
-# --- speech ---------------------------------------------------------------------------------
-def _engine_json(engine: Any) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
-    def chat(messages: list[dict[str, str]], schema: dict[str, Any]) -> Any:
-        res = engine.chat(
-            messages, task="emr", schema=schema, max_tokens=200, timeout_s=LLM_TIMEOUT_S
-        )
-        return res.data
-
-    return chat
-
-
-def transcriber(settings: Settings | None = None) -> Any:
-    from appliance.speech.models import select_model
-    from appliance.speech.transcriber import Transcriber, cuda_available
-
-    s = settings or load_settings()
-    gpu = cuda_available()
-    folder = select_model(s.resolved("models_dir"), s.speech_model, gpu=gpu)
-    return Transcriber(folder, threads=s.llm_threads or 0)
-
-
-def transcribe(
-    audio_path: str | Path,
-    *,
-    settings: Settings | None = None,
-    engine: Any = None,
-    llm_correct: bool = False,
-    progress: ProgressCallback | None = None,
-    cancel: CancelToken | None = None,
-) -> dict[str, Any]:
-    """An audio file → ``{"text", "language": "zh", "segments", "corrections", …}``."""
-    from appliance.speech.audio import load_audio
-
-    audio = load_audio(Path(audio_path))
-    _check(cancel)
-    tr = transcriber(settings)
-    started = time.monotonic()
-
-    def on_progress(done: float, total: float) -> None:
-        _check(cancel)
-        elapsed = time.monotonic() - started
-        eta = elapsed / done * (total - done) if done > 0 else None
-        report(progress, fraction=done / total if total else None, message="asr", eta_s=eta)
-
-    result = tr.transcribe_array(audio, progress=on_progress)
-    out: dict[str, Any] = result.as_dict()
-    if llm_correct and engine is not None and result.text:
-        from appliance.speech.llm_correct import llm_correct as correct_with_model
-
-        try:
-            fixed, changes = correct_with_model(result.text, _engine_json(engine), tr.lexicon)
-            out["text"] = fixed
-            out["corrections"] += [c.as_dict() for c in changes]
-        except ClinicBoxError as exc:
-            out["llm_error"] = exc.code
-    return out
-
-
-def dictate(
-    *,
-    settings: Settings | None = None,
-    progress: ProgressCallback | None = None,
-    cancel: CancelToken | None = None,
-    max_seconds: float = 300.0,
-) -> dict[str, Any]:
-    """Record from the microphone until cancelled or ``max_seconds``, transcribing in chunks."""
-    from appliance.speech.mic import MicDictation, require_microphone
-
-    require_microphone()  # a clear zh/en error before the model is loaded
-    tr = transcriber(settings)
-    session = MicDictation(tr)
-
-    def stop() -> bool:
-        return cancel is not None and cancel.cancelled
-
-    def on_update(partial: str, level: float, elapsed: float) -> None:
-        report(
-            progress,
-            fraction=min(1.0, elapsed / max_seconds),
-            message="dictation",
-            partial=partial,
-            level=level,
-        )
-
-    return session.run(stop=stop, on_update=on_update, max_seconds=max_seconds).as_dict()
+__all__ = [
+    "batch_qc",
+    "batch_qc_store",
+    "dictate",
+    "drug_names",
+    "icd_table",
+    "qc_catalog",
+    "qc_pass_rate_history",
+    "run_qc",
+    "structure",
+    "transcribe",
+    "transcriber",
+]
