@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     llm_remote_api_key: SecretStr | None = Field(
         None, description="Bearer key for the peer endpoint (and for clinicbox compute serve)"
     )
+    llm_remote_fingerprint: str | None = Field(
+        None, description="SHA-256 of the https peer's certificate (pinned; its clinicbox doctor shows it)"
+    )
     llm_max_queue: int = Field(64, ge=1, description="Waiting LLM jobs before new ones are refused")
     llm_prefix_cache_mb: int = Field(256, ge=0, description="RAM for saved prompt-prefix KV states")
     llm_metrics_interval_s: float = Field(10.0, gt=0, description="Compute monitor sample period")
