@@ -82,7 +82,8 @@ class Settings(BaseSettings):
         None, description="Bearer key for the peer endpoint (and for clinicbox compute serve)"
     )
     llm_remote_fingerprint: str | None = Field(
-        None, description="SHA-256 of the https peer's certificate (pinned; its clinicbox doctor shows it)"
+        None,
+        description="SHA-256 of the https peer's certificate (pinned; its clinicbox doctor shows it)",
     )
     llm_max_queue: int = Field(64, ge=1, description="Waiting LLM jobs before new ones are refused")
     llm_prefix_cache_mb: int = Field(256, ge=0, description="RAM for saved prompt-prefix KV states")
@@ -118,7 +119,8 @@ class Settings(BaseSettings):
 
     # --- clinical safety (triage, medication checks, exams, follow-up) ---
     antibiotic_tier_file: Path | None = Field(
-        None, description="Institution's antibiotic tier TOML; default <data_dir>/antibiotic_tiers.toml"
+        None,
+        description="Institution's antibiotic tier TOML; default <data_dir>/antibiotic_tiers.toml",
     )
     exam_repeat_window_days: int = Field(
         30, ge=1, le=3650, description="Warn when the same exam is repeated within this many days"
