@@ -188,6 +188,10 @@ def advise_record(kb: KnowledgeBase, record: dict[str, Any]) -> dict[str, Any]:
         next_steps.append(t(f"转诊：{reason}", f"Refer: {reason}"))
     for scored in ranked[:2]:
         next_steps.extend(scored.condition.next_steps)
+    for scored in ranked[1:]:  # dangerous diagnoses in the list that did not lead: rule them out
+        if scored.condition.refer and scored.condition.next_steps:
+            name, first = scored.condition.name, scored.condition.next_steps[0]
+            next_steps.append(t(f"需排除{name}：{first}", f"Rule out {name}: {first}"))
     next_steps.extend(_exam_hint_steps(record, next_steps))
     if ranked:
         next_steps.extend(_checked_treatment(record, ranked[0]))

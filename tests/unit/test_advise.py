@@ -89,3 +89,14 @@ def test_suggested_exams_go_through_the_exam_ordering_rules() -> None:
         {"chief_complaint": "头痛2天，无呕吐", "patient": {"age": 35}}, ["头颅CT、血常规"]
     )
     assert hints and "头颅CT" in hints[0]
+
+
+def test_dangerous_differentials_below_the_top_are_to_be_ruled_out(lexical_kb: Any) -> None:
+    result = advise_record(
+        lexical_kb,
+        {"chief_complaint": "发热咳嗽3天，右侧胸痛", "physical_exam": "右下肺湿啰音",
+         "auxiliary_exams": "胸片右下肺斑片影"},
+    )  # fmt: skip
+    assert result["differentials"][0]["name"] == "社区获得性肺炎"
+    assert any(s.startswith("需排除急性冠脉综合征") for s in result["next_steps"])
+    assert result["refer"] is False
