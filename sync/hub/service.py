@@ -129,6 +129,16 @@ class HubService:
             raise PermissionDenied("诊所凭据无效。", "The clinic credentials are not valid.")
         return str(row["clinic_id"])
 
+    def revoke_clinic(self, clinic_id: str) -> None:
+        """Stop accepting a clinic (lost or stolen box): its token and key no longer work."""
+        if not self.db.execute("UPDATE clinics SET revoked = 1 WHERE clinic_id = ?", (clinic_id,)):
+            raise NotFoundError("没有这个诊所。", "No such clinic.")
+
+    def list_clinics(self) -> list[dict[str, Any]]:
+        return self.db.query(
+            "SELECT clinic_id, name, enrolled_at, revoked FROM clinics ORDER BY enrolled_at"
+        )
+
     def _clinic_sign_key(self, clinic_id: str) -> bytes | None:
         row = self.db.one(
             "SELECT sign_key FROM clinics WHERE clinic_id = ? AND revoked = 0", (clinic_id,)

@@ -138,3 +138,13 @@ def test_bundle_from_another_clinic_refused(hub, make_clinic):
     blob = outbox.bundle_of(a.store, "x1", 1)
     with pytest.raises(BundleRejected):
         hub.ingest(b.clinic_id, blob)  # b's credentials, a's bundle
+
+
+def test_revoked_clinic_refused(hub, make_clinic):
+    c = make_clinic(hub, "lost-box")
+    _queue(c, corpus(1)[0], "r1")
+    hub.revoke_clinic(c.clinic_id)
+    result = c.agent.run_once()
+    assert result.error == "permission_denied" and result.uploaded == 0
+    assert outbox.summary(c.store)["pending"] == 1  # kept, not lost
+    assert hub.list_clinics()[0]["revoked"] == 1
