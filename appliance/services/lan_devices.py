@@ -143,11 +143,14 @@ class Registry:
             rows = list(db.query("SELECT * FROM api_devices WHERE device_id = ?", [device_id]))
         return rows[0] if rows else None
 
+    def touch_due(self, device_id: str) -> bool:
+        return time.monotonic() - self._touched.get(device_id, 0.0) >= _TOUCH_EVERY_S
+
     def touch(self, device_id: str, ip: str) -> None:
-        now = time.monotonic()
-        if now - self._touched.get(device_id, 0.0) < _TOUCH_EVERY_S:
+        """Record when and from where a device was last seen (at most once a minute)."""
+        if not self.touch_due(device_id):
             return
-        self._touched[device_id] = now
+        self._touched[device_id] = time.monotonic()
         self.store.write(
             lambda db: db["api_devices"].update(device_id, {"last_seen": _iso(), "last_ip": ip})
         )
