@@ -108,6 +108,29 @@ class ClinicApp(App[None]):
             self.pop_screen()
         self.show_login()
 
+    # --- unexpected errors ---------------------------------------------------------------
+    def _fatal_error(self) -> None:
+        """An unhandled error: log it (redacted, with a reference), and leave with one line —
+        never a traceback with local variables (they could hold patient data)."""
+        from rich.text import Text
+
+        from tui._errors import log_unexpected_ui
+
+        error = self._exception
+        ref = log_unexpected_ui(error) if error is not None else "-"
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                t(
+                    f"界面发生内部错误（参考编号 {ref}），已保存的数据不受影响。请重新打开 clinicbox tui，"
+                    "并把参考编号告知管理员。",
+                    f"The UI hit an internal error (reference {ref}); saved data is safe. Open "
+                    "clinicbox tui again and give the reference to your administrator.",
+                )
+            )
+        )
+        self._close_messages_no_wait()
+
     # --- actions -------------------------------------------------------------------------
     def action_quit_app(self) -> None:
         if self.kiosk:
