@@ -99,4 +99,3 @@ def test_dangerous_differentials_below_the_top_are_to_be_ruled_out(lexical_kb: A
     )  # fmt: skip
     assert result["differentials"][0]["name"] == "社区获得性肺炎"
     assert any(s.startswith("需排除急性冠脉综合征") for s in result["next_steps"])
-    assert result["refer"] is False
