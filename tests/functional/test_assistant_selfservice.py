@@ -33,7 +33,7 @@ def desk(store: Any, admin_session: Any, data_dir: Any) -> Any:
 
 
 def test_tools_need_identity_and_verify_checks_phone(desk: Any) -> None:
-    service, store, pid, code = desk
+    service, _store, pid, code = desk
     assert service.chat("我想查化验报告")["type"] == "verify"
     with pytest.raises(IdentityNotVerified):
         service.call_tool(None, "reports", {})
@@ -44,7 +44,7 @@ def test_tools_need_identity_and_verify_checks_phone(desk: Any) -> None:
 
 
 def test_booking_flow_and_capacity(desk: Any) -> None:
-    service, store, pid, code = desk
+    service, store, _pid, code = desk
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
     (slot,) = clinic_data.add_slots(store, department="全科", day=tomorrow, times=["08:00-08:30"])
     token = service.verify(code, "5678").token
@@ -71,7 +71,7 @@ def test_reports_fees_followups(desk: Any) -> None:
     token = service.verify(code, "5678").token
     reports = service.chat("我的检查结果出来了吗", token=token)["reports"]
     assert {r["test"]: r["status"] for r in reports} == {"血常规": "pending", "空腹血糖": "ready"}
-    assert [r for r in reports if r["status"] == "ready"][0]["items"][0]["value"] == 6.1
+    assert next(r for r in reports if r["status"] == "ready")["items"][0]["value"] == 6.1
     fees = service.chat("我花了多少钱", token=token)
     assert fees["unpaid_self_pay"] == 10.0
     assert service.chat("什么时候复查", token=token)["followups"] == []
