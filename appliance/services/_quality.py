@@ -26,7 +26,10 @@ INDICATORS = (
     "followup_completion",
     "referral_rate",
 )
-_IMAGING = re.compile(r"\bCT\b|MRI|核磁|X线|X光|胸片|\bDR\b|B超|彩超|超声|造影", re.I)
+# ASCII look-arounds, not \b: Chinese characters count as word characters ("腰椎CT检查").
+_IMAGING = re.compile(
+    r"(?<![A-Za-z])(?:CT|DR|MRI)(?![A-Za-z])|核磁|X线|X光|胸片|B超|彩超|超声|造影", re.I
+)
 _ANTIBIOTIC_WORDS = re.compile(
     r"西林|头孢|霉素|沙星|硝唑|培南|环素|磺胺|cillin|cef|mycin|floxacin|nidazole|cycline", re.I
 )
