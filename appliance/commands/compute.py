@@ -107,12 +107,42 @@ def register(cli: click.Group) -> None:
     )
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=8081, show_default=True, type=int)
+    @click.option(
+        "--tls/--no-tls",
+        default=None,
+        help=t(
+            "使用本机局域网证书（非本机地址时必须）。",
+            "Use the box's LAN certificate (required beyond loopback).",
+        ),
+    )
     @common_options
     @pass_state
-    def serve_cmd(state: CliState, host: str, port: int) -> None:
+    def serve_cmd(state: CliState, host: str, port: int, tls: bool | None) -> None:
+        from appliance.api.tls import server_fingerprint, tls_paths
         from appliance.llm.serve import serve_openai
 
-        serve_openai(state.settings(), host=host, port=port)
+        settings = state.settings()
+        paths = tls_paths(settings)
+        use_tls = paths.complete() if tls is None else tls
+        cert = key = None
+        if use_tls:
+            from appliance.errors import ConfigError
+
+            if not paths.complete():
+                raise ConfigError(
+                    "没有局域网证书，请先运行 clinicbox init。",
+                    "No LAN certificate: run clinicbox init first.",
+                )
+            cert, key = paths.server_cert, paths.server_key
+            click.echo(
+                t(
+                    "证书指纹（对端设置 llm_remote_fingerprint）：",
+                    "Certificate fingerprint (set llm_remote_fingerprint on peers): ",
+                )
+                + server_fingerprint(settings),
+                err=True,
+            )
+        serve_openai(settings, host=host, port=port, tls_cert=cert, tls_key=key)
 
     bench = subgroup(cli, "bench", t("性能基准（不属于测试）。", "Benchmarks (not tests)."))
 

@@ -10,14 +10,20 @@ The peer is ``llama-server``, ``llama_cpp.server`` or another ClinicBox running
 - ``deidentified``: only requests the caller marks ``deidentified=True`` leave the box (mentor
   hospital or rented cloud endpoint, 按需租赁).
 
+Transport: ``https://`` peers are pinned by certificate fingerprint (``llm_remote_fingerprint``;
+the peer's ``clinicbox compute serve`` uses the box's LAN certificate); plain ``http://`` is used
+only for a peer on the clinic LAN, never off-site.
+
 When the peer is unreachable or fails, the engine falls back to the local model and the peer is
 skipped for ``BACKOFF_S`` seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
+import ssl
 import threading
 import time
 from collections.abc import Sequence
@@ -35,6 +41,35 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("clinicbox.llm.remote")
 BACKOFF_S = 30.0
+
+
+def pinned_tls_context(fingerprint: str) -> ssl.SSLContext:
+    """TLS 1.2+ client context that accepts exactly the certificate whose SHA-256 is
+    ``fingerprint``; checked right after the handshake, before any request byte is sent."""
+    expected = fingerprint.replace(":", "").replace(" ", "").strip().lower()
+
+    def check(obj: Any) -> None:
+        der = obj.getpeercert(binary_form=True)
+        if not der or hashlib.sha256(der).hexdigest() != expected:
+            raise ssl.SSLError("peer certificate does not match the pinned fingerprint")
+
+    class _Socket(ssl.SSLSocket):
+        def do_handshake(self, block: bool = False) -> None:
+            super().do_handshake(block)
+            check(self)
+
+    class _Object(ssl.SSLObject):
+        def do_handshake(self) -> None:
+            super().do_handshake()
+            check(self)
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    ctx.check_hostname = False  # identity is the pinned certificate, not a public name
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.sslsocket_class = _Socket
+    ctx.sslobject_class = _Object
+    return ctx
 
 
 def is_lan_host(host: str) -> bool:
@@ -58,6 +93,7 @@ class RemoteBackend:
         timeout_s: float = 120.0,
         api_key: str | None = None,
         model: str | None = None,
+        fingerprint: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         if self.url.endswith("/v1"):
@@ -69,6 +105,10 @@ class RemoteBackend:
         self.timeout_s = timeout_s
         self.api_key = api_key
         self.model = model
+        # https peers are pinned by certificate fingerprint; plain http only to a LAN peer
+        self.verify: ssl.SSLContext | bool = (
+            pinned_tls_context(fingerprint) if fingerprint else self.url.startswith("https")
+        )
         self._failed_at = 0.0
         self._lock = threading.Lock()
         self.calls = 0
@@ -83,6 +123,7 @@ class RemoteBackend:
             offload_queue=settings.llm_offload_queue,
             timeout_s=settings.llm_timeout_s,
             api_key=key.get_secret_value() if key is not None else None,
+            fingerprint=settings.llm_remote_fingerprint,
         )
 
     @property
@@ -92,6 +133,8 @@ class RemoteBackend:
     def allowed(self, deidentified: bool) -> bool:
         if self.policy == "never" or not self.url:
             return False
+        if not self.url.startswith("https") and not self.lan:
+            return False  # never send anything off-site in the clear
         if self.policy == "lan":
             return self.lan or deidentified
         return deidentified  # "deidentified"
@@ -145,6 +188,7 @@ class RemoteBackend:
                 json=body,
                 headers=headers,
                 timeout=httpx.Timeout(timeout_s or self.timeout_s, connect=3.0),
+                verify=self.verify,
             )
         except httpx.HTTPError as exc:
             raise self._fail(type(exc).__name__) from None

@@ -42,32 +42,59 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def peer(tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Another box serving its model: a real server process on 127.0.0.1."""
+    """Another box serving its model: a real server process on 127.0.0.1 (plain http)."""
+    yield from _serve(tiny_gguf, tmp_path_factory.mktemp("peer"), tls=False)
+
+
+@pytest.fixture(scope="module")
+def tls_peer(
+    tiny_gguf: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """A peer serving over TLS with its clinic certificate; yields (url, fingerprint)."""
+    import hashlib
+    import ssl
+
+    from appliance.api.tls import make_tls_material, tls_paths
+
+    data = tmp_path_factory.mktemp("tls-peer")
+    settings = load_settings(data)
+    make_tls_material(settings, "测试卫生院")
+    pem = tls_paths(settings).server_cert.read_text()
+    fingerprint = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest()
+    for url in _serve(tiny_gguf, data, tls=True):
+        yield url, fingerprint
+
+
+def _serve(tiny_gguf: Path, data: Path, *, tls: bool) -> Iterator[str]:
     import httpx
 
     port = _free_port()
     env = {
         **os.environ,
-        "CLINICBOX_DATA_DIR": str(tmp_path_factory.mktemp("peer")),
+        "CLINICBOX_DATA_DIR": str(data),
         "CLINICBOX_MODEL": str(tiny_gguf),
         "CLINICBOX_LLM_CTX": "2048",
         "CLINICBOX_LLM_THREADS": "1",
         "CLINICBOX_LLM_REMOTE_API_KEY": "peer-key-123",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "appliance", "compute", "serve", "--port", str(port)],
+        [sys.executable, "-m", "appliance", "compute", "serve", "--port", str(port)]
+        + (["--tls"] if tls else []),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
                 r = httpx.get(
-                    f"{url}/v1/models", headers={"Authorization": "Bearer peer-key-123"}, timeout=2
+                    f"{url}/v1/models",
+                    headers={"Authorization": "Bearer peer-key-123"},
+                    timeout=2,
+                    verify=False,
                 )
                 if r.status_code == 200:
                     break
@@ -179,3 +206,25 @@ def test_lan_policy_sends_only_deidentified_work_off_site():
     peer = RemoteBackend("http://192.168.1.20:8081", policy="lan", offload_queue=2)
     assert peer.allowed(deidentified=False)
     assert not peer.should_offload(None, "assistant", False)  # queue shorter than 2
+
+
+def test_tls_peer_is_used_only_with_the_pinned_certificate(tls_peer, tiny_gguf, data_dir):
+    url, fingerprint = tls_peer
+    common = {"llm_remote_url": url, "llm_offload": "lan", "llm_remote_api_key": "peer-key-123"}
+    with _engine(tiny_gguf, data_dir, llm_remote_fingerprint=fingerprint, **common) as engine:
+        res = engine.chat(MSGS, task="assistant", schema=SCHEMA, max_tokens=80)
+        assert res.backend == "remote:127.0.0.1" and res.data["level"] in (1, 2, 3, 4)
+    with _engine(tiny_gguf, data_dir, llm_remote_fingerprint="ab" * 32, **common) as engine:
+        res = engine.chat(MSGS, task="assistant", schema=SCHEMA, max_tokens=80)
+        assert res.backend == "local"  # wrong pin: nothing was sent, local answered
+        assert engine.stats()["remote"]["failures"] == 1
+
+
+def test_serving_beyond_loopback_needs_tls_and_a_key(cli_proc):
+    r = cli_proc("compute", "serve", "--host", "0.0.0.0", "--no-tls", "--json", timeout=60)
+    assert r.rc == 2 and "llm_remote_api_key" in r.err
+
+
+def test_off_site_peer_over_plain_http_gets_nothing():
+    remote = RemoteBackend("http://hub.mentor-hospital.cn", policy="deidentified", offload_queue=0)
+    assert not remote.allowed(deidentified=True)
