@@ -50,7 +50,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 extras="all"
-[ "$want_test" = 1 ] && extras="all,test"
+[ "$want_test" = 1 ] && extras="all,test,build"
 say "安装 ClinicBox 及依赖 Installing ClinicBox [$extras] (llama.cpp compiles on first install: ~5-12 min)"
 CMAKE_ARGS="${CMAKE_ARGS:-}" .venv/bin/python -m pip install -q -e ".[${extras}]"
 
