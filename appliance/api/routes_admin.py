@@ -34,7 +34,9 @@ def build_admin_router(ctx: ApiContext) -> APIRouter:
 
     # --- public: what a PC needs before pairing ------------------------------------------
     @r.get("/hello", name="hello", summary="服务器信息（无患者数据）/ Box info, no patient data")
-    async def hello() -> dict[str, Any]:
+    async def hello(request: Request) -> dict[str, Any]:
+        if not gate.request_limit.hit(("ip", client_ip(request))):
+            raise RateLimited()
         return {
             "service": "clinicbox",
             "api": discovery.API_VERSION,
