@@ -2,7 +2,8 @@
 
 Identity: a visit code (issued at registration, on the patient's card) plus the last 4 digits of
 the phone on file. Failed checks are counted per visit code and per client (kiosk/phone);
-after ``assistant_verify_attempts`` failures both are locked for 15 minutes. A verified identity
+after ``assistant_verify_attempts`` failures the code is locked for 15 minutes, and a client
+(one phone, or the shared waiting-room kiosk) after 4× as many. A verified identity
 gets a random token valid for 10 minutes; look-ups are limited per token per minute. Every
 verification and look-up is written to the audit chain (who: the kiosk/LAN client; which
 patient) — never the phone digits.
@@ -84,6 +85,11 @@ class SelfService:
         self.store = store
         self.clock = clock
         self.failures = SlidingWindow(settings.assistant_verify_attempts, LOCKOUT_S, clock)
+        # A client (the kiosk is shared by every patient) is locked only after 4× as many:
+        # one patient's typos must not lock the kiosk for everyone, enumeration still stops.
+        self.client_failures = SlidingWindow(
+            4 * settings.assistant_verify_attempts, LOCKOUT_S, clock
+        )
         self.calls = SlidingWindow(settings.assistant_tool_calls_per_minute, 60.0, clock)
         self._identities: dict[str, Identity] = {}
         self._lock = threading.Lock()
@@ -94,7 +100,7 @@ class SelfService:
     # --- identity ------------------------------------------------------------------------
     def verify(self, visit_code: str, phone_last4: str, client: str = "kiosk") -> Identity:
         code = visit_code.strip().upper()
-        if self.failures.exceeded(f"code:{code}") or self.failures.exceeded(f"client:{client}"):
+        if self.failures.exceeded(f"code:{code}") or self.client_failures.exceeded(client):
             self._audit("assistant.verify", client, outcome="locked")
             raise RateLimited(
                 "验证失败次数太多，已锁定15分钟。",
@@ -112,7 +118,7 @@ class SelfService:
         ok = ok and hmac.compare_digest(digits[-4:], phone_last4.strip())
         if not ok:
             self.failures.hit(f"code:{code}")
-            self.failures.hit(f"client:{client}")
+            self.client_failures.hit(client)
             self._audit("assistant.verify", client, outcome="denied")
             raise IdentityNotVerified(
                 "就诊码或手机号后四位不正确。", "The visit code or phone digits do not match."

@@ -112,3 +112,15 @@ def test_tool_calls_are_validated_and_routed() -> None:
     assert validate_call("book", {"slot_id": "abcd1234", "extra": 1}).model_dump() == {
         "slot_id": "abcd1234"
     }
+
+
+def test_a_client_is_locked_only_after_four_times_the_code_limit(desk: Any) -> None:
+    service, _store, pid, code = desk  # fixture: 3 attempts per code
+    for attempt in range(11):  # 11 failures on unknown codes from one kiosk: still open
+        with pytest.raises(IdentityNotVerified):
+            service.verify(f"NOCODE{attempt:02d}", "1111", client="kiosk-1")
+    assert service.verify(code, "5678", client="kiosk-1").patient_id == pid
+    with pytest.raises(IdentityNotVerified):
+        service.verify("NOCODE99", "1111", client="kiosk-1")  # the 12th failure
+    with pytest.raises(RateLimited):
+        service.verify(code, "5678", client="kiosk-1")
