@@ -23,8 +23,8 @@ from appliance.errors import InputError, LLMCancelled, LLMTimeout, RemoteCompute
 from appliance.llm._local import LocalBackend
 from appliance.llm._schema import check_schema, gbnf, grammar_for, parse_and_validate
 from appliance.llm._template import ThinkFilter
-from appliance.llm._types import ChatResult, StreamPiece, Timings
-from appliance.llm.scheduler import Job, PriorityScheduler
+from appliance.llm._types import TASK_PRIORITY, ChatResult, StreamPiece, Timings
+from appliance.llm.scheduler import Job, Preempted, PriorityScheduler
 
 log = logging.getLogger("clinicbox.llm")
 _END = object()
@@ -206,7 +206,10 @@ class Engine:
                 if pieces is not None:
                     pieces.put(_END)
 
-        return self.scheduler.submit(Job(task=task, work=work))
+        job = Job(task=task, work=work)
+        # Batch answers are restartable: a waiting triage/record job may interrupt them.
+        job.preemptible = pieces is None and job.priority >= TASK_PRIORITY["batch"]
+        return self.scheduler.submit(job)
 
     def _run(
         self, job: Job, req: _Request, deadline: float, pieces: queue.Queue[Any] | None
@@ -226,10 +229,14 @@ class Engine:
             )
         think = ThinkFilter(enabled=backend.reasoning and not structured)
         timed_out = [False]
+        preempted = [False]
 
         def should_stop() -> bool:
             if time.monotonic() > deadline:
                 timed_out[0] = True
+                return True
+            if self.scheduler.should_yield(job):
+                preempted[0] = True
                 return True
             return job.cancelled
 
@@ -266,6 +273,9 @@ class Engine:
             self.monitor.record_request(job.task, timings, self.scheduler.stats())
         if timed_out[0]:
             raise LLMTimeout()
+        if preempted[0] and not job.cancelled:
+            log.info("batch job %s yields to an urgent job; it will restart", job.id)
+            raise Preempted()
         if gen.finish_reason == "cancelled":
             raise LLMCancelled()
         text = gen.text if structured else think.visible

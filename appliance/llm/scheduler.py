@@ -22,6 +22,13 @@ from appliance.llm._types import priority_for_task
 
 _ids = itertools.count(1)
 
+URGENT = 1  # triage, emr, qc: may preempt a running preemptible (batch) job
+MAX_PREEMPTIONS = 3  # then the batch job runs to the end, so it cannot starve
+
+
+class Preempted(Exception):
+    """Raised by a job's work when it stopped to let a more urgent job run; it is re-queued."""
+
 
 @dataclass(eq=False)
 class Job:
@@ -36,6 +43,8 @@ class Job:
     finished_at: float | None = None
     result: Any = None
     error: BaseException | None = None
+    preemptible: bool = False  # restartable work (batch, non-streamed) may yield to urgent jobs
+    preemptions: int = 0
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     _done: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -73,6 +82,7 @@ class QueueStats:
     recent_wait_s: dict[str, float]
     completed: int
     cancelled: int
+    preempted: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -84,6 +94,7 @@ class QueueStats:
             "recent_wait_s": {k: round(v, 3) for k, v in self.recent_wait_s.items()},
             "completed": self.completed,
             "cancelled": self.cancelled,
+            "preempted": self.preempted,
         }
 
 
@@ -96,6 +107,7 @@ class PriorityScheduler:
         self._running: Job | None = None
         self._completed = 0
         self._cancelled = 0
+        self._preempted = 0
         self._waits: dict[str, deque[float]] = {}
         self.order: deque[int] = deque(maxlen=1000)  # job ids in the order they started
         self._thread = threading.Thread(target=self._loop, name=name, daemon=True)
@@ -129,7 +141,15 @@ class PriorityScheduler:
                 recent_wait_s=recent,
                 completed=self._completed,
                 cancelled=self._cancelled,
+                preempted=self._preempted,
             )
+
+    def should_yield(self, job: Job) -> bool:
+        """True when ``job`` (running, preemptible) should stop for a waiting urgent job."""
+        if not job.preemptible or job.preemptions >= MAX_PREEMPTIONS:
+            return False
+        with self._cond:
+            return bool(self._heap) and self._heap[0][0] <= URGENT < job.priority
 
     def _next(self) -> Job | None:
         with self._cond:
@@ -163,17 +183,23 @@ class PriorityScheduler:
                 if job.cancelled:
                     raise LLMCancelled()
                 job.result = job.work(job)
+            except Preempted:
+                with self._cond:  # back in the queue with its original place; restarts later
+                    job.preemptions += 1
+                    self._preempted += 1
+                    self._running = None
+                    heapq.heappush(self._heap, (job.priority, job.id, job))
+                continue
             except BaseException as exc:  # delivered to the waiting caller
                 job.error = exc
-            finally:
-                job.finished_at = time.monotonic()
-                with self._cond:
-                    self._running = None
-                    if isinstance(job.error, LLMCancelled):
-                        self._cancelled += 1
-                    else:
-                        self._completed += 1
-                job._done.set()
+            job.finished_at = time.monotonic()
+            with self._cond:
+                self._running = None
+                if isinstance(job.error, LLMCancelled):
+                    self._cancelled += 1
+                else:
+                    self._completed += 1
+            job._done.set()
 
     def close(self, timeout: float = 30.0) -> None:
         """Cancel waiting jobs, stop the running one, and wait for the worker to end."""

@@ -258,3 +258,35 @@ def test_input_longer_than_the_context_is_a_clear_error(tiny_engine):
         tiny_engine.chat(long, task="emr", max_tokens=20)
     assert info.value.details["ctx"] == 2048
     assert tiny_engine.chat(MSGS, task="triage", max_tokens=4).model == "tiny-r1-qwen2-test"
+
+
+def test_urgent_work_preempts_a_running_batch_job_which_then_finishes(tiny_engine):
+    results: dict[str, object] = {}
+
+    def batch() -> None:
+        results["batch"] = tiny_engine.chat(MSGS, task="batch", max_tokens=1900, temperature=1.0)
+
+    th = threading.Thread(target=batch, name="batch-job")
+    th.start()
+    deadline = time.monotonic() + 30
+    while tiny_engine.scheduler.stats().running != "batch" and time.monotonic() < deadline:
+        time.sleep(0.002)
+    time.sleep(0.05)  # the batch job is generating now
+    triage = tiny_engine.chat(MSGS, task="triage", schema=TRIAGE_SCHEMA, max_tokens=200)
+    th.join(120)
+    assert triage.data["level"] in (1, 2, 3, 4)
+    stats = tiny_engine.scheduler.stats()
+    assert stats.preempted == 1
+    batch_result = results["batch"]
+    assert batch_result.task == "batch" and batch_result.timings.completion_tokens > 0
+    # the triage answer did not wait for the whole batch generation
+    assert triage.timings.queue_wait_s < batch_result.timings.total_s
+
+
+def test_streams_and_urgent_jobs_are_never_preempted(tiny_engine):
+    from appliance.llm.scheduler import Job
+
+    assert not tiny_engine.scheduler.should_yield(Job(task="triage", work=lambda _j: None))
+    streamed = tiny_engine.stream(MSGS, task="batch", max_tokens=5)
+    assert not streamed.job.preemptible
+    list(streamed)
