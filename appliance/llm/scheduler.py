@@ -188,7 +188,10 @@ class PriorityScheduler:
                     job.preemptions += 1
                     self._preempted += 1
                     self._running = None
-                    heapq.heappush(self._heap, (job.priority, job.id, job))
+                    if self._closed:
+                        self._finish_cancelled(job)
+                    else:
+                        heapq.heappush(self._heap, (job.priority, job.id, job))
                 continue
             except BaseException as exc:  # delivered to the waiting caller
                 job.error = exc
