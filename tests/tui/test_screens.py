@@ -28,7 +28,13 @@ def test_followup_worklist_or_not_installed(demo_service: Any, drive: Any) -> No
             assert "尚未安装" in text_of(app, ".unavailable")
             return
         await wait_for(pilot, lambda: "共" in text_of(app, "#followup-count"))
-        assert app.screen.query_one("#followup-table").row_count > 0
+        table = app.screen.query_one("#followup-table")
+        assert table.row_count > 0
+        statuses = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        assert statuses <= {"逾期", "到期", "未达标", "需转诊"}
+        table.focus()
+        await pilot.press("enter")  # opens the patient to start the follow-up visit
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "PatientScreen")
 
     drive(demo_service, scenario)
 

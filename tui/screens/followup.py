@@ -84,6 +84,8 @@ def _row_values(item: JSON) -> tuple[str, ...]:
 
 
 class FollowupScreen(ClinicScreen):
+    """Enter on a row opens the patient, to start the follow-up visit."""
+
     HELP_KEY = "followup"
     BINDINGS = [Binding("f5", "reload", "刷新|Reload")]
 
@@ -127,13 +129,21 @@ class FollowupScreen(ClinicScreen):
             items, error = [], exc.message()
         self.app.call_from_thread(self._show, items, error)
 
+    @on(DataTable.RowSelected, "#followup-table")
+    def open_patient(self, event: DataTable.RowSelected) -> None:
+        patient_id = str(event.row_key.value or "").split("#")[0]
+        if patient_id:
+            from tui.screens.patients import PatientScreen
+
+            self.app.push_screen(PatientScreen(patient_id))
+
     def _show(self, items: list[JSON], error: str) -> None:
         table = self.query_one("#followup-table", DataTable)
         table.clear()
         wanted = self.query_one("#followup-filter", Select).value
         shown = [i for i in items if wanted == "all" or str(i.get("status") or "due") == wanted]
-        for item in shown:
-            table.add_row(*_row_values(item))
+        for i, item in enumerate(shown):
+            table.add_row(*_row_values(item), key=f"{item.get('patient_id', '')}#{i}")
         count = self.query_one("#followup-count", Static)
         count.update(
             "⚠ " + error if error else t(f"共 {len(shown)} 人", f"{len(shown)} patient(s)")

@@ -40,8 +40,9 @@ HELP: dict[str, tuple[str, str]] = {
         "cancels running model work.",
     ),
     "followup": (
-        "列出到期、逾期、未达标的慢病患者及依据的规则；F5 刷新。",
-        "Due, overdue and uncontrolled chronic patients with the rule behind each; F5 reloads.",
+        "列出到期、逾期、未达标的慢病患者及依据的规则；选中一行回车打开患者、开始随访；F5 刷新。",
+        "Due, overdue and uncontrolled chronic patients with the rule behind each; Enter on a row "
+        "opens the patient to start the follow-up visit; F5 reloads.",
     ),
     "assistant": (
         "输入问题回车；回答附出处。紧急情况会直接提示就医/拨打120。",
