@@ -114,3 +114,19 @@ def test_fingerprint_formats_round_trip() -> None:
     fp = "ab" * 32
     shown = tls.format_fingerprint(fp)
     assert shown.startswith("AB:AB") and tls.normalize_fingerprint(shown) == fp
+
+
+def test_clinicbox_init_makes_the_tls_material(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("CLINICBOX_PASSPHRASE", "init-passphrase-1")
+    monkeypatch.setenv("CLINICBOX_ADMIN_PASSWORD", "Admin-pass-123")
+    monkeypatch.setenv("CLINICBOX_PASSWORD_HASH_MEMORY_KIB", "1024")
+    monkeypatch.setenv("CLINICBOX_STORE_KDF_LOG2_N", "12")
+    box = tmp_path / "box"
+    result = cli(
+        "init", "--data-dir", str(box), "--clinic", "青山镇卫生院", "--admin", "admin", "--json"
+    )
+    assert result.rc == 0, result.err
+    fingerprint = result.json()["tls_fingerprint"]
+    settings = load_settings(box)
+    assert fingerprint == tls.server_fingerprint(settings)
+    assert tls.tls_paths(settings).complete()
