@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly what CI runs: installs what it needs, then runs the quality
-# gates (ruff, mypy --strict on the core, import-linter) and pytest (all layers but bench).
+# gates (ruff lint + format, mypy --strict on the core, import-linter) and pytest (all layers
+# but bench). Every gate runs; the script fails if any of them failed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
@@ -8,9 +9,17 @@ cd "$here/.."
 "$here/install.sh" --test --models test
 
 export PATH="$PWD/.venv/bin:$PATH"
-echo "==> ruff"; ruff check . && ruff format --check .
-echo "==> mypy (strict on the core)"; mypy appliance models sync tui
-echo "==> import-linter"; lint-imports
+failed=()
+gate() {  # gate NAME CMD...: run one gate, remember a failure, keep going
+  local name="$1"; shift
+  echo "==> $name"
+  if ! "$@"; then failed+=("$name"); fi
+}
+gate "ruff check" ruff check .
+gate "ruff format" ruff format --check .
+gate "mypy" mypy appliance models sync tui
+gate "import-linter" lint-imports
+
 echo "==> pytest"
 set +e
 pytest -q "$@"
@@ -18,6 +27,13 @@ rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
   echo "pytest collected no tests: failing (未收集到任何测试)" >&2
+  failed+=("pytest (no tests collected)")
+elif [ "$rc" -ne 0 ]; then
+  failed+=("pytest (exit $rc)")
+fi
+
+if [ ${#failed[@]} -gt 0 ]; then
+  printf '失败 FAILED: %s\n' "${failed[@]}" >&2
   exit 1
 fi
-exit "$rc"
+echo "==> 全部通过 all gates passed"
