@@ -583,7 +583,9 @@ class BundleRejected(ClinicBoxError):
     exit_code = 65
     http_status = 400
     default_zh = "病例包校验失败（签名或加密无效），已拒收。"
-    default_en = "The case bundle failed verification (bad signature or encryption) and was refused."
+    default_en = (
+        "The case bundle failed verification (bad signature or encryption) and was refused."
+    )
 
 
 class UpdateRejected(ClinicBoxError):
