@@ -129,7 +129,7 @@ def register(cli: click.Group) -> None:
     def lookup(state: CliState, name: str) -> None:
         from appliance.services.safety import drug_info
 
-        info = drug_info(name)
+        info = drug_info(name, settings=state.settings())
         if info is None:
             raise NotFoundError(
                 f"处方集中没有“{name}”。",

@@ -67,9 +67,13 @@ def check_meds(
     return run_meds_check(request, settings=settings, session=session)
 
 
-def drug_info(name: str) -> dict[str, Any] | None:
-    """The formulary row for ``name`` as JSON (for ``clinicbox meds lookup``)."""
-    drug = catalogs.resolve_drug(name)
+def drug_info(name: str, *, settings: Settings | None = None) -> dict[str, Any] | None:
+    """The formulary row for ``name`` as JSON (``clinicbox meds lookup``), with the
+    institution's antibiotic tiers applied when ``settings`` name a tier file."""
+    from appliance.clinical.meds_resolve import resolve_in
+    from appliance.services._safety_meds import tier_file
+
+    drug = resolve_in(catalogs.meds_knowledge(tier_file(settings)).index, name)
     if drug is None:
         return None
     return {
@@ -85,6 +89,7 @@ def drug_info(name: str) -> dict[str, Any] | None:
         "ped_dose_mg_per_kg": drug.ped_dose_mg_per_kg,
         "ped_max_daily_mg_per_kg": drug.ped_max_daily_mg_per_kg,
         "antibiotic_tier": drug.antibiotic_tier,
+        "antibiotic_tier_parenteral": drug.antibiotic_tier_parenteral or drug.antibiotic_tier,
         "essential_medicine": drug.essential,
         "source": catalogs.cite(drug.source),
     }

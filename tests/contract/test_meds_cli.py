@@ -117,3 +117,20 @@ def test_override_is_audited_in_the_store(cli, store_env, store_settings):
 def test_plain_drug_names_are_accepted(cli):
     r = cli("meds", "check", "--json", stdin={"prescriptions": ["阿司匹林", "华法林"]})
     assert r.rc == 0 and r.json()["alerts"][0]["type"] == "interaction"
+
+
+def test_institution_tier_file_in_the_data_dir(cli, data_dir):
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "antibiotic_tiers.toml").write_text(
+        '[tiers]\n"头孢曲松" = "non_restricted"\n', encoding="utf-8"
+    )
+    assert cli("meds", "lookup", "头孢曲松", "--json").json()["antibiotic_tier"] == "non_restricted"
+    req = {
+        "prescriptions": [{"drug": "头孢曲松", "route": "iv"}],
+        "diagnoses": ["肺炎"],
+        "prescriber": {"antibiotic_privilege": "non_restricted"},
+    }
+    assert cli("meds", "check", "--json", stdin=req).json()["alerts"] == []
+    (data_dir / "antibiotic_tiers.toml").write_text('[tiers]\n"不存在" = "x"\n', encoding="utf-8")
+    r = cli("meds", "check", "--json", stdin=req)
+    assert r.rc != 0 and r.error()["code"] == "config"
