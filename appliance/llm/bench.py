@@ -156,6 +156,14 @@ def run_llm_bench(
         rss_loaded = psutil.Process().memory_info().rss
         llm = engine.backend.llm
         raw_runs, eng_pp, eng_tg = [], [], []
+        # warm-up (thread pool, first-touch of buffers) so the first measured pair is fair
+        warm = engine.scheduler.submit(
+            Job(task="batch", work=lambda _j: _raw_llama_bench(llm, 16, 4, rng))
+        )
+        warm.wait()
+        engine.chat(
+            [{"role": "user", "content": "你好"}], task="batch", max_tokens=2, timeout_s=3600
+        )
         for i in range(repeat):
             job = engine.scheduler.submit(
                 Job(
