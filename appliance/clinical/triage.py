@@ -184,6 +184,8 @@ def triage_rules(request: TriageRequest, kb: TriageKnowledge) -> TriageResult:
         reasons += _child_reasons(age, vitals, kb)
     else:
         reasons += _vital_reasons(kb.adult_vitals, vitals, kb)
+    if request.pregnant:
+        reasons += _vital_reasons(kb.pregnancy_vitals, vitals, kb)
     fired = complaint_rules_fired(text, age, kb)
     reasons += [Reason(r.id, r.level, kb.cite(r.source), r.text_zh, r.text_en) for r in fired]
     level = min((r.level for r in reasons), default=4)

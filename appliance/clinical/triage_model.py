@@ -120,6 +120,7 @@ class TriageKnowledge:
     self_care_ages: tuple[float, float]
     departments: dict[str, tuple[str, str]]
     sources: dict[str, str] = field(default_factory=dict)
+    pregnancy_vitals: tuple[VitalRule, ...] = ()
 
     def cite(self, keys: str) -> str:
         return "；".join(

@@ -315,6 +315,7 @@ def triage_knowledge() -> TriageKnowledge:
         self_care_ages=(float(self_care["min_age"]), float(self_care["max_age"])),
         departments={k: (d["zh"], d["en"]) for k, d in c["departments"].items()},
         sources=sources(),
+        pregnancy_vitals=tuple(_vital_rule(r) for r in v.get("pregnancy", [])),
     )
 
 

@@ -163,7 +163,8 @@ def test_self_care_only_when_nothing_else():
 
 def test_every_rule_cites_known_sources():
     srcs = load_toml("sources.toml")["sources"]
-    rows = [*VITALS["adult"], *VITALS["any_age"], *VITALS["child_band"], *COMPLAINTS]
+    rows = [*VITALS["adult"], *VITALS["any_age"], *VITALS["child_band"], *VITALS["pregnancy"]]
+    rows += COMPLAINTS
     for r in rows:
         for key in r["source"].split(";"):
             assert key in srcs, (r.get("id", r.get("name")), key)
@@ -187,3 +188,19 @@ def test_every_rule_cites_known_sources():
 )
 def test_history_mentions_are_not_acute_events(text, level):
     assert run(text, age=60).level == level
+
+
+@pytest.mark.parametrize(
+    ("vitals", "level"),
+    [
+        pytest.param({"sbp": 165, "dbp": 100}, 2, id="preg-severe-bp[OBSTETRIC]"),
+        pytest.param({"sbp": 150, "dbp": 112}, 2, id="preg-severe-dbp[OBSTETRIC]"),
+        pytest.param({"sbp": 145, "dbp": 85}, 3, id="preg-gestational-htn[OBSTETRIC]"),
+        pytest.param({"sbp": 118, "dbp": 72}, 4, id="preg-normal-bp-quiet[OBSTETRIC]"),
+    ],
+)
+def test_pregnancy_blood_pressure(vitals, level):
+    req = TriageRequest(age=29, pregnant=True, complaint="产检", vitals=vitals)
+    assert triage_rules(req, KB).level == level
+    not_pregnant = TriageRequest(age=29, complaint="复查", vitals=vitals)
+    assert triage_rules(not_pregnant, KB).level >= level
