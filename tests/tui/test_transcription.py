@@ -50,8 +50,7 @@ def test_audio_file_is_transcribed_into_the_editable_transcript(
         await wait_for(pilot, lambda: not screen.is_busy() and bool(app._notifications), 20)
         assert screen.query_one("#transcript").text == ""
         box.value = str(clip)
-        await pilot.press("enter")
-        assert screen.is_busy()
+        await pilot.press("enter")  # runs in a worker; may already be done on a fast box
         await wait_for(pilot, lambda: bool(screen.query_one("#transcript").text), timeout=90)
         text = screen.query_one("#transcript").text
         assert any("\u4e00" <= ch <= "\u9fff" for ch in text)  # Chinese came back
