@@ -203,6 +203,7 @@ class SyncAgent:
 
     def _replies(self, result: PassResult) -> None:
         hub_key = self._hub_sign_key()
+        clinic_id = outbox.enrolment(self.store)["clinic_id"]
         while True:
             cursor = int(outbox.get_state(self.store).get("reply_cursor", "0"))
             batch = self.transport.replies(cursor)
@@ -215,7 +216,7 @@ class SyncAgent:
                     self.keys,
                     lambda sender: hub_key if sender == "hub" else None,
                 )
-                if header.kind != "reply":
+                if header.kind != "reply" or header.recipient != clinic_id:
                     continue
                 if outbox.save_reply(self.store, int(item["seq"]), payload):
                     result.replies += 1

@@ -167,7 +167,7 @@ def _deid_patient(
     for key, value in patient.items():
         if key in {"name", "patient_id"}:
             continue
-        if key in _DIRECT_FIELDS:
+        if key in _DIRECT_FIELDS or key == "id" or key.endswith(("_id", "_by")):
             out[key] = None
             scrub.counts[key] += value not in (None, "")
         elif key == "address":

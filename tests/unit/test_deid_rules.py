@@ -162,3 +162,16 @@ def test_scrub_text_for_mentor_question():
 def test_short_secret_refused():
     with pytest.raises(ValueError):
         deidentify({}, {}, b"short")
+
+
+def test_local_ids_from_a_store_row_do_not_leave():
+    row = {
+        "id": "9f3a0c1d",
+        "name": "王芳",
+        "sex": "F",
+        "created_by": "u-admin",
+        "created_at": "2026-05-01T08:00:00+00:00",
+    }
+    out = deidentify(row, {}, SECRET, today=TODAY)["patient"]
+    assert out["id"] is None and out["created_by"] is None
+    assert out["created_at"] != row["created_at"]  # shifted like every date
