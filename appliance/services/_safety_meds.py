@@ -14,6 +14,7 @@ from appliance.config import Settings
 from appliance.errors import InputError, OverrideReasonMissing
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import meds_knowledge
+from appliance.logsafe import redact
 
 log = logging.getLogger("clinicbox.safety")
 M = TypeVar("M", bound=BaseModel)
@@ -121,7 +122,10 @@ def run_meds_check(
         )
     if used and session is not None:
         for o in used:
-            session.audit("meds.override", target=o.rule, detail={"reason": o.reason.strip()})
+            # The audit chain keeps who overrode what and why, but never identifiers a doctor
+            # may have typed into the reason (names, phones, ID numbers are scrubbed).
+            reason = redact(o.reason.strip())[:200]
+            session.audit("meds.override", target=o.rule, detail={"reason": reason})
     return {"alerts": out, "formulary_version": kb.version}
 
 

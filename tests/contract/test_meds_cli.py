@@ -98,7 +98,9 @@ def test_meds_lookup(cli):
 def test_override_is_audited_in_the_store(cli, store_env, store_settings):
     base = {
         "prescriptions": [{"drug": "sildenafil"}, {"drug": "硝酸甘油"}],
-        "overrides": [{"rule": "DDI-PDE5-NITRATE", "reason": "硝酸甘油已停用三天"}],
+        "overrides": [
+            {"rule": "DDI-PDE5-NITRATE", "reason": "硝酸甘油已停用三天，家属电话13812345678"}
+        ],
     }
     r = cli("meds", "check", "--json", stdin=base)
     assert r.rc == 0, r.err
@@ -108,9 +110,13 @@ def test_override_is_audited_in_the_store(cli, store_env, store_settings):
 
     with open_store(store_settings, PASSPHRASE) as store, store.read() as db:
         rows = list(
-            db.execute("SELECT action, target FROM audit_log WHERE action = 'meds.override'")
+            db.execute(
+                "SELECT action, target, detail_json FROM audit_log WHERE action = 'meds.override'"
+            )
         )
     assert rows and rows[0][1] == "DDI-PDE5-NITRATE"
+    # why is kept, identifiers typed into the reason are not
+    assert "硝酸甘油已停用三天" in rows[0][2] and "13812345678" not in rows[0][2]
     assert cli("audit", "verify").rc == 0
 
 
