@@ -127,3 +127,32 @@ def test_small_bundles_go_in_batches_over_https(https_hub, store, store_settings
         transport.close()
     assert result.uploaded == 7 and calls == [3, 3]  # 3 + 3 batched, the last one alone
     assert len(https_hub.service.list_cases()) == 7
+
+
+def test_hub_http_refuses_tampered_and_unauthenticated(https_hub, tmp_path):
+    from sync.keys import KeyPair
+
+    keys = KeyPair.generate()
+    creds = https_hub.service.enrol(https_hub.service.create_enrol_token("t"), **keys.public())
+    ca = ssl.create_default_context(cafile=str(https_hub.service.dir / "tls" / "hub-cert.pem"))
+    with httpx.Client(base_url=https_hub.url, verify=ca) as client:
+        assert client.post("/v1/bundles", content=b"{}").status_code == 403
+        auth = {"Authorization": f"Bearer {creds['api_token']}"}
+        r = client.post("/v1/bundles", content=b'{"v":1,"h":{"sender":"x"}}', headers=auth)
+        assert r.status_code == 400 and r.json()["error"]["code"] == "bundle_rejected"
+        forged = KeyPair.generate()  # right format and recipient, wrong signer
+        from sync.bundle import Header, seal_bundle
+        from sync.keys import unb64
+
+        blob = seal_bundle(
+            Header(sender=creds["clinic_id"], kind="case", case_id="f", version=1),
+            {"x": 1},
+            forged,
+            unb64(creds["hub_enc_key"]),
+        )
+        r = client.post("/v1/bundles", content=blob, headers=auth)
+        assert r.status_code == 400 and r.json()["error"]["details"]["reason"] == "signature"
+        assert "签名" in r.json()["error"]["message"]
+        r = client.post("/v1/bundles/batch", json={"bundles": [blob.decode()]}, headers=auth)
+        assert r.json()["receipts"][0]["status"] == "rejected"
+    assert https_hub.service.list_cases() == []
