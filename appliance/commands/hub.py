@@ -133,6 +133,36 @@ def register(cli: click.Group) -> None:
             service.close()
         state.emit({"clinic": clinic, "token": token}, human=lambda r: r["token"])
 
+    @hub.command("clinics", help=t("已登记的诊所。", "Enrolled clinics."))
+    @_dir_option
+    @common_options
+    @pass_state
+    def hub_clinics(state: CliState, hub_dir: str | None) -> None:
+        service = _service(state, hub_dir)
+        try:
+            rows = service.list_clinics()
+        finally:
+            service.close()
+        state.emit(rows, human=None)
+
+    @hub.command(
+        "revoke",
+        help=t("吊销一个诊所（设备丢失或被盗）。", "Revoke a clinic (lost or stolen box)."),
+    )
+    @_dir_option
+    @click.argument("clinic_id")
+    @common_options
+    @pass_state
+    def hub_revoke(state: CliState, hub_dir: str | None, clinic_id: str) -> None:
+        service = _service(state, hub_dir)
+        try:
+            service.revoke_clinic(clinic_id)
+        finally:
+            service.close()
+        state.emit(
+            {"clinic_id": clinic_id, "revoked": True}, human=lambda r: t("已吊销。", "Revoked.")
+        )
+
     @hub.command(
         "mentor-add",
         help=t(

@@ -33,6 +33,9 @@ def test_hub_cli_lifecycle(cli, tmp_path):
     assert r.rc == 0, r.err
     assert r.json()["files"][0]["path"] == "hypertension.md"
     assert cli("hub", "cases", "--hub-dir", d, "--json").json() == []
+    assert cli("hub", "clinics", "--hub-dir", d, "--json").json() == []
+    r = cli("hub", "revoke", "--hub-dir", d, "c_nope", "--json")
+    assert r.rc == 4 and r.error()["code"] == "not_found"
     assert cli("hub", "indicators", "--hub-dir", d, "--json").json() == []
     r = cli(
         "hub",
