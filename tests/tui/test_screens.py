@@ -184,3 +184,36 @@ def test_tour_and_help_open_and_close(demo_service: Any, drive: Any) -> None:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainingScreen")
 
     drive(demo_service, scenario)
+
+
+def test_admin_pairs_a_pc_and_sees_security_alerts(demo_service: Any, drive: Any) -> None:
+    from appliance.services.lan_devices import Registry
+
+    registry = Registry(demo_service.runtime.store)
+    for _ in range(6):  # what the LAN API records when someone guesses a password
+        registry.record_event("login_failed", username="doctor", ip="192.168.1.77")
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await login(pilot, app, "admin")
+        await wait_for(pilot, lambda: "安全警报" in text_of(app, "#security-banner"))
+        assert "doctor" in text_of(app, "#security-banner")
+        await pilot.press("6")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "AdminScreen")
+        await pilot.pause()
+        assert "doctor" in text_of(app, "#alerts-list")
+        app.screen.query_one("#admin-tabs").active = "tab-devices"
+        await pilot.pause()
+        app.screen.query_one("#pair-code").press()
+        await wait_for(pilot, lambda: "配对码" in text_of(app, "#pair-status"), timeout=10)
+        assert "指纹" in text_of(app, "#pair-status")
+
+    drive(demo_service, scenario)
+
+
+def test_doctor_sees_no_security_banner(demo_service: Any, drive: Any) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await login(pilot, app, "doctor")
+        await pilot.pause(0.3)
+        assert text_of(app, "#security-banner") == ""
+
+    drive(demo_service, scenario)

@@ -14,6 +14,17 @@ from appliance.errors import ClinicBoxError
 from appliance.i18n import t
 from tui._base import ClinicScreen
 
+
+def format_alerts(alerts: list[Any]) -> str:
+    """Security alerts as lines for the admin (newest kinds first as the service orders them)."""
+    icons = {"high": "‼", "medium": "⚠", "low": "ℹ"}
+    return "\n".join(
+        f"{icons.get(str(a.get('severity')), '⚠')} {a.get('message', a.get('kind', ''))}"
+        f"（{a.get('count', 1)}×，{str(a.get('last', ''))[:16]}）"
+        for a in alerts
+    )
+
+
 ROLES = (
     ("admin", "管理员", "Admin"),
     ("doctor", "医生", "Doctor"),
@@ -68,8 +79,29 @@ class AdminScreen(ClinicScreen):
                 yield Static("", id="audit-status")
             with TabPane(t("同步", "Sync"), id="tab-sync"):
                 yield Static("", id="sync-status")
+            with TabPane(t("设备配对", "Devices"), id="tab-devices"):
+                with Horizontal(classes="row"):
+                    yield Button(
+                        t("生成配对码", "New pairing code"), id="pair-code", variant="primary"
+                    )
+                    yield Button(t("吊销所选设备", "Revoke selected"), id="revoke-device")
+                yield Static("", id="pair-status")
+                devices: DataTable[str] = DataTable(id="devices", cursor_type="row")
+                devices.add_columns(
+                    t("设备", "Device"),
+                    t("名称", "Name"),
+                    t("配对时间", "Paired"),
+                    t("最近使用", "Last seen"),
+                    t("地址", "Address"),
+                    t("状态", "State"),
+                )
+                yield devices
+            with TabPane(t("安全警报", "Security alerts"), id="tab-alerts"):
+                yield Static("", id="alerts-list")
 
     def on_mount(self) -> None:
+        self._devices()
+        self._fill("#alerts-list", self._alerts)
         self._users()
         self._fill("#models", self._models)
         self._fill("#settings", self._settings)
@@ -80,6 +112,8 @@ class AdminScreen(ClinicScreen):
             text = produce()
         except ClinicBoxError as exc:
             text = "⚠ " + exc.message()
+        except Exception:  # an area that is only partly installed: say so, never crash
+            text = "⚠ " + t("此功能暂不可用。", "Not available.")
         self.query_one(selector, Static).update(text)
 
     def _models(self) -> str:
@@ -134,6 +168,70 @@ class AdminScreen(ClinicScreen):
             self.query_one(status, Static).update("✖ " + exc.message())
             return
         self.query_one(status, Static).update("✔ " + ok)
+
+    def _alerts(self) -> str:
+        return format_alerts(self.service.security_alerts(24.0)) or t(
+            "近 24 小时没有安全警报。", "No security alerts in the last 24 hours."
+        )
+
+    def _devices(self) -> None:
+        table = self.query_one("#devices", DataTable)
+        table.clear()
+        try:
+            devices = self.service.list_devices()
+        except ClinicBoxError as exc:
+            self.query_one("#pair-status", Static).update("⚠ " + exc.message())
+            return
+        except Exception:
+            self.query_one("#pair-status", Static).update(
+                t("⚠ 此功能暂不可用。", "⚠ Not available.")
+            )
+            return
+        for d in devices:
+            table.add_row(
+                str(d.get("device_id", ""))[:12],
+                str(d.get("name", "")),
+                str(d.get("paired_at", ""))[:16],
+                str(d.get("last_seen", "") or "")[:16],
+                str(d.get("last_ip", "") or ""),
+                t("已吊销", "revoked") if d.get("revoked") else t("有效", "active"),
+                key=str(d.get("device_id", "")),
+            )
+
+    @on(Button.Pressed, "#pair-code")
+    def new_pairing_code(self) -> None:
+        box = self.query_one("#pair-status", Static)
+
+        def show(code: Any) -> None:
+            box.update(
+                t(
+                    f"配对码：{code.get('code')}（{int(code.get('ttl_s', 600)) // 60} 分钟内有效，仅能使用一次）\n"
+                    f"请在诊室电脑上核对本机证书指纹：{code.get('fingerprint', '')}",
+                    f"Pairing code: {code.get('code')} (valid {int(code.get('ttl_s', 600)) // 60} min, once)\n"
+                    f"Check the box's fingerprint on the PC: {code.get('fingerprint', '')}",
+                )
+            )
+
+        self.run_task(
+            t("生成配对码", "Pairing code"),
+            lambda _p, _c: self.service.pairing_code(600),
+            show,
+            on_error=lambda e: box.update("✖ " + e.message()),
+        )
+
+    @on(Button.Pressed, "#revoke-device")
+    def revoke_device(self) -> None:
+        table = self.query_one("#devices", DataTable)
+        if not table.row_count:
+            return
+        device = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        if device:
+            self._do(
+                "#pair-status",
+                lambda: self.service.revoke_device(str(device)),
+                t("已吊销，该电脑需重新配对。", "Revoked; that PC must pair again."),
+            )
+            self._devices()
 
     @on(Button.Pressed, "#add-user")
     def add_user(self) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -106,6 +107,7 @@ class HomeScreen(ClinicScreen):
         name = user.get("display_name") or user.get("username") or ""
         with Vertical(id="home"):
             yield Static(t(f"您好，{name}。请选择：", f"Hello, {name}. Choose:"), classes="title")
+            yield Static("", id="security-banner", classes="banner")
             with Grid(id="menu"):
                 for item in menu_for(role):
                     yield Button(
@@ -131,6 +133,32 @@ class HomeScreen(ClinicScreen):
         buttons = list(self.query(".menu-item"))
         if buttons:
             buttons[0].focus()
+        role = str((getattr(self.app, "user", None) or {}).get("role", ""))
+        if role == "admin":
+            self.check_alerts()
+
+    @work(thread=True, exclusive=True, group="alerts", exit_on_error=False)
+    def check_alerts(self) -> None:
+        """Admins see intrusion signals (failed logins, mass look-ups, odd hours) up front."""
+        try:
+            alerts = self.service.security_alerts(24.0)
+        except Exception:  # not installed / not permitted: no banner
+            return
+        if alerts:
+            self.app.call_from_thread(self._show_alerts, alerts)
+
+    def _show_alerts(self, alerts: list[Any]) -> None:
+        from tui.screens.admin import format_alerts
+
+        banner = self.query_one("#security-banner", Static)
+        banner.update(
+            t(
+                f"安全警报（近24小时 {len(alerts)} 条，详见 6 系统管理）：\n",
+                f"Security alerts ({len(alerts)} in 24 h, see 6 Admin):\n",
+            )
+            + format_alerts(alerts[:3])
+        )
+        banner.add_class("-shown")
 
     @on(Button.Pressed, ".menu-item")
     def pressed(self, event: Button.Pressed) -> None:
