@@ -74,14 +74,30 @@ def _visit(record: dict[str, Any], on: date) -> FollowupVisit:
     )
 
 
+def _listed(value: Any, field: str) -> list[Any]:
+    """A list field given as one item (``"高血压"``) counts as a list of one; other types are
+    bad input (exit 2), not an internal error."""
+    if value is None:
+        return []
+    if isinstance(value, (str, dict)):
+        return [value]
+    if isinstance(value, list):
+        return value
+    raise InputError(
+        f"输入字段有误：{field} 应为列表。",
+        f"Invalid input field: {field} must be a list.",
+        details={"fields": [field]},
+    )
+
+
 def _diagnoses(record: dict[str, Any], patient: dict[str, Any]) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
-    for d in record.get("diagnoses") or []:
+    for d in _listed(record.get("diagnoses"), "record.diagnoses"):
         if isinstance(d, dict):
             out.append((str(d.get("name") or ""), str(d.get("icd10") or "")))
         elif isinstance(d, str):
             out.append((d, ""))
-    for c in patient.get("conditions") or []:
+    for c in _listed(patient.get("conditions"), "patient.conditions"):
         out.append((str(c), ""))
     return out
 
@@ -157,7 +173,11 @@ def _chronic_without_plan(db: Any, kb: Any) -> list[dict[str, Any]]:
             continue
         inner = rec.get("record")
         body: dict[str, Any] = inner if isinstance(inner, dict) else rec
-        for cond in chronic_conditions(_diagnoses(body, {}), kb):
+        try:
+            diagnoses = _diagnoses(body, {})
+        except InputError:  # one malformed stored record must not hide everyone else
+            continue
+        for cond in chronic_conditions(diagnoses, kb):
             if (pid, cond) in active or (pid, cond) in seen:
                 continue
             seen.add((pid, cond))

@@ -439,6 +439,7 @@ JSON_COMMANDS: dict[str, tuple[str, ...]] = {
     "deid": ("deid",),
     "ask": ("ask", "--no-llm"),
     "advise": ("advise", "--no-llm"),
+    "followup-plan": ("followup", "plan"),
 }
 WRONG_TYPES = {
     "triage": {"complaint": 123, "vitals": {"sbp": "high"}},
@@ -448,6 +449,7 @@ WRONG_TYPES = {
     "deid": {"patient": "x", "record": []},
     "ask": {"question": 7},
     "advise": {"chief_complaint": "咳嗽", "diagnoses": 5},
+    "followup-plan": {"record": {"diagnoses": 5}, "patient": {"conditions": 5}},
     "patient": {"name": 123},
 }
 MISSING_REQUIRED = {
@@ -456,6 +458,7 @@ MISSING_REQUIRED = {
     "emr": {"visit_type": "initial"},
     "ask": {},
     "advise": {},
+    "followup-plan": {"patient": {"age": 60}},
     "patient": {"sex": "M", "phone": "13800000000"},
 }
 BAD_INPUTS: dict[str, Any] = {
@@ -604,3 +607,9 @@ def test_store_commands_without_a_passphrase_say_locked(cli, store_env: Path, mo
         assert result.rc == 77
         _assert_store_error(result, "store_locked", "zh", True)
         assert "CLINICBOX_PASSPHRASE" in result.error()["message"]
+
+
+def test_followup_plan_takes_one_diagnosis_as_a_list_of_one(cli) -> None:
+    body = {"patient": {"age": 60}, "record": {"diagnoses": "高血压", "vitals": {"sbp": 150}}}
+    out = ok(cli("followup", "plan", "--json", stdin=body))
+    assert out["condition"] == "hypertension" and out["rule"].startswith("FU-")
