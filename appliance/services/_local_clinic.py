@@ -134,6 +134,18 @@ class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
 
         return feature_table(self)
 
+    def kiosk_assistant(self, idle_s: float = 90.0) -> Any:
+        """A waiting-room kiosk session (not in the Protocol; in-process only): health questions
+        plus the assistant's self-service tools after the patient's identity check, forgotten
+        after ``idle_s`` without input. Opening the knowledge base may take seconds: call it
+        from a worker."""
+        kiosk_cls = find("appliance.services.assistant", "KioskAssistant")
+        service_cls = find("appliance.services.assistant", "AssistantService")
+        if kiosk_cls is None or service_cls is None:
+            raise unavailable("assistant")
+        assistant = service_cls(self.settings, self.runtime.store, engine=self.runtime.engine())
+        return kiosk_cls(assistant, idle_s=idle_s)
+
     def warm_up(self) -> None:
         """Import the installed areas and load the pinyin tables ahead of first use (a front end
         calls this from a worker at start so the first screens open without a pause)."""

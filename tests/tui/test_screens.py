@@ -217,3 +217,38 @@ def test_doctor_sees_no_security_banner(demo_service: Any, drive: Any) -> None:
         assert text_of(app, "#security-banner") == ""
 
     drive(demo_service, scenario)
+
+
+def test_kiosk_self_service_asks_identity_then_answers(demo_service: Any, drive: Any) -> None:
+    from appliance.services._assistant_clinic_data import issue_visit_code
+
+    demo_service.login("admin", "demo1234")
+    patient = demo_service.search_patients("zjg")[0]  # phone 13900000000
+    demo_service.logout()
+    code = issue_visit_code(demo_service.runtime.store, patient["patient_id"])
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.kiosk_helper is not None, timeout=30)
+        screen.query_one("#question").value = "我的费用是多少"
+        screen.query_one("#question").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.query_one("#kiosk-verify").has_class("-shown"), 20)
+        screen.query_one("#visit-code").value = "WRONG1"
+        screen.query_one("#phone4").value = "0000"
+        screen.query_one("#phone4").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "✖" in text_of(app, "#answer"), 10)
+        screen.query_one("#visit-code").value = code
+        screen.query_one("#phone4").value = "0000"
+        screen.query_one("#phone4").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: not screen.query_one("#kiosk-verify").has_class("-shown"), 10)
+        await wait_for(pilot, lambda: "张**" in text_of(app, "#answer"), 20)
+        assert "患者" in text_of(app, "#answer")  # the fee look-up ran for the verified person
+        assert screen.kiosk_helper.token is not None
+        screen.query_one("#kiosk-end").press()
+        await pilot.pause()
+        assert screen.kiosk_helper.token is None and text_of(app, "#answer") == ""
+
+    drive(demo_service, scenario, kiosk=True)

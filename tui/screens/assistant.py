@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
@@ -36,6 +37,45 @@ def format_answer(result: JSON) -> str:
     if result.get("model"):
         lines.append(t(f"（回答模型：{result['model']}）", f"(answered by {result['model']})"))
     return "\n".join(lines)
+
+
+_TOOL_KEYS = {
+    "patient": ("患者", "Patient"),
+    "unpaid_self_pay": ("待缴自付", "Unpaid self-pay"),
+    "day": ("日期", "Day"),
+    "slots": ("可预约时段", "Free slots"),
+    "appointments": ("我的预约", "My appointments"),
+    "reports": ("检查报告", "Reports"),
+    "fees": ("费用", "Fees"),
+    "reminders": ("随访提醒", "Follow-up reminders"),
+}
+
+
+def _tool_key(key: str) -> str:
+    zh, en = _TOOL_KEYS.get(key, (key, key))
+    return t(zh, en)
+
+
+def format_tool(reply: JSON) -> str:
+    """A self-service result (schedule, reports, fees, reminders) as plain lines."""
+    lines = [str(reply[k]) for k in ("message", "text", "answer") if reply.get(k)]
+    for key, value in reply.items():
+        if key in ("type", "message", "text", "answer", "tool") or value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            lines.append(_tool_key(key) + ":")
+            for item in value[:12]:
+                if isinstance(item, dict):
+                    lines.append(
+                        "• " + "，".join(f"{v}" for v in item.values() if v not in (None, ""))
+                    )
+                else:
+                    lines.append(f"• {item}")
+        elif isinstance(value, dict):
+            lines.append("，".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "")))
+        elif not isinstance(value, bool):
+            lines.append(f"{_tool_key(key)}: {value}")
+    return "\n".join(lines) or t("已完成。", "Done.")
 
 
 def format_advice(result: JSON) -> str:
@@ -87,16 +127,124 @@ class AssistantScreen(ClinicScreen):
             if not status["available"]:
                 yield unavailable_panel(status, t("健康助手", "Assistant"))
             yield Input(id="question", placeholder=t("您的问题，回车提问", "Your question, Enter"))
+            if self.kiosk:
+                with Horizontal(id="kiosk-verify", classes="row"):
+                    yield Input(id="visit-code", placeholder=t("就诊码", "Visit code"))
+                    yield Input(
+                        id="phone4",
+                        password=True,
+                        max_length=4,
+                        placeholder=t("手机号后4位", "Last 4 phone digits"),
+                    )
+                    yield Button(t("核验", "Verify"), id="verify-identity", variant="primary")
+                yield Button(t("结束（清除我的信息）", "Done (forget me)"), id="kiosk-end")
             with VerticalScroll(id="answer-box"):
                 yield Static("", id="answer")
 
+    kiosk_helper: Any = None
+    _pending: str = ""
+
     def on_mount(self) -> None:
         self.query_one("#question", Input).focus()
+        if self.kiosk and callable(getattr(self.service, "kiosk_assistant", None)):
+            self.open_kiosk_session()
+            self.set_interval(5.0, self._expire_if_idle)
+
+    @work(thread=True, exclusive=True, group="kiosk", exit_on_error=False)
+    def open_kiosk_session(self) -> None:
+        try:
+            helper = self.service.kiosk_assistant()  # type: ignore[attr-defined]
+        except Exception:
+            return
+        self.kiosk_helper = helper
+
+    def on_unmount(self) -> None:
+        helper, self.kiosk_helper = self.kiosk_helper, None
+        if helper is not None:
+            with contextlib.suppress(Exception):
+                helper.end()
+                helper.service.close()
+
+    def _expire_if_idle(self) -> None:
+        helper = self.kiosk_helper
+        if helper is not None and helper.expire_if_idle():
+            self._forget()
+
+    def _forget(self) -> None:
+        self._pending = ""
+        self.query_one("#answer", Static).update("")
+        self.query_one("#question", Input).value = ""
+        for box in self.query("#visit-code, #phone4"):
+            box.value = ""  # type: ignore[attr-defined]
+        self.query_one("#kiosk-verify").remove_class("-shown")
+
+    @on(Button.Pressed, "#kiosk-end")
+    def end_session(self) -> None:
+        if self.kiosk_helper is not None:
+            self.kiosk_helper.end()
+        self._forget()
+        self.app.notify(t("您的信息已清除，谢谢！", "Your information is cleared. Thank you!"))
+
+    def _kiosk_reply(self, reply: JSON) -> None:
+        answer = self.query_one("#answer", Static)
+        kind = reply.get("type")
+        if kind != "verify":
+            self._pending = ""
+        if kind == "verify":
+            self.query_one("#kiosk-verify").add_class("-shown")
+            answer.update(
+                str(reply.get("message") or "")
+                + "\n"
+                + t(
+                    "请输入就诊码和手机号后4位，核验后继续查询。",
+                    "Enter your visit code and the last 4 digits of your phone to continue.",
+                )
+            )
+            self.query_one("#visit-code", Input).focus()
+        elif kind == "tool":
+            answer.update(format_tool(reply))
+        else:
+            answer.update(format_answer(reply))
+
+    @on(Input.Submitted, "#phone4")
+    @on(Button.Pressed, "#verify-identity")
+    def verify_identity(self, _event: Any = None) -> None:
+        helper = self.kiosk_helper
+        if helper is None:
+            return
+        code = self.query_one("#visit-code", Input).value.strip()
+        last4 = self.query_one("#phone4", Input).value.strip()
+        answer = self.query_one("#answer", Static)
+
+        def verified(name: Any) -> None:
+            self.query_one("#kiosk-verify").remove_class("-shown")
+            answer.update(t(f"您好，{name}。", f"Hello, {name}."))
+            if self._pending:
+                self._ask(self._pending)
+
+        self.run_task(
+            t("核验身份", "Checking"),
+            lambda _p, _c: helper.verify(code, last4),
+            verified,
+            on_error=lambda e: answer.update("✖ " + e.message()),
+        )
 
     @on(Input.Submitted, "#question")
     def asked(self, event: Input.Submitted) -> None:
         question = event.value.strip()
-        if not question:
+        if question:
+            self._ask(question)
+
+    def _ask(self, question: str) -> None:
+        helper = self.kiosk_helper
+        if helper is not None:
+            self._pending = question
+            self.run_task(
+                t("助手回答中", "Answering"),
+                lambda _p, _c: helper.say(question),
+                self._kiosk_reply,
+                on_error=lambda e: self.query_one("#answer", Static).update("⚠ " + e.message()),
+            )
             return
         answer = self.query_one("#answer", Static)
         answer.update(t("正在查找……", "Looking it up…"))
