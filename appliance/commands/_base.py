@@ -20,6 +20,7 @@ Import heavy libraries (llama_cpp, faster_whisper, textual…) inside the comman
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -164,6 +165,21 @@ def json_input_argument(func: F) -> F:
     return click.argument("source", required=False, metavar="[FILE]")(func)
 
 
+def _reject_non_finite(name: str) -> Any:
+    """NaN/Infinity are not JSON (RFC 8259); accepting them would put invalid JSON on stdout."""
+    raise InputError(
+        f"JSON 中不能出现 {name}：请填写数值，或用 null 表示未测。",
+        f"JSON may not contain {name}: give a number, or null when not measured.",
+    )
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # e.g. 1e400 overflows to Infinity
+        _reject_non_finite(text)
+    return value
+
+
 def read_json_input(source: str | None) -> Any:
     """Read one JSON document from ``source`` (a path) or stdin, with clear zh/en errors."""
     if source and source != "-":
@@ -190,7 +206,7 @@ def read_json_input(source: str | None) -> Any:
             "输入为空：需要一个 JSON 对象。", "Empty input: a JSON object is expected."
         )
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_non_finite, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
         raise InputError(
             f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列附近。",

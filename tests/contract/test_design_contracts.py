@@ -468,6 +468,8 @@ BAD_INPUTS: dict[str, Any] = {
     "array": '[{"complaint": "头痛"}]',
     "scalar": '"头痛"',
     "null": "null",
+    "nan": '{"complaint": "头痛", "vitals": {"sbp": NaN}, "record": {}, "text": "x"}',
+    "overflow": '{"complaint": "头痛", "vitals": {"sbp": 1e400}, "record": {}, "text": "x"}',
 }
 MODES = (
     ("zh", True),
