@@ -15,6 +15,7 @@ from appliance.commands._base import (
     read_json_input,
     validate_input,
 )
+from appliance.errors import InputError
 from appliance.i18n import t
 
 
@@ -55,5 +56,11 @@ def register(cli: click.Group) -> None:
         from sync.keys import box_keys
 
         req = validate_input(DeidRequest, read_json_input(source))
+        if not req.patient and not req.record:
+            raise InputError(
+                '没有要去标识化的内容：输入需要 {"patient": {...}, "record": {...}}。',
+                'Nothing to de-identify: the input needs {"patient": {...}, "record": {...}}.',
+                details={"fields": ["patient", "record"]},
+            )
         keys = box_keys(state.settings().data_dir)
         state.emit(deidentify(req.patient, req.record, keys.deid_secret), human=_human)

@@ -458,6 +458,7 @@ MISSING_REQUIRED = {
     "emr": {"visit_type": "initial"},
     "ask": {},
     "advise": {},
+    "deid": {},
     "followup-plan": {"patient": {"age": 60}},
     "patient": {"sex": "M", "phone": "13800000000"},
 }
