@@ -200,7 +200,14 @@ def read_json_input(source: str | None) -> Any:
                 "没有输入：请通过标准输入或文件参数提供 JSON。",
                 "No input: give JSON on stdin or as a file argument.",
             )
-        text = sys.stdin.read()
+        text = sys.stdin.read().removeprefix("\ufeff")  # a BOM from Windows tools is not an error
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # undecodable bytes (e.g. GBK) came through as surrogates
+            raise InputError(
+                "输入不是 UTF-8 编码：请把 JSON 存为 UTF-8 后再试。",
+                "The input is not UTF-8: save the JSON as UTF-8 and try again.",
+            ) from None
     if not text.strip():
         raise InputError(
             "输入为空：需要一个 JSON 对象。", "Empty input: a JSON object is expected."

@@ -616,3 +616,13 @@ def test_followup_plan_takes_one_diagnosis_as_a_list_of_one(cli) -> None:
     body = {"patient": {"age": 60}, "record": {"diagnoses": "高血压", "vitals": {"sbp": 150}}}
     out = ok(cli("followup", "plan", "--json", stdin=body))
     assert out["condition"] == "hypertension" and out["rule"].startswith("FU-")
+
+
+def test_stdin_with_a_bom_is_read_and_non_utf8_stdin_is_named(cli) -> None:
+    out = ok(cli("triage", "--json", "--no-llm", stdin='\ufeff{"complaint": "胸痛，大汗"}'))
+    assert out["level"] <= 2
+    # GBK bytes on a UTF-8 stdin arrive as surrogates (surrogateescape)
+    gbk = '{"complaint": "\udcd0\udcd8\udcca\udcb4"}'
+    for lang in ("zh", "en"):
+        result = cli("triage", "--json", "--no-llm", "--lang", lang, stdin=gbk)
+        assert result.rc == 2 and "UTF-8" in result.error()["message"]
