@@ -36,6 +36,29 @@ _RESET_ZH = (
 )
 _RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " reports", " complains")
 _NEG_ZH = ("无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非")
+# Words that contain a negation character but state a positive finding ("肢体无力" is weakness,
+# "无法站立" cannot stand, "无反应" unresponsive). They are masked before looking for a cue, so
+# "突发右侧肢体无力、口角歪斜" keeps 口角歪斜 affirmed. When unsure, prefer masking: a missed
+# negation over-triages, a false negation under-triages.
+_NOT_NEGATION_ZH = (
+    "无力",
+    "无法",
+    "无意识",
+    "无反应",
+    "无应答",
+    "无脉",
+    "无呼吸",
+    "无自主",
+    "无尿",
+    "无缘无故",
+    "没力",
+    "没劲",
+    "没反应",
+    "没意识",
+    "没呼吸",
+    "未触及",
+    "未能",
+)
 _NEG_EN = re.compile(r"\b(no|not|denies|denied|deny|without|negative for|free of|nor)\b")
 _LIST_SEP_EN = re.compile(r"\s*(,|/|\bor\b|\band\b)\s*")
 
@@ -60,6 +83,8 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def _is_negated_zh(before: str) -> bool:
     """``before`` is the clause text preceding the term; is the term under a negation cue?"""
+    for word in _NOT_NEGATION_ZH:
+        before = before.replace(word, "_" * len(word))
     best = -1
     for cue in _NEG_ZH:
         idx = before.rfind(cue)

@@ -100,6 +100,26 @@ def test_negation_scope(text, fires):
     assert ("C-CHEST-PAIN-ACS" in rule_ids(run(text))) is fires
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        # "无力"/"无法"/"无反应" state findings; the list after them stays affirmed.
+        ("突发右侧肢体无力、口角歪斜、言语不清1小时", "C-STROKE-BEFAST"),
+        ("左侧肢体无力2小时", "C-STROKE-BEFAST"),
+        ("四肢无力、胸痛30分钟", "C-CHEST-PAIN-ACS"),
+        ("无法站立、呼之不应", "C-ARREST-UNRESPONSIVE"),
+    ],
+    ids=[
+        "stroke-list-after-weakness[AHA-BEFAST]",
+        "left-weakness[AHA-BEFAST]",
+        "chest-pain-after-weakness[ACS-2019]",
+        "unresponsive-after-cannot[WS/T390]",
+    ],
+)
+def test_positive_words_with_negation_characters_do_not_negate(text, rule):
+    assert rule in rule_ids(run(text, age=71))
+
+
 def test_child_danger_signs_only_for_young_children():
     assert "C-CHILD-DANGER-SIGNS" in rule_ids(run("发热两天，不吃奶", age=0.5))
     assert "C-CHILD-DANGER-SIGNS" not in rule_ids(run("发热两天，不吃奶", age=30))
