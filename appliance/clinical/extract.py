@@ -94,7 +94,7 @@ _CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 _DURATION = re.compile(
-    r"(\d+(?:\.\d+)?(?:~\d+)?|半|数|几|十余|\d+余)\s*(?:个)?(小时|天|日|周|星期|月|年)(余|多|半)?"
+    r"(\d+(?:\.\d+)?(?:~\d+)?|半|数|几|十余|\d+余)\s*(?:个)?(分钟|小时|天|日|周|星期|月|年)(余|多|半)?"
 )
 _DEMOGRAPHIC = re.compile(
     r"^(?:患者|病人)?\s*(?:男|女)(?:性)?(?:，|,)?\s*(?:\d+\s*岁)?$|^\D{0,4}\d{1,3}\s*岁$"
@@ -108,7 +108,16 @@ _DX_SPLIT = re.compile(r"[、，,；;\n]|(?:^|\s)\d[\.、．)]\s*|和|及|并|�
 _CHIEF_CLASSES = (None, "physical_exam", "marital_history", "present_illness")
 # headed sections a new sentence may leave when it clearly belongs elsewhere
 _SWITCHABLE = ("past_history", "physical_exam", "auxiliary_exams", "diagnoses")
-_UNIT_DAYS = {"小时": 1 / 24, "天": 1, "日": 1, "周": 7, "星期": 7, "月": 30, "年": 365}
+_UNIT_DAYS = {
+    "分钟": 1 / 1440,
+    "小时": 1 / 24,
+    "天": 1,
+    "日": 1,
+    "周": 7,
+    "星期": 7,
+    "月": 30,
+    "年": 365,
+}
 
 
 @dataclass(frozen=True)

@@ -103,9 +103,9 @@ def find_prescriptions(
         return [], []
     pattern = re.compile("|".join(re.escape(n) for n in names), re.I)
     joined = ""
-    offsets: list[tuple[int, int]] = []  # (position in joined, position in source)
+    offsets: list[tuple[int, int, int]] = []  # (position in joined, in source, clause length)
     for part in parts:
-        offsets.append((len(joined), part.start))
+        offsets.append((len(joined), part.start, len(part.text)))
         joined += part.text + "，"
     hits = [m for m in pattern.finditer(joined)]
     out: list[Prescription] = []
@@ -118,5 +118,7 @@ def find_prescriptions(
         out.append(parse_order(drug, normalize_numbers(tail)))
         base = max((o for o in offsets if o[0] <= hit.start()), key=lambda o: o[0])
         start = base[1] + hit.start() - base[0]
-        spans.append((start, start + stop - hit.start()))
+        # the span ends with its clause: the "，" joining clauses is not in the source text
+        end_in_joined = min(stop, base[0] + base[2])
+        spans.append((start, start + end_in_joined - hit.start()))
     return out, spans

@@ -54,7 +54,7 @@ _TEMP = re.compile(
     rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*(?:摄氏度|度|℃)([{_DEC_CHARS}0-9])?(?![\u4e00-\u9fff]?[度])"
 )
 _PERCENT = re.compile(rf"百分之({NUMBER})")
-_WITH_UNIT = re.compile(rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*({_UNIT_ALT}|{_MEASURES})")
+_WITH_UNIT = re.compile(rf"(?<![\d.])({CN_NUMBER}|\d+(?:\.\d+)?)\s*({_UNIT_ALT}|{_MEASURES})")
 _LAB_VALUE = re.compile(
     rf"(白细胞|血红蛋白|血小板|中性粒细胞|血糖|尿酸|肌酐|体温|心率|脉搏|呼吸)({CN_NUMBER})(?![\u4e00-\u9fff])"
 )
