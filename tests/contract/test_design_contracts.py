@@ -626,3 +626,23 @@ def test_stdin_with_a_bom_is_read_and_non_utf8_stdin_is_named(cli) -> None:
     for lang in ("zh", "en"):
         result = cli("triage", "--json", "--no-llm", "--lang", lang, stdin=gbk)
         assert result.rc == 2 and "UTF-8" in result.error()["message"]
+
+
+@pytest.mark.parametrize("column", ["name_zh", "inn", "brands"])
+def test_every_formulary_name_resolves(cli, column: str) -> None:
+    """Every Chinese generic name, INN and brand in the bundled formulary resolves (no
+    ``unknown_drug``), checked through the CLI in requests of at most 100 prescriptions."""
+    import csv
+
+    path = ROOT / "appliance" / "knowledge" / "data" / "formulary.csv"
+    with path.open(encoding="utf-8") as f:
+        names = sorted({n for row in csv.DictReader(f) for n in row[column].split("|") if n})
+    assert len(names) > 100
+    for start in range(0, len(names), 100):
+        chunk = names[start : start + 100]
+        body = {"prescriptions": [{"drug": n} for n in chunk]}
+        out = ok(cli("meds", "check", "--json", "--no-llm", stdin=body))
+        unknown = [a["drugs"] for a in out["alerts"] if a["type"] == "unknown_drug"]
+        assert unknown == []
+        for alert in out["alerts"]:
+            assert_alert_shape(alert)
