@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,10 +65,9 @@ class LocalBackend:
         )
         self.n_ctx = self.llm.n_ctx()
         self._good_grammars: set[str] = set()
-        if prefix_cache_mb > 0:
-            self.llm.set_cache(
-                llama_cpp.llama_cache.LlamaRAMCache(capacity_bytes=prefix_cache_mb << 20)
-            )
+        # Our own prefix cache: llama-cpp-python's LlamaRAMCache copies the whole logits buffer
+        # (n_batch x vocab floats, ~300 MB for a 152k vocabulary) with every saved state.
+        self.prefix_cache = PrefixCache(prefix_cache_mb << 20) if prefix_cache_mb > 0 else None
         vocab = self.llm._model
         bos, eos = self.llm.token_bos(), self.llm.token_eos()
         self.formatter = PromptFormatter(
@@ -109,16 +109,48 @@ class LocalBackend:
         return tokens
 
     def _reusable_prefix(self, tokens: list[int]) -> int:
+        """Prompt tokens whose KV is already in the context or in the prefix cache."""
+        internal = _common_prefix(self.llm._input_ids.tolist(), tokens)
+        cached = self.prefix_cache.best(tokens)[1] if self.prefix_cache is not None else 0
+        return max(0, min(max(internal, cached), len(tokens) - 1))
+
+    def _restore_prefix(self, tokens: list[int]) -> None:
+        """Load the cached state sharing the longest prefix with ``tokens`` when it beats what
+        the context already holds (e.g. triage's system prompt after an assistant chat)."""
+        import ctypes
+
+        import llama_cpp
+
+        if self.prefix_cache is None:
+            return
+        key, n = self.prefix_cache.best(tokens)
+        llm = self.llm
+        if key is None or n <= _common_prefix(llm._input_ids.tolist(), tokens) + 8:
+            return
+        data = self.prefix_cache.states[key]
+        buf = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(data)) != len(data):
+            self.prefix_cache.drop(key)
+            llm.n_tokens = 0  # unknown state: start afresh
+            return
+        llm.input_ids[: len(key)] = key
+        llm.n_tokens = len(key)
+        llm._requires_eval = True
+
+    def _save_prefix(self) -> None:
+        import ctypes
+
         import llama_cpp
 
         llm = self.llm
-        best = llama_cpp.Llama.longest_token_prefix(llm._input_ids.tolist(), tokens)
-        cache = llm.cache
-        if cache is not None:
-            key = cache._find_longest_prefix_key(tuple(tokens))
-            if key is not None:
-                best = max(best, llama_cpp.Llama.longest_token_prefix(key, tokens))
-        return int(min(best, len(tokens) - 1))
+        if self.prefix_cache is None or llm.n_tokens < 32:
+            return
+        ctx = llm._ctx.ctx
+        size = llama_cpp.llama_state_get_size(ctx)
+        buf = (ctypes.c_uint8 * int(size))()
+        n = llama_cpp.llama_state_get_data(ctx, buf, size)
+        key = tuple(int(t) for t in llm.input_ids[: llm.n_tokens])
+        self.prefix_cache.put(key, bytes(buf[: int(n)]))
 
     def generate(
         self,
@@ -137,6 +169,7 @@ class LocalBackend:
             self.check_grammar(grammar)
         reused = self._reusable_prefix(tokens)
         started = time.perf_counter()
+        self._restore_prefix(tokens)
         first_token_at: list[float] = []
         stopped = [False]
 
@@ -172,6 +205,8 @@ class LocalBackend:
             if choice.get("finish_reason"):
                 finish = choice["finish_reason"]
         ended = time.perf_counter()
+        if not stopped[0]:
+            self._save_prefix()
         ttft = (first_token_at[0] - started) if first_token_at else ended - started
         gen_s = (ended - first_token_at[0]) if first_token_at else 0.0
         return Generation(
@@ -188,3 +223,49 @@ class LocalBackend:
         llm = getattr(self, "llm", None)
         if llm is not None:
             llm.close()
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+class PrefixCache:
+    """LRU of llama.cpp context states (KV of the used cells only) keyed by their tokens."""
+
+    def __init__(self, capacity_bytes: int) -> None:
+        self.capacity = capacity_bytes
+        self.states: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+        self.size = 0
+
+    def best(self, tokens: Sequence[int]) -> tuple[tuple[int, ...] | None, int]:
+        best_key, best_n = None, 0
+        for key in self.states:
+            n = _common_prefix(key, tokens)
+            if n > best_n:
+                best_key, best_n = key, n
+        if best_key is not None:
+            self.states.move_to_end(best_key)
+        return best_key, best_n
+
+    def put(self, key: tuple[int, ...], data: bytes) -> None:
+        if len(data) > self.capacity:
+            return
+        self.drop(key)
+        # a state whose tokens extend another's supersedes it (same prefix, more reuse)
+        for old in [k for k in self.states if _common_prefix(k, key) == len(k)]:
+            self.drop(old)
+        self.states[key] = data
+        self.size += len(data)
+        while self.size > self.capacity and self.states:
+            _k, dropped = self.states.popitem(last=False)
+            self.size -= len(dropped)
+
+    def drop(self, key: tuple[int, ...]) -> None:
+        data = self.states.pop(key, None)
+        if data is not None:
+            self.size -= len(data)

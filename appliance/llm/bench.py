@@ -212,7 +212,7 @@ def run_llm_bench(
 
         # TTFT for a typical triage request: cold (no reusable prefix) vs warm (system prompt
         # cached). Time to the first streamed piece of the JSON answer; the rest is cancelled.
-        llm.set_cache(None)
+        engine.backend.prefix_cache = None  # cold means cold: no saved states either
         llm.n_tokens = 0  # forget the last prompt: nothing to reuse
         ttft_cold, n_prompt, _ = _triage_ttft(engine, COMPLAINTS[0])
         ttft_warm, _, reused = _triage_ttft(engine, COMPLAINTS[1])

@@ -77,3 +77,19 @@ def test_task_priorities(higher, lower):
     assert priority_for_task(higher) < priority_for_task(lower)
     assert TASK_PRIORITY["emr"] == TASK_PRIORITY["qc"]
     assert priority_for_task("unknown") == TASK_PRIORITY["assistant"]
+
+
+def test_prefix_cache_keeps_the_longest_prefix_and_evicts_lru():
+    from appliance.llm._local import PrefixCache
+
+    cache = PrefixCache(capacity_bytes=100)
+    cache.put((1, 2, 3), b"a" * 40)
+    cache.put((1, 2, 3, 4, 5), b"b" * 40)  # extends (1,2,3): supersedes it
+    assert list(cache.states) == [(1, 2, 3, 4, 5)] and cache.size == 40
+    cache.put((7, 8), b"c" * 40)
+    assert cache.best([1, 2, 3, 9]) == ((1, 2, 3, 4, 5), 3)  # also marks it recently used
+    cache.put((9,), b"d" * 40)  # over capacity: the least recently used (7, 8) goes
+    assert set(cache.states) == {(1, 2, 3, 4, 5), (9,)} and cache.size == 80
+    assert cache.best([5, 5]) == (None, 0)
+    cache.put((4,), b"x" * 101)  # larger than the whole cache: not kept
+    assert (4,) not in cache.states
