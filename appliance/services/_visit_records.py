@@ -47,8 +47,10 @@ def _rows(conn: Any, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
     return [dict(zip(names, v, strict=True)) for v in cursor.fetchall()]
 
 
-def _user_id(session: Any) -> str | None:
-    return None if session.user_id == "system" else str(session.user_id)
+def _user_id(session: Any) -> str:
+    # CLI automation acts as the built-in 'system' account, which has a user row (migration
+    # 0003), so overrides and records always say who made them.
+    return str(session.user_id)
 
 
 def _insert_vitals(conn: Any, session: Any, pid: str, vid: str, vitals: dict[str, Any]) -> None:
