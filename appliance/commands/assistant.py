@@ -254,15 +254,27 @@ def _register_selfservice(cli: click.Group) -> None:
         data = read_json_input(source)
         if not isinstance(data, dict):
             raise InputError("输入必须是一个 JSON 对象。", "The input must be a JSON object.")
+        times = data.get("times", [])
+        times = [times] if isinstance(times, str) else times
+        try:
+            capacity: int | None = int(data.get("capacity", 1))
+        except (TypeError, ValueError):
+            capacity = None
+        if not isinstance(times, list) or capacity is None:
+            raise InputError(
+                "号源参数有误：times 应为时间段列表（如 08:00-08:30），capacity 应为整数。",
+                "Invalid slots: times must be a list of ranges like 08:00-08:30, capacity an integer.",
+                details={"fields": ["times", "capacity"]},
+            )
         store = open_cli_store(state)
         try:
             ids = add_slots(
                 store,
                 department=str(data.get("department", "")),
                 day=str(data.get("day", "")),
-                times=[str(x) for x in data.get("times", [])],
+                times=[str(x) for x in times],
                 doctor_name=str(data.get("doctor_name", "")),
-                capacity=int(data.get("capacity", 1)),
+                capacity=capacity,
             )
         finally:
             store.close()

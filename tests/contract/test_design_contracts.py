@@ -646,3 +646,19 @@ def test_every_formulary_name_resolves(cli, column: str) -> None:
         assert unknown == []
         for alert in out["alerts"]:
             assert_alert_shape(alert)
+
+
+def test_selfservice_slots_bad_input_writes_nothing(cli, store_env, store_settings) -> None:
+    from appliance.store import open_store
+
+    slot = {"department": "内科", "day": "2030-01-02", "times": ["08:00-08:30"]}
+    for bad in ({**slot, "capacity": "many"}, {**slot, "times": 5}, {**slot, "times": [None]}):
+        _run_modes(cli, ("selfservice", "slots"), bad)
+    _run_modes(cli, ("selfservice", "slots"), "[]")
+    with open_store(store_settings, PASSPHRASE) as store, store.read_raw() as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        slot_tables = [name for name in tables if "slot" in name]
+        assert slot_tables
+        for name in slot_tables:
+            assert conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == 0
+    assert ok(cli("selfservice", "slots", "--json", stdin={**slot, "capacity": "2"}))["slot_ids"]
