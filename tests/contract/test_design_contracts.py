@@ -560,6 +560,8 @@ STORE_COMMANDS: dict[str, tuple[tuple[str, ...], Any]] = {
     "patient-add": (("patient", "add"), {"name": "王五"}),
     "audit-verify": (("audit", "verify"), None),
     "followup-due": (("followup", "due", "--no-llm"), None),
+    "patient-list": (("patient", "list"), None),
+    "serve": (("serve", "--host", "127.0.0.1", "--port", "0", "--no-mdns"), None),
 }
 
 
