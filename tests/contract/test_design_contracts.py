@@ -338,6 +338,7 @@ def test_followup_due_lists_patients_with_the_rule(cli, store_env, store_setting
     items = out["patients"] if isinstance(out, dict) else out
     assert [i["patient_id"] for i in items] == [pid]
     assert isinstance(items[0]["rule"], str) and items[0]["rule"].startswith("FU-")
+    assert isinstance(items[0]["source"], str) and items[0]["source"]
     assert items[0]["overdue"] is True, items
 
 
@@ -356,6 +357,21 @@ def test_init_patient_add_and_audit_verify(cli, tmp_path, monkeypatch) -> None:
     assert verified.rc == 0 and verified.json()["ok"] is True
     human = cli("audit", "verify", "--data-dir", str(box))
     assert human.rc == 0 and "Traceback" not in human.err
+
+    # "exits 0 only when the audit chain is intact": edit one row behind the store's back
+    from appliance.config import load_settings
+    from appliance.store import open_store
+    from tests._fixtures.store import FAST_KDF
+
+    with open_store(load_settings(box, **FAST_KDF), PASSPHRASE) as store:
+        store.maintenance(
+            lambda conn: conn.execute(
+                "UPDATE audit_log SET actor = 'mallory' WHERE seq = (SELECT max(seq) FROM audit_log)"
+            )
+        )
+    broken = cli("audit", "verify", "--json", "--data-dir", str(box))
+    assert broken.rc != 0 and broken.error()["code"] == "audit_broken"
+    assert "Traceback" not in broken.err
 
 
 def _fingerprint_of(host: str, port: int) -> str:
