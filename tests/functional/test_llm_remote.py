@@ -59,8 +59,10 @@ def tls_peer(
     data = tmp_path_factory.mktemp("tls-peer")
     settings = load_settings(data)
     make_tls_material(settings, "测试卫生院")
-    pem = tls_paths(settings).server_cert.read_text()
-    fingerprint = hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest()
+    pem = tls_paths(settings).server_cert.read_text()  # leaf certificate first, then the CA
+    end = "-----END CERTIFICATE-----"
+    leaf = pem[: pem.index(end) + len(end)]
+    fingerprint = hashlib.sha256(ssl.PEM_cert_to_DER_cert(leaf)).hexdigest()
     for url in _serve(tiny_gguf, data, tls=True):
         yield url, fingerprint
 
