@@ -118,7 +118,7 @@ def _usage_error(exc: click.UsageError) -> UsageError:
     for pattern, template in _USAGE_ZH:
         match = pattern.match(detail)
         if match:
-            zh = template.format(*match.groups())
+            zh = template.format(*(g.rstrip(".") for g in match.groups()))  # no ".。"
             break
     where = exc.ctx.command_path if exc.ctx is not None else "clinicbox"
     return UsageError(

@@ -189,7 +189,12 @@ def read_json_input(source: str | None) -> Any:
             raise InputError(
                 f"找不到输入文件：{source}", f"Input file not found: {source}"
             ) from None
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise InputError(
+                f"输入文件 {source} 不是 UTF-8 编码：请把 JSON 存为 UTF-8 后再试。",
+                f"Input file {source} is not UTF-8: save the JSON as UTF-8 and try again.",
+            ) from None
+        except OSError as exc:
             raise InputError(
                 f"无法读取输入文件 {source}：{exc.__class__.__name__}",
                 f"Cannot read input file {source}: {exc.__class__.__name__}",

@@ -680,3 +680,17 @@ def test_selfservice_slots_bad_input_writes_nothing(cli, store_env, store_settin
         for name in slot_tables:
             assert conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0] == 0
     assert ok(cli("selfservice", "slots", "--json", stdin={**slot, "capacity": "2"}))["slot_ids"]
+
+
+def test_non_utf8_input_file_is_named(cli, tmp_path: Path) -> None:
+    source = tmp_path / "gbk.json"
+    source.write_bytes('{"complaint": "胸痛，大汗"}'.encode("gbk"))
+    for lang, word in (("zh", "UTF-8 编码"), ("en", "not UTF-8")):
+        result = cli("triage", str(source), "--json", "--no-llm", "--lang", lang)
+        assert result.rc == 2 and word in result.error()["message"]
+
+
+def test_zh_usage_errors_have_no_doubled_punctuation(cli) -> None:
+    result = cli("discover", "--timeout", "-1", "--json")
+    assert result.rc == 2 and result.error()["code"] == "usage"
+    assert ".。" not in result.error()["message"]
