@@ -245,6 +245,7 @@ def test_emr_structure_no_llm_gives_a_record_that_qc_and_advise_accept(cli, tmp_
     assert rec["chief_complaint"] == "咳嗽发热3天"
     assert rec["diagnoses"][0] == {"name": "急性上呼吸道感染", "icd10": "J06.9"}
     assert rec["vitals"]["temp"] == 38.5
+    assert rec["structuring"]["method"] == "rules"  # --no-llm: the deterministic extractor only
     assert_qc_shape(ok(cli("qc", "--json", "--no-llm", stdin=rec)))
     advice = ok(cli("advise", "--json", "--no-llm", stdin=rec))
     assert_advise_shape(advice)
@@ -694,3 +695,16 @@ def test_zh_usage_errors_have_no_doubled_punctuation(cli) -> None:
     result = cli("discover", "--timeout", "-1", "--json")
     assert result.rc == 2 and result.error()["code"] == "usage"
     assert ".。" not in result.error()["message"]
+
+
+def test_without_a_model_every_command_answers_from_the_rules(cli) -> None:
+    """No model installed (a fresh data dir) and no --no-llm: the rules still answer in the
+    contract's shape; the model is a helper, never a prerequisite."""
+    assert_triage_shape(ok(cli("triage", "--json", stdin={"complaint": "胸痛"})))
+    meds = ok(cli("meds", "check", "--json", stdin={"prescriptions": [{"drug": "华法林"}]}))
+    assert isinstance(meds["alerts"], list)
+    assert_qc_shape(ok(cli("qc", "--json", stdin=RECORD)))
+    assert_advise_shape(ok(cli("advise", "--json", stdin=RECORD)))
+    assert_record_shape(ok(cli("emr", "structure", "--json", stdin={"text": DICTATION})))
+    answer = ok(cli("ask", "--json", stdin={"question": "抽血化验前需要空腹吗？"}))
+    assert answer["citations"] and isinstance(answer["escalate"], bool)
