@@ -502,7 +502,8 @@ def _assert_rejected(result: Any, lang: str, as_json: bool) -> None:
     assert result.rc == 2, (result.rc, result.out, result.err)
     assert result.out.strip() == ""
     if as_json:
-        err = result.error()
+        # stderr holds exactly one JSON document: {"error": {"code", "message"}}
+        err = json.loads(result.err)["error"]
         assert set(err) >= {"code", "message"}
         assert err["code"] in ("bad_input", "usage")
         message = err["message"]
@@ -586,7 +587,7 @@ def _assert_store_error(result: Any, code: str, lang: str, as_json: bool) -> Non
     assert "Traceback" not in result.err and result.out.strip() == ""
     assert result.rc not in (0, 1, 70), (result.rc, result.err)
     if as_json:
-        err = result.error()
+        err = json.loads(result.err)["error"]
         assert err["code"] == code, err
         message = err["message"]
     else:
