@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -27,8 +27,12 @@ Progress = Callable[[int, int], None]
 EMBED_BATCH = 16
 
 
+# One schema: the store's migration. The in-memory KB (no clinic store) runs the same SQL.
+_SCHEMA_FILE = Path(__file__).resolve().parents[1] / "store/migrations/0200_knowledge_base.sql"
+
+
 def schema_sql() -> str:
-    return resources.files("appliance.knowledge").joinpath("kb_schema.sql").read_text("utf-8")
+    return _SCHEMA_FILE.read_text("utf-8")
 
 
 def ensure_schema(conn: Any) -> None:
