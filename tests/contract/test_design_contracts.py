@@ -709,3 +709,29 @@ def test_without_a_model_every_command_answers_from_the_rules(cli) -> None:
     assert_record_shape(ok(cli("emr", "structure", "--json", stdin={"text": DICTATION})))
     answer = ok(cli("ask", "--json", stdin={"question": "抽血化验前需要空腹吗？"}))
     assert answer["citations"] and isinstance(answer["escalate"], bool)
+
+
+def test_meds_every_contract_alert_type_is_reachable(cli) -> None:
+    body = {
+        "patient": {
+            "age": 3,
+            "weight_kg": 14,
+            "pregnant": True,
+            "egfr": 20,
+            "allergies": ["青霉素"],
+        },
+        "prescriptions": [
+            {"drug": "阿莫西林", "dose_mg": 5000, "frequency_per_day": 6},
+            {"drug": "Amoxil"},
+            {"drug": "华法林"},
+            {"drug": "阿司匹林"},
+            {"drug": "xyz-not-a-drug"},
+            {"drug": "头孢曲松", "route": "iv"},
+            {"drug": "二甲双胍"},
+        ],
+        "prescriber": {"antibiotic_privilege": "non_restricted"},
+    }
+    out = ok(cli("meds", "check", "--json", "--no-llm", stdin=body))
+    for alert in out["alerts"]:
+        assert_alert_shape(alert)
+    assert {a["type"] for a in out["alerts"]} == ALERT_TYPES
