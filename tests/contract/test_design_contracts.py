@@ -735,3 +735,20 @@ def test_meds_every_contract_alert_type_is_reachable(cli) -> None:
     for alert in out["alerts"]:
         assert_alert_shape(alert)
     assert {a["type"] for a in out["alerts"]} == ALERT_TYPES
+
+
+@pytest.mark.parametrize(
+    ("request_body", "level", "disposition"),
+    [
+        ({"complaint": "胸痛，大汗"}, 2, "emergency"),
+        ({"complaint": "腹痛", "vitals": {"hr": 125}}, 3, "urgent"),
+        ({"complaint": "头痛两天"}, 4, "routine"),
+        ({"age": 30, "complaint": "感冒，流鼻涕两天", "vitals": {"temp": 36.8}}, 4, "self_care"),
+    ],
+)
+def test_triage_every_disposition_is_reachable(
+    cli, request_body: dict[str, Any], level: int, disposition: str
+) -> None:
+    out = ok(cli("triage", "--json", "--no-llm", stdin=request_body))
+    assert_triage_shape(out)
+    assert (out["level"], out["disposition"]) == (level, disposition)
