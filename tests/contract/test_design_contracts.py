@@ -558,7 +558,15 @@ def _patient_count(store_settings: Any) -> int:
         return int(conn.execute("SELECT count(*) FROM patient").fetchone()[0])
 
 
+def _audit_rows(store_settings: Any) -> int:
+    from appliance.store import open_store
+
+    with open_store(store_settings, PASSPHRASE) as store, store.read_raw() as conn:
+        return int(conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+
+
 def test_patient_add_bad_input_writes_nothing(cli, store_env, store_settings) -> None:
+    audit_before = _audit_rows(store_settings)
     args = ("patient", "add")
     for stdin in [*BAD_INPUTS.values(), WRONG_TYPES["patient"], MISSING_REQUIRED["patient"]]:
         _run_modes(cli, args, stdin)
@@ -570,6 +578,7 @@ def test_patient_add_bad_input_writes_nothing(cli, store_env, store_settings) ->
     _run_modes(cli, (*args, "--no-such-option"), {"name": "王五"})
     _run_modes(cli, (*args, str(store_env / "missing.json")), None)
     assert _patient_count(store_settings) == 0
+    assert _audit_rows(store_settings) == audit_before
 
 
 # --- Part 3: store missing or locked ---------------------------------------------------------
