@@ -67,7 +67,7 @@ def record_failure(path: Path, max_attempts: int) -> WrongPassphrase:
     left = max(0, max_attempts - state.failures)
     return WrongPassphrase(
         f"口令不正确（已连续错误 {state.failures} 次，还可尝试 {left} 次），数据库未打开，也未做任何改动。",
-        f"Wrong passphrase ({state.failures} failed in a row, {left} tries left); the database "
+        f"Wrong passphrase ({state.failures} failed in a row, {left} {'try' if left == 1 else 'tries'} left); the database "
         "was not opened and nothing was changed.",
         details={"failures": state.failures, "attempts_left": left},
     )
