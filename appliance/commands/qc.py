@@ -22,7 +22,8 @@ from appliance.i18n import t
 
 def _qc_human(result: dict[str, Any]) -> str:
     verdict = t("合格", "passed") if result["passed"] else t("不合格", "failed")
-    lines = [f"{t('得分', 'Score')} {result['score']:g}（{result['grade']}）{verdict}"]
+    grade = t(f"（{result['grade']}）", f" (grade {result['grade']}), ")
+    lines = [f"{t('得分', 'Score')} {result['score']:g}{grade}{verdict}"]
     marks = {"error": "✗", "warning": "!", "info": "·"}
     for f in result["findings"]:
         model = t("［模型］", "[model] ") if f.get("origin") == "model" else ""

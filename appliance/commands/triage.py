@@ -27,7 +27,7 @@ _DISPOSITION = {
 def _human(result: dict[str, Any]) -> str:
     lines = [
         f"{result['level_name']} — {t(*_DISPOSITION[result['disposition']])}",
-        f"{t('科室', 'Department')}：{result['department']}",
+        f"{t('科室：', 'Department: ')}{result['department']}",
     ]
     if result.get("call_120"):
         lines.append(t("⚠ 请立即拨打 120。", "⚠ Call 120 now."))
