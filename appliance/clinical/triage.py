@@ -192,16 +192,23 @@ def triage_rules(request: TriageRequest, kb: TriageKnowledge) -> TriageResult:
     self_care = False
     if not reasons:
         lo, hi = kb.self_care_ages
-        in_range = age is None or lo <= age <= hi
+        # Self-care advice only for a known age in range: an unknown age may be an infant or
+        # a frail elder, who are seen in clinic instead.
+        in_range = age is not None and lo <= age <= hi
         if in_range and find_terms(text, kb.self_care_terms):
             self_care = True
+            measured = (
+                ("生命体征正常", "normal vital signs")
+                if vitals
+                else ("未测生命体征", "no vital signs taken")
+            )
             reasons.append(
                 Reason(
                     "C-SELF-CARE",
                     4,
                     kb.cite(kb.self_care_source),
-                    "轻症，生命体征正常，可居家自我护理，症状加重随时就诊",
-                    "Minor illness with normal vital signs: self-care, return if worse",
+                    f"轻症，{measured[0]}，可居家自我护理，症状加重随时就诊",
+                    f"Minor illness, {measured[1]}: self-care, return if worse",
                 )
             )
     if not reasons:
@@ -210,8 +217,12 @@ def triage_rules(request: TriageRequest, kb: TriageKnowledge) -> TriageResult:
                 "L4-NO-RED-FLAG",
                 4,
                 kb.cite("TRIAGE2018;WST390"),
-                "未发现危险征象，生命体征未见异常，按非急症就诊",
-                "No red flag and no abnormal vital sign: non-urgent visit",
+                "未发现危险征象，生命体征未见异常，按非急症就诊"
+                if vitals
+                else "未发现危险征象（未测生命体征），按非急症就诊",
+                "No red flag and no abnormal vital sign: non-urgent visit"
+                if vitals
+                else "No red flag (no vital signs taken): non-urgent visit",
             )
         )
     dept = _department(level, fired, text, age, self_care, kb)

@@ -179,6 +179,9 @@ def test_self_care_only_when_nothing_else():
     assert run("感冒，流鼻涕两天").disposition == "self_care"
     assert run("感冒，流鼻涕两天", temp=39.5).disposition == "urgent"
     assert run("感冒，流鼻涕两天", age=80).disposition == "routine"
+    # unknown age: could be an infant or a frail elder, so no self-care advice
+    assert run("感冒，流鼻涕两天", age=None).disposition == "routine"
+    assert "未测生命体征" in run("感冒，流鼻涕两天").reasons[0].text_zh
 
 
 def test_every_rule_cites_known_sources():
