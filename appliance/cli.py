@@ -112,13 +112,39 @@ _USAGE_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# click's reasons inside "Invalid value for X: <reason>", in Chinese.
+_REASON_ZH: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(.+?) is not in the range (.+?)<=x<=(.+?)\.?$"), "{0} 不在 {1} 到 {2} 之间"),
+    (re.compile(r"(.+?) is not in the range x>=(.+?)\.?$"), "{0} 应不小于 {1}"),
+    (re.compile(r"(.+?) is not in the range x<=(.+?)\.?$"), "{0} 应不大于 {1}"),
+    (re.compile(r"'(.+?)' is not a valid (?:integer|integer range)\.?$"), "“{0}”不是有效的整数"),
+    (re.compile(r"'(.+?)' is not a valid (?:float|float range)\.?$"), "“{0}”不是有效的数字"),
+    (re.compile(r"'(.+?)' is not one of (.+?)\.?$"), "“{0}”不是可选值之一（{1}）"),
+    (re.compile(r"'(.+?)' is not a valid boolean\.?$"), "“{0}”不是有效的是/否值"),
+    (re.compile(r"(?:File|Path|Directory) '(.+?)' does not exist\.?$"), "找不到“{0}”"),
+    (
+        re.compile(r"(?:File|Path|Directory) '(.+?)' is a (?:directory|file)\.?$"),
+        "“{0}”的类型不对（文件/目录）",
+    ),
+)
+
+
+def _reason_zh(reason: str) -> str:
+    for pattern, template in _REASON_ZH:
+        match = pattern.match(reason.strip())
+        if match:
+            return template.format(*match.groups())
+    return reason
+
+
 def _usage_error(exc: click.UsageError) -> UsageError:
     detail = exc.format_message()
     zh = f"命令用法有误：{detail}"
     for pattern, template in _USAGE_ZH:
         match = pattern.match(detail)
         if match:
-            zh = template.format(*(g.rstrip(".") for g in match.groups()))  # no ".。"
+            parts = [_reason_zh(g.rstrip(".")) for g in match.groups()]  # no ".。"
+            zh = template.format(*parts)
             break
     where = exc.ctx.command_path if exc.ctx is not None else "clinicbox"
     return UsageError(

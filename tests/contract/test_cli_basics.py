@@ -61,3 +61,13 @@ def test_subprocess_entry_point(cli_proc):
     assert r.rc == 0 and __version__ in r.out
     r = cli_proc("--bogus")
     assert r.rc == 2 and "Traceback" not in r.err
+
+
+def test_invalid_option_values_are_explained_in_chinese(cli):
+    r = cli("followup", "due", "--within", "9999")
+    assert r.rc == 2
+    assert "9999 不在 0 到 365 之间" in r.err and "is not in the range" not in r.err
+    r = cli("followup", "due", "--within", "abc")
+    assert r.rc == 2 and "不是有效的整数" in r.err
+    r = cli("--lang", "en", "followup", "due", "--within", "abc")
+    assert r.rc == 2 and "is not a valid integer" in r.err
