@@ -143,11 +143,22 @@ def register(cli: click.Group) -> None:
                 )
                 return
             stop = threading.Event()
+            told = False
             try:
                 while not stop.is_set():
                     try:
                         agent, transport = open_agent(store, data_dir)
-                    except NotEnrolled:  # a service before enrolment waits quietly
+                    except NotEnrolled as exc:  # a service before enrolment waits, says so once
+                        if not told:
+                            click.echo(
+                                exc.message()
+                                + t(
+                                    f"（每 {interval:.0f} 秒重试）",
+                                    f" (retrying every {interval:.0f} s)",
+                                ),
+                                err=True,
+                            )
+                            told = True
                         stop.wait(interval)
                         continue
                     try:
