@@ -224,107 +224,63 @@ def plan_followup(
     spec = kb.conditions[condition]
     src = kb.cite(spec["source"])
     tag = _tag(condition)
-    names = (spec["name_zh"], spec["name_en"])
     urgent = _urgent_reasons(condition, visit, spec, src)
     ok, target = _control(condition, visit, age, spec)
-    if urgent:
-        days = int(spec["referral_followup_days"])
+
+    def plan(
+        status: Status, interval: str, reasons: tuple[PlanReason, ...], *, refer: bool = False
+    ) -> FollowupPlan:
+        days = int(spec[interval])
         return FollowupPlan(
             condition,
-            "urgent_referral",
-            urgent[0].rule,
+            status,
+            reasons[0].rule,
             days,
             visit.on + timedelta(days=days),
-            True,
-            True,
-            tuple(urgent),
+            refer or status == "urgent_referral",
+            status == "urgent_referral",
+            reasons,
             src,
             target,
-            *names,
+            spec["name_zh"],
+            spec["name_en"],
         )
+
+    if urgent:
+        return plan("urgent_referral", "referral_followup_days", tuple(urgent))
     if ok is None:
-        days = int(spec["interval_controlled_days"])
         reason = PlanReason(
             f"FU-{tag}-NO-MEASUREMENT",
             "本次未记录控制指标，按季度随访并请测量",
             "No control measurement recorded: quarterly follow-up, please measure",
             src,
         )
-        return FollowupPlan(
-            condition,
-            "no_data",
-            reason.rule,
-            days,
-            visit.on + timedelta(days=days),
-            False,
-            False,
-            (reason,),
-            src,
-            target,
-            *names,
-        )
+        return plan("no_data", "interval_controlled_days", (reason,))
     if ok:
         days = int(spec["interval_controlled_days"])
+        per_year = spec["visits_per_year"]
         reason = PlanReason(
             f"FU-{tag}-CONTROLLED",
-            f"控制满意（目标 {target}），{days} 天后随访（每年至少 {spec['visits_per_year']} 次）",
-            f"Controlled (target {target}): next visit in {days} days (≥{spec['visits_per_year']} a year)",
+            f"控制满意（目标 {target}），{days} 天后随访（每年至少 {per_year} 次）",
+            f"Controlled (target {target}): next visit in {days} days (≥{per_year} a year)",
             kb.cite(spec["target_source"]),
         )
-        return FollowupPlan(
-            condition,
-            "controlled",
-            reason.rule,
-            days,
-            visit.on + timedelta(days=days),
-            False,
-            False,
-            (reason,),
-            src,
-            target,
-            *names,
-        )
+        return plan("controlled", "interval_controlled_days", (reason,))
     if previous_uncontrolled >= 1:
-        days = int(spec["referral_followup_days"])
         reason = PlanReason(
             f"FU-{tag}-REFER-TWO-UNCONTROLLED",
             "连续两次随访控制不满意，建议转诊上级医院，2 周内随访转诊结果",
             "Uncontrolled at two consecutive visits: refer to the mentor hospital; check back within 2 weeks",
             src,
         )
-        return FollowupPlan(
-            condition,
-            "referral",
-            reason.rule,
-            days,
-            visit.on + timedelta(days=days),
-            True,
-            False,
-            (reason,),
-            src,
-            target,
-            *names,
-        )
-    days = int(spec["recheck_uncontrolled_days"])
+        return plan("referral", "referral_followup_days", (reason,), refer=True)
     reason = PlanReason(
         f"FU-{tag}-UNCONTROLLED-RECHECK",
         f"控制不满意（目标 {target}），调整用药，2 周内随访",
         f"Not controlled (target {target}): adjust treatment, recheck within 2 weeks",
         src,
     )
-    return FollowupPlan(
-        condition,
-        "uncontrolled",
-        reason.rule,
-        days,
-        visit.on + timedelta(days=days),
-        False,
-        False,
-        (reason,),
-        src,
-        target,
-        *names,
-    )
+    return plan("uncontrolled", "recheck_uncontrolled_days", (reason,))
 
 
 def due_status(next_due: date, today: date) -> Literal["due", "overdue"] | None:
