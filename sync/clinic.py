@@ -74,11 +74,16 @@ def open_agent(
 def refer_record(
     store: Any, keys: KeyPair, record_id: str, question: str, *, fhir: bool = True
 ) -> dict[str, Any]:
-    """Queue the latest finalized version of a record for mentor review (consent required)."""
+    """Queue the latest finalized version of a record for mentor review (consent required).
+
+    Same case as the visit use case (``appliance.services.visits.refer_visit``): the case id is
+    the visit id (one hub case per visit) and the bundle carries the record itself and the box's
+    QC verdict, never the stored wrapper."""
     with store.read() as db:
         rows = list(
             db.query(
-                "SELECT record_id, version, status, content_json, patient_id FROM record WHERE record_id = ?"
+                "SELECT record_id, version, status, content_json, patient_id, visit_id FROM record"
+                " WHERE record_id = ?"
                 " ORDER BY version DESC LIMIT 1",
                 (record_id,),
             )
@@ -101,15 +106,18 @@ def refer_record(
         content = json.loads(rec["content_json"])
     except ValueError:
         raise ConfigError("病历内容无法读取。", "The record content cannot be read.") from None
+    record = content.get("record", content) if isinstance(content, dict) else {}
+    qc = content.get("qc") if isinstance(content, dict) else None
     return outbox.queue_case(
         store,
         keys,
-        case_id=record_id,
+        case_id=str(rec["visit_id"] or record_id),
         version=int(rec["version"]),
         patient_id=rec["patient_id"],
         patient=patient,
-        record=content,
+        record=record if isinstance(record, dict) else {},
         question=question,
+        qc_passed=qc.get("passed") if isinstance(qc, dict) else None,
         fhir=fhir,
     )
 

@@ -25,6 +25,7 @@ from appliance.api._context import ApiContext
 from appliance.api._security import GuardMiddleware
 from appliance.config import Settings
 from appliance.errors import ClinicBoxError, InputError, NotFoundError
+from appliance.services.interface import ClinicRuntime
 
 log = logging.getLogger("clinicbox.api")
 
@@ -56,16 +57,16 @@ def _http_error(exc: StarletteHTTPException) -> ClinicBoxError:
 
 def create_app(
     settings: Settings,
-    runtime: Any = None,
+    runtime: ClinicRuntime | None = None,
     *,
     fingerprint: str = "",
     clinic_name: str = "",
 ) -> FastAPI:
     """The API over ``runtime`` (a :class:`ClinicRuntime`, shared by one service per user)."""
     if runtime is None:
-        from appliance.services.interface import ClinicRuntime
+        from appliance.runtime import build_runtime
 
-        runtime = ClinicRuntime(settings)
+        runtime = build_runtime(settings)
     ctx = ApiContext(settings, runtime, fingerprint, clinic_name)
     app = FastAPI(
         title="ClinicBox LAN API",

@@ -224,6 +224,12 @@ class RemoteClinicService:
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
         return self._call("POST", "/visits", json_body=dict(draft))  # type: ignore[no-any-return]
 
+    def amend_visit(
+        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+    ) -> VisitSummary:
+        body = {"record": record, "reason": reason, "overrides": list(overrides or [])}
+        return self._call("POST", f"/visits/{visit_id}/amend", json_body=body)  # type: ignore[no-any-return]
+
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
         return self._call("POST", f"/visits/{visit_id}/refer", json_body={"question": question})  # type: ignore[no-any-return]
 

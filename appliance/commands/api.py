@@ -15,9 +15,9 @@ from appliance.i18n import t
 
 def open_runtime(settings: Any) -> Any:
     """The clinic runtime with its store unlocked (passphrase from the settings or a prompt)."""
-    from appliance.services.interface import ClinicRuntime
+    from appliance.runtime import build_runtime
 
-    runtime = ClinicRuntime(settings)
+    runtime = build_runtime(settings)
     passphrase = None
     if settings.passphrase is None and settings.key_file is None and sys.stdin.isatty():
         passphrase = click.prompt(t("开机口令", "Passphrase"), hide_input=True)

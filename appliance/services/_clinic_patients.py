@@ -8,8 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.errors import InputError
+from appliance.services import visits
 from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
-from appliance.services._parts import as_json, call, find, need
+from appliance.services._parts import as_json, call, need
 
 
 @lru_cache(maxsize=4096)
@@ -63,13 +64,6 @@ def enrich(raw: Any) -> Patient:
     return patient
 
 
-def _visits_module() -> str:
-    """The store area's visits service if it has one, else this interface's own."""
-    if find("appliance.services.visits", "save_visit") is not None:
-        return "appliance.services.visits"
-    return "appliance.services._visit_records"
-
-
 class PatientsMixin:
     runtime: Any
 
@@ -109,26 +103,36 @@ class PatientsMixin:
         return str(result)
 
     def patient_visits(self, patient_id: str) -> list[VisitSummary]:
-        lister = need("visits", _visits_module(), "list_visits", "patient_visits")
-        rows = as_json(call(lister, self._session(), patient_id))
+        rows = visits.list_visits(self._session(), patient_id)
         return [dict(r) for r in rows]  # type: ignore[misc]
 
     # --- visits --------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> VisitDraft:
-        getter = need("visits", _visits_module(), "get_visit")
-        return as_json(call(getter, self._session(), visit_id))  # type: ignore[no-any-return]
+        return visits.get_visit(self._session(), visit_id)  # type: ignore[return-value]
 
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
-        for override in draft.get("overrides") or []:
-            if not str(override.get("reason") or "").strip():
-                raise InputError(
-                    "忽略用药警示必须填写理由。",
-                    "Overriding a medication alert needs a reason.",
-                )
-        saver = need("visits", _visits_module(), "save_visit")
-        return as_json(call(saver, self._session(), dict(draft)))  # type: ignore[no-any-return]
+        """The box recomputes alerts, QC and triage; see :func:`visits.save_visit`."""
+        return visits.save_visit(  # type: ignore[return-value]
+            self._session(), dict(draft), settings=self.runtime.settings
+        )
+
+    def amend_visit(
+        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+    ) -> VisitSummary:
+        return visits.amend_visit(  # type: ignore[return-value]
+            self._session(),
+            visit_id,
+            record,
+            reason,
+            overrides or [],
+            settings=self.runtime.settings,
+        )
+
+    def visit_of_record(self, record_id: str) -> str:
+        """The visit a record id belongs to (in-process only; ``sync refer --record``)."""
+        return visits.visit_of_record(self._session(), record_id)
 
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
-        fn = need("sync", _visits_module(), "refer_to_mentor")
-        out = as_json(call(fn, self._session(), visit_id, question))
-        return out if isinstance(out, dict) else {"queued": bool(out)}
+        return visits.refer_visit(
+            self._session(), visit_id, question, sealer=self.runtime.referral_sealer()
+        )

@@ -16,20 +16,28 @@ from typing import Any
 from appliance import __version__
 from appliance.config import Settings
 from appliance.errors import ClinicBoxError, NotLoggedIn
-from appliance.services import _parts
+from appliance.services import _parts, _referral
 from appliance.services._clinic_admin import AdminMixin
 from appliance.services._clinic_clinical import ClinicalMixin
 from appliance.services._clinic_patients import PatientsMixin
 from appliance.services._clinic_types import ClinicInfo, FeatureStatus, UserInfo
 from appliance.services._parts import find, unavailable
+from appliance.services.ports import ReferralSealer
 
 
 class ClinicRuntime:
     """The store and engine of one clinic data dir, shared by many service objects."""
 
-    def __init__(self, settings: Settings, *, training: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        training: bool = False,
+        sealer: ReferralSealer | None = None,
+    ) -> None:
         self.settings = settings
         self.training = training
+        self.sealer = sealer
         self._lock = threading.RLock()
         self.store: Any | None = None
         self._engine: Any | None = None
@@ -83,6 +91,10 @@ class ClinicRuntime:
                 raise self._engine_error
             return self._engine
 
+    def referral_sealer(self) -> ReferralSealer | None:
+        """The sealer injected when the runtime was built (else the process default)."""
+        return self.sealer if self.sealer is not None else _referral.current()
+
     def engine_problem(self) -> ClinicBoxError | None:
         return self._engine_error
 
@@ -107,10 +119,14 @@ class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
         *,
         runtime: ClinicRuntime | None = None,
         training: bool = False,
+        sealer: ReferralSealer | None = None,
+        owns_runtime: bool | None = None,
     ) -> None:
+        """``runtime`` shared (the API server: one per user) or, by default, its own; a
+        service closes the runtime it owns (``owns_runtime``: its own, unless told)."""
         self.settings = settings
-        self.runtime = runtime or ClinicRuntime(settings, training=training)
-        self._owns_runtime = runtime is None
+        self.runtime = runtime or ClinicRuntime(settings, training=training, sealer=sealer)
+        self._owns_runtime = runtime is None if owns_runtime is None else owns_runtime
         self.session: Any | None = None
 
     # --- the box -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.config import Settings
+from appliance.services.ports import ReferralSealer
 
 DEMO_PASSPHRASE = "clinicbox-demo-training"  # noqa: S105 - the demo clinic holds no real data
 DEMO_PASSWORD = "demo1234"  # noqa: S105
@@ -103,8 +104,11 @@ def demo_settings(settings: Settings) -> Settings:
     )
 
 
-def open_demo_clinic(settings: Settings, *, seed: int = 7) -> Any:
-    """Create (once) and open the demo clinic; returns an unlocked LocalClinicService."""
+def open_demo_clinic(
+    settings: Settings, *, seed: int = 7, sealer: ReferralSealer | None = None
+) -> Any:
+    """Create (once) and open the demo clinic; returns an unlocked LocalClinicService (with
+    ``sealer`` as its referral sealer)."""
     from appliance.services._local_clinic import LocalClinicService
     from appliance.store import init_store
 
@@ -126,7 +130,7 @@ def open_demo_clinic(settings: Settings, *, seed: int = 7) -> Any:
             admin_password=DEMO_PASSWORD,
             passphrase=DEMO_PASSPHRASE,
         )
-    service = LocalClinicService(demo, training=True)
+    service = LocalClinicService(demo, training=True, sealer=sealer)
     service.unlock(DEMO_PASSPHRASE)
     if fresh:
         seed_demo_data(service.runtime.store, seed=seed)

@@ -33,6 +33,7 @@ def _signed_visit(service: Any, initials: str, complaint: str) -> tuple[str, str
             "record": {
                 "chief_complaint": complaint,
                 "present_illness": f"{patient['name']}，{complaint}",
+                "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],  # needed to sign
             },
             "sign": True,
         }
