@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from appliance.errors import ConfigError, HubRequestRejected, InputError, NotFoundError
+from appliance.services.visits import referral_case
 from sync import outbox
 from sync.agent import SyncAgent
 from sync.hub._tls import cert_fingerprint, fetch_server_cert, normalize_fingerprint
@@ -98,28 +99,19 @@ def refer_record(
         )
     if not patients:
         raise NotFoundError("找不到该病历的患者。", "The record's patient was not found.")
-    patient = {
-        k: patients[0].get(k)
-        for k in ("name", "sex", "birth_date", "id_number", "phone", "address")
-    }
     try:
         content = json.loads(rec["content_json"])
     except ValueError:
         raise ConfigError("病历内容无法读取。", "The record content cannot be read.") from None
-    record = content.get("record", content) if isinstance(content, dict) else {}
-    qc = content.get("qc") if isinstance(content, dict) else None
-    return outbox.queue_case(
-        store,
-        keys,
-        case_id=str(rec["visit_id"] or record_id),
-        version=int(rec["version"]),
-        patient_id=rec["patient_id"],
-        patient=patient,
-        record=record if isinstance(record, dict) else {},
-        question=question,
-        qc_passed=qc.get("passed") if isinstance(qc, dict) else None,
-        fhir=fhir,
+    case = referral_case(
+        str(rec["visit_id"] or record_id),
+        int(rec["version"]),
+        rec["patient_id"],
+        patients[0],
+        content if isinstance(content, dict) else {},
+        question,
     )
+    return outbox.queue_case(store, keys, **case, fhir=fhir)
 
 
 def seal_pending_referrals(store: Any, keys: KeyPair) -> dict[str, int]:
@@ -152,20 +144,16 @@ def seal_pending_referrals(store: Any, keys: KeyPair) -> dict[str, int]:
         if not recs or not pats:
             continue
         content = json.loads(recs[0]["content_json"])
-        record = content.get("record", content) if isinstance(content, dict) else {}
-        qc = content.get("qc") if isinstance(content, dict) else None
+        case = referral_case(
+            req["visit_id"],
+            int(req["version"]),
+            row["patient_id"],
+            pats[0],
+            content if isinstance(content, dict) else {},
+            str(req.get("question", "")),
+        )
         try:
-            outbox.queue_case(
-                store,
-                keys,
-                case_id=req["visit_id"],
-                version=int(req["version"]),
-                patient_id=row["patient_id"],
-                patient=pats[0],
-                record=record,
-                question=str(req.get("question", "")),
-                qc_passed=qc.get("passed") if isinstance(qc, dict) else None,
-            )
+            outbox.queue_case(store, keys, **case)
         except ConsentRequired:
             waiting += 1
             continue
