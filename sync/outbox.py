@@ -15,33 +15,15 @@ from typing import Any, Protocol, TypeVar
 
 import sqlite_utils
 
+from appliance.clinical.vocabulary import is_antibiotic
 from appliance.errors import ConsentRequired, NotEnrolled
+from appliance.knowledge.catalogs import resolve_drug
 from sync.bundle import Header, content_hash, seal_bundle
 from sync.deid import deidentify, scrub_text
 from sync.keys import KeyPair, unb64
 
 T = TypeVar("T")
 CONSENT_SCOPE = "mentor_review"
-_ANTIBIOTIC_HINTS = (
-    "西林",
-    "头孢",
-    "霉素",
-    "沙星",
-    "环素",
-    "硝唑",
-    "培南",
-    "磺胺",
-    "呋喃",
-    "克拉维",
-    "cillin",
-    "cef",
-    "mycin",
-    "floxacin",
-    "cycline",
-    "nidazole",
-    "penem",
-    "sulfamethoxazole",
-)
 
 
 class StoreLike(Protocol):
@@ -144,12 +126,12 @@ def has_consent(store: StoreLike, patient_id: str, scope: str = CONSENT_SCOPE) -
 
 
 def case_indicators(record: dict[str, Any], qc_passed: bool | None, refer: bool) -> dict[str, Any]:
-    drugs = " ".join(
+    drugs = [
         str(p.get("drug", "")) for p in record.get("prescriptions") or [] if isinstance(p, dict)
-    )
+    ]
     plan = str(record.get("treatment_plan") or "")
     return {
-        "antibiotic": any(h in drugs.lower() for h in _ANTIBIOTIC_HINTS),
+        "antibiotic": any(is_antibiotic(d, resolve_drug) for d in drugs),
         "qc_passed": qc_passed,
         "referred": refer,
         "followup_planned": any(w in plan for w in ("复诊", "随访", "复查", "follow")),

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from appliance.errors import InputError, NotFoundError
+from appliance.services.ports import StorePort
 
 # No 0/O/1/I: read aloud and typed on a kiosk without confusion.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -22,7 +23,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def issue_visit_code(store: Any, patient_id: str, valid_days: int = 365) -> str:
+def issue_visit_code(store: StorePort, patient_id: str, valid_days: int = 365) -> str:
     """A new 8-character visit code for the patient (previous codes stay valid until revoked)."""
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     expires = (datetime.now(UTC) + timedelta(days=valid_days)).isoformat(timespec="seconds")
@@ -40,7 +41,7 @@ def issue_visit_code(store: Any, patient_id: str, valid_days: int = 365) -> str:
 
 
 def add_slots(
-    store: Any, *, department: str, day: str, times: list[str], doctor_name: str = "",
+    store: StorePort, *, department: str, day: str, times: list[str], doctor_name: str = "",
     capacity: int = 1,
 ) -> list[str]:  # fmt: skip
     """Open bookable slots (``times`` like ``08:00-08:30``) for a department on ``day``."""
@@ -72,7 +73,7 @@ def add_slots(
 
 
 def add_lab_report(
-    store: Any, patient_id: str, test_name: str, items: list[dict[str, Any]] | None = None,
+    store: StorePort, patient_id: str, test_name: str, items: list[dict[str, Any]] | None = None,
 ) -> str:  # fmt: skip
     """A lab report: pending without ``items``, ready with them (name, value, unit, range)."""
     report_id = secrets.token_hex(8)
@@ -89,7 +90,7 @@ def add_lab_report(
 
 
 def add_fee(
-    store: Any, patient_id: str, item: str, amount_fen: int, insurance_fen: int = 0,
+    store: StorePort, patient_id: str, item: str, amount_fen: int, insurance_fen: int = 0,
     paid: bool = False,
 ) -> str:  # fmt: skip
     if amount_fen < 0 or insurance_fen < 0 or insurance_fen > amount_fen:

@@ -31,6 +31,7 @@ from appliance.services._assistant_tools import (
     _Args,
     validate_call,
 )
+from appliance.services.ports import StorePort
 
 TOKEN_TTL_S = 600.0
 LOCKOUT_S = 900.0
@@ -81,7 +82,7 @@ def mask_name(name: str) -> str:
 
 
 class SelfService:
-    def __init__(self, store: Any, settings: Settings, clock: Any = time.monotonic) -> None:
+    def __init__(self, store: StorePort, settings: Settings, clock: Any = time.monotonic) -> None:
         self.store = store
         self.clock = clock
         self.failures = SlidingWindow(settings.assistant_verify_attempts, LOCKOUT_S, clock)

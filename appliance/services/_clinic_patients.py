@@ -8,9 +8,9 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.errors import InputError
-from appliance.services import visits
+from appliance.services import patients, visits
 from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
-from appliance.services._parts import as_json, call, need
+from appliance.services._parts import as_json
 
 
 @lru_cache(maxsize=4096)
@@ -73,34 +73,27 @@ class PatientsMixin:
     # --- patients ------------------------------------------------------------------------
     def search_patients(self, query: str = "", limit: int = 50) -> list[Patient]:
         session = self._session()
-        lister = need("patients", "appliance.services.patients", "list_patients", "list")
         q = query.strip()
-        searcher = need("patients", "appliance.services.patients", "search_patients", "search")
-        rows = call(searcher, session, q, limit=max(limit, 200)) if q else []
-        found = [enrich(r) for r in rows]
-        if q and len(found) < limit and q.isascii() and (q.isalpha() or q.isdigit()):
+        if not q:
+            return [enrich(r) for r in patients.list_patients(session, limit=limit)][:limit]
+        found = [enrich(r) for r in patients.search_patients(session, q, limit=max(limit, 200))]
+        if len(found) < limit and q.isascii() and (q.isalpha() or q.isdigit()):
             # Pinyin initials and partial phone numbers: filter the clinic's list here.
             seen = {p.get("patient_id") for p in found}
-            for raw in call(lister, session, limit=5000):
+            for raw in patients.list_patients(session, limit=5000):
                 p = enrich(raw)
                 if p.get("patient_id") not in seen and matches(p, q):
                     found.append(p)
-        elif not q:
-            found = [enrich(r) for r in call(lister, session, limit=limit)]
         return found[:limit]
 
     def get_patient(self, patient_id: str) -> Patient:
-        getter = need("patients", "appliance.services.patients", "get_patient", "get")
-        return enrich(call(getter, self._session(), patient_id))
+        return enrich(patients.get_patient(self._session(), patient_id))
 
     def add_patient(self, data: Patient) -> str:
         if not str(data.get("name") or "").strip():
             raise InputError("请填写患者姓名。", "The patient's name is required.")
-        adder = need("patients", "appliance.services.patients", "add_patient", "add")
-        result = as_json(call(adder, self._session(), dict(data)))
-        if isinstance(result, dict):
-            return str(result.get("patient_id") or result.get("id"))
-        return str(result)
+        result = patients.add_patient(self._session(), dict(data))
+        return str(result["patient_id"])
 
     def patient_visits(self, patient_id: str) -> list[VisitSummary]:
         rows = visits.list_visits(self._session(), patient_id)

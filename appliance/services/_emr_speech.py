@@ -13,6 +13,7 @@ from typing import Any
 from appliance.config import Settings, load_settings
 from appliance.errors import Cancelled, ClinicBoxError
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+from appliance.services.ports import EnginePort
 
 #: A model pass that takes longer is dropped (see appliance.services.emr).
 LLM_TIMEOUT_S = 45.0
@@ -23,7 +24,9 @@ def _check(cancel: CancelToken | None) -> None:
         raise Cancelled()
 
 
-def _engine_json(engine: Any) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
+def _engine_json(
+    engine: EnginePort,
+) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
     def chat(messages: list[dict[str, str]], schema: dict[str, Any]) -> Any:
         res = engine.chat(
             messages, task="emr", schema=schema, max_tokens=200, timeout_s=LLM_TIMEOUT_S
@@ -47,7 +50,7 @@ def transcribe(
     audio_path: str | Path,
     *,
     settings: Settings | None = None,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     llm_correct: bool = False,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,

@@ -11,18 +11,21 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance import __version__
 from appliance.config import Settings
 from appliance.errors import ClinicBoxError, NotLoggedIn
-from appliance.services import _parts, _referral
+from appliance.services import _referral
 from appliance.services._clinic_admin import AdminMixin
 from appliance.services._clinic_clinical import ClinicalMixin
 from appliance.services._clinic_patients import PatientsMixin
 from appliance.services._clinic_types import ClinicInfo, FeatureStatus, UserInfo
-from appliance.services._parts import find, unavailable
-from appliance.services.ports import ReferralSealer
+from appliance.services._parts import unavailable
+from appliance.services.ports import EnginePort, ReferralSealer
+
+if TYPE_CHECKING:
+    from appliance.store import Store
 
 
 class ClinicRuntime:
@@ -39,30 +42,31 @@ class ClinicRuntime:
         self.training = training
         self.sealer = sealer
         self._lock = threading.RLock()
-        self.store: Any | None = None
-        self._engine: Any | None = None
+        self.store: Store | None = None
+        self._engine: EnginePort | None = None
         self._engine_error: ClinicBoxError | None = None
         self.passphrase: str | None = None  # kept in memory only, for an admin's restore
 
     # --- store ---------------------------------------------------------------------------
     def store_installed(self) -> bool:
-        return find("appliance.store", "open_store") is not None
+        return True
 
     def store_exists(self) -> bool:
         return (self.settings.data_dir / "clinic.db").exists()
 
-    def open(self, passphrase: str | None = None) -> Any:
+    def open(self, passphrase: str | None = None) -> Store:
+        """Unlock the store (once). Raises WrongPassphrase, StoreLocked, StoreNotInitialized…"""
+        from appliance.store import open_store
+
         with self._lock:
             if self.store is not None:
                 return self.store
-            open_store = find("appliance.store", "open_store")
-            if open_store is None:
-                raise unavailable("store")
-            self.store = _parts.call(open_store, self.settings, passphrase=passphrase)
+            store = open_store(self.settings, passphrase=passphrase)
+            self.store = store
             self.passphrase = passphrase
-            return self.store
+            return store
 
-    def require_store(self) -> Any:
+    def require_store(self) -> Store:
         if self.store is None:
             from appliance.errors import FeatureUnavailable
 
@@ -74,12 +78,13 @@ class ClinicRuntime:
         return self.store
 
     # --- engine --------------------------------------------------------------------------
-    def engine(self, required: bool = False) -> Any | None:
+    def engine(self, required: bool = False) -> EnginePort | None:
         """The shared LLM engine, opened on first use; None when no model (unless required)."""
         with self._lock:
             if self._engine is None and self._engine_error is None:
-                open_engine = find("appliance.llm", "open_engine")
-                if open_engine is None:
+                try:
+                    from appliance.llm import open_engine
+                except ImportError:  # the LLM extras are not installed
                     self._engine_error = unavailable("llm")
                 else:
                     try:
@@ -101,9 +106,7 @@ class ClinicRuntime:
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
-                close = getattr(self._engine, "close", None)
-                if callable(close):
-                    close()
+                self._engine.close()
                 self._engine = None
             if self.store is not None:
                 self.store.close()
@@ -155,12 +158,12 @@ class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
         plus the assistant's self-service tools after the patient's identity check, forgotten
         after ``idle_s`` without input. Opening the knowledge base may take seconds: call it
         from a worker."""
-        kiosk_cls = find("appliance.services.assistant", "KioskAssistant")
-        service_cls = find("appliance.services.assistant", "AssistantService")
-        if kiosk_cls is None or service_cls is None:
-            raise unavailable("assistant")
-        assistant = service_cls(self.settings, self.runtime.store, engine=self.runtime.engine())
-        return kiosk_cls(assistant, idle_s=idle_s)
+        from appliance.services.assistant import AssistantService, KioskAssistant
+
+        assistant = AssistantService(
+            self.settings, self.runtime.store, engine=self.runtime.engine()
+        )
+        return KioskAssistant(assistant, idle_s=idle_s)
 
     def warm_up(self) -> None:
         """Import the installed areas and load the pinyin tables ahead of first use (a front end
@@ -192,8 +195,9 @@ class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
         return True
 
     def login(self, username: str, password: str) -> UserInfo:
+        from appliance.services.session import login
+
         store = self.runtime.require_store()
-        login = _parts.need("store", "appliance.services.session", "login")
         self.session = login(store, username, password)
         user = self.current_user()
         assert user is not None

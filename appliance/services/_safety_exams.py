@@ -14,6 +14,7 @@ from appliance.config import Settings
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import exam_knowledge
 from appliance.services._safety_meds import validate
+from appliance.services.ports import StorePort
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -39,7 +40,7 @@ class ExamRequest(BaseModel):
     today: date | None = None
 
 
-def prior_from_store(store: Any, patient_id: str) -> list[PriorExam]:
+def prior_from_store(store: StorePort, patient_id: str) -> list[PriorExam]:
     """Exams named in the auxiliary exams of the patient's earlier records, dated by record."""
     kb = exam_knowledge()
     found: list[PriorExam] = []
@@ -71,7 +72,7 @@ def prior_from_store(store: Any, patient_id: str) -> list[PriorExam]:
 
 
 def run_exam_hints(
-    request: Any, *, store: Any = None, settings: Settings | None = None
+    request: Any, *, store: StorePort | None = None, settings: Settings | None = None
 ) -> dict[str, Any]:
     req = validate(ExamRequest, request)
     today = req.today or date.today()

@@ -18,6 +18,7 @@ from appliance.clinical.followup import (
 from appliance.errors import InputError
 from appliance.i18n import get_lang, t
 from appliance.knowledge.catalogs import followup_knowledge
+from appliance.services.ports import StorePort
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -102,7 +103,7 @@ def _diagnoses(record: dict[str, Any], patient: dict[str, Any]) -> list[tuple[st
     return out
 
 
-def _previous_uncontrolled(store: Any, patient_id: str | None, condition: str) -> int:
+def _previous_uncontrolled(store: StorePort | None, patient_id: str | None, condition: str) -> int:
     if store is None or not patient_id:
         return 0
     try:
@@ -124,7 +125,7 @@ def make_plans(
     patient: Any,
     record: Any,
     *,
-    store: Any = None,
+    store: StorePort | None = None,
     today: date | None = None,
     previous_uncontrolled: dict[str, int] | None = None,
 ) -> list[FollowupPlan]:
@@ -186,7 +187,7 @@ def _chronic_without_plan(db: Any, kb: Any) -> list[dict[str, Any]]:
 
 
 def due_list(
-    store: Any, *, today: date | None = None, within_days: int = 0
+    store: StorePort, *, today: date | None = None, within_days: int = 0
 ) -> list[dict[str, Any]]:
     kb = followup_knowledge()
     on = today or date.today()

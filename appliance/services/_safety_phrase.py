@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from appliance.errors import ClinicBoxError
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -26,7 +27,9 @@ _SYSTEM = (
 )
 
 
-def phrase_recommendation(result: dict[str, Any], engine: Any, timeout_s: float | None) -> None:
+def phrase_recommendation(
+    result: dict[str, Any], engine: EnginePort, timeout_s: float | None
+) -> None:
     """Add ``summary`` (origin model) to ``result`` in place, or ``llm_error``."""
     facts = {
         "诊断": result.get("matched") or result.get("diagnosis"),

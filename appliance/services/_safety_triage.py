@@ -14,6 +14,7 @@ from appliance.errors import ClinicBoxError
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import triage_knowledge
 from appliance.services._safety_meds import validate
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -53,7 +54,9 @@ def _prompt(req: TriageRequest) -> list[dict[str, str]]:
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": content}]
 
 
-def _ask_model(engine: Any, req: TriageRequest, timeout_s: float | None) -> tuple[int, str, str]:
+def _ask_model(
+    engine: EnginePort, req: TriageRequest, timeout_s: float | None
+) -> tuple[int, str, str]:
     res = engine.chat(
         _prompt(req),
         task="triage",
@@ -71,7 +74,7 @@ def _ask_model(engine: Any, req: TriageRequest, timeout_s: float | None) -> tupl
 
 def run_triage(
     request: Any,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     *,
     use_llm: bool = True,
     timeout_s: float | None = None,

@@ -13,6 +13,7 @@ from typing import Any
 
 from appliance.config import Settings
 from appliance.i18n import t
+from appliance.services.ports import StorePort
 
 FAILED_LOGIN_WINDOW_S = 15 * 60
 DEVICE_EVENT_KINDS = ("unpaired_device", "revoked_device", "bad_signature", "pairing_failed")
@@ -48,7 +49,7 @@ def _alert(kind: str, severity: str, rows: list[float], message: str, **who: Any
 
 
 def security_alerts(
-    store: Any, settings: Settings, *, hours: float = 24.0, now: float | None = None
+    store: StorePort, settings: Settings, *, hours: float = 24.0, now: float | None = None
 ) -> list[dict[str, Any]]:
     """Alerts of the last ``hours``, most severe first. ``store``: an open clinic store."""
     now = now or time.time()

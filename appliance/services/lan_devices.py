@@ -9,7 +9,6 @@ and list/revoke devices, not only the LAN API and the CLI.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import secrets
 import threading
@@ -19,6 +18,7 @@ from typing import Any
 
 from appliance.errors import NotFoundError, PairingFailed
 from appliance.services import lan_pairing as pairing
+from appliance.services.ports import StorePort
 
 MAX_CODE_FAILURES = 5
 
@@ -48,7 +48,7 @@ def _iso(ts: float | None = None) -> str:
 class Registry:
     """Device and security bookkeeping over one open store."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: StorePort) -> None:
         self.store = store
         self._touched: dict[str, float] = {}
         self._pair_lock = threading.Lock()
@@ -65,7 +65,7 @@ class Registry:
             "expires_at": expires,
             "failures": 0,
         }
-        self.store.write(lambda db: db["api_pairing_codes"].insert(row))
+        self.store.write(lambda db: db.table("api_pairing_codes").insert(row))
         return {"code": code, "expires_at": _iso(expires), "ttl_s": ttl_s}
 
     def _active_codes(self) -> list[dict[str, Any]]:
@@ -102,11 +102,11 @@ class Registry:
             now = _iso()
 
             def register(db: Any) -> None:
-                db["api_pairing_codes"].update(
+                db.table("api_pairing_codes").update(
                     row["code_id"], {"used_at": now, "device_id": device_id}
                 )
                 db.execute("DELETE FROM api_devices WHERE public_key = ?", [public_key])
-                db["api_devices"].insert(
+                db.table("api_devices").insert(
                     {
                         "device_id": device_id,
                         "name": name,
@@ -152,7 +152,9 @@ class Registry:
             return
         self._touched[device_id] = time.monotonic()
         self.store.write(
-            lambda db: db["api_devices"].update(device_id, {"last_seen": _iso(), "last_ip": ip})
+            lambda db: db.table("api_devices").update(
+                device_id, {"last_seen": _iso(), "last_ip": ip}
+            )
         )
 
     def list_devices(self) -> list[dict[str, Any]]:
@@ -167,7 +169,9 @@ class Registry:
         if self.get_device(device_id) is None:
             raise NotFoundError("没有这台设备。", "No such device.")
         self.store.write(
-            lambda db: db["api_devices"].update(device_id, {"revoked_at": _iso(), "revoked_by": by})
+            lambda db: db.table("api_devices").update(
+                device_id, {"revoked_at": _iso(), "revoked_by": by}
+            )
         )
         self.record_event("device_revoked", device_id=device_id, username=by)
         device = self.get_device(device_id) or {}
@@ -193,7 +197,7 @@ class Registry:
             "ip": ip,
             "detail": (detail or "")[:200],
         }
-        self.store.write(lambda db: db["api_security_events"].insert(row))
+        self.store.write(lambda db: db.table("api_security_events").insert(row))
 
     def log_access(
         self,
@@ -226,9 +230,8 @@ class Registry:
                 row,
             )
             if append:
-                # looked up at run time like the clinic service's other store parts
-                # (services/_parts.py): the TUI must not import the store, even indirectly
-                audit = importlib.import_module("appliance.store.audit")
+                from appliance.store import audit
+
                 audit.append(
                     conn,
                     self.store.audit_key,
@@ -267,7 +270,7 @@ class Registry:
         cutoff = time.time() - 7 * 86400
 
         def save(db: Any) -> None:
-            db["api_idempotency"].insert(row, replace=True)
+            db.table("api_idempotency").insert(row, replace=True)
             db.execute("DELETE FROM api_idempotency WHERE created_at < ?", [cutoff])
 
         self.store.write(save)

@@ -109,6 +109,22 @@ class EnginePort(Protocol):
         stop: Sequence[str] = (),
     ) -> Any: ...
 
+    def stream(
+        self,
+        messages: Sequence[dict[str, Any]],
+        *,
+        task: str = "assistant",
+        schema: dict[str, Any] | None = None,
+        max_tokens: int = 512,
+        no_think: bool = True,
+        timeout_s: float | None = None,
+        temperature: float | None = None,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+    ) -> Any:
+        """Like :meth:`chat`, yielding pieces with ``.text`` as they are generated."""
+        ...
+
     def close(self) -> None: ...
 
 

@@ -13,10 +13,13 @@ import random
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.config import Settings
 from appliance.services.ports import ReferralSealer
+
+if TYPE_CHECKING:
+    from appliance.store import Store
 
 DEMO_PASSPHRASE = "clinicbox-demo-training"  # noqa: S105 - the demo clinic holds no real data
 DEMO_PASSWORD = "demo1234"  # noqa: S105
@@ -141,7 +144,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def seed_demo_data(store: Any, *, seed: int = 7, today: date | None = None) -> None:
+def seed_demo_data(store: Store, *, seed: int = 7, today: date | None = None) -> None:
     """Users, patients, six months of signed visits, follow-up plans/events, consents."""
     from appliance.services import users
     from appliance.services.session import system_session
