@@ -230,7 +230,7 @@ def _register_bench(cli: click.Group) -> None:
         import json
         from pathlib import Path
 
-        from appliance.api.bench import format_report, run_lan_bench
+        from appliance.bench.api import format_report, run_lan_bench
 
         report = run_lan_bench(
             state.settings(), clients=clients, seconds=seconds, think_ms=think_ms, model=model_path

@@ -169,9 +169,9 @@ def _register_bench(cli: click.Group) -> None:
     ) -> None:
         import json as _json
 
+        from appliance.bench import assistant as ab
+        from appliance.bench.assistant_eval import evaluate_all
         from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
-        from appliance.services import _assistant_bench as ab
-        from appliance.services._assistant_eval import evaluate_all
         from appliance.services.assistant import load_embedder
 
         settings = state.settings()

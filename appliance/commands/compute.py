@@ -179,7 +179,7 @@ def register(cli: click.Group) -> None:
         import json
         from pathlib import Path
 
-        from appliance.llm.bench import format_report, run_llm_bench
+        from appliance.bench.llm import format_report, run_llm_bench
 
         report = run_llm_bench(
             state.settings(),

@@ -326,7 +326,7 @@ def _register_bench(cli: click.Group) -> None:
     def bench_store(state: CliState, size: str, folder: str | None, out: str | None) -> int:
         import time
 
-        from appliance.store.bench import run_bench
+        from appliance.bench.store import run_bench
 
         started = time.monotonic()
 

@@ -318,7 +318,7 @@ def register(cli: click.Group) -> None:
         per_clinic: int,
         postgres: bool,
     ) -> None:
-        from sync import bench as b
+        from appliance.bench import sync as b
 
         def report(line: str) -> None:
             click.echo(line, err=True)

@@ -201,8 +201,8 @@ def register(cli: click.Group) -> None:
     @pass_state
     def bench_tui(state: CliState, keys: int) -> int:
         _need_textual()
+        from appliance.bench.tui import run_latency_bench
         from appliance.services.training import open_demo_clinic
-        from tui.bench import run_latency_bench
 
         with tempfile.TemporaryDirectory(prefix="clinicbox-bench-tui-") as tmp:
             settings = state.settings().model_copy(update={"data_dir": Path(tmp), "demo_dir": None})

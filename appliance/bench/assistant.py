@@ -23,13 +23,13 @@ from typing import Any
 
 import numpy as np
 
+from appliance.bench.assistant_eval import load_eval
 from appliance.knowledge import kb_index
 from appliance.knowledge.chunking import Chunk
 from appliance.knowledge.embed import Embedder, vector_to_blob
 from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
 from appliance.knowledge.kb_index import PreparedDocument
 from appliance.knowledge.kb_text import index_words
-from appliance.services._assistant_eval import load_eval
 from appliance.services._assistant_grounding import split_sentences
 from appliance.services.ports import EnginePort
 
