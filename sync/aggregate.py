@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from appliance.store import outbox as outbox_repo
 from sync import outbox
 from sync.bundle import content_hash
 from sync.keys import KeyPair
@@ -34,16 +35,11 @@ def monthly_counts(store: Any, month: str) -> dict[str, int]:
         rows = list(
             db.query(
                 "SELECT v.id, r.content_json FROM visit v JOIN record_current r ON r.visit_id = v.id"
-                " WHERE r.status = 'signed' AND substr(v.started_at, 1, 7) = ?",
+                " WHERE r.status IN ('signed', 'amended') AND substr(v.started_at, 1, 7) = ?",
                 (month,),
             )
         )
-        referred = {
-            r["ref_id"] for r in db.query("SELECT ref_id FROM outbox WHERE kind = 'referral'")
-        }
-        referred |= {
-            r["case_id"] for r in db.query("SELECT case_id FROM sync_outbox WHERE kind = 'case'")
-        }
+        referred = outbox_repo.referred_visits(db)
         events = (
             list(
                 db.query(
@@ -78,14 +74,9 @@ def queue_month(store: Any, keys: KeyPair, month: str) -> dict[str, Any]:
     counts = monthly_counts(store, month)
     case_id = f"agg-{month}"
     with store.read() as db:
-        last = list(
-            db.query(
-                "SELECT version, content_hash FROM sync_outbox WHERE case_id = ? ORDER BY version DESC LIMIT 1",
-                (case_id,),
-            )
-        )
-    if last and last[0]["content_hash"] == content_hash({"period": month, **counts}):
+        last = outbox_repo.last_version(db, case_id)
+    if last and last["content_hash"] == content_hash({"period": month, **counts}):
         return {"month": month, "queued": False, **counts}
-    version = (last[0]["version"] + 1) if last else 1
+    version = (last["version"] + 1) if last else 1
     outbox.queue_aggregate(store, keys, month, counts, version=version)
     return {"month": month, "queued": True, "version": version, **counts}

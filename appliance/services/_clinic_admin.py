@@ -189,20 +189,11 @@ class AdminMixin:
     def sync_status(self) -> JSON:
         """Sealed case bundles by state (the sync agent's outbox) and referral requests
         queued from visits, by state."""
+        from appliance.store import outbox
+
         store = self.runtime.require_store()
-        with store.read_raw() as conn:
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            bundles: dict[str, int] = {}
-            if "sync_outbox" in tables:
-                for state, n in conn.execute(
-                    "SELECT state, count(*) FROM sync_outbox GROUP BY state"
-                ).fetchall():
-                    bundles[str(state)] = int(n)
-            referrals: dict[str, int] = {}
-            for state, n in conn.execute(
-                "SELECT state, count(*) FROM outbox WHERE kind = 'referral' GROUP BY state"
-            ).fetchall():
-                referrals[str(state)] = int(n)
+        with store.read() as db:
+            by_state: dict[str, int] = outbox.counts(db)["by_state"]
+        bundles = {k: int(v) for k, v in by_state.items() if k != "requested"}
+        referrals = {"pending": int(by_state.get("requested", 0))}
         return {"outbox": bundles, "referrals": referrals, "hub_url": self.settings.hub_url or ""}

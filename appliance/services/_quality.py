@@ -60,12 +60,14 @@ def quality_indicators(store: StorePort, months: int = 12, today: date | None = 
         records = conn.execute(
             "SELECT v.id, substr(v.started_at, 1, 7), r.content_json FROM visit v"
             " JOIN record_current r ON r.visit_id = v.id"
-            " WHERE r.status = 'signed' AND v.started_at >= ?",
+            " WHERE r.status IN ('signed', 'amended') AND v.started_at >= ?",
             (first,),
         ).fetchall()
         referred = {
             row[0]
-            for row in conn.execute("SELECT ref_id FROM outbox WHERE kind = 'referral'").fetchall()
+            for row in conn.execute(
+                "SELECT ref_id FROM outbox WHERE kind = 'case' AND ref_id IS NOT NULL"
+            ).fetchall()
         }
         events = conn.execute(
             "SELECT substr(due_date, 1, 7), done_at IS NOT NULL OR outcome = 'done'"

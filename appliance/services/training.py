@@ -156,14 +156,10 @@ def seed_demo_data(store: Store, *, seed: int = 7, today: date | None = None) ->
     today = today or datetime.now(UTC).date()
     now = datetime.now(UTC)
 
+    from appliance.store import consent
+
     def run(conn: Any) -> None:
         doctor = conn.execute("SELECT id FROM user WHERE username = 'doctor'").fetchone()[0]
-        has_sync_consent = (
-            conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_consent'"
-            ).fetchone()
-            is not None
-        )
         for i, (name, sex, year, conditions) in enumerate(DEMO_PATIENTS):
             pid = secrets.token_hex(8)
             created = now - timedelta(days=200 - i)
@@ -182,17 +178,14 @@ def seed_demo_data(store: Store, *, seed: int = 7, today: date | None = None) ->
                 ),
             )
             if i % 3 != 2:
-                conn.execute(
-                    "INSERT INTO consent (id, patient_id, granted, recorded_at) VALUES (?,?,1,?)",
-                    (secrets.token_hex(8), pid, _iso(created)),
+                consent.record(
+                    conn,
+                    patient_id=pid,
+                    granted=True,
+                    recorded_by="demo-setup",
+                    recorded_at=_iso(created),
+                    note="演示数据",
                 )
-                if has_sync_consent:
-                    conn.execute(
-                        "INSERT INTO sync_consent (patient_id, scope, granted, method,"
-                        " recorded_by, recorded_at, note) VALUES (?,'mentor_review',1,"
-                        "'written','demo-setup',?,'演示数据')",
-                        (pid, _iso(created)),
-                    )
             for n in range(rng.randint(1, 3)):
                 _seed_visit(conn, rng, pid, doctor, now - timedelta(days=rng.randint(3, 175) + n))
             for condition in conditions:

@@ -468,8 +468,6 @@ def refer_visit(
         return result
     result["sealed"] = True
     result["bundle"] = {k: sealed.get(k) for k in ("case_id", "version", "state", "size")}
-    outbox_id = str(result["outbox_id"])
-    session.store.write_raw(lambda conn: referral_repo.mark_referral_sealed(conn, outbox_id))
     return result
 
 

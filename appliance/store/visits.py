@@ -92,6 +92,26 @@ def latest_version_of_record(conn: Any, record_id: str) -> Row | None:
     )
 
 
+def record_content(conn: Any, record_id: str, version: int) -> str | None:
+    """The stored content (JSON text) of one record version."""
+    found = _one(
+        conn,
+        "SELECT content_json FROM record WHERE record_id = ? AND version = ?",
+        (record_id, version),
+    )
+    return str(found["content_json"]) if found else None
+
+
+def latest_record(conn: Any, record_id: str) -> Row | None:
+    """The newest version of a record, with its content."""
+    return _one(
+        conn,
+        "SELECT record_id, version, status, content_json, patient_id, visit_id FROM record"
+        " WHERE record_id = ? ORDER BY version DESC LIMIT 1",
+        (record_id,),
+    )
+
+
 def visits_of_patient(conn: Any, patient_id: str) -> list[Row]:
     return rows(
         conn,

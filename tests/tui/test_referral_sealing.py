@@ -64,7 +64,7 @@ def test_enrolled_box_seals_a_deidentified_bundle(
     assert result["sealed"] and result["bundle"]["state"] == "pending"
     with store.read_raw() as conn:
         blob = conn.execute(
-            "SELECT bundle FROM sync_outbox WHERE case_id = ?", (visit_id,)
+            "SELECT bundle FROM outbox WHERE case_id = ?", (visit_id,)
         ).fetchone()[0]
     assert name.encode() not in blob  # encrypted on disk and in transit
     box = box_keys(demo_service.settings.data_dir)
