@@ -68,10 +68,8 @@ class DrugFacts(Protocol):
     def antibiotic_tier(self) -> str | None: ...
 
 
-def _atc_is_j01(drug: object) -> bool | None:
-    atc = getattr(drug, "atc", None)
-    if not atc:
-        return None
+def _atc_is_j01(drug: object) -> bool:
+    atc = getattr(drug, "atc", None) or ()
     codes = [atc] if isinstance(atc, str) else list(atc)
     return any(str(c).upper().startswith("J01") for c in codes)
 
@@ -79,18 +77,19 @@ def _atc_is_j01(drug: object) -> bool | None:
 def is_antibiotic(name: str, resolve: Callable[[str], DrugFacts | None] | None = None) -> bool:
     """Is ``name`` a systemic antibacterial (stewardship rules apply)?
 
-    The formulary decides when it knows the drug (ATC J01 when coded; else its antibiotic tier
-    or the ``antibacterial`` class); otherwise the stem list above."""
+    The formulary decides when it knows the drug: ATC J01, an antibiotic tier (分级管理) or the
+    ``antibacterial`` class; otherwise the stem list above."""
     text = str(name or "").strip()
     if not text:
         return False
     if resolve is not None:
         drug = resolve(text)
         if drug is not None:
-            atc = _atc_is_j01(drug)
-            if atc is not None:
-                return atc
-            return "antibacterial" in drug.classes or drug.antibiotic_tier is not None
+            return (
+                _atc_is_j01(drug)
+                or "antibacterial" in drug.classes
+                or drug.antibiotic_tier is not None
+            )
     if _NOT_ANTIBIOTIC.search(text):
         return False
     return bool(ANTIBIOTIC_WORDS.search(text))
