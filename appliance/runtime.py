@@ -13,10 +13,19 @@ from typing import Any
 
 from appliance.config import Settings
 from appliance.services.interface import ClinicRuntime, LocalClinicService
-from appliance.services.ports import ReferralSealer, StorePort
+from appliance.services.ports import EnginePort, ReferralSealer, StorePort
 from appliance.services.session import system_session
+from appliance.store import Store
 
-__all__ = ["build_runtime", "cli_service", "referral_sealer"]
+__all__ = [
+    "Store",
+    "build_runtime",
+    "cli_service",
+    "open_clinic_store",
+    "open_engine_or_none",
+    "referral_sealer",
+    "store_initialised",
+]
 
 
 def referral_sealer(settings: Settings) -> ReferralSealer | None:
@@ -50,3 +59,35 @@ def cli_service(settings: Settings, passphrase: str | None, actor: str) -> Local
         service.close()
         raise
     return service
+
+
+def store_initialised(settings: Settings) -> bool:
+    """The clinic store of ``settings.data_dir`` has been created (``clinicbox init``)."""
+    from appliance.store import StorePaths
+
+    return StorePaths(settings.data_dir).envelope.exists()
+
+
+def open_clinic_store(
+    settings: Settings, passphrase: str | None = None, *, read_only: bool = False
+) -> Store:
+    """The clinic store unlocked with ``passphrase`` or the configured passphrase/key file.
+    Raises StoreNotInitialized, StoreLocked, WrongPassphrase (zh/en). Close it."""
+    from appliance.store import open_store
+
+    return open_store(settings, passphrase, read_only=read_only)
+
+
+def open_engine_or_none(settings: Settings) -> tuple[EnginePort | None, str | None]:
+    """The local LLM engine for a one-shot command, or (None, error code) when no model is
+    installed or loadable (commands then answer from the rules). Close it."""
+    from appliance.errors import ClinicBoxError
+
+    try:
+        from appliance.llm import open_engine
+
+        return open_engine(settings, monitor=False), None
+    except ClinicBoxError as exc:
+        return None, exc.code
+    except ImportError:
+        return None, "dependency_missing"

@@ -29,15 +29,15 @@ def open_assistant_store(state: CliState) -> Any:
     """The clinic store when it exists and can be unlocked without a prompt, else None (the
     assistant then answers from the public starter documents)."""
     from appliance.errors import ClinicBoxError
-    from appliance.store import StorePaths, open_store
+    from appliance.runtime import open_clinic_store, store_initialised
 
     settings = state.settings()
-    if not StorePaths(settings.data_dir).envelope.exists():
+    if not store_initialised(settings):
         return None
     if settings.passphrase is None and settings.key_file is None:
         return None
     try:
-        return open_store(settings)
+        return open_clinic_store(settings)
     except ClinicBoxError:
         return None
 
@@ -188,13 +188,11 @@ def _register_bench(cli: click.Group) -> None:
         if not skip_scale:
             report["scale"] = ab.bench_retrieval(chunks, model)
         if not no_llm:
-            from appliance.errors import ClinicBoxError
-            from appliance.llm import open_engine
+            from appliance.runtime import open_engine_or_none
 
-            try:
-                engine = open_engine(settings)
-            except ClinicBoxError as exc:
-                report["ttft"] = {"error": exc.code}
+            engine, why = open_engine_or_none(settings)
+            if engine is None:
+                report["ttft"] = {"error": why}
             else:
                 try:
                     report["ttft"] = ab.bench_ttft(hybrid or lexical, engine)

@@ -52,9 +52,9 @@ def _recommend_human(result: dict[str, Any]) -> str:
 
 
 def _store_exists(state: CliState) -> bool:
-    from appliance.store import StorePaths
+    from appliance.runtime import store_initialised
 
-    return StorePaths(state.settings().data_dir).envelope.exists()
+    return store_initialised(state.settings())
 
 
 def register(cli: click.Group) -> None:

@@ -19,6 +19,7 @@ from appliance.clinical import vocabulary
 from appliance.knowledge.catalogs import resolve_drug
 from appliance.services._clinic_types import JSON
 from appliance.services.ports import StorePort
+from appliance.store import reports
 
 INDICATORS = (
     "antibiotic_rate",
@@ -57,23 +58,9 @@ def quality_indicators(store: StorePort, months: int = 12, today: date | None = 
     first = keys[0] + "-01"
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with store.read_raw() as conn:
-        records = conn.execute(
-            "SELECT v.id, substr(v.started_at, 1, 7), r.content_json FROM visit v"
-            " JOIN record_current r ON r.visit_id = v.id"
-            " WHERE r.status IN ('signed', 'amended') AND v.started_at >= ?",
-            (first,),
-        ).fetchall()
-        referred = {
-            row[0]
-            for row in conn.execute(
-                "SELECT ref_id FROM outbox WHERE kind = 'case' AND ref_id IS NOT NULL"
-            ).fetchall()
-        }
-        events = conn.execute(
-            "SELECT substr(due_date, 1, 7), done_at IS NOT NULL OR outcome = 'done'"
-            " FROM followup_event WHERE due_date >= ? AND due_date <= ?",
-            (first, (today or date.today()).isoformat()),
-        ).fetchall()
+        records = reports.signed_visits_since(conn, first)
+        referred = reports.referred_visit_ids(conn)
+        events = reports.followup_events_between(conn, first, (today or date.today()).isoformat())
     for visit_id, month, content_json in records:
         c = counts[month]
         content = json.loads(content_json or "{}")

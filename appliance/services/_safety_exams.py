@@ -15,6 +15,7 @@ from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import exam_knowledge
 from appliance.services._safety_meds import validate
 from appliance.services.ports import StorePort
+from appliance.store import reports
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -46,10 +47,7 @@ def prior_from_store(store: StorePort, patient_id: str) -> list[PriorExam]:
     found: list[PriorExam] = []
     try:
         with store.read() as db:
-            rows = db.execute(
-                "SELECT content_json, created_at FROM record_current WHERE patient_id = ?",
-                [patient_id],
-            ).fetchall()
+            rows = reports.current_records_of_patient(db, patient_id)
     except Exception as exc:
         log.warning("exam history unavailable: %s", exc.__class__.__name__)
         return found

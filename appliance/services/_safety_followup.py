@@ -19,6 +19,7 @@ from appliance.errors import InputError
 from appliance.i18n import get_lang, t
 from appliance.knowledge.catalogs import followup_knowledge
 from appliance.services.ports import StorePort
+from appliance.store import reports
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -108,17 +109,11 @@ def _previous_uncontrolled(store: StorePort | None, patient_id: str | None, cond
         return 0
     try:
         with store.read() as db:
-            rows = list(
-                db.execute(
-                    "SELECT rule FROM followup_plan WHERE patient_id = ? AND condition = ?"
-                    " ORDER BY created_at DESC LIMIT 1",
-                    [patient_id, condition],
-                ).fetchall()
-            )
+            rule = reports.last_plan_rule(db, patient_id, condition)
     except Exception as exc:  # store absent/locked: plan without history
         log.warning("follow-up history unavailable: %s", exc.__class__.__name__)
         return 0
-    return 1 if rows and "UNCONTROLLED" in str(rows[0][0]) else 0
+    return 1 if rule and "UNCONTROLLED" in rule else 0
 
 
 def make_plans(
@@ -156,15 +151,10 @@ def plan_dict(plans: list[FollowupPlan]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ worklist
 def _chronic_without_plan(db: Any, kb: Any) -> list[dict[str, Any]]:
-    active = {
-        (row[0], row[1])
-        for row in db.execute(
-            "SELECT patient_id, condition FROM followup_plan WHERE status = 'active'"
-        )
-    }
+    active = reports.active_plan_keys(db)
     out = []
     seen: set[tuple[str, str]] = set()
-    rows = db.execute("SELECT patient_id, content_json, created_at FROM record_current").fetchall()
+    rows = reports.all_current_record_contents(db)
     for pid, content, created in rows:
         try:
             rec = json.loads(content)
@@ -194,12 +184,8 @@ def due_list(
     horizon = (on + timedelta(days=within_days)).isoformat()
     items: list[dict[str, Any]] = []
     with store.read() as db:
-        names = {row[0]: row[1] for row in db.execute("SELECT id, name FROM patient")}
-        plans = db.execute(
-            "SELECT patient_id, condition, rule, source, interval_days, next_due FROM followup_plan"
-            " WHERE status = 'active' AND next_due <= ? ORDER BY next_due",
-            [horizon],
-        ).fetchall()
+        names = reports.patient_names(db)
+        plans = reports.active_plans_due(db, horizon)
         unplanned = _chronic_without_plan(db, kb)
     for pid, cond, rule, source, interval, next_due in plans:
         due = date.fromisoformat(str(next_due)[:10])

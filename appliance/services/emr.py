@@ -46,6 +46,7 @@ from appliance.knowledge.catalogs import resolve_drug
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
 from appliance.services._emr_speech import dictate, transcribe, transcriber
 from appliance.services.ports import EnginePort, StorePort
+from appliance.store import reports
 
 log = logging.getLogger("clinicbox.emr")
 DATA = Path(__file__).resolve().parents[1] / "knowledge" / "data"
@@ -316,12 +317,7 @@ def batch_qc_store(
     in ``qc_result``. Model passes, when asked, run at the scheduler's ``batch`` priority so
     they never delay a doctor's request; the write happens after all model work."""
     with store.read() as db:
-        rows = list(
-            db.query(
-                "SELECT record_id, version, visit_id, content_json FROM record_current"
-                " ORDER BY created_at"
-            )
-        )
+        rows = reports.current_records(db)
     items = []
     for row in rows:
         content = json.loads(row["content_json"] or "{}")
@@ -355,15 +351,7 @@ def batch_qc_store(
 def qc_pass_rate_history(store: StorePort, days: int = 90) -> list[dict[str, Any]]:
     """The stored nightly results per day: checked, passed, pass rate (for the dashboard)."""
     with store.read() as db:
-        return list(
-            db.query(
-                "SELECT substr(checked_at, 1, 10) AS day, count(*) AS checked,"
-                " sum(passed) AS passed, round(avg(passed), 4) AS pass_rate"
-                " FROM qc_result WHERE checked_at >= date('now', ?)"
-                " GROUP BY day ORDER BY day",
-                [f"-{int(days)} days"],
-            )
-        )
+        return reports.qc_pass_rate_by_day(db, days)
 
 
 __all__ = [

@@ -14,6 +14,7 @@ from typing import Any
 from appliance.config import Settings
 from appliance.i18n import t
 from appliance.services.ports import StorePort
+from appliance.store import reports
 
 FAILED_LOGIN_WINDOW_S = 15 * 60
 DEVICE_EVENT_KINDS = ("unpaired_device", "revoked_device", "bad_signature", "pairing_failed")
@@ -57,10 +58,8 @@ def security_alerts(
     with store.read() as db:
         if "api_security_events" not in db.table_names():
             return []
-        events = list(
-            db.query("SELECT * FROM api_security_events WHERE ts >= ? ORDER BY ts", [since])
-        )
-        access = list(db.query("SELECT * FROM api_access_log WHERE ts >= ? ORDER BY ts", [since]))
+        events = reports.security_events_since(db, since)
+        access = reports.access_log_since(db, since)
     alerts: list[dict[str, Any]] = []
     alerts += _failed_logins(events, settings.api_alert_failed_logins)
     alerts += _device_attempts(events)
