@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from appliance.store import outbox as outbox_repo
+from appliance.store import reports
 from sync import outbox
 from sync.bundle import content_hash
 from sync.keys import KeyPair
@@ -26,31 +27,11 @@ def monthly_counts(store: Any, month: str) -> dict[str, int]:
         "followups_done": 0,
     }
     with store.read() as db:
-        tables = {
-            r["name"]
-            for r in db.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-        }
-        if "record_current" not in tables:
+        if not reports.has_clinical_tables(db):
             return c
-        rows = list(
-            db.query(
-                "SELECT v.id, r.content_json FROM visit v JOIN record_current r ON r.visit_id = v.id"
-                " WHERE r.status IN ('signed', 'amended') AND substr(v.started_at, 1, 7) = ?",
-                (month,),
-            )
-        )
+        rows = reports.signed_visits_of_month(db, month)
         referred = outbox_repo.referred_visits(db)
-        events = (
-            list(
-                db.query(
-                    "SELECT done_at IS NOT NULL OR outcome = 'done' AS done FROM followup_event"
-                    " WHERE substr(due_date, 1, 7) = ?",
-                    (month,),
-                )
-            )
-            if "followup_event" in tables
-            else []
-        )
+        events = reports.followups_of_month(db, month)
     for row in rows:
         content = json.loads(row["content_json"] or "{}")
         record = content.get("record") or {}
@@ -65,7 +46,7 @@ def monthly_counts(store: Any, month: str) -> dict[str, int]:
             c["qc_passed"] += bool(qc["passed"])
         c["referrals"] += bool((content.get("triage") or {}).get("refer")) or row["id"] in referred
     c["followups_due"] = len(events)
-    c["followups_done"] = sum(int(bool(e["done"])) for e in events)
+    c["followups_done"] = sum(int(done) for done in events)
     return c
 
 

@@ -155,3 +155,38 @@ def security_events_since(conn: Any, since: Any) -> list[dict[str, Any]]:
 
 def access_log_since(conn: Any, since: Any) -> list[dict[str, Any]]:
     return _dicts(conn.execute("SELECT * FROM api_access_log WHERE ts >= ? ORDER BY ts", (since,)))
+
+
+# --- the month's whole-clinic counts (mentor hub indicators) ---------------------------------
+
+
+def has_clinical_tables(conn: Any) -> bool:
+    """False on a store holding only the sync tables (simulations)."""
+    names = {
+        str(r[0])
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
+    return {"record_current", "followup_event"} <= names
+
+
+def signed_visits_of_month(conn: Any, month: str) -> list[dict[str, Any]]:
+    """``{"id", "content_json"}`` of the month's visits whose record is signed or amended."""
+    return _dicts(
+        conn.execute(
+            "SELECT v.id, r.content_json FROM visit v JOIN record_current r ON r.visit_id = v.id"
+            " WHERE r.status IN ('signed', 'amended') AND substr(v.started_at, 1, 7) = ?",
+            (month,),
+        )
+    )
+
+
+def followups_of_month(conn: Any, month: str) -> list[bool]:
+    """For each follow-up event due in the month: was it done?"""
+    return [
+        bool(r[0])
+        for r in conn.execute(
+            "SELECT done_at IS NOT NULL OR outcome = 'done' FROM followup_event"
+            " WHERE substr(due_date, 1, 7) = ?",
+            (month,),
+        ).fetchall()
+    ]
