@@ -17,7 +17,7 @@ def with_id_number(conn: Any, id_number: str) -> str | None:
 
 
 def insert(
-    conn: Any, patient_id: str, values: Mapping[str, Any], *, at: str, created_by: str
+    conn: Any, patient_id: str, values: Mapping[str, Any], *, at: str, created_by: str | None
 ) -> None:
     conn.execute(
         "INSERT INTO patient (id, name, sex, birth_date, id_number, phone, address,"

@@ -144,6 +144,11 @@ def active_prescriptions(conn: Any, visit_id: str) -> list[Row]:
 # --- writing ---------------------------------------------------------------------------------
 
 
+def user_id_of(conn: Any, username: str) -> str | None:
+    row = conn.execute("SELECT id FROM user WHERE username = ?", (username,)).fetchone()
+    return str(row[0]) if row else None
+
+
 def insert_visit(
     conn: Any,
     *,
@@ -223,13 +228,14 @@ def replace_prescriptions(
     record_id: str,
     prescriber_id: str,
     items: Sequence[Mapping[str, Any]],
+    at: str | None = None,
 ) -> None:
     """The visit's active prescriptions become those of the newest signed/amended version."""
     conn.execute(
         "UPDATE prescription SET status = 'cancelled' WHERE visit_id = ? AND status = 'active'",
         (visit_id,),
     )
-    at = now()
+    at = at or now()
     for rx in items:
         conn.execute(
             "INSERT INTO prescription (id, patient_id, visit_id, record_id, drug, dose_mg,"
@@ -323,7 +329,13 @@ def insert_triage(
 
 
 def insert_followup_plan(
-    conn: Any, *, patient_id: str, user_id: str, plan: Mapping[str, Any]
+    conn: Any,
+    *,
+    patient_id: str,
+    user_id: str,
+    plan: Mapping[str, Any],
+    plan_id: str | None = None,
+    created_at: str | None = None,
 ) -> None:
     """A new active plan for the condition (the previous active one is closed)."""
     if not (plan.get("condition") and plan.get("interval_days")):
@@ -340,7 +352,7 @@ def insert_followup_plan(
         "INSERT INTO followup_plan (id, patient_id, condition, rule, source, interval_days,"
         " next_due, created_by, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
         (
-            new_id(),
+            plan_id or new_id(),
             patient_id,
             str(plan["condition"]),
             str(plan.get("rule") or ""),
@@ -348,10 +360,28 @@ def insert_followup_plan(
             int(plan["interval_days"]),
             str(next_due)[:10],
             user_id,
-            now(),
+            created_at or now(),
         ),
     )
 
 
-def close_visit(conn: Any, visit_id: str) -> None:
-    conn.execute("UPDATE visit SET status = 'closed', ended_at = ? WHERE id = ?", (now(), visit_id))
+def insert_followup_event(
+    conn: Any,
+    *,
+    plan_id: str,
+    patient_id: str,
+    due_date: str,
+    done_at: str | None,
+    outcome: str | None,
+) -> None:
+    conn.execute(
+        "INSERT INTO followup_event (id, plan_id, patient_id, due_date, done_at, outcome)"
+        " VALUES (?,?,?,?,?,?)",
+        (new_id(), plan_id, patient_id, due_date, done_at, outcome),
+    )
+
+
+def close_visit(conn: Any, visit_id: str, at: str | None = None) -> None:
+    conn.execute(
+        "UPDATE visit SET status = 'closed', ended_at = ? WHERE id = ?", (at or now(), visit_id)
+    )

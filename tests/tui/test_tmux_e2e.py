@@ -111,6 +111,12 @@ def test_login_to_signed_visit_in_a_real_terminal(tmux_demo: tuple[Tmux, Path]) 
     time.sleep(0.3)
     tmux.send("85", literal=True)
     time.sleep(0.3)
+    for _ in range(21):  # on to the record's 初步诊断 field: a signed record needs a diagnosis
+        tmux.send("Tab")
+        time.sleep(0.05)
+    time.sleep(1.0)
+    tmux.send("紧张型头痛", literal=True)
+    tmux.wait_for("紧张型头痛")
     tmux.send("F10")
     shown = tmux.wait_for("已签名保存")
     assert "Traceback" not in shown

@@ -23,7 +23,6 @@ NOT_YET_MOVED = {
     "appliance/services/_assistant_clinic_data.py",
     "appliance/services/_assistant_selfservice.py",
     "appliance/services/lan_devices.py",
-    "appliance/services/training.py",
 }
 SQL = re.compile(  # a string that starts a SQL statement (upper-case keywords, as we write SQL)
     r"""["'](?:SELECT\s|INSERT\s+(?:OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|"""
