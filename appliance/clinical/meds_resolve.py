@@ -150,7 +150,9 @@ _WORDS_EN = (
 
 _WORDS_EN_LONGEST_FIRST = tuple(sorted(_WORDS_EN, key=len, reverse=True))
 _WORDS_EN_PLAIN = tuple(
-    w for w in _WORDS_EN_LONGEST_FIRST if w not in ("extendedrelease", "sustainedrelease", "entericcoated")
+    w
+    for w in _WORDS_EN_LONGEST_FIRST
+    if w not in ("extendedrelease", "sustainedrelease", "entericcoated")
 )
 
 

@@ -178,10 +178,18 @@ def _rules() -> dict[str, Any]:
 def _interactions() -> tuple[InteractionRule, ...]:
     return tuple(
         InteractionRule(
-            r["id"], r["a"], r["b"], r["severity"], r["zh"], r["en"], r["source"],
-            c=r.get("c", ""), min_age=r.get("min_age"), egfr_below=r.get("egfr_below"),
+            r["id"],
+            r["a"],
+            r["b"],
+            r["severity"],
+            r["zh"],
+            r["en"],
+            r["source"],
+            c=r.get("c", ""),
+            min_age=r.get("min_age"),
+            egfr_below=r.get("egfr_below"),
             sex=r.get("sex", ""),
-        )  # fmt: skip
+        )
         for r in _rules().get("interaction", [])
     )
 
@@ -189,9 +197,15 @@ def _interactions() -> tuple[InteractionRule, ...]:
 def _count_rules() -> tuple[CountRule, ...]:
     return tuple(
         CountRule(
-            r["id"], r["target"], int(r["min_count"]), r["severity"], r["zh"], r["en"],
-            r["source"], min_age=r.get("min_age"),
-        )  # fmt: skip
+            r["id"],
+            r["target"],
+            int(r["min_count"]),
+            r["severity"],
+            r["zh"],
+            r["en"],
+            r["source"],
+            min_age=r.get("min_age"),
+        )
         for r in _rules().get("count", [])
     )
 
