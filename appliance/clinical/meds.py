@@ -278,11 +278,18 @@ def check_prescriptions(
         if tier is not None:
             alerts.append(tier)
     drugs = [d for _, d in resolved]
-    alerts.extend(interaction_alerts(drugs, patient, kb))
+    # Drug–disease rules see this visit's diagnoses as well as the recorded conditions.
+    visit = list(diagnoses)
+    with_dx = (
+        patient.model_copy(update={"conditions": [*patient.conditions, *visit]})
+        if visit
+        else patient
+    )
+    alerts.extend(interaction_alerts(drugs, with_dx, kb))
     alerts.extend(_duplicate_alerts(drugs, kb))
     alerts.extend(_allergy_alerts(drugs, patient, kb))
     alerts.extend(_patient_rule_alerts(drugs, patient, kb))
-    indication = indication_alert(drugs, [*patient.conditions, *diagnoses], kb)
+    indication = indication_alert(drugs, [*patient.conditions, *visit], kb)
     if indication is not None:
         alerts.append(indication)
     return sort_alerts(_dedupe(alerts))
