@@ -160,7 +160,7 @@ def test_formulary_covers_the_essential_list_and_is_cited():
         ("硝苯地平片", "nifedipine"),
         ("盐酸吗啡缓释片", "morphine_sr"),
         ("格列齐特缓释片", "gliclazide_mr"),
-        ("阿司匹林肠溶片", "aspirin_ec"),
+        ("阿司匹林肠溶片", "aspirin"),
         ("氯化钾缓释片", "potassium_chloride_sr"),
         ("碳酸锂", "lithium"),
         ("加巴喷丁", "gabapentin"),
