@@ -121,14 +121,20 @@ def _pair_alerts(
     if rule.c:
         found = _triple(drugs, rule) if len(drugs) >= 3 else None
         return [_alert(rule, [d.name_zh for d in found], kb)] if found else []
+    in_a = [matches(d, rule.a) for d in drugs]
+    if not any(in_a):
+        return []
+    in_b = [matches(d, rule.b) for d in drugs]
+    if not any(in_b):
+        return []
     out: list[Alert] = []
-    for d1, d2 in combinations(drugs, 2):
-        if d1.id == d2.id or (d1.parent and d1.parent == d2.id) or d1.id == d2.parent:
+    for i, j in combinations(range(len(drugs)), 2):
+        if not ((in_a[i] and in_b[j]) or (in_a[j] and in_b[i])):
             continue
-        if (matches(d1, rule.a) and matches(d2, rule.b)) or (
-            matches(d2, rule.a) and matches(d1, rule.b)
-        ):
-            out.append(_alert(rule, (d1.name_zh, d2.name_zh), kb))
+        d1, d2 = drugs[i], drugs[j]
+        if (d1.parent or d1.id) == (d2.parent or d2.id):
+            continue
+        out.append(_alert(rule, (d1.name_zh, d2.name_zh), kb))
     return out
 
 
