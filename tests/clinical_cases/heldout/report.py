@@ -248,6 +248,13 @@ def _norm(name: str) -> str:
 
 
 def _dx_match(got: str, expected: dict[str, Any]) -> bool:
+    """A differential names the diagnosis: equal, or near-equal containment (≥ 70% of the
+    longer name), for each part of a combined name such as "消化性溃疡/慢性胃炎"."""
+    parts = [p for p in re.split(r"[/／|、]|或", got or "") if p.strip()]
+    return any(_one_match(part, expected) for part in parts)
+
+
+def _one_match(got: str, expected: dict[str, Any]) -> bool:
     g = _norm(got)
     if not g:
         return False
