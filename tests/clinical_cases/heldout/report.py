@@ -41,6 +41,7 @@ class Runner:
         self.use_llm = use_llm
         self.use_subprocess = use_subprocess
         self.tmp = Path(tempfile.mkdtemp(prefix="cb-heldout-"))
+        self.errors: Counter[str] = Counter()  # first line of each distinct stderr on failure
 
     def run(self, cmd: list[str], payload: Any = None, llm_flag: bool = True) -> tuple[int, Any]:
         """(exit code, parsed stdout JSON or None)."""
@@ -59,14 +60,16 @@ class Runner:
                 cwd=ROOT,
                 timeout=600,
             )
-            rc, out = proc.returncode, proc.stdout
+            rc, out, err_text = proc.returncode, proc.stdout, proc.stderr
         else:
             from appliance.cli import main
 
             buf, err = io.StringIO(), io.StringIO()
             with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(err):
                 rc = main(args)
-            out = buf.getvalue()
+            out, err_text = buf.getvalue(), err.getvalue()
+        if rc != 0:
+            self.errors[(err_text.strip().splitlines() or ["(no message)"])[0][:300]] += 1
         try:
             return rc, json.loads(out) if out.strip() else None
         except json.JSONDecodeError:
@@ -378,10 +381,31 @@ def _cn_numbers(text: str) -> str:
     return re.sub(r"[零〇一二两三四五六七八九十百千]+(?:点[零〇一二三四五六七八九]+)?", repl, text)
 
 
+_UNITS = (  # spoken unit → the written form; applied to both sides after numerals → digits
+    (r"¤(\d+(?:\.\d+)?)", r"\1%"),
+    (r"(\d+)比(\d+)", r"\1/\2"),
+    (r"(\d+)度(\d)(?!\d)", r"\1.\2℃"),
+    (r"(\d+)度", r"\1℃"),
+    (r"毫米汞柱", "mmhg"),
+    (r"毫摩尔每升", "mmol/l"),
+    (r"微摩尔每升", "μmol/l"),
+    (r"克每升", "g/l"),
+    (r"次每分钟?", "次/分"),
+    (r"毫克", "mg"),
+    (r"微克", "μg"),
+    (r"(\d)克", r"\1g"),
+)
+
+
 def normalise(text: str) -> str:
-    """Both sides alike: Chinese numerals → digits, punctuation and spaces removed."""
-    text = _cn_numbers(text or "")
-    return re.sub(r"[\s，,。．.；;、:：！!？?“”\"'（）()]", "", text).lower()
+    """Both sides alike: Chinese numerals → digits, spoken units → written units, punctuation and
+    spaces removed, lower case."""
+    text = (text or "").replace("百分之", "¤").replace("乘十的九次方每升", "×10^9/l")
+    text = _cn_numbers(text).lower()
+    for pattern, repl in _UNITS:
+        text = re.sub(pattern, repl, text)
+    text = text.replace("℃", "").replace("°c", "")
+    return re.sub(r"[\s，,。；;、:：！!？?“”\"'（）()]", "", text)
 
 
 def _edit(a: str, b: str) -> int:
@@ -522,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
             results[name] = funcs[name](runner, args.verbose)
         except Exception as exc:  # a broken set or runner must not hide the other sets
             print(f"{name.upper()}: could not run ({exc.__class__.__name__}: {exc})")
+        for message, count in runner.errors.most_common(3):
+            print(f"  error x{count}: {message}")
+        runner.errors.clear()
         print()
     if args.out:
         args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
