@@ -287,3 +287,28 @@ def test_service_refuses_to_refer_a_draft(demo_service: Any) -> None:
     assert WARFARIN_NSAID in [a["rule"] for a in saved["alerts"]]  # the box's, not the client's
     with pytest.raises(RecordNotSigned):
         demo_service.refer_to_mentor(saved["visit_id"], "请指导")
+
+
+def test_every_front_end_runtime_has_the_referral_sealer(
+    store_settings: Any, initialised_store: Any
+) -> None:
+    """`clinicbox serve`, `tui` and the CLI build their runtime in one place, with sync's sealer
+    (before, only `tui`/`demo` installed it and `serve` queued referrals it never sealed)."""
+    from pydantic import SecretStr
+
+    from appliance.commands.api import open_runtime
+    from appliance.runtime import build_runtime, cli_service
+    from tests._fixtures.store import PASSPHRASE
+
+    settings = store_settings.model_copy(update={"passphrase": SecretStr(PASSPHRASE)})
+    assert build_runtime(settings).sealer is not None
+    served = open_runtime(settings)  # what `clinicbox serve` runs on
+    try:
+        assert served.sealer is not None and served.referral_sealer() is served.sealer
+    finally:
+        served.close()
+    service = cli_service(settings, None, "cli:test")
+    try:
+        assert service.runtime.sealer is not None
+    finally:
+        service.close()
