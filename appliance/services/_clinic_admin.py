@@ -44,7 +44,7 @@ class AdminMixin:
             "vram": None,
         }
         status.update(host_status())
-        from appliance.llm import compute_status
+        from appliance.services.compute_metrics import compute_status
 
         extra = compute_status(self.settings, store=self.runtime.store, engine=self.runtime._engine)
         status.update({k: v for k, v in as_json(extra).items() if v is not None})

@@ -125,6 +125,10 @@ class EnginePort(Protocol):
         """Like :meth:`chat`, yielding pieces with ``.text`` as they are generated."""
         ...
 
+    def stats(self) -> dict[str, Any]:
+        """Live figures for the compute monitor: model, queue, tokens/s, remote."""
+        ...
+
     def close(self) -> None: ...
 
 

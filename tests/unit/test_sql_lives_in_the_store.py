@@ -19,7 +19,6 @@ NOT_YET_MOVED = {
     "appliance/knowledge/kb.py",
     "appliance/knowledge/kb_index.py",
     "appliance/knowledge/retrieval.py",
-    "appliance/llm/metrics_store.py",
 }
 SQL = re.compile(  # a string that starts a SQL statement (upper-case keywords, as we write SQL)
     r"""["'](?:SELECT\s|INSERT\s+(?:OR\s+\w+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|"""
