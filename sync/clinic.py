@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from appliance.errors import ConfigError, HubRequestRejected, InputError, NotFoundError
-from appliance.services.visits import referral_case
+from appliance.services.referrals import referral_case
 from appliance.store import visits as records
 from sync import outbox
 from sync.agent import SyncAgent
@@ -78,7 +78,7 @@ def refer_record(
 ) -> dict[str, Any]:
     """Queue the latest finalized version of a record for mentor review (consent required).
 
-    Same case as the visit use case (``appliance.services.visits.refer_visit``): the case id is
+    Same case as the visit use case (``appliance.services.referrals.refer_visit``): the case id is
     the visit id (one hub case per visit) and the bundle carries the record itself and the box's
     QC verdict, never the stored wrapper."""
     with store.read() as db:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.errors import InputError
-from appliance.services import patients, visits
+from appliance.services import patients, referrals, visits
 from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
 from appliance.services._parts import as_json
 
@@ -123,9 +123,9 @@ class PatientsMixin:
 
     def visit_of_record(self, record_id: str) -> str:
         """The visit a record id belongs to (in-process only; ``sync refer --record``)."""
-        return visits.visit_of_record(self._session(), record_id)
+        return referrals.visit_of_record(self._session(), record_id)
 
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
-        return visits.refer_visit(
+        return referrals.refer_visit(
             self._session(), visit_id, question, sealer=self.runtime.referral_sealer()
         )

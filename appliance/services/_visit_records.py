@@ -3,13 +3,8 @@ Kept so older imports keep working."""
 
 from __future__ import annotations
 
-from appliance.services.visits import (
-    amend_visit,
-    get_visit,
-    list_visits,
-    refer_visit,
-    save_visit,
-)
+from appliance.services.referrals import refer_visit
+from appliance.services.visits import amend_visit, get_visit, list_visits, save_visit
 
 refer_to_mentor = refer_visit
 
