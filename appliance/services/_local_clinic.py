@@ -96,6 +96,18 @@ class ClinicRuntime:
                 raise self._engine_error
             return self._engine
 
+    def clinic_name(self) -> str:
+        """The clinic's name, "" while the store is locked (or unreadable: decoration only)."""
+        from appliance.store import reports
+
+        if self.store is None:
+            return ""
+        try:
+            with self.store.read_raw() as conn:
+                return reports.clinic_name(conn)
+        except Exception:
+            return ""
+
     def referral_sealer(self) -> ReferralSealer | None:
         """The sealer injected when the runtime was built (else the process default)."""
         return self.sealer if self.sealer is not None else _referral.current()

@@ -190,3 +190,8 @@ def followups_of_month(conn: Any, month: str) -> list[bool]:
             (month,),
         ).fetchall()
     ]
+
+
+def clinic_name(conn: Any) -> str:
+    row = conn.execute("SELECT name FROM clinic LIMIT 1").fetchone()
+    return str(row[0]) if row else ""
