@@ -1,5 +1,5 @@
-"""Migration 0610 on a store made by the release before it (migrations up to 0600, written the
-way that release wrote them): the two outboxes and the two consent tables become one each, and
+"""Migration 0410 on a store made by the release before it (without this change's migrations
+0050 and 0410, rows written the way that release wrote them): the two outboxes and the two consent tables become one each, and
 nothing a clinic had queued, sent or consented to is lost or changes meaning."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ def _previous_release_store(settings: Any, monkeypatch: pytest.MonkeyPatch) -> N
 
     original = _migrate.pending
 
-    def before_0610(conn: Any, directory: Any = _migrate.MIGRATIONS_DIR) -> list[Any]:
-        return [m for m in original(conn, directory) if m.number < 610]
+    def previous_release(conn: Any, directory: Any = _migrate.MIGRATIONS_DIR) -> list[Any]:
+        return [m for m in original(conn, directory) if m.number not in (50, 410)]
 
-    monkeypatch.setattr(_migrate, "pending", before_0610)
+    monkeypatch.setattr(_migrate, "pending", previous_release)
     init_store(
         settings,
         clinic_name=CLINIC_NAME,
@@ -102,7 +102,7 @@ def _previous_release_store(settings: Any, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(_migrate, "pending", original)
 
 
-def test_0610_merges_outboxes_and_consents(
+def test_0410_merges_outboxes_and_consents(
     store_settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from appliance.store import open_store
@@ -110,7 +110,7 @@ def test_0610_merges_outboxes_and_consents(
 
     _previous_release_store(store_settings, monkeypatch)
     with open_store(store_settings, PASSPHRASE) as store:
-        assert any("0610" in m for m in store.migrations_applied)
+        assert any("0410" in m for m in store.migrations_applied)
         with store.read() as db:
             tables = set(db.table_names())
             rows = {

@@ -8,7 +8,8 @@ disagree about a patient. After: one ``outbox`` row per case version — request
 Existing rows are merged: every sync_outbox bundle keeps its state; a referral request without a
 bundle stays ``requested``; core consent grants become a grant entry (and a withdrawal entry at
 ``revoked_at``) in time order with the sync history. Runs on the clinic store and, for its
-simulations, on ``sync.plainstore`` (which has only the sync tables).
+simulations, on ``sync.plainstore`` (which has only the sync tables). Numbered in the sync
+range, after 0400, so a new store never recreates the old tables after the merge.
 """
 
 from __future__ import annotations
