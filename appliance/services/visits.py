@@ -375,17 +375,19 @@ def list_visits(session: SessionPort, patient_id: str) -> list[JSON]:
     with session.store.read_raw() as conn:
         rows = repo.visits_of_patient(conn, patient_id)
     session.audit("visit.list", patient_id=patient_id, detail={"count": len(rows)})
+    may_read_record = session.can("record.read")  # the front desk sees visits, not records
     out = []
     for row in rows:
         content = _content(row)
         record = content.get("record") or {}
         triage = content.get("triage") or {}
         row.pop("content_json", None)
-        row["chief_complaint"] = record.get("chief_complaint", "")
-        row["diagnoses"] = [
-            str(d.get("name", d)) if isinstance(d, Mapping) else str(d)
-            for d in record.get("diagnoses") or []
-        ]
+        if may_read_record:
+            row["chief_complaint"] = record.get("chief_complaint", "")
+            row["diagnoses"] = [
+                str(d.get("name", d)) if isinstance(d, Mapping) else str(d)
+                for d in record.get("diagnoses") or []
+            ]
         row["triage_level"] = triage.get("level")
         row["status"] = row.get("status") or "draft"
         out.append(row)
