@@ -202,7 +202,9 @@ def list_patients(session: Session, limit: int = 100, offset: int = 0) -> list[d
 def search_patients(session: Session, query: str, limit: int = 50) -> list[dict[str, Any]]:
     """Find by name (substring), ID number or phone (exact or last digits), or patient id."""
     session.require("patient.read")
-    q = query.strip()
+    # NUL and other control characters are never part of a name or number (SQLite would stop
+    # reading the pattern at a NUL and match everyone)
+    q = "".join(ch for ch in query if ch.isprintable() or ch == " ").strip()
     if not q:
         return []
     with session.store.read_raw() as conn:

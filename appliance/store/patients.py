@@ -47,13 +47,19 @@ def page(conn: Any, limit: int, offset: int) -> list[Row]:
     )
 
 
+def _like_escape(text: str) -> str:
+    """``%`` and ``_`` typed by a user are literal characters, not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def search(conn: Any, query: str, limit: int) -> list[Row]:
     """Name substring, patient id, ID number or phone (exact, or the last ≥ 4 digits)."""
     q = query.strip()
+    like, suffix = f"%{_like_escape(q)}%", f"%{_like_escape(q)}"
     return rows(
         conn,
-        "SELECT * FROM patient WHERE name LIKE ? OR id = ? OR id_number = upper(?)"
-        " OR phone = ? OR (length(?) >= 4 AND (id_number LIKE ? OR phone LIKE ?))"
-        " ORDER BY name LIMIT ?",
-        (f"%{q}%", q, q, q, q, f"%{q}", f"%{q}", max(1, min(int(limit), 1000))),
+        "SELECT * FROM patient WHERE name LIKE ? ESCAPE '\\' OR id = ? OR id_number = upper(?)"
+        " OR phone = ? OR (length(?) >= 4 AND (id_number LIKE ? ESCAPE '\\'"
+        " OR phone LIKE ? ESCAPE '\\')) ORDER BY name LIMIT ?",
+        (like, q, q, q, q, suffix, suffix, max(1, min(int(limit), 1000))),
     )
