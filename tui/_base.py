@@ -11,9 +11,10 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Static
 
 from appliance.i18n import get_lang, t
 from appliance.services.interface import ClinicService, FeatureStatus
@@ -88,15 +89,53 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
             self.refresh_bindings()
             self.refresh(recompose=True)
 
+    def has_unsaved_input(self) -> bool:
+        """A form with typed, unsaved input overrides this: leaving it then asks first."""
+        return False
+
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) <= 2:
+            return
+        if not self.has_unsaved_input():
             self.app.pop_screen()
+            return
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(DiscardInputDialog(), chosen)
 
     def feature(self, name: str) -> FeatureStatus:
         try:
             return self.service.features().get(name, FeatureStatus(available=False, reason=""))
         except Exception:
             return FeatureStatus(available=False, reason="")
+
+
+class DiscardInputDialog(ModalScreen[bool]):
+    """ "Leave and lose what you typed?" — Esc or the default button keeps editing."""
+
+    BINDINGS = [Binding("escape", "stay", "继续填写|Keep editing")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                t("本页填写的内容尚未保存，离开将丢失。", "What you typed here is not saved yet."),
+                classes="title",
+            )
+            with Horizontal(classes="row"):
+                yield Button(t("继续填写 Esc", "Keep editing Esc"), id="stay", variant="primary")
+                yield Button(t("放弃并离开", "Discard and leave"), id="leave", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "leave")
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
 
 
 def unavailable_panel(status: FeatureStatus, what: str) -> Static:

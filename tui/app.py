@@ -100,7 +100,16 @@ class ClinicApp(App[None]):
 
             self.push_screen(TourScreen())
 
+    def flush_autosaves(self) -> None:
+        """Save what is typed in open visits now (quit, log out): nothing typed is lost."""
+        from tui.screens._visit_autosave import AutosaveMixin
+
+        for screen in self.screen_stack:
+            if isinstance(screen, AutosaveMixin):
+                screen.flush_autosave()
+
     def logout(self) -> None:
+        self.flush_autosaves()
         self.service.logout()
         self.user = None
         self._set_title()
@@ -138,6 +147,7 @@ class ClinicApp(App[None]):
 
             self.push_screen(KioskExitScreen())
             return
+        self.flush_autosaves()
         self.exit()
 
     def action_toggle_lang(self) -> None:

@@ -162,6 +162,9 @@ class RegisterScreen(ClinicScreen):
     def on_mount(self) -> None:
         self.query_one("#reg-name", Input).focus()
 
+    def has_unsaved_input(self) -> bool:
+        return any(self.query_one(f"#reg-{key}", Input).value.strip() for key, _, _ in self.FIELDS)
+
     @on(Button.Pressed, "#reg-save")
     def action_save(self) -> None:
         data: dict[str, Any] = {

@@ -2,8 +2,10 @@
 
 Left: vitals with instant triage, dictation (live transcript, level meter). Right: tabs with the
 editable structured record (QC findings inline + score), prescriptions with alerts and override
-reasons, the follow-up plan and decision support. Keys: F5 dictate/stop, F6 structure, F7 QC,
-F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft, Esc cancel model work.
+reasons, the follow-up plan and decision support. Keys (from any field): F5 dictate/stop,
+F6 structure, F7 QC, F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft,
+Alt+1..4 the tabs, Esc cancels model work only (never leaves), F4 leaves (asking first when
+something is unsaved). Every edit autosaves (see ``_visit_autosave``).
 """
 
 from __future__ import annotations
@@ -20,23 +22,33 @@ from appliance.errors import ClinicBoxError
 from appliance.i18n import t
 from appliance.services.interface import JSON, Patient, VisitDraft
 from tui._base import ClinicScreen
+from tui.screens._visit_autosave import AutosaveMixin
 from tui.widgets.dictation import DictationPanel
 from tui.widgets.prescriptions import PrescriptionPanel, allergies_from_text
 from tui.widgets.record import RecordEditor
 from tui.widgets.vitals import VitalsPanel
 
+TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
-class VisitScreen(ClinicScreen):
+
+class VisitScreen(AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
+    # priority: the keys work whichever field has focus (the transcript box included)
     BINDINGS = [
-        Binding("f5", "dictate", "听写|Dictate"),
-        Binding("f6", "structure", "结构化|Structure"),
-        Binding("f7", "qc", "质控|QC"),
-        Binding("f8", "advise", "辅助决策|Advise", show=False),
-        Binding("f9", "refer", "转诊帮扶|Refer"),
-        Binding("f10", "sign", "签名保存|Sign & save"),
-        Binding("ctrl+s", "save_draft", "存草稿|Save draft"),
+        Binding("escape", "cancel_task", "取消任务|Cancel task"),
+        Binding("f4", "back", "离开|Leave", priority=True),
+        Binding("f5", "dictate", "听写|Dictate", priority=True),
+        Binding("f6", "structure", "结构化|Structure", priority=True),
+        Binding("f7", "qc", "质控|QC", priority=True),
+        Binding("f8", "advise", "辅助决策|Advise", show=False, priority=True),
+        Binding("f9", "refer", "转诊帮扶|Refer", priority=True),
+        Binding("f10", "sign", "签名保存|Sign & save", priority=True),
+        Binding("ctrl+s", "save_draft", "存草稿|Save draft", priority=True),
+        *[
+            Binding(f"alt+{i}", f"show_tab({i - 1})", show=False, priority=True)
+            for i in range(1, len(TABS) + 1)
+        ],
     ]
 
     def __init__(self, patient: Patient, visit_id: str | None = None) -> None:
@@ -63,14 +75,14 @@ class VisitScreen(ClinicScreen):
                 yield VitalsPanel(dict(p), id="vitals")
                 yield DictationPanel(id="dictation")
             with TabbedContent(id="tabs"):
-                with TabPane(t("病历", "Record"), id="tab-record"):
+                with TabPane(t("病历 Alt+1", "Record Alt+1"), id="tab-record"):
                     yield RecordEditor(id="record")
-                with TabPane(t("处方", "Prescriptions"), id="tab-rx"):
+                with TabPane(t("处方 Alt+2", "Prescriptions Alt+2"), id="tab-rx"):
                     yield PrescriptionPanel(id="rx")
-                with TabPane(t("随访", "Follow-up"), id="tab-followup"):
+                with TabPane(t("随访 Alt+3", "Follow-up Alt+3"), id="tab-followup"):
                     yield Static("", id="followup-plan")
                     yield TextArea(id="followup-note")
-                with TabPane(t("辅助决策", "Advice"), id="tab-advice"):
+                with TabPane(t("辅助决策 Alt+4", "Advice Alt+4"), id="tab-advice"):
                     yield Static(
                         t("按 F8 获取鉴别诊断建议", "Press F8 for differentials"), id="advice"
                     )
@@ -79,6 +91,7 @@ class VisitScreen(ClinicScreen):
             yield Button(t("签名并保存 F10", "Sign & save F10"), id="sign", variant="success")
             yield Button(t("转诊帮扶医院 F9", "Refer to mentor F9"), id="refer")
             yield Static("", id="visit-status")
+            yield Static("", id="autosave-state")
 
     def on_mount(self) -> None:
         allergies = self.patient.get("allergies") or []
@@ -90,7 +103,11 @@ class VisitScreen(ClinicScreen):
                 self.app.notify(exc.message(), severity="error")
                 return
             self._load(draft)
+        self.start_autosave()
         self.query_one("#complaint", Input).focus()
+
+    def action_show_tab(self, index: int) -> None:
+        self.query_one(TabbedContent).active = TABS[index]
 
     def _load(self, draft: VisitDraft) -> None:
         record = dict(draft.get("record") or {})
@@ -224,10 +241,20 @@ class VisitScreen(ClinicScreen):
                 )
             )
         editor = self.query_one(RecordEditor)
-        editor.load(record)
         editor.set_field_if_empty("chief_complaint", self.query_one(VitalsPanel).complaint())
-        if record.get("prescriptions"):
-            self.query_one(PrescriptionPanel).load(list(record["prescriptions"]))
+        offered = editor.merge(record)
+        if offered:
+            self.app.notify(
+                t(
+                    f"{len(offered)} 处与您填写的不同：已在字段下方列出模型建议，可逐项采纳。",
+                    f"{len(offered)} field(s) differ from what you typed: the model's text is "
+                    "shown under each, accept it field by field.",
+                ),
+                timeout=8,
+            )
+        rx = self.query_one(PrescriptionPanel)
+        if record.get("prescriptions") and not rx.items:
+            rx.load(list(record["prescriptions"]))
         for key, value in (record.get("vitals") or {}).items():
             if value is not None and self.query(f"#v-{key}"):
                 box = self.query_one(f"#v-{key}", Input)
@@ -321,11 +348,16 @@ class VisitScreen(ClinicScreen):
             return
         self._save(sign=True)
 
-    def _save(self, sign: bool) -> None:
+    def _save(self, sign: bool, then_leave: bool = False) -> None:
         draft = self._draft(sign)
+        saved_snapshot = self.snapshot()
 
         def done(summary: Any) -> None:
+            old_key = self._autosave_key
             self.visit_id = str(summary.get("visit_id") or self.visit_id or "")
+            self._autosave_key = (str(self.patient.get("patient_id")), self.visit_id or None)
+            self.discard_autosave(*{k for k in (old_key, self._autosave_key) if k is not None})
+            self._clean = self._autosaved = saved_snapshot
             self.signed = sign
             msg = (
                 t(
@@ -337,6 +369,8 @@ class VisitScreen(ClinicScreen):
             )
             self._status("✔ " + msg)
             self.app.notify(msg)
+            if then_leave:
+                self.leave()
 
         self.run_task(
             t("保存", "Saving"),
