@@ -213,3 +213,61 @@ def test_esc_on_a_half_filled_registration_asks_before_losing_it(
         assert form.query_one("#reg-name").value == "王五"
 
     drive(demo_service, scenario)
+
+
+def test_the_model_refines_in_the_background_without_taking_the_doctors_text(
+    demo_service: Any, drive: Any
+) -> None:
+    """Rules first (fields at once), then a slow model pass the doctor keeps typing through;
+    its result replaces only rule-filled fields nobody touched and offers the rest."""
+    from appliance.services.interface import FeatureStatus, Progress
+
+    p = first_patient(demo_service, "zjg")
+    real_structure, real_features = demo_service.structure_record, demo_service.features
+    release = threading.Event()
+
+    def structure(text: str, **kw: Any) -> Any:
+        record = real_structure(text, visit_type=kw.get("visit_type", "initial"), use_llm=False)
+        if not kw.get("use_llm"):
+            return record
+        for i in range(100):  # the model writing, token by token, on a slow box
+            if kw["cancel"].cancelled or release.is_set():
+                break
+            kw["progress"](Progress(fraction=i / 100, message=f"{i}/100", eta_s=30 - i * 0.3))
+            threading.Event().wait(0.05)
+        refined = dict(record)
+        refined["chief_complaint"] = "咳嗽3天，发热1天"
+        refined["past_history"] = "既往体健，否认慢性病史"
+        refined["structuring"] = {"method": "rules+llm", "model": "test-model"}
+        return refined
+
+    def features() -> Any:
+        return {**real_features(), "llm": FeatureStatus(available=True, reason="")}
+
+    demo_service.structure_record, demo_service.features = structure, features
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        screen = app.screen
+        screen.query_one("#transcript").text = "患者咳嗽三天，既往体健，无药物过敏。"
+        await pilot.press("f6")
+        # the rules' fields are on screen while the model still works
+        assert await wait_for(pilot, lambda: screen.query_one("#r-past_history").value != "")
+        assert await wait_for(pilot, lambda: "模型完善病历" in text_of(app, "#task-label"))
+        # the doctor keeps working meanwhile: his typing lands, nothing waits
+        box = screen.query_one("#r-chief_complaint")
+        box.focus()
+        box.value = ""
+        await pilot.press(*"咳嗽伴低热")
+        assert box.value == "咳嗽伴低热"
+        release.set()
+        assert await wait_for(pilot, lambda: "已完善" in text_of(app, "#visit-status"))
+        assert box.value == "咳嗽伴低热"  # the doctor's text stays
+        assert screen.query_one("#offer-chief_complaint").has_class("-shown")
+        # the rules filled 既往史 and nobody touched it: the model's better text replaces it
+        assert screen.query_one("#r-past_history").value == "既往体健，否认慢性病史"
+
+    try:
+        drive(demo_service, scenario)
+    finally:
+        del demo_service.structure_record, demo_service.features

@@ -23,6 +23,7 @@ from appliance.i18n import t
 from appliance.services.interface import JSON, Patient, VisitDraft
 from tui._base import ClinicScreen
 from tui.screens._visit_autosave import AutosaveMixin
+from tui.screens._visit_structure import StructuringMixin
 from tui.widgets.dictation import DictationPanel
 from tui.widgets.prescriptions import PrescriptionPanel, allergies_from_text
 from tui.widgets.record import RecordEditor
@@ -31,7 +32,7 @@ from tui.widgets.vitals import VitalsPanel
 TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
 
-class VisitScreen(AutosaveMixin, ClinicScreen):
+class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
     # priority: the keys work whichever field has focus (the transcript box included)
@@ -209,58 +210,8 @@ class VisitScreen(AutosaveMixin, ClinicScreen):
             self._cancel.cancel()
 
     @on(Button.Pressed, "#structure")
-    def action_structure(self) -> None:
-        text = self.query_one(DictationPanel).text()
-        if not text:
-            self.app.notify(t("请先听写或输入病情描述。", "Dictate or type the history first."))
-            return
-        visit_type = "followup" if self.visit_id else "initial"
-        self.run_task(
-            t("生成结构化病历", "Structuring the record"),
-            lambda prog, cancel: self.service.structure_record(
-                text, visit_type=visit_type, progress=prog, cancel=cancel
-            ),
-            self._structured,
-        )
-
-    def _structured(self, record: JSON) -> None:
-        meta = record.get("structuring") or {}
-        if meta.get("method") == "rules":
-            llm = self.feature("llm")
-            why = llm.get("reason") or str(meta.get("llm_error") or "")
-            self._status(
-                t("病历由规则抽取（未使用大模型", "Structured by rules (no model")
-                + (f"：{why}" if why and t("zh", "en") == "zh" else f": {why}" if why else "")
-                + t("）。请核对。", "). Please check it.")
-            )
-        elif meta.get("model"):
-            self._status(
-                t(
-                    f"模型 {meta['model']} 已生成病历，请核对。",
-                    f"Drafted by {meta['model']}; please check it.",
-                )
-            )
-        editor = self.query_one(RecordEditor)
-        editor.set_field_if_empty("chief_complaint", self.query_one(VitalsPanel).complaint())
-        offered = editor.merge(record)
-        if offered:
-            self.app.notify(
-                t(
-                    f"{len(offered)} 处与您填写的不同：已在字段下方列出模型建议，可逐项采纳。",
-                    f"{len(offered)} field(s) differ from what you typed: the model's text is "
-                    "shown under each, accept it field by field.",
-                ),
-                timeout=8,
-            )
-        rx = self.query_one(PrescriptionPanel)
-        if record.get("prescriptions") and not rx.items:
-            rx.load(list(record["prescriptions"]))
-        for key, value in (record.get("vitals") or {}).items():
-            if value is not None and self.query(f"#v-{key}"):
-                box = self.query_one(f"#v-{key}", Input)
-                if not box.value:
-                    box.value = f"{value:g}"
-        self.action_qc()
+    def structure_pressed(self) -> None:
+        self.action_structure()
 
     # --- QC, advice, follow-up -----------------------------------------------------------
     def action_qc(self) -> None:
@@ -272,9 +223,10 @@ class VisitScreen(AutosaveMixin, ClinicScreen):
             editor.show_qc(qc)
             self._update_plan(record)
 
-        self.run_task(
-            t("病历质控", "Record QC"),
-            lambda _p, _c: self.service.run_qc(record),
+        service = self.service
+        self.run_quick(
+            "qc",
+            lambda: service.run_qc(record),
             done,
             on_error=lambda e: editor.show_qc(None, e.message()),
         )
@@ -353,6 +305,7 @@ class VisitScreen(AutosaveMixin, ClinicScreen):
         saved_snapshot = self.snapshot()
 
         def done(summary: Any) -> None:
+            self._saving = False
             old_key = self._autosave_key
             self.visit_id = str(summary.get("visit_id") or self.visit_id or "")
             self._autosave_key = (str(self.patient.get("patient_id")), self.visit_id or None)
@@ -372,12 +325,16 @@ class VisitScreen(AutosaveMixin, ClinicScreen):
             if then_leave:
                 self.leave()
 
-        self.run_task(
-            t("保存", "Saving"),
-            lambda _p, _c: self.service.save_visit(draft),
-            done,
-            on_error=lambda e: self._status("✖ " + e.message()),
-        )
+        def failed(error: ClinicBoxError) -> None:
+            self._saving = False
+            self._status("✖ " + error.message())
+
+        if getattr(self, "_saving", False):
+            return  # one save at a time (a second Ctrl+S while saving would add a version)
+        self._saving = True
+        self._status("⏳ " + t("保存中…", "Saving…"))
+        service = self.service
+        self.run_quick("save", lambda: service.save_visit(draft), done, on_error=failed)
 
     @on(Button.Pressed, "#refer")
     def action_refer(self) -> None:

@@ -68,6 +68,7 @@ class RecordEditor(VerticalScroll):
         super().__init__(**kwargs)
         self.extra: JSON = {}  # prescriptions/vitals/sources kept from structuring
         self.offers: dict[str, str] = {}  # field → the model's different text, not yet taken
+        self.autofilled: dict[str, str] = {}  # field → text structuring put there (not the doctor)
 
     def compose(self) -> ComposeResult:
         yield Static(t("质控：未运行", "QC: not run yet"), id="qc-score")
@@ -125,8 +126,9 @@ class RecordEditor(VerticalScroll):
 
     # --- model output never overwrites the doctor ----------------------------------------
     def merge(self, record: JSON) -> list[str]:
-        """Fill the empty fields from ``record``; where a field already holds different text
-        (the doctor's), offer the model's text beside it instead. Returns the offered fields."""
+        """Fill the empty fields from ``record`` (and those an earlier pass filled that nobody
+        edited since); where a field holds different text of the doctor's, offer the new text
+        beside it instead. Returns the offered fields."""
         self.extra.update(
             {k: v for k, v in record.items() if k not in {f[0] for f in RECORD_FIELDS}}
         )
@@ -137,8 +139,9 @@ class RecordEditor(VerticalScroll):
             if not new.strip():
                 continue
             mine = self._get(key).strip()
-            if not mine:
+            if not mine or mine == self.autofilled.get(key):  # empty, or untouched since filled
                 self._set(key, new)
+                self.autofilled[key] = new.strip()
             elif _same(mine, new):
                 continue
             else:
