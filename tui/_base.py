@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -88,6 +89,30 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
             localize_bindings(self)
             self.refresh_bindings()
             self.refresh(recompose=True)
+
+    def _forward_event(self, event: events.Event) -> None:
+        # A key the app hands to the screen itself (no field focused yet): remember that it
+        # was aimed at this screen's first field (see on_key), unlike keys bubbling up.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.focused is None:
+            event._typed_ahead = True  # type: ignore[attr-defined]
+        super()._forward_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-ahead: a key that arrived before this screen had focused its first field (the
+        screen was still opening on a busy box) goes to that field, in order, instead of being
+        dropped or moving the focus from nowhere."""
+        if not getattr(event, "_typed_ahead", False) or event.key == "escape":
+            return
+        target = self.focused
+        if target is None:
+            selector = self.AUTO_FOCUS or self.app.AUTO_FOCUS or "*"
+            target = next((w for w in self.query(selector) if w.focusable), None)
+            if target is None:
+                return
+            self.set_focus(target, scroll_visible=False)
+        event.stop()
+        event.prevent_default()
+        target.post_message(events.Key(event.key, event.character))
 
     def has_unsaved_input(self) -> bool:
         """A form with typed, unsaved input overrides this: leaving it then asks first."""

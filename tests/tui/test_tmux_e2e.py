@@ -95,9 +95,7 @@ def test_login_to_signed_visit_in_a_real_terminal(tmux_demo: tuple[Tmux, Path]) 
     tmux.wait_for("拼音首字母")
     tmux.send("zjg", literal=True)
     tmux.wait_for("张建国")
-    tmux.send("Enter")  # to the table
-    time.sleep(0.3)
-    tmux.send("Enter")  # open the patient
+    tmux.send("Enter")  # one Enter: the only match opens (issue 20; it used to take two)
     tmux.wait_for("就诊记录")
     tmux.send("C-v")
     tmux.wait_for("生命体征与分诊")

@@ -177,10 +177,7 @@ class AutosaveMixin:
             except ClinicBoxError as exc:
                 app.call_from_thread(self._autosave_failed, exc)
                 return
-            app.call_from_thread(
-                self.show_autosave_state,
-                t("已自动保存 ", "Autosaved ") + time.strftime("%H:%M:%S"),
-            )
+            app.call_from_thread(self.show_autosave_state, "✔ " + t("已自动保存", "Autosaved"))
 
         self.run_worker(save, thread=True, group="autosave", name="autosave", exit_on_error=False)
 

@@ -15,6 +15,7 @@ from tui._base import ClinicScreen
 
 
 class UnlockScreen(ClinicScreen):
+    AUTO_FOCUS = "#passphrase"
     """The box just booted: the clinic database needs its passphrase (or a key file)."""
 
     HELP_KEY = "unlock"
@@ -60,6 +61,7 @@ class UnlockScreen(ClinicScreen):
 
 
 class LoginScreen(ClinicScreen):
+    AUTO_FOCUS = "#username"
     HELP_KEY = "login"
 
     def body(self) -> ComposeResult:

@@ -29,12 +29,20 @@ from tui.widgets.prescriptions import PrescriptionPanel, allergies_from_text
 from tui.widgets.record import RecordEditor
 from tui.widgets.vitals import VitalsPanel
 
+
+class _FieldColumn(VerticalScroll):
+    """The left column: scrolls to the focused field but is not a Tab stop of its own."""
+
+    can_focus = False
+
+
 TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
 
 class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
+    AUTO_FOCUS = "#complaint"  # typed-ahead keys land here, not on a scroll container
     # priority: the keys work whichever field has focus (the transcript box included)
     BINDINGS = [
         Binding("escape", "cancel_task", "取消任务|Cancel task"),
@@ -72,7 +80,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             classes="title",
         )
         with Horizontal(id="workspace"):
-            with VerticalScroll(id="left"):
+            with _FieldColumn(id="left"):
                 yield VitalsPanel(dict(p), id="vitals")
                 yield DictationPanel(id="dictation")
             with TabbedContent(id="tabs"):
@@ -108,7 +116,21 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         self.query_one("#complaint", Input).focus()
 
     def action_show_tab(self, index: int) -> None:
+        """Alt+1..4: open the tab and put the cursor in its first field (on 处方, the first
+        override reason still missing, else the prescription line)."""
         self.query_one(TabbedContent).active = TABS[index]
+        first = {
+            "tab-record": "#r-chief_complaint",
+            "tab-rx": "#rx-line",
+            "tab-followup": "#followup-note",
+        }.get(TABS[index])
+        if TABS[index] == "tab-rx":
+            empty = [box for box in self.query(".override").results(Input) if not box.value]
+            if empty:
+                empty[0].focus()
+                return
+        if first:
+            self.query_one(first).focus()
 
     def _load(self, draft: VisitDraft) -> None:
         record = dict(draft.get("record") or {})

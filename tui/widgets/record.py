@@ -64,6 +64,8 @@ def _same(a: str, b: str) -> bool:
 class RecordEditor(VerticalScroll):
     """Fields of the record; :meth:`record` reads them back into the contract shape."""
 
+    can_focus = False  # not a Tab stop of its own: Tab goes field to field
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.extra: JSON = {}  # prescriptions/vitals/sources kept from structuring
