@@ -102,3 +102,21 @@ def test_keyboard_flow_of_the_visit(demo_service: Any, drive: Any) -> None:
         assert screen.focused.id == "audio-file"
 
     drive(demo_service, scenario)
+
+
+def test_a_practice_answer_is_chosen_and_committed_by_keyboard(
+    demo_service: Any, drive: Any
+) -> None:
+    async def scenario(app: Any, pilot: Any) -> None:
+        await login(pilot, app)
+        await pilot.press("7")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainingScreen")
+        app.screen.query_one("#case-choices").focus()
+        await pilot.pause()
+        await pilot.press("down", "enter")  # choose with the keyboard …
+        await pilot.pause()
+        await pilot.press("enter")  # … and one more Enter commits
+        assert await wait_for(pilot, lambda: str(app.screen.query_one("#case-reveal").render()))
+        assert app.screen.query_one("#case-commit").disabled
+
+    drive(demo_service, scenario)
