@@ -3,6 +3,8 @@ quality dashboard, compute monitor, admin, training (answers revealed after comm
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from tests._fixtures.tui import login, wait_for
@@ -85,16 +87,25 @@ def test_admin_enters_kiosk_from_the_menu(demo_service: Any, drive: Any) -> None
     drive(demo_service, scenario)
 
 
+def demo_months(app: Any) -> list[str]:
+    return list(app.service.quality_indicators(months=12)["months"])
+
+
 def test_quality_dashboard_shows_indicators_by_month(demo_service: Any, drive: Any) -> None:
     async def scenario(app: Any, pilot: Any) -> None:
         await open_menu(app, pilot, "4", "QualityScreen")
         table = app.screen.query_one("#quality-table")
-        await wait_for(pilot, lambda: table.row_count == 5)
+        await wait_for(pilot, lambda: table.row_count >= 5)
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert labels[0] == "抗菌药物处方率" and "病历质控合格率" in labels
         cells = [str(c) for i in range(5) for c in table.get_row_at(i)[1:]]
-        assert any(c.endswith("%") for c in cells)  # the demo clinic has six months of visits
+        # the demo clinic has six months of visits; each rate with the counts behind it
+        assert any(re.fullmatch(r"\d+% \(\d+/\d+\)", c) for c in cells)
         assert app.screen.query("#quality-plot")
+        # the table's months are the chart's months, the same labels (YY-MM)
+        months = demo_months(app)
+        columns = [str(c.label) for c in table.columns.values()][1:]
+        assert columns == [m[2:] for m in months[-6:]]
 
     drive(demo_service, scenario)
 
