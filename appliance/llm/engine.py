@@ -21,10 +21,10 @@ from typing import Any
 from appliance.config import Settings
 from appliance.errors import InputError, LLMCancelled, LLMTimeout, RemoteComputeUnavailable
 from appliance.llm._local import LocalBackend
-from appliance.llm.budget import SpeedMeter
 from appliance.llm._schema import check_schema, gbnf, grammar_for, parse_and_validate
 from appliance.llm._template import ThinkFilter
 from appliance.llm._types import TASK_PRIORITY, ChatResult, StreamPiece, Timings
+from appliance.llm.budget import SpeedMeter
 from appliance.llm.scheduler import Job, Preempted, PriorityScheduler
 
 log = logging.getLogger("clinicbox.llm")

@@ -4,7 +4,6 @@ quality dashboard, compute monitor, admin, training (answers revealed after comm
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from tests._fixtures.tui import login, wait_for
