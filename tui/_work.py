@@ -65,7 +65,8 @@ class TaskBar(Horizontal):
         now = time.monotonic()
         if p.fraction is not None:
             fraction = max(0.0, min(1.0, p.fraction))
-            self.query_one(ProgressBar).update(total=100, progress=fraction * 100)
+            # the bar never says 100 % while the step is still running
+            self.query_one(ProgressBar).update(total=100, progress=min(fraction, 0.99) * 100)
             if not self._fractions or self._fractions[-1][1] != fraction:
                 self._fractions.append((now, fraction))
         if p.eta_s is not None:

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,3 +178,20 @@ def test_every_command_a_hint_or_doc_names_exists() -> None:
                 if option not in names | {"--help"}:
                     wrong.append(f"{path.name}: {m.group(0)} ({option})")
     assert not wrong, wrong
+
+
+def test_bench_visit_reports_each_wait_in_seconds(cli: Any) -> None:
+    """``clinicbox bench visit`` (rules only here: no model installed in a fresh data dir)."""
+    res = cli(
+        "bench",
+        "visit",
+        "--json",
+        "--text",
+        "患者男，65岁，反复头晕2年，加重3天。否认药物过敏史。查体血压170/100mmHg。诊断高血压病3级。",
+    )
+    out = res.json()
+    assert res.rc == 1  # no model: the all-fields target is not met with a model, said plainly
+    assert out["model"] is None and out["model_problem"]
+    assert out["first_fields_s"] <= out["all_fields_s"] <= out["qc_s"]
+    assert "chief_complaint" in out["first_fields"]
+    assert out["targets"] == {"first_fields_s": 5.0, "all_fields_s": 20.0}
