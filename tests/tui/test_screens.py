@@ -31,8 +31,11 @@ def test_followup_worklist_or_not_installed(demo_service: Any, drive: Any) -> No
         await wait_for(pilot, lambda: "共" in text_of(app, "#followup-count"))
         table = app.screen.query_one("#followup-table")
         assert table.row_count > 0
-        statuses = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        statuses = {r[3] for r in rows}  # 患者, 电话, 病种, 状态, 应随访, 依据
         assert statuses <= {"逾期", "到期", "未达标", "需转诊"}
+        assert any(r[1].isdigit() for r in rows)  # the phone to call
+        assert not any(r[5].startswith("FU-") for r in rows)  # the rule in words, not its id
         table.focus()
         await pilot.press("enter")  # opens the patient to start the follow-up visit
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PatientScreen")
