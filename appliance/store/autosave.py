@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from appliance.store.db import Store
+if TYPE_CHECKING:
+    from appliance.store.db import Store
 
 
 @dataclass(frozen=True)
