@@ -76,7 +76,7 @@ def register(cli: click.Group) -> None:
     @common_options
     @pass_state
     def bench_visit(state: CliState, audio: Path | None, text: str | None) -> int:
-        from appliance.services._visit_bench import run_visit_bench
+        from appliance.bench.visit import run_visit_bench
 
         result = run_visit_bench(state.settings(), audio=audio, text=text)
         state.emit(result, human=_human)

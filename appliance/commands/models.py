@@ -309,16 +309,9 @@ def register(cli: click.Group) -> None:
         )
 
     def _step_budgets(directory: Any, model: str) -> dict[str, Any]:
-        from appliance.llm.budget import budgets, load_speed
+        from appliance.services._model_step import step_budgets
 
-        speed = load_speed(directory, model)
-        return {
-            "measured": speed.measured,
-            "measured_at": speed.measured_at,
-            "prompt_tokens_per_s": speed.prompt_tps,
-            "generation_tokens_per_s": speed.generation_tps,
-            "budgets": budgets(speed),
-        }
+        return step_budgets(directory, model)
 
     def _budget_lines(steps: dict[str, Any]) -> list[str]:
         how = (

@@ -11,12 +11,32 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from appliance.errors import Cancelled, LLMTimeout
 from appliance.i18n import t
-from appliance.llm.budget import DEFAULT_SPEED, STEPS, Speed, step_budget_s
+from appliance.llm.budget import (
+    DEFAULT_SPEED,
+    STEPS,
+    Speed,
+    budgets,
+    load_speed,
+    step_budget_s,
+)
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+
+
+def step_budgets(models_dir: Path, model: str) -> dict[str, Any]:
+    """This box's measured speeds for ``model`` and each visit step's budget (``models plan``)."""
+    speed = load_speed(models_dir, model)
+    return {
+        "measured": speed.measured,
+        "measured_at": speed.measured_at,
+        "prompt_tokens_per_s": speed.prompt_tps,
+        "generation_tokens_per_s": speed.generation_tps,
+        "budgets": budgets(speed),
+    }
 
 
 def engine_speed(engine: Any) -> Speed:
