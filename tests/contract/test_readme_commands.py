@@ -136,7 +136,8 @@ def test_readme_commands_run_top_to_bottom(tmp_path: Path) -> None:
     last = proc.stderr.strip().splitlines()[-15:]
     assert proc.returncode == 0, "\n".join(last)
     assert not re.search(r"\\u[0-9a-fA-F]{4}", proc.stdout), "JSON output escapes Chinese"
-    assert not re.search(r"=(True|False)\b", proc.stdout), "True/False in Chinese output"
+    shown = [line for line in proc.stdout.splitlines() if re.search(r"\b(True|False|None)\b", line)]
+    assert not shown, f"Python True/False/None in the output: {shown[:5]}"
 
 
 def _quote(text: str) -> str:
