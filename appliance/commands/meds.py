@@ -113,8 +113,24 @@ def register(cli: click.Group) -> None:
 
         data = read_json_input(source)
         engine, why = (None, None) if no_llm else _open_engine(state)
+        budget = None
+        if engine is not None:
+            from appliance.services._model_step import budget_for
+
+            budget = budget_for(engine, "meds")
+            # the rules' options are ready at once; say what the wait is for and how long
+            click.echo(
+                t(
+                    f"推荐已按规则生成；模型正在写说明（本机时限 {budget:.0f} 秒，超时则只给规则结果）…",
+                    f"Options ready from the rules; the model is writing the explanation "
+                    f"(budget {budget:.0f} s on this box; past it, the rules' result stands)…",
+                ),
+                err=True,
+            )
         try:
-            result = recommend_meds(data, settings=state.settings(), engine=engine)
+            result = recommend_meds(
+                data, settings=state.settings(), engine=engine, timeout_s=budget
+            )
         finally:
             if engine is not None:
                 engine.close()

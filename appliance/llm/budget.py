@@ -44,6 +44,7 @@ STEPS: dict[str, StepShape] = {
     "qc": StepShape("病历质控（模型）", "record QC (model pass)", 900, 160, 500),
     "advise": StepShape("辅助决策", "decision support", 1100, 300, 600),
     "triage": StepShape("分诊（模型）", "triage (model pass)", 400, 80, 256),
+    "meds": StepShape("用药推荐说明", "medication explanation", 600, 200, 400),
 }
 
 

@@ -39,6 +39,12 @@ def step_budgets(models_dir: Path, model: str) -> dict[str, Any]:
     }
 
 
+def budget_for(engine: Any, step: str) -> float:
+    """Seconds ``step`` may take on ``engine`` at this box's measured speed."""
+    shape = STEPS[step]
+    return step_budget_s(engine_speed(engine), shape.prompt_tokens, shape.output_tokens)
+
+
 def engine_speed(engine: Any) -> Speed:
     meter = getattr(engine, "speed_meter", None)
     speed = getattr(meter, "speed", None)
