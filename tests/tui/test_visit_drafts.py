@@ -271,3 +271,80 @@ def test_the_model_refines_in_the_background_without_taking_the_doctors_text(
         drive(demo_service, scenario)
     finally:
         del demo_service.structure_record, demo_service.features
+
+
+def test_fields_fill_while_the_doctor_speaks_and_the_record_follows_the_end(
+    demo_service: Any, drive: Any
+) -> None:
+    """Live dictation: the rules fill fields from the transcript so far; when the doctor stops
+    (F5), the record is structured without pressing F6."""
+    from appliance.services.interface import Progress
+
+    p = first_patient(demo_service, "zjg")
+    words = "患者咳嗽三天，既往体健，无药物过敏。查体体温三十八度五。"
+
+    def dictate(**kw: Any) -> Any:  # a microphone: the transcript grows while the doctor speaks
+        said = ""
+        for ch in words:
+            if kw["cancel"].cancelled:
+                break
+            said += ch
+            kw["progress"](Progress(partial=said, level=0.5))
+            threading.Event().wait(0.1)
+        while not kw["cancel"].cancelled:
+            threading.Event().wait(0.05)
+        return {"text": said, "language": "zh", "segments": []}
+
+    demo_service.dictate = dictate
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        screen = app.screen
+        await pilot.press("f5")
+        # before the doctor stops, the rules have already read the history
+        assert await wait_for(
+            pilot, lambda: screen.query_one("#r-past_history").value == "既往体健", timeout=15
+        )
+        assert screen.dictating
+        assert await wait_for(pilot, lambda: "五" in screen.query_one("#transcript").text, 15)
+        await pilot.press("f5")  # stop
+        assert await wait_for(
+            pilot,
+            lambda: (
+                "体温" in screen.query_one("#r-physical_exam").text
+                if hasattr(screen.query_one("#r-physical_exam"), "text")
+                else False
+            ),
+            timeout=15,
+        )
+        assert await wait_for(pilot, lambda: "病历" in text_of(app, "#visit-status"))
+
+    try:
+        drive(demo_service, scenario)
+    finally:
+        del demo_service.dictate
+
+
+def test_a_transcribed_file_is_structured_without_f6(demo_service: Any, drive: Any) -> None:
+    p = first_patient(demo_service, "zjg")
+    demo_service.transcribe = lambda path, **kw: {
+        "text": "患者头晕两天，既往高血压病史五年。",
+        "language": "zh",
+        "segments": [],
+    }
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        screen = app.screen
+        box = screen.query_one("#audio-file")
+        box.value = "/tmp/dictation.wav"
+        box.focus()
+        await pilot.press("enter")
+        assert await wait_for(
+            pilot, lambda: "高血压" in screen.query_one("#r-past_history").value, timeout=15
+        )
+
+    try:
+        drive(demo_service, scenario)
+    finally:
+        del demo_service.transcribe

@@ -9,6 +9,7 @@ installed, past its time budget, cancelled) is said in plain words; the rules' r
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.widgets import Input
@@ -52,10 +53,41 @@ def fallback_words(code: str, reason: str = "") -> str:
     )
 
 
+#: While the doctor speaks, the rules re-read the growing transcript at most this often.
+LIVE_EVERY_S = 1.5
+
+
 class StructuringMixin:
-    """``action_structure`` for the visit screen (F6, from any field)."""
+    """``action_structure`` for the visit screen (F6, from any field), and the live pass that
+    fills fields from the rules while the dictation is still going on."""
 
     visit_id: str | None
+    _live_at: float = 0.0
+    _live_busy: bool = False
+
+    def live_structure(self: Any, partial: str) -> None:
+        """Fill what the rules can read from the transcript so far (quietly: the doctor is
+        speaking); the full pass runs when the dictation ends."""
+        now = time.monotonic()
+        if self._live_busy or now - self._live_at < LIVE_EVERY_S or len(partial.strip()) < 6:
+            return
+        self._live_at, self._live_busy = now, True
+        visit_type = "followup" if self.visit_id else "initial"
+        service = self.service
+
+        def done(record: JSON) -> None:
+            self._live_busy = False
+            self.query_one(RecordEditor).merge(record, offer=False)
+
+        def failed(_error: Any) -> None:
+            self._live_busy = False
+
+        self.run_quick(
+            "live-structure",
+            lambda: service.structure_record(partial, visit_type=visit_type, use_llm=False),
+            done,
+            on_error=failed,
+        )
 
     def action_structure(self: Any) -> None:
         text = self.query_one(DictationPanel).text()

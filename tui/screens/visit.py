@@ -20,7 +20,7 @@ from textual.widgets import Button, Input, Static, TabbedContent, TabPane, TextA
 
 from appliance.errors import ClinicBoxError
 from appliance.i18n import t
-from appliance.services.interface import JSON, Patient, VisitDraft
+from appliance.services.interface import JSON, Patient, Progress, VisitDraft
 from tui._base import ClinicScreen
 from tui.screens._visit_autosave import AutosaveMixin
 from tui.screens._visit_structure import StructuringMixin
@@ -194,6 +194,8 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             self.dictating = False
             panel.set_recording(False)
             panel.set_text(str(result.get("text", "")))
+            if panel.text():
+                self.action_structure()  # the dictation ended: the record follows at once
 
         def failed(error: ClinicBoxError) -> None:
             self.dictating = False
@@ -205,10 +207,15 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             t("听写中（F5 停止）", "Dictating (F5 stops)"),
             lambda prog, cancel: self.service.dictate(progress=prog, cancel=cancel),
             done,
-            on_progress=panel.show_progress,
+            on_progress=lambda p: self._dictation_progress(panel, p),
             on_error=failed,
             keep_result_on_cancel=True,
         )
+
+    def _dictation_progress(self, panel: DictationPanel, progress: Progress) -> None:
+        panel.show_progress(progress)
+        if progress.partial:
+            self.live_structure(progress.partial)  # fields fill while the doctor speaks
 
     @on(Button.Pressed, "#dictate")
     def dictate_pressed(self) -> None:
@@ -223,9 +230,14 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         self.run_task(
             t("转写录音", "Transcribing"),
             lambda prog, cancel: self.service.transcribe(path, progress=prog, cancel=cancel),
-            lambda result: panel.set_text(str(result.get("text", ""))),
+            lambda result: self._transcribed(panel, result),
             on_progress=panel.show_progress,
         )
+
+    def _transcribed(self, panel: DictationPanel, result: JSON) -> None:
+        panel.set_text(str(result.get("text", "")))
+        if panel.text():
+            self.action_structure()
 
     def on_unmount(self) -> None:
         if self._cancel is not None:

@@ -127,10 +127,11 @@ class RecordEditor(VerticalScroll):
             self._set(key, value)
 
     # --- model output never overwrites the doctor ----------------------------------------
-    def merge(self, record: JSON) -> list[str]:
+    def merge(self, record: JSON, *, offer: bool = True) -> list[str]:
         """Fill the empty fields from ``record`` (and those an earlier pass filled that nobody
         edited since); where a field holds different text of the doctor's, offer the new text
-        beside it instead. Returns the offered fields."""
+        beside it instead (``offer=False``: leave such fields alone, say nothing). Returns the
+        offered fields."""
         self.extra.update(
             {k: v for k, v in record.items() if k not in {f[0] for f in RECORD_FIELDS}}
         )
@@ -144,7 +145,7 @@ class RecordEditor(VerticalScroll):
             if not mine or mine == self.autofilled.get(key):  # empty, or untouched since filled
                 self._set(key, new)
                 self.autofilled[key] = new.strip()
-            elif _same(mine, new):
+            elif _same(mine, new) or not offer:
                 continue
             else:
                 self.offer(key, new)
