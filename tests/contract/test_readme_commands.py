@@ -36,6 +36,7 @@ NOT_RUN: dict[str, str] = {
     "clinicbox bench assistant": "model-heavy benchmark",
     "clinicbox demo            #": "interactive terminal UI",
     "clinicbox tui": "interactive terminal UI",
+    "clinicbox bench visit": "model-heavy benchmark (a rules-only run is test_bench_visit_…)",
     "clinicbox serve": "a server left running",
     "clinicbox pair --code": "needs a box on the LAN",
     "clinicbox discover": "mDNS on the LAN",
