@@ -24,6 +24,11 @@ class ClinicApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+q", "quit_app", "退出|Quit", priority=True),
+        # Tab moves the focus before the next key is delivered: as an ordinary binding it ran
+        # only after the key had bubbled back from the field, so fast typists' next characters
+        # landed in the old field ("doctor⇥demo1234" became the username "doctordemo1234").
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
         Binding("f2", "toggle_lang", "English|中文"),
         Binding("f1", "help", "帮助|Help"),
     ]
