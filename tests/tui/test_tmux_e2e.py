@@ -136,3 +136,15 @@ def test_login_to_signed_visit_in_a_real_terminal(tmux_demo: tuple[Tmux, Path]) 
         assert vitals == {"sbp": 135, "dbp": 85, "hr": 72}, vitals
     finally:
         service.close()
+
+
+def test_login_typed_at_full_speed_with_enter(tmux_demo: tuple[Tmux, Path]) -> None:
+    """Enter after the username moves to the password before the next key arrives (issue 20:
+    typed ahead, the password landed in the username)."""
+    tmux, _data_dir = tmux_demo
+    tmux.wait_for("培训模式", timeout=60)
+    tmux.send("doctor", literal=True)
+    tmux.send("Enter")
+    tmux.send("demo1234", literal=True)
+    tmux.send("Enter")
+    tmux.wait_for("欢迎使用 ClinicBox")  # logged in: the guided tour opens
