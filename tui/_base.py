@@ -7,6 +7,7 @@ language (and again when the user presses F2), so the footer follows the languag
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from textual import events
@@ -113,6 +114,16 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
         event.stop()
         event.prevent_default()
         target.post_message(events.Key(event.key, event.character))
+
+    def after_typing(self, action: Callable[[], Any]) -> None:
+        """Run ``action`` once the focused field has taken every key typed before it. Priority
+        keys (F10 sign, Enter to log in) run before the field has processed the keys queued
+        ahead of them; read at once, the last characters typed would be missing."""
+        focused = self.focused
+        if focused is None:
+            action()
+        else:
+            focused.call_later(action)
 
     def has_unsaved_input(self) -> bool:
         """A form with typed, unsaved input overrides this: leaving it then asks first."""

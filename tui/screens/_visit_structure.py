@@ -90,6 +90,9 @@ class StructuringMixin:
         )
 
     def action_structure(self: Any) -> None:
+        self.after_typing(self.structure_now)
+
+    def structure_now(self: Any) -> None:
         text = self.query_one(DictationPanel).text()
         if not text:
             self.app.notify(t("请先听写或输入病情描述。", "Dictate or type the history first."))
@@ -169,5 +172,5 @@ class StructuringMixin:
                 box = self.query_one(f"#v-{key}", Input)
                 if not box.value:
                     box.value = f"{value:g}"
-        self.action_qc()
+        self.qc_now()
         return len(offered)

@@ -101,7 +101,7 @@ class LoginScreen(ClinicScreen):
         elif focused is not None and focused.id == "login":
             self.query_one("#login", Button).press()
         else:
-            self.do_login()
+            self.after_typing(self.do_login)  # the password as typed, every key of it
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#login")

@@ -248,7 +248,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         self.action_structure()
 
     # --- QC, advice, follow-up -----------------------------------------------------------
-    def action_qc(self) -> None:
+    def qc_now(self) -> None:
         record = self._record()
         editor = self.query_one(RecordEditor)
 
@@ -277,7 +277,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
 
         box.update(format_plan(plan))
 
-    def action_advise(self) -> None:
+    def advise_now(self) -> None:
         record = self._record()
         box = self.query_one("#advice", Static)
         from tui.screens.assistant import format_advice
@@ -309,12 +309,26 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             sign=sign,
         )
 
-    @on(Button.Pressed, "#save-draft")
+    # F10 / Ctrl+S / F6 / F7 / F8 are priority keys: they act on the record once the focused
+    # field has taken the keys typed before them (see ClinicScreen.after_typing)
     def action_save_draft(self) -> None:
+        self.after_typing(self.save_draft_now)
+
+    def action_sign(self) -> None:
+        self.after_typing(self.sign_now)
+
+    def action_qc(self) -> None:
+        self.after_typing(self.qc_now)
+
+    def action_advise(self) -> None:
+        self.after_typing(self.advise_now)
+
+    @on(Button.Pressed, "#save-draft")
+    def save_draft_now(self) -> None:
         self._save(sign=False)
 
     @on(Button.Pressed, "#sign")
-    def action_sign(self) -> None:
+    def sign_now(self) -> None:
         problems = []
         if list(self.query_one(VitalsPanel).query(".-invalid")):
             problems.append(t("生命体征有误", "vitals are invalid"))
