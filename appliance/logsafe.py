@@ -101,6 +101,10 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         os.fchmod(fd, 0o600)  # a file made earlier with the default mode is tightened too
         return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
 
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log line that cannot be written (disk full) is dropped: the user still gets the
+        product's own zh/en error, never logging's traceback on stderr."""
+
 
 def configure_logging(log_file: Path | None, level: str = "INFO") -> None:
     """Install redacting handlers on the ``clinicbox`` root logger (idempotent)."""

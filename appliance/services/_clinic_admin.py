@@ -88,9 +88,11 @@ class AdminMixin:
 
     # --- backup and audit ----------------------------------------------------------------
     def backup(self, destination: str | None = None) -> JSON:
+        from appliance.store.backup import allowed_destination
+
         fn = need("backup", "appliance.store", "backup")
-        dest = destination or str(self.settings.resolved("backup_dir"))
         session = self._require("backup")
+        dest = str(allowed_destination(self.settings, destination))  # no ../ or /etc from a UI
         out = as_json(
             call(
                 fn, self.runtime.require_store(), dest, actor=getattr(session, "username", "system")
