@@ -170,14 +170,18 @@ def test_hub_accepts_tls_1_3_only(https_hub):
     old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     old.check_hostname, old.verify_mode = False, ssl.CERT_NONE
     old.maximum_version = ssl.TLSVersion.TLSv1_2
-    with socket.create_connection((host, int(port)), timeout=10) as raw:
-        with pytest.raises(ssl.SSLError):
-            old.wrap_socket(raw, server_hostname=None)
+    with (
+        socket.create_connection((host, int(port)), timeout=10) as raw,
+        pytest.raises(ssl.SSLError),
+    ):
+        old.wrap_socket(raw, server_hostname=None)
     new = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     new.check_hostname, new.verify_mode = False, ssl.CERT_NONE
-    with socket.create_connection((host, int(port)), timeout=10) as raw:
-        with new.wrap_socket(raw, server_hostname=None) as tls:
-            assert tls.version() == "TLSv1.3"
+    with (
+        socket.create_connection((host, int(port)), timeout=10) as raw,
+        new.wrap_socket(raw, server_hostname=None) as tls,
+    ):
+        assert tls.version() == "TLSv1.3"
 
 
 def test_hub_database_and_logs_are_private(tmp_path):
