@@ -61,6 +61,19 @@ class StorePaths:
         return self.db.exists() or self.envelope.exists()
 
 
+LIKE_ESCAPE = "\\"
+
+
+def like_escape(text: str) -> str:
+    """``text`` for a ``LIKE ? ESCAPE '\\'`` pattern: ``%``, ``_`` and the escape character
+    itself match only themselves (else a search for ``%`` lists every patient)."""
+    return (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+
+
 def translate_error(exc: BaseException) -> BaseException:
     """Map SQLite storage failures to ClinicBox errors (no patient data in the messages)."""
     if not isinstance(exc, _driver.DatabaseError):
