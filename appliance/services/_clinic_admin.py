@@ -88,14 +88,15 @@ class AdminMixin:
 
     # --- backup and audit ----------------------------------------------------------------
     def backup(self, destination: str | None = None) -> JSON:
-        from appliance.store.backup import allowed_destination
-
         fn = need("backup", "appliance.store", "backup")
         session = self._require("backup")
-        dest = str(allowed_destination(self.settings, destination))  # no ../ or /etc from a UI
         out = as_json(
             call(
-                fn, self.runtime.require_store(), dest, actor=getattr(session, "username", "system")
+                fn,
+                self.runtime.require_store(),
+                destination or None,
+                actor=getattr(session, "username", "system"),
+                allowed_places_only=True,  # from a UI: no ../ or /etc, only backups or USB
             )
         )
         return out if isinstance(out, dict) else {"path": str(out)}

@@ -169,10 +169,20 @@ def _envelope_anchored_to(copy: Path, live_envelope: Path, keys: Keys) -> Envelo
 
 
 def backup(
-    store: Store, dest_dir: Path | str | None = None, *, actor: str = "system"
+    store: Store,
+    dest_dir: Path | str | None = None,
+    *,
+    actor: str = "system",
+    allowed_places_only: bool = False,
 ) -> dict[str, Any]:
-    """Make a verified encrypted backup; returns its path, size, checksum and envelope path."""
-    target_dir = Path(dest_dir) if dest_dir else store.settings.resolved("backup_dir")
+    """Make a verified encrypted backup; returns its path, size, checksum and envelope path.
+
+    ``allowed_places_only`` (every backup a session asks for: TUI, LAN API) limits ``dest_dir``
+    to :func:`allowed_destination`; the console command passes the folder it was given."""
+    if allowed_places_only:
+        target_dir = allowed_destination(store.settings, dest_dir)
+    else:
+        target_dir = Path(dest_dir) if dest_dir else store.settings.resolved("backup_dir")
     target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     final = target_dir / f"{BACKUP_PREFIX}{_stamp()}.db"
     partial = final.with_name(final.name + ".partial")

@@ -91,16 +91,19 @@ def test_role_endpoint_field_table(seen_fields, role, endpoint, field):
     assert visible == allowed, f"{role} {endpoint}.{field}: visible={visible}"
 
 
-def test_api_backup_refuses_paths_outside_the_backup_folder(remote, lan_box):
+def test_api_backup_refuses_paths_outside_the_backup_folder(remote, lan_box, tmp_path, monkeypatch):
     """ASVS V12.3.1/V12.3.2: POST /admin/backup {"destination": "../../x"} (and absolute paths)
     is refused; nothing is written relative to the server's working directory."""
+    work = tmp_path / "server" / "cwd"  # the server's working directory for this test
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
     admin = remote(A)
-    for destination in ("../../x-clinicbox-escape", "/tmp/x-clinicbox-escape"):
+    for destination in ("../../escaped", str(tmp_path / "elsewhere")):
         with pytest.raises(ClinicBoxError) as info:
             admin.backup(destination)
         assert info.value.code == "bad_input"
-    assert not (Path.cwd() / "../../x-clinicbox-escape").resolve().exists()
-    assert not Path("/tmp/x-clinicbox-escape").exists()
+    assert not (tmp_path / "escaped").exists()
+    assert not (tmp_path / "elsewhere").exists()
     written = admin.backup(None)
     assert Path(written["path"]).parent == lan_box.settings.resolved("backup_dir").resolve()
 

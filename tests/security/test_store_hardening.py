@@ -164,25 +164,29 @@ def test_full_disk_at_open_is_disk_full_without_traceback(tmp_path):
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
-@pytest.mark.parametrize("destination", ["../../x", "/tmp/clinicbox-elsewhere", "/etc"])
-def test_session_backup_only_to_the_backup_folder(store, admin_session, destination, tmp_path):
+@pytest.mark.parametrize("destination", ["../../escaped", "ABS/elsewhere"])
+def test_session_backup_only_to_the_backup_folder(
+    store, admin_session, destination, tmp_path, monkeypatch
+):
     """ASVS V12.3.1/V12.3.2 (no path traversal from user-supplied paths): a backup asked for by
     a session (TUI, LAN API) goes to the configured backup folder or a removable medium only."""
     from appliance.errors import InputError
     from appliance.services.interface import ClinicRuntime, LocalClinicService
 
+    work = tmp_path / "server" / "cwd"  # where "../../escaped" would land, relative to the cwd
+    work.mkdir(parents=True)
+    monkeypatch.chdir(work)
+    destination = destination.replace("ABS", str(tmp_path))
     runtime = ClinicRuntime(store.settings)
     runtime.store = store
     service = LocalClinicService(store.settings, runtime=runtime)
     service.login("admin", ADMIN_PASSWORD)
     base = store.settings.resolved("backup_dir").resolve()
-    targets = [Path(destination), base / destination, Path.cwd() / destination]
     with pytest.raises(InputError) as info:
         service.backup(destination)
     assert info.value.details.get("field") == "destination"
-    for target in targets:
-        assert not list(target.resolve().glob("clinic-*.db")) if target.resolve().is_dir() else True
-        assert not target.resolve().exists() or target.resolve() == Path("/etc")
+    for target in (work / destination, base / destination):
+        assert not target.resolve().exists(), target
     info_ok = service.backup("nightly")  # a relative name is a folder inside the backup folder
     assert Path(info_ok["path"]).parent == base / "nightly"
     service.logout()
