@@ -69,8 +69,8 @@ _DIRECT_FIELDS = frozenset(
 _DATE_KEY = re.compile(r"(?:^|_)(?:date|at|time|day|dob)$|^date")
 #: The most text (characters in all string values together) one call de-identifies. An
 #: outpatient record is a few thousand characters; the scrubber is linear (about 4 µs a
-#: character on a 2-core box), so this bounds one call to about a second.
-MAX_INPUT_CHARS = 200_000
+#: character on a 2-core box), so this bounds one call to a few seconds.
+MAX_INPUT_CHARS = 1_000_000
 MAX_SHIFT_DAYS = 300  # < 1 year so a month-day never maps to itself
 MIN_SHIFT_DAYS = 30
 
