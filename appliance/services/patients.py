@@ -20,8 +20,8 @@ from appliance.errors import DuplicatePatient, InputError, NotFoundError
 from appliance.logsafe import register_sensitive
 from appliance.services.session import Session
 from appliance.store import audit
-from appliance.store.db import like_escape
 from appliance.store.lifecycle import erase_patient as _erase
+from appliance.store.like import like_escape
 
 _SEX = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F", "u": "U", "未知": "U"}
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)

@@ -27,7 +27,6 @@ from appliance.store import _driver, _exclusive, _migrate, audit
 from appliance.store.envelope import (
     Envelope,
     Keys,
-    update_envelope,
 )
 
 log = logging.getLogger("clinicbox.store")
@@ -59,19 +58,6 @@ class StorePaths:
 
     def exists(self) -> bool:
         return self.db.exists() or self.envelope.exists()
-
-
-LIKE_ESCAPE = "\\"
-
-
-def like_escape(text: str) -> str:
-    """``text`` for a ``LIKE ? ESCAPE '\\'`` pattern: ``%``, ``_`` and the escape character
-    itself match only themselves (else a search for ``%`` lists every patient)."""
-    return (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
-    )
 
 
 def translate_error(exc: BaseException) -> BaseException:
@@ -260,29 +246,14 @@ class Store:
             self.anchor_audit()
 
     def anchor_audit(self, *, force: bool = False) -> dict[str, Any] | None:
-        """Move the audit anchor in the key envelope to the current head (never backwards
-        unless ``force``: a restore). A failure (disk full) is logged, never raised: the
-        anchor trails the head a little more, and the write the user made stands."""
+        """Move the audit anchor in the key envelope to the current head (see
+        :func:`appliance.store._anchor.move_anchor`); returns the anchor or None."""
+        from appliance.store._anchor import move_anchor
+
         self._writes_since_anchor = 0
         if self._writer is None or self.damaged or self._closed or self._suspended:
             return None
-        try:
-            with self.read_raw() as conn:
-                current = audit.head(conn)
-            if current is None:
-                return None
-            anchor = audit.make_anchor(self.audit_key, self.envelope.clinic_id, *current)
-
-            def move(envelope: Envelope) -> None:
-                old = envelope.audit_anchor or {}
-                if force or int(old.get("seq", 0)) < current[0]:
-                    envelope.audit_anchor = anchor
-
-            self.envelope = update_envelope(self.paths.envelope, move)
-        except Exception as exc:  # anchoring must never fail a user's write
-            log.warning("audit anchor not moved: %s", exc.__class__.__name__)
-            return None
-        return self.envelope.audit_anchor
+        return move_anchor(self, force=force)
 
     def maintenance(self, func: Callable[[Any], T]) -> T:
         """Run ``func(conn)`` on the writer thread outside any transaction (VACUUM, checkpoint)."""
