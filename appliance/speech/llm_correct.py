@@ -13,7 +13,9 @@ from typing import Any
 
 from pypinyin import lazy_pinyin
 
-from appliance.speech.correct import Correction, Term, _fuzzy, _near, load_lexicon
+from appliance.speech.correct import Correction, Term, load_lexicon
+from appliance.speech.phonetics import fuzzy as _fuzzy
+from appliance.speech.phonetics import near as _near
 
 #: (messages, schema) -> parsed JSON (or None when the model is unavailable)
 ChatJSON = Callable[[list[dict[str, str]], dict[str, Any]], Any]
