@@ -104,6 +104,17 @@ _AGE = re.compile(r"(\d{1,3})\s*岁")
 _DX_PREFIX = re.compile(r"^(?:初步诊断|诊断为|诊断|考虑为|考虑|印象)[：:为是\s]*")
 _DX_SPLIT = re.compile(r"[、，,；;\n]|(?:^|\s)\d[\.、．)]\s*|和|及|并|伴")
 
+_LEAD_HEADING = re.compile(
+    r"^(" + "|".join(h for h, _ in HEADINGS) + r")(?:为|是)?\s*[：:]?\s*(?=\S|$)"
+)
+# classes that end a spoken heading's section even without a full stop
+_LEAVES_A_HEADING = (
+    "allergy_history",
+    "family_history",
+    "personal_history",
+    "marital_history",
+    "diagnoses",
+)
 # a first clause with a duration in these classes is the chief complaint ("停经40天", "加重3天")
 _CHIEF_CLASSES = (None, "physical_exam", "marital_history", "present_illness")
 # headed sections a new sentence may leave when it clearly belongs elsewhere
@@ -200,14 +211,51 @@ def _classify(clause: str) -> str | None:
     return None
 
 
+def _spoken_heading(clause: Clause) -> tuple[str | None, Clause | None]:
+    """A heading said at the start of a clause ("查体体温38.2℃", "过敏史对青霉素过敏"): its
+    field and the rest of the clause (None when the clause is only the heading)."""
+    m = _LEAD_HEADING.match(clause.text)
+    if not m:
+        return None, clause
+    field = dict(HEADINGS)[m.group(1)]
+    rest = clause.text[m.end() :]
+    if not rest:
+        return field, None
+    return field, Clause(rest, clause.start + m.end(), clause.end)
+
+
 def _free_sections(text: str) -> dict[str, list[Clause]]:
+    """Clauses classified by their words; a heading said in the flow (speech has no colons and
+    few full stops) opens its section until the next heading or a clause that clearly belongs
+    elsewhere (an allergy, a diagnosis, family/personal history)."""
     sections: dict[str, list[Clause]] = {}
     previous: str | None = None
+    spoken: str | None = None
     chief_open = True
-    for clause in clauses(text):
-        new_sentence = clause.start == 0 or text[clause.start - 1 : clause.start] in "。；;\n？?！!"
+    for whole in clauses(text):
+        new_sentence = whole.start == 0 or text[whole.start - 1 : whole.start] in "。；;\n？?！!"
         if new_sentence:
             previous = None
+        heard, clause = _spoken_heading(whole)
+        if heard:
+            spoken = previous = heard
+            chief_open = chief_open and heard == "chief_complaint"
+            if clause is None:
+                continue
+        elif spoken:
+            kind = _classify(whole.text)
+            if spoken == "physical_exam" and kind == "auxiliary_exams":
+                spoken = kind
+            elif spoken == "diagnoses" and kind == "treatment_plan":
+                spoken = kind
+            elif kind in _LEAVES_A_HEADING and kind != spoken:
+                spoken = None
+        if clause is None:
+            continue
+        if spoken:
+            sections.setdefault(spoken, []).append(clause)
+            previous = spoken
+            continue
         field = _classify(clause.text)
         norm = normalize_numbers(clause.text)
         spans = durations(norm)

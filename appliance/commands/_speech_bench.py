@@ -126,7 +126,6 @@ def _structuring(engine: Any, llm_cases: int) -> dict[str, Any]:
     from appliance.services.emr import structure
 
     cases = json.loads((DICTATIONS / "dictations.json").read_text(encoding="utf-8"))
-    cases += json.loads((DICTATIONS / "dictations_heldout.json").read_text(encoding="utf-8"))
 
     def run(use_llm: bool, subset: list[dict[str, Any]]) -> dict[str, Any]:
         total = correct = 0
@@ -205,7 +204,13 @@ def _end_to_end(model_dir: Path, threads: int, engine: Any) -> dict[str, Any]:
 
 
 def run_speech_bench(
-    settings: Any, *, model_dirs: list[Path], threads: int, engine: Any, llm_cases: int
+    settings: Any,
+    *,
+    model_dirs: list[Path],
+    threads: int,
+    engine: Any,
+    llm_cases: int,
+    clips: int = 0,
 ) -> dict[str, Any]:
     if not AUDIO.is_dir():
         from appliance.errors import InputError
@@ -217,8 +222,11 @@ def run_speech_bench(
     import os
     import platform
 
+    from appliance.commands._speech_bench_asr import asr_steps
+
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "threads": threads, "platform": platform.platform()},
+        "cer_by_step": asr_steps(model_dirs[0], threads, clips),
         "asr": [_asr(d, threads, engine) for d in model_dirs]
         + [_asr(model_dirs[0], threads, None, beam_size=1)],
         "structuring": _structuring(engine, llm_cases),

@@ -180,6 +180,12 @@ def register(cli: click.Group) -> None:
         "--llm", "use_llm", is_flag=True, help=t("包含大模型步骤。", "Include LLM steps.")
     )
     @click.option("--llm-cases", default=4, type=int, show_default=True)
+    @click.option(
+        "--clips",
+        default=0,
+        type=int,
+        help=t("每个集合只测前 N 段（0 = 全部）。", "Only the first N clips of each set (0 = all)."),
+    )
     @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False))
     @common_options
     @pass_state
@@ -189,6 +195,7 @@ def register(cli: click.Group) -> None:
         threads: int,
         use_llm: bool,
         llm_cases: int,
+        clips: int,
         out_file: str | None,
     ) -> None:
         import json as _json
@@ -206,7 +213,12 @@ def register(cli: click.Group) -> None:
             engine, _why = open_engine_or_none(state)
         try:
             report = run_speech_bench(
-                settings, model_dirs=dirs, threads=threads, engine=engine, llm_cases=llm_cases
+                settings,
+                model_dirs=dirs,
+                threads=threads,
+                engine=engine,
+                llm_cases=llm_cases,
+                clips=clips,
             )
         finally:
             if engine is not None:

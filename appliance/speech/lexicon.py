@@ -107,6 +107,16 @@ def _phrases(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[Anchor, ...
     return tuple(expanded), tuple(anchors)
 
 
+@lru_cache(maxsize=2)
+def clinic_hotwords(data: Path = DATA) -> tuple[str, ...]:
+    """The clinic part of the decoder hotwords (``[hotwords] clinic`` of the phrase file)."""
+    path = data / "dictation_phrases.toml"
+    if not path.is_file():
+        return ()
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("hotwords", {})
+    return tuple(str(w) for w in table.get("clinic", []))
+
+
 def anchors(data: Path = DATA) -> tuple[Anchor, ...]:
     return _phrases(data / "dictation_phrases.toml")[1]
 

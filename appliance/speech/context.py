@@ -1,0 +1,85 @@
+"""What Whisper is told before it listens: a clinic-dictation prompt and hotwords.
+
+faster-whisper puts both into the decoder's "previous text": ``initial_prompt`` sets the
+register (Simplified Chinese, 病历 headings, punctuation), ``hotwords`` biases it towards words
+this visit is likely to contain. Both are measured on their own (``clinicbox bench speech``).
+
+- The prompt is made of **section headings only**: a prompt with example findings or drugs is
+  copied into the transcript when the audio is unclear (measured: "阿莫西林" appeared in a
+  dictation that never said it), and a record must never contain what was not said.
+- Hotwords are the current patient's context (complaint, known diagnoses, current drugs) and
+  the clinic's most used words, at most :data:`MAX_HOTWORD_CHARS` characters, joined with "、".
+- :func:`is_prompt_echo` drops a segment that only repeats the prompt or the hotwords (what
+  Whisper prints on near-silence when it was given a prompt).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+#: Headings of a 门诊病历 (病历书写基本规范 第十八条), the register of a dictation.
+CLINIC_PROMPT = "门诊病历：主诉，现病史，既往史，过敏史，查体，诊断，处理。"
+MAX_HOTWORD_CHARS = 80
+_HAN = re.compile(r"[\u4e00-\u9fff]{2,12}")
+_DROP = re.compile(r"[\s，。、；：,.;:!?！？]")
+
+
+@dataclass(frozen=True)
+class DecodeContext:
+    """Decoder options for one dictation; ``words`` are this patient's terms for correction."""
+
+    prompt: str | None = None
+    hotwords: str | None = None
+    words: tuple[str, ...] = field(default_factory=tuple)
+
+
+def hotword_text(*groups: Iterable[str], limit: int = MAX_HOTWORD_CHARS) -> str | None:
+    """Distinct Chinese words from ``groups`` in order, joined with "、", within ``limit``."""
+    seen: list[str] = []
+    size = 0
+    for group in groups:
+        for word in group:
+            word = word.strip()
+            if not _HAN.fullmatch(word) or word in seen:
+                continue
+            if size + len(word) + 1 > limit:
+                return "、".join(seen) or None
+            seen.append(word)
+            size += len(word) + 1
+    return "、".join(seen) or None
+
+
+def patient_words(
+    complaint: str = "", diagnoses: Iterable[str] = (), drugs: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The words of a patient's context worth listening for (Chinese words of 2–12 characters)."""
+    words = _HAN.findall(complaint or "")
+    return tuple(dict.fromkeys([*words, *diagnoses, *drugs]))
+
+
+def make_context(
+    *,
+    prompt: bool = True,
+    hotwords: bool = True,
+    patient: Iterable[str] = (),
+    clinic: Iterable[str] = (),
+) -> DecodeContext:
+    """The decoder context: the clinic prompt and/or hotwords (patient words first)."""
+    patient = tuple(patient)
+    hot = hotword_text(patient, clinic) if hotwords else None
+    return DecodeContext(CLINIC_PROMPT if prompt else None, hot, patient)
+
+
+def is_prompt_echo(text: str, context: DecodeContext | None) -> bool:
+    """A segment that is only (a piece of) the prompt or the hotword list, not dictation."""
+    if context is None:
+        return False
+    plain = _DROP.sub("", text)
+    if len(plain) < 4:
+        return False
+    for source in (context.prompt, context.hotwords):
+        if source and plain in _DROP.sub("", source):
+            return True
+    return False
