@@ -117,7 +117,7 @@ def asr_steps(model_dir: Path, threads: int, limit: int = 0) -> dict[str, Any]:
     """The step table on the development set and, when present, the held-out set."""
     dev = dev_clips()
     dev = [c for c in dev if c.id.startswith(("dict", "visit"))][: limit or None]
-    report = {"dev": step_cers(model_dir, threads, dev)}
+    report: dict[str, Any] = {"dev": step_cers(model_dir, threads, dev)}
     held = heldout_clips()[: limit or None]
     report["heldout"] = step_cers(model_dir, threads, held) if held else None
     return report

@@ -3,6 +3,7 @@ microphone dictation)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,21 @@ def register(cli: click.Group) -> None:
         ),
     )
     @click.option("--model", "model", default=None, help=t("语音模型名称。", "Speech model name."))
+    @click.option(
+        "--context",
+        "context",
+        default="",
+        help=t(
+            "本次就诊的已知词（主诉、诊断、用药），用顿号或逗号分隔，帮助识别。",
+            "Words this visit is likely to contain (complaint, diagnoses, drugs), "
+            "separated by commas.",
+        ),
+    )
     @common_options
     @pass_state
-    def transcribe_cmd(state: CliState, audio: str, llm_correct: bool, model: str | None) -> None:
+    def transcribe_cmd(
+        state: CliState, audio: str, llm_correct: bool, model: str | None, context: str
+    ) -> None:
         from appliance.services.emr import transcribe
 
         settings = state.settings()
@@ -65,6 +78,7 @@ def register(cli: click.Group) -> None:
                 settings=settings,
                 engine=engine,
                 llm_correct=llm_correct,
+                context_words=tuple(w for w in re.split(r"[、，,;；\s]+", context) if w),
                 progress=_progress_printer(state),
             )
         finally:
@@ -184,7 +198,9 @@ def register(cli: click.Group) -> None:
         "--clips",
         default=0,
         type=int,
-        help=t("每个集合只测前 N 段（0 = 全部）。", "Only the first N clips of each set (0 = all)."),
+        help=t(
+            "每个集合只测前 N 段（0 = 全部）。", "Only the first N clips of each set (0 = all)."
+        ),
     )
     @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False))
     @common_options

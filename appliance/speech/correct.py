@@ -152,7 +152,7 @@ def _index(terms: tuple[Term, ...]) -> dict[tuple[int, int, str], list[Term]]:
 _INDEXES: dict[int, tuple[tuple[Term, ...], dict[tuple[int, int, str], list[Term]]]] = {}
 
 
-def _cached_index(terms: tuple[Term, ...]) -> dict[tuple[int, int, str], list[Term]]:
+def term_index(terms: tuple[Term, ...]) -> dict[tuple[int, int, str], list[Term]]:
     key = id(terms)
     hit = _INDEXES.get(key)
     if hit is None or hit[0] is not terms:
@@ -176,7 +176,7 @@ def _lock_exact(text: str, terms: tuple[Term, ...]) -> list[int]:
 
 
 def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> list[Correction]:
-    index = _cached_index(terms)
+    index = term_index(terms)
     lengths = sorted({len(t.text) for t in terms}, reverse=True)
     changes: list[Correction] = []
     for length in lengths:
