@@ -8,7 +8,8 @@ this visit is likely to contain. Both are measured on their own (``clinicbox ben
   copied into the transcript when the audio is unclear (measured: "阿莫西林" appeared in a
   dictation that never said it), and a record must never contain what was not said.
 - Hotwords are the current patient's context (complaint, known diagnoses, current drugs) and
-  the clinic's most used words, at most :data:`MAX_HOTWORD_CHARS` characters, joined with "、".
+  the clinic's most used words, at most :data:`MAX_HOTWORD_CHARS` characters, joined with "，"
+  (joined with "、" Whisper starts listing the dictation with "、" too, which hides clauses).
 - :func:`is_prompt_echo` drops a segment that only repeats the prompt or the hotwords (what
   Whisper prints on near-silence when it was given a prompt).
 """
@@ -36,7 +37,7 @@ class DecodeContext:
 
 
 def hotword_text(*groups: Iterable[str], limit: int = MAX_HOTWORD_CHARS) -> str | None:
-    """Distinct Chinese words from ``groups`` in order, joined with "、", within ``limit``."""
+    """Distinct Chinese words from ``groups`` in order, joined with "，", within ``limit``."""
     seen: list[str] = []
     size = 0
     for group in groups:
@@ -45,10 +46,10 @@ def hotword_text(*groups: Iterable[str], limit: int = MAX_HOTWORD_CHARS) -> str 
             if not _HAN.fullmatch(word) or word in seen:
                 continue
             if size + len(word) + 1 > limit:
-                return "、".join(seen) or None
+                return "，".join(seen) or None
             seen.append(word)
             size += len(word) + 1
-    return "、".join(seen) or None
+    return "，".join(seen) or None
 
 
 def patient_words(
@@ -83,5 +84,5 @@ def is_prompt_echo(text: str, context: DecodeContext | None) -> bool:
     if not context.hotwords:
         return False
     pieces = [p for p in re.split(r"[\s，。、；：,.;:]+", text) if p]
-    listed = set(context.hotwords.split("、"))
+    listed = set(context.hotwords.split("，"))
     return len(pieces) >= 2 and all(p in listed for p in pieces)

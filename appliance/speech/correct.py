@@ -116,7 +116,8 @@ def window_cost(
     if total > _BUDGET.get(len(pairs), 2.0):
         return None
     misses = [i for i, c in enumerate(costs) if c > 0]
-    if len(misses) >= 2 and (same < 1 or any(b - a == 1 for a, b in pairwise(misses))):
+    adjacent = any(b - a == 1 for a, b in pairwise(misses))
+    if len(misses) >= 2 and (same < 1 or (adjacent and len(pairs) < 7)):
         return None  # two neighbours both wrong is another word ("既往" is not "吸烟")
     return total
 
