@@ -24,9 +24,11 @@ AUDIO = ROOT / "tests" / "fixtures" / "audio"
 HELDOUT_AUDIO = AUDIO / "heldout"
 HELDOUT_FILE = ROOT / "tests" / "clinical_cases" / "heldout" / "dictations_heldout.json"
 
-#: decoding contexts measured one by one: (name, prompt, clinic hotwords, patient words)
+#: decoding contexts measured one by one: (name, prompt, hotwords, patient words); the
+#: patient's words go into the hotwords when those are on, and into the lexicon always
 CONTEXTS: tuple[tuple[str, bool, bool, bool], ...] = (
     ("none", False, False, False),
+    ("none+patient_lexicon", False, False, True),
     ("prompt", True, False, False),
     ("hotwords", False, True, False),
     ("prompt+hotwords", True, True, False),
@@ -101,7 +103,7 @@ def step_cers(
             continue
         pairs: dict[str, list[tuple[str, str]]] = {"raw": [], "t2s": [], "lexicon": []}
         pairs["numbers"] = []
-        elapsed = 0.0
+        elapsed = cpu = 0.0
         worst = []
         for clip in clips:
             ctx = make_context(
@@ -110,15 +112,19 @@ def step_cers(
                 patient=clip.context if patient else (),
                 clinic=clinic_hotwords() if hot else (),
             )
-            started = time.monotonic()
+            started, cpu_started = time.monotonic(), time.process_time()
             res = tr.transcribe_array(audio[clip.id], context=ctx)
             elapsed += time.monotonic() - started
+            cpu += time.process_time() - cpu_started
             for step in pairs:
                 pairs[step].append((clip.reference, res.steps[step]))
             worst.append((round(cer(clip.reference, res.text), 3), clip.id))
         out["contexts"][name] = {
             "cer": {step: round(corpus_cer(p), 4) for step, p in pairs.items()},
             "rtf": round(elapsed / seconds, 3) if seconds else None,
+            # CPU seconds (all threads) per audio second: what the decode costs whatever else
+            # the box runs; on an idle box wall-clock RTF is at most this (less with 2 threads)
+            "cpu_s_per_audio_s": round(cpu / seconds, 3) if seconds else None,
             "worst": [f"{i} {c}" for c, i in sorted(worst, reverse=True)[:3]],
         }
     return out

@@ -46,10 +46,13 @@ def transcriber(settings: Settings | None = None) -> Any:
 def decode_context(context_words: Sequence[str] = ()) -> Any:
     """The clinic prompt, hotwords (the patient's words, then the clinic's) and the patient's
     words for correction."""
-    from appliance.speech.context import make_context
+    from appliance.speech.context import DEFAULT, make_context
     from appliance.speech.lexicon import clinic_hotwords
 
-    return make_context(patient=tuple(context_words), clinic=clinic_hotwords())
+    prompt, hotwords = DEFAULT
+    return make_context(
+        prompt=prompt, hotwords=hotwords, patient=tuple(context_words), clinic=clinic_hotwords()
+    )
 
 
 def transcribe(

@@ -75,8 +75,9 @@ def normalize_punctuation(text: str) -> str:
 
 
 def clean_segment_text(text: str) -> str:
-    """t2s, punctuation, repetition guard; '' for a phantom phrase."""
-    text = normalize_punctuation(to_simplified(text))
+    """t2s, punctuation ("、" at a pause becomes "，": Whisper writes it between clauses when
+    given "、"-joined hotwords), repetition guard; '' for a phantom phrase."""
+    text = normalize_punctuation(to_simplified(text)).replace("、", "，")
     text = collapse_repeats(text)
     return "" if is_hallucination(text) else text
 

@@ -27,6 +27,7 @@ import numpy as np
 
 from appliance.errors import SpeechModelMissing
 from appliance.speech.audio import SAMPLE_RATE, load_audio
+from appliance.speech.context import DEFAULT as DEFAULT_CONTEXT
 from appliance.speech.context import DecodeContext, is_prompt_echo, make_context
 from appliance.speech.correct import Correction, Term, correct_with_lexicon
 from appliance.speech.lexicon import load_lexicon, with_context
@@ -115,7 +116,8 @@ class Transcriber:
         self.lexicon = lexicon
         self.max_rtf = max_rtf
         self.beam_size = beam_size
-        self.context = context if context is not None else make_context()
+        prompt, hotwords = DEFAULT_CONTEXT
+        self.context = context or make_context(prompt=prompt, hotwords=hotwords)
         self._model = self._load()
 
     def _load(self) -> Any:

@@ -107,12 +107,12 @@ def test_decoding_context_prompt_hotwords_and_echo_guard() -> None:
     ctx = make_context(patient=patient_words("反复咳嗽三天", ["慢性支气管炎"], ["氨溴索"]),
                        clinic=clinic_hotwords())  # fmt: skip
     assert ctx.prompt == CLINIC_PROMPT and "查体" in CLINIC_PROMPT
-    assert ctx.hotwords and ctx.hotwords.startswith("反复咳嗽三天，慢性支气管炎，氨溴索")
+    assert ctx.hotwords and ctx.hotwords.startswith("反复咳嗽三天、慢性支气管炎、氨溴索")
     assert len(ctx.hotwords) <= MAX_HOTWORD_CHARS
     assert make_context(prompt=False, hotwords=False).prompt is None
     assert hotword_text(["甲" * 12] * 20) == "甲" * 12  # distinct words only
     assert is_prompt_echo("主诉，现病史，既往史", ctx)
-    assert is_prompt_echo("慢性支气管炎，氨溴索", ctx)
+    assert is_prompt_echo("慢性支气管炎、氨溴索", ctx)
     assert not is_prompt_echo("咳嗽三天", ctx)  # the patient's own words, said
     assert not is_prompt_echo("查体，双肺呼吸音粗", ctx)
     assert not is_prompt_echo("主诉，现病史", None)
