@@ -115,6 +115,7 @@ _LEAVES_A_HEADING = (
     "marital_history",
     "diagnoses",
 )
+_HEADING_HANDOVERS = (("physical_exam", "auxiliary_exams"), ("diagnoses", "treatment_plan"))
 # a first clause with a duration in these classes is the chief complaint ("停经40天", "加重3天")
 _CHIEF_CLASSES = (None, "physical_exam", "marital_history", "present_illness")
 # headed sections a new sentence may leave when it clearly belongs elsewhere
@@ -244,10 +245,8 @@ def _free_sections(text: str) -> dict[str, list[Clause]]:
                 continue
         elif spoken:
             kind = _classify(whole.text)
-            if spoken == "physical_exam" and kind == "auxiliary_exams":
-                spoken = kind
-            elif spoken == "diagnoses" and kind == "treatment_plan":
-                spoken = kind
+            if (spoken, kind) in _HEADING_HANDOVERS:
+                spoken = kind  # "查体…，心电图提示…": a test result; "诊断…，给予…": treatment
             elif kind in _LEAVES_A_HEADING and kind != spoken:
                 spoken = None
         if clause is None:

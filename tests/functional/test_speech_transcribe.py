@@ -143,3 +143,23 @@ def test_the_23_second_visit_gives_at_least_10_of_11_fields(whisper_base_dir: Pa
     for field in ("allergy_history", "physical_exam", "treatment_plan"):
         for span in record["sources"][field]:  # every field points to its words
             assert result.text[span["start"] : span["end"]] == span["text"]
+
+
+def test_model_correction_with_a_real_tiny_model_only_picks_lexicon_words(
+    whisper_base_dir: Path, tiny_engine: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model branch runs (schema-constrained multiple choice on the uncertain spans) and
+    every change it makes is a lexicon word put where Whisper was unsure; nothing else moves."""
+    from appliance.services._emr_speech import transcribe
+    from appliance.speech.lexicon import load_lexicon
+
+    monkeypatch.setenv("CLINICBOX_SPEECH_MODEL", str(whisper_base_dir))
+    out = transcribe(AUDIO / "dict22.wav", engine=tiny_engine, llm_correct=True, llm_budget_s=600)
+    assert "llm_error" not in out, out.get("llm_error")
+    assert out["uncertain"], "Whisper base is unsure of some words in this clip"
+    assert out["model_correction"]["spans"] == len(out["uncertain"])
+    terms = {t.text for t in load_lexicon()}
+    picked = [c for c in out["corrections"] if c["step"] == "llm"]
+    assert out["model_correction"]["changed"] == len(picked)
+    for change in picked:
+        assert change["to"] in terms and len(change["to"]) == len(change["from"])
