@@ -69,7 +69,7 @@ _PUNCT = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "�
 
 def normalize_punctuation(text: str) -> str:
     text = text.strip().translate(_PUNCT)
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff℃%])\s+(?=[\u4e00-\u9fff])", "，", text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])\.(?!\d)", "。", text)
     return re.sub(r"([，。；])\1+", r"\1", text)
 

@@ -175,3 +175,30 @@ def test_bench_reads_a_heldout_set_when_present(tmp_path: Any, monkeypatch: Any)
     ]
     dev = bench.dev_clips()
     assert len(dev) >= 27 and all(c.path.is_file() for c in dev)
+
+
+def test_a_long_utterance_is_cut_at_its_quietest_moment_not_mid_word() -> None:
+    import numpy as np
+
+    from appliance.speech.mic import ChunkedDictation
+    from appliance.speech.transcriber import Transcript
+
+    cuts: list[float] = []
+
+    class Recorder:
+        lexicon = ()
+        model_name = "fake"
+
+        def transcribe_array(self, audio: Any, offset_s: float = 0.0) -> Transcript:
+            cuts.append(round(offset_s + len(audio) / 16000, 1))
+            return Transcript(text="", segments=[])
+
+    rng = np.random.default_rng(1)
+    loud = [rng.standard_normal(1600).astype(np.float32) * 0.3 for _ in range(160)]  # 16 s
+    loud[135] = loud[135] * 0.05  # a short dip at 13.5–13.6 s (between two words)
+    dictation = ChunkedDictation(Recorder(), max_chunk_s=15.0, search_s=3.0)  # type: ignore[arg-type]
+    for block in loud:
+        dictation.feed(block)
+    dictation.finish()
+    assert cuts[0] == 13.6  # cut after the dip (13.5–13.6 s), not at 15.0
+    assert cuts[-1] == 16.0  # the rest is the next utterance, nothing lost
