@@ -214,8 +214,16 @@ class Transcriber:
         if ctx.words:
             lexicon = with_context(lexicon, ctx.words)
         result = postprocess(join_segments([s.text for s in segments]), lexicon)
-        for seg in segments:  # segments show the corrected words too (changes listed once)
-            seg.text = postprocess(seg.text, lexicon).text
+        # segments show the corrected words too (changes listed once): every correction keeps
+        # the length and never crosses the punctuation between segments, so each segment is
+        # its slice of the corrected text
+        corrected, at = result.steps["lexicon"], 0
+        for seg in segments:
+            at = result.steps["t2s"].find(seg.text, at)
+            if at < 0:  # not expected; fall back to correcting the segment on its own
+                seg.text, at = postprocess(seg.text, lexicon).text, 0
+                continue
+            seg.text, at = normalize_numbers(corrected[at : at + len(seg.text)]), at + len(seg.text)
         result.steps = {"raw": "".join(raw), **result.steps}
         result.segments = segments
         result.model = self.model_name
