@@ -12,7 +12,7 @@ from appliance.knowledge.catalogs import load_toml, triage_knowledge
 
 KB = triage_knowledge()
 VITALS = load_toml("triage_vitals.toml")
-COMPLAINTS = load_toml("triage_complaints.toml")["complaint"]
+COMPLAINTS = load_toml("triage_findings.toml")["finding"]
 NORMAL = {"hr": 80, "rr": 16, "sbp": 125, "dbp": 80, "spo2": 98, "gcs": 15, "temp": 36.8,
           "glucose": 5.5, "pain": 0}  # fmt: skip
 
@@ -54,7 +54,7 @@ def _complaint_cases():
 
 def _age_for(rule):
     if "max_age" in rule:
-        return 1.0
+        return min(1.0, rule["max_age"] / 2)
     return 30.0
 
 
