@@ -83,7 +83,7 @@ def _finding_reason(rule: ComplaintRule, finding: Finding, kb: TriageKnowledge) 
     )
 
 
-def _self_care_ok(inputs: TriageInputs, text: str, kb: TriageKnowledge) -> bool:
+def _self_care_ok(inputs: TriageInputs, kb: TriageKnowledge) -> bool:
     """ESI level 5: no resources expected — known age in range, no abnormal vital."""
     lo, hi = kb.self_care_ages
     if inputs.age is None or not lo <= inputs.age <= hi or inputs.pregnant:
@@ -94,14 +94,18 @@ def _self_care_ok(inputs: TriageInputs, text: str, kb: TriageKnowledge) -> bool:
             continue
         if not bounds[0] <= value <= bounds[1]:
             return False
-    return bool(find_terms(text, kb.self_care_terms))
+    return True
 
 
 def triage_rules(
-    request: TriageRequest, kb: TriageKnowledge, extra: Sequence[Finding] = ()
+    request: TriageRequest,
+    kb: TriageKnowledge,
+    extra: Sequence[Finding] = (),
+    model_vitals: dict[str, float] | None = None,
 ) -> TriageResult:
-    """Rules-only triage of ``request``; ``extra`` findings (semantic, model) can only raise."""
-    inputs = merge_inputs(request)
+    """Rules-only triage of ``request``; ``extra`` findings (semantic, model) and vitals the
+    model read (used only where neither a field nor the text gives one) can only raise."""
+    inputs = merge_inputs(request, model_vitals or {})
     age, vitals, text = inputs.age, inputs.vitals, request.complaint
     reasons = vital_reasons(kb.any_age_vitals, vitals, kb)
     if age is not None and age < CHILD_AGE:
@@ -121,13 +125,18 @@ def triage_rules(
             continue
         fired.append(rule)
         findings.append(finding)
-        reasons.append(_finding_reason(rule, finding, kb))
+        if rule.level < 4:  # a level-4 complaint names the problem; it is not a reason
+            reasons.append(_finding_reason(rule, finding, kb))
     level = min((r.level for r in reasons), default=4)
-    resources = max((r.resources for r in fired if r.resources is not None), default=None)
+    urgent = [r for r in fired if r.level < 4]
+    resources = max((r.resources for r in urgent if r.resources is not None), default=None)
     self_care = False
     if not reasons:
-        self_care = _self_care_ok(inputs, text, kb)
-        resources = 0 if self_care else 1
+        # ESI resource estimate for a non-urgent visit: the most any named complaint needs.
+        minor = [r.resources for r in fired if r.resources is not None]
+        resources = max(minor) if minor else (0 if find_terms(text, kb.self_care_terms) else 1)
+        self_care = resources == 0 and _self_care_ok(inputs, kb)
+        resources = 0 if self_care else max(resources, 1)
         reasons.append(_level4_reason(self_care, bool(vitals), kb))
     dept = _department(level, fired, text, age, self_care, kb)
     result = _result(level, dept, fired, tuple(sorted(reasons, key=lambda r: r.level)),
@@ -193,6 +202,9 @@ def _department(
     urgent = [r.department for r in fired if r.level == level]
     if urgent:
         return urgent[0]
+    named = [r.department for r in fired if r.level == 4 and r.department != "general"]
+    if named and not self_care:
+        return named[0]
     if self_care:
         return "general"
     for route in kb.routing:

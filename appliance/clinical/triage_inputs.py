@@ -56,8 +56,10 @@ def _from_text(reading: TextReading) -> dict[str, object]:
             "text": reading.text}  # fmt: skip
 
 
-def merge_inputs(request: TriageRequest) -> TriageInputs:
-    """Fields first, then what the complaint says (see module doc)."""
+def merge_inputs(
+    request: TriageRequest, model_vitals: dict[str, float] | None = None
+) -> TriageInputs:
+    """Fields first, then what the complaint says, then what the model read (see module doc)."""
     text = request.complaint
     found = extract_vitals(text)
     fields = {k: float(v) for k, v in request.vitals.model_dump().items() if v is not None}
@@ -75,12 +77,15 @@ def merge_inputs(request: TriageRequest) -> TriageInputs:
         elif reading is not None:
             vitals[key] = reading.value
             used[key] = _from_text(reading)
+        elif model_vitals and key in model_vitals:
+            vitals[key] = model_vitals[key]
+            used[key] = {"value": model_vitals[key], "from": "model"}
     age = request.age_years()
     if age is not None:
-        used["age"] = {"value": age, "from": "field"}
+        used["age"] = {"value": round(age, 3), "from": "field"}
     elif found.age_years is not None:
         age = found.age_years.value
-        used["age"] = _from_text(found.age_years)
+        used["age"] = {**_from_text(found.age_years), "value": round(age, 3)}
     sex = request.sex
     if sex is None and found.sex is not None:
         sex = found.sex.value

@@ -1,0 +1,108 @@
+"""Semantic matching of complaint clauses to the triage findings bank (pure; numpy only).
+
+Wording nobody put in the vocabulary still lands on its finding: each clause of the complaint is
+embedded and compared (cosine) with every term of the bank; a clause whose best match reaches
+the bank's threshold, by a margin over the best match of any other finding, adds that finding
+with ``source="semantic"`` and its similarity. Negated clauses ("否认胸痛", "no fever") are
+skipped. A semantic finding can only add a reason, so it can only raise the level; findings
+that need a co-finding (``with``: pregnancy + bleeding) are not in the bank, since a similarity
+cannot check the second half.
+
+The embedder is any object with ``embed_queries(texts) -> (n, dim)`` L2-normalised rows; the
+bank's vectors are precomputed (``appliance/knowledge/data/triage_findings_vectors.npz``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from appliance.clinical._text import _is_negated_en, _is_negated_zh
+from appliance.clinical.findings import Finding
+from appliance.clinical.findings_text import fold
+
+_CLAUSE = re.compile(r"[^，,。；;.!?！？、\n]+")
+_MIN_CHARS = 4
+# A clause that opens with a negation (or "can/able", the opposite of a danger sign) states an
+# absence: similarity cannot tell "不能喝水" from "能喝水", so such clauses are never matched.
+_NEGATED_START = re.compile(
+    r"^(?:无|否认|未|没有|没|不|非|能|可以|尚可|denies|denied|no|not|without|never|negative|"
+    r"able to|can)(?![明诱])",
+)
+
+
+class ClauseEmbedder(Protocol):
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class SemanticBank:
+    ids: tuple[str, ...]
+    terms: tuple[str, ...]
+    vectors: np.ndarray
+    model: str
+    threshold: float
+    margin: float
+
+
+def bank_terms(rows: Sequence[tuple[str, Sequence[str]]]) -> tuple[list[str], list[str]]:
+    """(ids, terms) of the bank: every term long enough to carry meaning on its own."""
+    ids: list[str] = []
+    terms: list[str] = []
+    for finding_id, finding_terms in rows:
+        for term in finding_terms:
+            long_enough = len(term) >= 4 if term.isascii() else len(term) >= 2
+            if long_enough:
+                ids.append(finding_id)
+                terms.append(term)
+    return ids, terms
+
+
+def clauses(text: str) -> list[tuple[int, int, str]]:
+    """Affirmed clauses of ``text`` with their spans (negated ones are left out)."""
+    folded = fold(text)
+    out: list[tuple[int, int, str]] = []
+    for m in _CLAUSE.finditer(folded):
+        clause = m.group(0).strip()
+        if len(clause) < _MIN_CHARS or not re.search(r"[^\W\d_]", clause):
+            continue
+        negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
+        if negated or _NEGATED_START.match(clause):
+            continue
+        start = m.start() + m.group(0).index(clause)
+        out.append((start, start + len(clause), text[start : start + len(clause)]))
+    return out
+
+
+def semantic_findings(
+    text: str,
+    bank: SemanticBank,
+    embedder: ClauseEmbedder,
+    skip: frozenset[str] = frozenset(),
+) -> list[Finding]:
+    """Findings of ``bank`` that clauses of ``text`` mean, each with its best similarity."""
+    parts = clauses(text)
+    if not parts or len(bank.ids) == 0:
+        return []
+    queries = embedder.embed_queries([p[2] for p in parts])
+    sims = np.asarray(queries, dtype=np.float32) @ bank.vectors.T
+    ids = np.array(bank.ids)
+    best: dict[str, Finding] = {}
+    for row, (start, end, clause) in zip(sims, parts, strict=True):
+        order = np.argsort(-row)
+        top = int(order[0])
+        score = float(row[top])
+        if score < bank.threshold:
+            continue
+        finding_id = str(ids[top])
+        other = next((float(row[i]) for i in order[1:] if ids[i] != finding_id), 0.0)
+        if score - other < bank.margin or finding_id in skip:
+            continue
+        old = best.get(finding_id)
+        if old is None or (old.similarity or 0.0) < score:
+            best[finding_id] = Finding(finding_id, clause, (start, end), "semantic", False, score)
+    return list(best.values())
