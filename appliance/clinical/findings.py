@@ -23,8 +23,10 @@ Nothing here judges urgency: triage and differentials interpret the findings wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from appliance.clinical._text import _clause_bounds, _is_negated_en, _is_negated_zh
@@ -126,13 +128,39 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
     return out
 
 
+# Chinese symptom words take a short modifier before their last character: "胸口痛" is also
+# written "胸口闷痛", "柏油样便" "柏油样大便". Up to two characters may sit in that gap; a
+# negation character there ("胸口不痛") never bridges it. Only for symptom heads (痛 疼 便 肿 …):
+# "不想活" must not match "不想干活".
+_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,2}?"
+_HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧")
+
+
+@lru_cache(maxsize=4096)
+def _gapped(term: str) -> re.Pattern[str] | None:
+    if term.isascii() or len(term) < 3 or term[-1] not in _HEADS:
+        return None
+    return re.compile(re.escape(term[:-1]) + _GAP + re.escape(term[-1]))
+
+
+def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
+    """Exact mentions of ``term`` and, for Chinese terms, mentions with a short modifier."""
+    out = [(start, start + len(term), neg) for start, neg in occurrences(folded, term)]
+    pattern = _gapped(term)
+    if pattern is not None:
+        for m in pattern.finditer(folded):
+            c_start, _ = _clause_bounds(folded, m.start())
+            out.append((m.start(), m.end(), _is_negated_zh(folded[c_start : m.start()])))
+    return out
+
+
 def _first(folded: str, terms: tuple[str, ...]) -> tuple[int, int, bool] | None:
     """The first affirmed mention of any term (else the first negated one)."""
     negated: tuple[int, int, bool] | None = None
     best: tuple[int, int, bool] | None = None
     for term in terms:
-        for start, neg in occurrences(folded, term):
-            hit = (start, start + len(term), neg)
+        for start, end, neg in _spans(folded, term):
+            hit = (start, end, neg)
             if not neg and (best is None or start < best[0]):
                 best = hit
             elif neg and negated is None:

@@ -4,7 +4,8 @@
 - ``tablets``: how many tablets were taken at once ("吃了三十片扑热息痛", "took 40 pills",
   "一整瓶" ≈ 20, "几十片" ≈ 20, "a handful of pills" ≈ 20);
 - ``fall_height_m``: height of a fall in metres ("从3米高处摔下", "从三楼摔下" = 2 storeys ≈ 6 m,
-  "fell 15 feet").
+  "fell 15 feet");
+- ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "seizing for 10 minutes").
 
 Each is a :class:`~appliance.clinical.findings_vitals.TextReading` with its span; the largest
 value wins when written twice. Thresholds live in triage data (``[[measure]]``), not here.
@@ -48,6 +49,13 @@ _FALL = (
     ),
 )
 
+_SEIZURE = (
+    re.compile(
+        rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
+        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|hours?|h\b)"
+    ),
+)
+
 
 def _count(word: str) -> float | None:
     return _WORD_COUNTS.get(word.strip(), to_number(word))
@@ -85,4 +93,10 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             value = to_number(m.group(1))
             if value is not None:
                 keep("fall_height_m", _metres(value, m.group(2)), "m", m, 0.3, 300)
+    for pattern in _SEIZURE:
+        for m in pattern.finditer(folded):
+            value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
+            if value is not None and m.group(2).startswith(("小时", "个小时", "hour", "h")):
+                value *= 60
+            keep("seizure_min", value, "min", m, 0.5, 24 * 60)
     return out

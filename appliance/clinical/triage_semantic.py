@@ -106,3 +106,21 @@ def semantic_findings(
         if old is None or (old.similarity or 0.0) < score:
             best[finding_id] = Finding(finding_id, clause, (start, end), "semantic", False, score)
     return list(best.values())
+
+
+def candidates(
+    text: str, bank: SemanticBank, embedder: ClauseEmbedder, k: int = 12
+) -> list[str]:
+    """The ``k`` findings closest to any clause of ``text`` (or to the whole text): the short
+    list a model chooses from, so its prompt stays small enough for 2 CPU cores."""
+    parts = [p[2] for p in clauses(text)] or [text]
+    queries = np.asarray(embedder.embed_queries([*parts, text][:16]), dtype=np.float32)
+    best = (queries @ bank.vectors.T).max(axis=0)
+    out: list[str] = []
+    for i in np.argsort(-best):
+        finding_id = bank.ids[int(i)]
+        if finding_id not in out:
+            out.append(finding_id)
+        if len(out) >= k:
+            break
+    return out

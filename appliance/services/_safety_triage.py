@@ -17,7 +17,7 @@ from appliance.clinical.findings import Finding
 from appliance.clinical.triage import triage_rules
 from appliance.clinical.triage_inputs import VITAL_FIELDS, unknown_vitals_keys
 from appliance.clinical.triage_model import TriageKnowledge, TriageRequest, TriageResult, Vitals
-from appliance.clinical.triage_semantic import semantic_findings
+from appliance.clinical.triage_semantic import candidates, semantic_findings
 from appliance.errors import ClinicBoxError, InputError
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import triage_knowledge
@@ -45,10 +45,17 @@ def parse_triage_request(data: Any) -> TriageRequest:
     return validate(TriageRequest, data)
 
 
-def _model_vocabulary(kb: TriageKnowledge) -> tuple[tuple[str, ...], str]:
+def _model_vocabulary(
+    kb: TriageKnowledge, shortlist: list[str] | None
+) -> tuple[tuple[str, ...], str]:
+    """Finding ids the model may choose (the semantic short list plus every finding that
+    needs a co-finding, which the bank leaves out) and their listing for the prompt."""
     rows = [r for r in kb.complaints if r.level < 4]
+    if shortlist is not None:
+        keep = set(shortlist)
+        rows = [r for r in rows if r.id in keep or (r.with_terms and r.level <= 2)]
     ids = tuple(r.id for r in rows)
-    listing = "\n".join(f"{r.id}: {'/'.join(r.terms[:3])}" for r in rows)
+    listing = "\n".join(f"{r.id}: {'/'.join(r.terms[:2])}" for r in rows)
     return ids, listing
 
 
@@ -82,9 +89,13 @@ def _prompt(req: TriageRequest, listing: str) -> list[dict[str, str]]:
 
 
 def _ask_model(
-    engine: Any, req: TriageRequest, kb: TriageKnowledge, timeout_s: float
+    engine: Any,
+    req: TriageRequest,
+    kb: TriageKnowledge,
+    timeout_s: float,
+    shortlist: list[str] | None,
 ) -> tuple[list[Finding], dict[str, float], str]:
-    ids, listing = _model_vocabulary(kb)
+    ids, listing = _model_vocabulary(kb, shortlist)
     res = engine.chat(
         _prompt(req, listing),
         task="triage",
@@ -101,23 +112,35 @@ def _ask_model(
         for fid in dict.fromkeys(data["findings"])
         if fid in known
     ]
-    raw = {k: float(v) for k, v in (data.get("vitals") or {}).items() if k in VITAL_FIELDS}
-    checked = Vitals.model_validate(raw).model_dump()  # out-of-range values raise ValueError
-    vitals = {k: float(v) for k, v in checked.items() if v is not None}
-    return found, vitals, model
+    return found, _plausible_vitals(data.get("vitals") or {}), model
 
 
-def _semantic(req: TriageRequest, meta: dict[str, Any]) -> list[Finding]:
+def _plausible_vitals(raw: dict[str, Any]) -> dict[str, float]:
+    """The model's vitals that pass the same range checks as typed ones (others dropped)."""
+    out: dict[str, float] = {}
+    for key, value in raw.items():
+        if key not in VITAL_FIELDS or not isinstance(value, int | float):
+            continue
+        try:
+            checked = getattr(Vitals.model_validate({key: value}), key)
+        except ValueError:
+            continue
+        if checked is not None:
+            out[key] = float(checked)
+    return out
+
+
+def _semantic(
+    req: TriageRequest, meta: dict[str, Any], shortlist: bool
+) -> tuple[list[Finding], list[str] | None]:
     embedder = triage_embedder()
-    if embedder is None:
+    bank = semantic_bank(embedder) if embedder is not None else None
+    if embedder is None or bank is None:
         meta["semantic"] = "unavailable"
-        return []
-    bank = semantic_bank(embedder)
-    if bank is None:
-        meta["semantic"] = "unavailable"
-        return []
+        return [], None
     meta["semantic"] = {"model": bank.model, "threshold": bank.threshold}
-    return semantic_findings(req.complaint, bank, embedder)
+    found = semantic_findings(req.complaint, bank, embedder)
+    return found, candidates(req.complaint, bank, embedder) if shortlist else None
 
 
 def run_triage(
@@ -131,12 +154,13 @@ def run_triage(
     kb = triage_knowledge()
     started = time.monotonic()
     meta: dict[str, Any] = {"mode": "rules"}
-    extra = _semantic(req, meta)
+    asking = engine is not None and use_llm
+    extra, shortlist = _semantic(req, meta, shortlist=asking)
     result: TriageResult = triage_rules(req, kb, extra)
-    if engine is not None and use_llm:
+    if asking:
         budget = timeout_s if timeout_s is not None else MODEL_BUDGET_S
         try:
-            found, vitals, model = _ask_model(engine, req, kb, budget)
+            found, vitals, model = _ask_model(engine, req, kb, budget, shortlist)
             rules_level = result.level
             result = triage_rules(req, kb, [*extra, *found], model_vitals=vitals)
             result = dataclasses.replace(result, rules_level=rules_level)

@@ -28,13 +28,15 @@ def test_rules_plus_tiny_model_never_lowers_the_rule_level(tiny_engine, request_
     assert out["level"] <= rules_only["level"]
     assert out["rules_level"] == rules_only["level"]
     meta = out["triage"]
-    if meta["mode"] == "rules+llm":
-        assert 1 <= meta["model_level"] <= 4
-        model_reasons = [r for r in out["reasons"] if r["origin"] == "model"]
-        assert len(model_reasons) == 1 and model_reasons[0]["rule"] == "LLM-TRIAGE"
-        assert out["level"] == min(meta["model_level"], rules_only["level"])
-    else:  # a model failure leaves the rules verdict standing, and says why
-        assert meta["llm_error"] and out["level"] == rules_only["level"]
+    # The tiny model answers within the schema: the extractor branch ran (not a fallback).
+    assert meta["mode"] == "rules+llm", meta
+    ids = {r.id for r in KB.complaints}
+    assert set(meta["model_findings"]) <= ids
+    for f in out["findings"]:
+        assert f["source"] in ("rule", "semantic", "model")
+    model_reasons = [r for r in out["reasons"] if r["origin"] == "model"]
+    assert {r["rule"] for r in model_reasons} <= set(meta["model_findings"])
+    assert all(r["level"] < 4 for r in model_reasons)
 
 
 def _rules(complaint: str):
