@@ -131,7 +131,7 @@ def _plausible_vitals(raw: dict[str, Any]) -> dict[str, float]:
 
 
 def _semantic(
-    req: TriageRequest, meta: dict[str, Any], shortlist: bool
+    req: TriageRequest, first: TriageResult, meta: dict[str, Any], shortlist: bool
 ) -> tuple[list[Finding], list[str] | None]:
     embedder = triage_embedder()
     bank = semantic_bank(embedder) if embedder is not None else None
@@ -139,7 +139,15 @@ def _semantic(
         meta["semantic"] = "unavailable"
         return [], None
     meta["semantic"] = {"model": bank.model, "threshold": bank.threshold}
-    found = semantic_findings(req.complaint, bank, embedder)
+    found: list[Finding] = []
+    if first.level > 1:  # nothing can be more urgent than level 1
+        covered = [f.span for f in first.findings]
+        for used in first.vitals_used.values():
+            span = used.get("span")
+            if isinstance(span, list) and len(span) == 2:
+                covered.append((int(span[0]), int(span[1])))
+        skip = frozenset(f.id for f in first.findings)
+        found = semantic_findings(req.complaint, bank, embedder, skip, covered)
     return found, candidates(req.complaint, bank, embedder) if shortlist else None
 
 
@@ -155,8 +163,10 @@ def run_triage(
     started = time.monotonic()
     meta: dict[str, Any] = {"mode": "rules"}
     asking = engine is not None and use_llm
-    extra, shortlist = _semantic(req, meta, shortlist=asking)
-    result: TriageResult = triage_rules(req, kb, extra)
+    result: TriageResult = triage_rules(req, kb)
+    extra, shortlist = _semantic(req, result, meta, shortlist=asking)
+    if extra:
+        result = triage_rules(req, kb, extra)
     if asking:
         budget = timeout_s if timeout_s is not None else MODEL_BUDGET_S
         try:
