@@ -236,36 +236,3 @@ def _result(
     return TriageResult(
         level, _disposition(level, self_care), dept, zh, en, refer, call_120, reasons, rules_level
     )
-
-
-def merge_model_level(
-    result: TriageResult,
-    model_level: int,
-    text_zh: str,
-    text_en: str,
-    source: str,
-    kb: TriageKnowledge,
-) -> TriageResult:
-    """Combine an LLM opinion: the more urgent level wins; the model never lowers a rule verdict."""
-    reason = Reason("LLM-TRIAGE", model_level, source, text_zh, text_en, origin="model")
-    reasons = (*result.reasons, reason)
-    if model_level >= result.level:
-        return dataclasses.replace(result, reasons=reasons)
-    level = model_level
-    dept = result.department_key
-    if level == 1:
-        dept = "resus"
-    elif level == 2 and dept not in ("obgyn", "mental", "ent_eye", "surgery", "paediatrics"):
-        dept = "emergency"
-    zh, en = kb.departments[dept]
-    return dataclasses.replace(
-        result,
-        level=level,
-        disposition=_disposition(level, False),
-        department_key=dept,
-        department_zh=zh,
-        department_en=en,
-        refer=result.refer or level <= 2,
-        call_120=result.call_120 or level == 1,
-        reasons=tuple(sorted(reasons, key=lambda r: r.level)),
-    )
