@@ -91,7 +91,8 @@ _BP = re.compile(
     rf"({NUM}|触诊|触不到|测不出|palp(?:ated|able|ation)?\b|p\b)"
 )
 _BP_BARE = re.compile(r"(?<![\d./])(\d{2,3})\s*/\s*(\d{2,3})\s*(?:mmhg|毫米汞柱)")
-_SBP_ONLY = re.compile(rf"(?:收缩压|systolic(?: bp| pressure)?){_LINK}({NUM})")
+_SBP_ONLY = re.compile(rf"(?:收缩压|(?<![血])高压|systolic(?: bp| pressure)?){_LINK}({NUM})")
+_DBP_ONLY = re.compile(rf"(?:舒张压|低压|diastolic(?: bp| pressure)?){_LINK}({NUM})")
 _HR = re.compile(
     rf"(?:心率|脉搏|脉率|心跳|\bhr\b|\bp\b|\bpr\b|pulse(?: rate)?|heart rate|tachycardic|"
     rf"bradycardic){_LINK}({NUM})\s*{_TIMES}?{_NOT_AFTER}"
@@ -348,6 +349,7 @@ def extract_vitals(text: str) -> VitalsFromText:
     reader.scan(_BP, lambda m: _blood_pressure(reader, m))
     reader.scan(_BP_BARE, lambda m: _blood_pressure(reader, m))
     reader.scan(_SBP_ONLY, lambda m: _simple(reader, "sbp", "mmHg", m))
+    reader.scan(_DBP_ONLY, lambda m: _simple(reader, "dbp", "mmHg", m))
     reader.scan(_SPO2, lambda m: _simple(reader, "spo2", "%", m))
     reader.scan(_GCS_EVM, lambda m: _gcs_evm(reader, m))
     reader.scan(_GCS, lambda m: _simple(reader, "gcs", "", m))

@@ -37,6 +37,8 @@ from appliance.knowledge.findings_data import lab_analytes
         ("指尖血糖2.1mmol/L", "glucose", 2.1),
         ("glucose 450 mg/dL", "glucose", 25.0),
         ("呼吸急促，30次/分", "rr", 30.0),
+        ("高压180，低压110", "dbp", 110.0),
+        ("高压一百九", "sbp", 190.0),
         ("心跳很快，150次/分", "hr", 150.0),
         ("烧了三天，最高39.5", "temp", 39.5),
     ],
