@@ -119,7 +119,8 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
     start = folded.find(term)
     while start >= 0:
         end = start + len(term)
-        if not ascii_term or _bounded(folded, start, end):
+        free = ascii_term and folded.startswith(("-free", " free"), end)  # "seizure-free"
+        if not free and (not ascii_term or _bounded(folded, start, end)):
             c_start, _ = _clause_bounds(folded, start)
             before = folded[c_start:start]
             negated = _is_negated_en(before) if ascii_term else _is_negated_zh(before)
@@ -143,14 +144,43 @@ def _gapped(term: str) -> re.Pattern[str] | None:
     return re.compile(re.escape(term[:-1]) + _GAP + re.escape(term[-1]))
 
 
+# English terms match their plural forms ("seizures", "lips swelling") and, for two-word
+# terms, the prepositional paraphrase: "chest pressure" ~ "pressure in her chest",
+# "facial burn" is listed separately but "face burn" ~ "burns to the face".
+_DET = r"(?:(?:the|his|her|my|their|a|an|both)\s+)?"
+
+
+def _plural(word: str) -> str:
+    escaped = re.escape(word)
+    return escaped + "(?:s|es)?" if word.isalpha() and len(word) >= 3 else escaped
+
+
+@lru_cache(maxsize=4096)
+def _english(term: str) -> re.Pattern[str] | None:
+    words = term.split()
+    if not term.isascii() or not words or not all(w.isalpha() for w in words):
+        return None
+    forms = [r"[\s-]+".join(_plural(w) for w in words)]
+    if len(words) == 2:
+        first, second = words
+        forms.append(rf"{_plural(second)}\s+(?:in|of|on|to|around)\s+{_DET}{_plural(first)}")
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(forms)})(?![a-z0-9]|[- ]free)")
+
+
 def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
-    """Exact mentions of ``term`` and, for Chinese terms, mentions with a short modifier."""
+    """Exact mentions of ``term``; for Chinese terms also mentions with a short modifier, for
+    English terms plural forms and the prepositional paraphrase."""
     out = [(start, start + len(term), neg) for start, neg in occurrences(folded, term)]
     pattern = _gapped(term)
     if pattern is not None:
         for m in pattern.finditer(folded):
             c_start, _ = _clause_bounds(folded, m.start())
             out.append((m.start(), m.end(), _is_negated_zh(folded[c_start : m.start()])))
+    english = _english(term)
+    if english is not None:
+        for m in english.finditer(folded):
+            c_start, _ = _clause_bounds(folded, m.start())
+            out.append((m.start(), m.end(), _is_negated_en(folded[c_start : m.start()])))
     return out
 
 

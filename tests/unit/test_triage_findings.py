@@ -88,6 +88,28 @@ def test_symptom_words_with_a_modifier_still_match(text, rule):
     assert rule in ids(run(text))
 
 
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("pressure in her chest for an hour", "C-CHEST-PAIN-ACS"),
+        ("has had two seizures today", "C-SEIZURE"),
+        ("burns to the face and neck", "C-INHALATION-BURN"),
+        ("swelling of the tongue", "C-ANGIOEDEMA"),
+    ],
+)
+def test_english_plurals_and_prepositional_paraphrases_match(text, rule):
+    assert rule in ids(run(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no pressure in her chest", "denies seizures", "pressure of work", "seizure-free for years"],
+)
+def test_english_paraphrases_respect_negation_and_word_bounds(text):
+    result = run(text)
+    assert "C-CHEST-PAIN-ACS" not in ids(result) and "C-SEIZURE" not in ids(result)
+
+
 @pytest.mark.parametrize("text", ["胸口不痛", "胸口没痛过", "不想干活"])
 def test_a_negation_or_other_word_in_the_gap_does_not_match(text):
     assert run(text).level == 4
