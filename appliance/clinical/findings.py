@@ -134,7 +134,7 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
 # negation character there ("胸口不痛") never bridges it. Only for symptom heads (痛 疼 便 肿 …):
 # "不想活" must not match "不想干活".
 _GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,2}?"
-_HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧")
+_HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧少紫")
 
 
 @lru_cache(maxsize=4096)
@@ -150,9 +150,20 @@ def _gapped(term: str) -> re.Pattern[str] | None:
 _DET = r"(?:(?:the|his|her|my|their|a|an|both)\s+)?"
 
 
+_NEG_GAP = {"no", "not", "without", "denies", "never", "nor"}
+
+
 def _plural(word: str) -> str:
     escaped = re.escape(word)
     return escaped + "(?:s|es)?" if word.isalpha() and len(word) >= 3 else escaped
+
+
+def _inflected(word: str) -> str:
+    """A verb in any form: "vomiting"/"vomited"/"vomits" → ``vomit\\w*``."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return re.escape(word[: -len(suffix)]) + r"\w*"
+    return _plural(word)
 
 
 @lru_cache(maxsize=4096)
@@ -160,10 +171,15 @@ def _english(term: str) -> re.Pattern[str] | None:
     words = term.split()
     if not term.isascii() or not words or not all(w.isalpha() for w in words):
         return None
-    forms = [r"[\s-]+".join(_plural(w) for w in words)]
+    # up to two filler words between the words of a term ("missed her period",
+    # "crushing central chest pain"); a negation among them is checked by the caller
+    filler = r"(?:\s+[a-z]+){0,2}?\s+"
+    forms = [filler.join([_inflected(words[0]), *(_plural(w) for w in words[1:])])]
     if len(words) == 2:
         first, second = words
-        forms.append(rf"{_plural(second)}\s+(?:in|of|on|to|around)\s+{_DET}{_plural(first)}")
+        forms.append(
+            rf"{_plural(second)}\s+(?:in|of|on|to|around)\s+{_DET}(?:[a-z]+\s+)?{_plural(first)}"
+        )
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(forms)})(?![a-z0-9]|[- ]free)")
 
 
@@ -179,6 +195,8 @@ def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
     english = _english(term)
     if english is not None:
         for m in english.finditer(folded):
+            if _NEG_GAP & set(m.group(0).split()):
+                continue  # "chest x-ray, no pain": a negation inside never bridges
             c_start, _ = _clause_bounds(folded, m.start())
             out.append((m.start(), m.end(), _is_negated_en(folded[c_start : m.start()])))
     return out

@@ -106,7 +106,11 @@ def triage_rules(
     """Rules-only triage of ``request``; ``extra`` findings (semantic, model) and vitals the
     model read (used only where neither a field nor the text gives one) can only raise."""
     inputs = merge_inputs(request, model_vitals or {})
-    age, vitals, text = inputs.age, inputs.vitals, request.complaint
+    age, vitals, text = inputs.age, dict(inputs.vitals), request.complaint
+    if vitals.get("hr") and 0 < vitals.get("sbp", 999) < 100:
+        # Allgöwer shock index (HR / SBP), only with a low BP: a fast rhythm with a normal BP
+        # is judged by its heart rate alone.
+        vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
     reasons = vital_reasons(kb.any_age_vitals, vitals, kb)
     if age is not None and age < CHILD_AGE:
         reasons += child_reasons(age, vitals, kb)

@@ -95,6 +95,9 @@ def test_symptom_words_with_a_modifier_still_match(text, rule):
         ("has had two seizures today", "C-SEIZURE"),
         ("burns to the face and neck", "C-INHALATION-BURN"),
         ("swelling of the tongue", "C-ANGIOEDEMA"),
+        ("vomited bright red blood twice", "C-MAJOR-BLEEDING"),
+        ("28-year-old, missed her period, lower abdominal pain", "C-PREGNANCY-EMERGENCY"),
+        ("sudden severe pain in the right testicle", "C-TESTICULAR-TORSION"),
     ],
 )
 def test_english_plurals_and_prepositional_paraphrases_match(text, rule):
@@ -204,8 +207,9 @@ def test_benign_or_negated_clauses_raise_nothing(text):
     assert all(h.id.startswith("N-") for h in semantic_findings(text, BANK, EMBEDDER))
 
 
-def test_negated_clauses_are_not_embedded():
+def test_negated_and_normal_clauses_are_not_embedded():
     assert [c[2] for c in clauses("否认胸痛，无发热，突发头痛")] == ["突发头痛"]
+    assert [c[2] for c in clauses("breathing fine, rash on arms")] == ["rash on arms"]
 
 
 def test_semantic_hit_only_raises_and_is_labelled():
