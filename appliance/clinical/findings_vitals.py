@@ -71,7 +71,10 @@ _PLAUSIBLE = {"sbp": (30, 300), "dbp": (10, 200), "hr": (10, 300), "rr": (3, 90)
 _CENTRE = {"sbp": 120, "dbp": 80, "hr": 80, "rr": 16, "temp": 37, "spo2": 100, "gcs": 15,
            "glucose": 6, "pain": 0}  # fmt: skip
 
-_LINK = r"\s*[:：=]?\s*(?:为|是|约|达到?|高达|仅|只有|测得?|降至|降到|升至|快到|of|at|is|was|~)?\s*"
+_LINK = (
+    r"\s*[:：=]?\s*(?:为|是|约|达到?|高达|仅|只有|测得?|降至|降到|升至|快到|显示|of|at|is|was|~|"
+    r"reads?|reading|measured|showed|shows)?\s*"
+)
 _NOT_AFTER = r"(?!\s*(?:天|日|小时|周|个?月|年|岁|分钟|min\b|days?|hours?|weeks?|months?|years?))"
 _TIMES = r"(?:次\s*/\s*分钟?|次每分钟?|次/min|次|bpm|/\s*min|/分|per min(?:ute)?|beats)"
 
