@@ -111,6 +111,8 @@ def triage_rules(
         # Allgöwer shock index (HR / SBP), only with a low BP: a fast rhythm with a normal BP
         # is judged by its heart rate alone.
         vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
+        if vitals["sbp"] < 90:
+            vitals["shock_index_hypotensive"] = vitals["shock_index"]
     reasons = vital_reasons(kb.any_age_vitals, vitals, kb)
     if age is not None and age < CHILD_AGE:
         reasons += child_reasons(age, vitals, kb)
