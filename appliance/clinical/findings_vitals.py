@@ -126,6 +126,7 @@ _PAIN = re.compile(
     r"(/\s*10\b|分)"
 )
 _PAIN_BARE = re.compile(r"(?<![\d/.])(\d{1,2})\s*/\s*10\b(?=[^。；;.]{0,12}(?:pain|痛))")
+_PAIN_AFTER = re.compile(r"(?:pain|ache|痛|疼)[^。；;.\d]{0,12}?(?<![\d/.])(\d{1,2})\s*/\s*10\b")
 _GLUCOSE = re.compile(
     rf"(?:指尖血糖|随机血糖|末梢血糖|空腹血糖|快速血糖|微量血糖|血糖|\bglu(?:cose)?\b|\bbgl?\b|\bcbg\b|"
     rf"blood sugar|fingerstick(?: glucose)?){_LINK}({NUM})\s*(mmol\s*/\s*l|mmol|mg\s*/\s*dl)?"
@@ -359,6 +360,7 @@ def extract_vitals(text: str) -> VitalsFromText:
     reader.scan(_GLUCOSE, lambda m: _glucose(reader, m))
     reader.scan(_PAIN, lambda m: _simple(reader, "pain", "/10", m))
     reader.scan(_PAIN_BARE, lambda m: _simple(reader, "pain", "/10", m))
+    reader.scan(_PAIN_AFTER, lambda m: _simple(reader, "pain", "/10", m))
     reader.scan(_TEMP_LABELLED, lambda m: _temperature(reader, m, labelled=True))
     reader.scan(_TEMP_BARE, lambda m: _temperature(reader, m, labelled=False))
     reader.scan(_TEMP_PEAK, lambda m: _peak_temperature(reader, m))

@@ -57,8 +57,10 @@ def _measure_case(rule, fires):
         "fall_height_m": "从{}米高处摔下",
         "seizure_min": "抽搐持续{}分钟",
     }[rule["measure"]]
-    value = rule["value"] if fires else max(rule["value"] / 2 - 1, 1)
     age = 8.0 if rule.get("max_age") else 40.0
+    if not fires and rule["value"] < 1:  # "any seizure": the quiet case has none
+        return "头痛持续3分钟", age
+    value = max(rule["value"], 1) if fires else max(rule["value"] / 2 - 1, 1)
     return unit_text.format(int(value)), age
 
 
