@@ -120,4 +120,10 @@ def test_recommendation_phrasing_on_tiny_model_keeps_rule_options(tiny_engine):
     rules = recommend_meds(request)
     out = recommend_meds(request, engine=tiny_engine, timeout_s=120)
     assert out["options"] == rules["options"] and out["excluded"] == rules["excluded"]
-    assert ("summary" in out and out["summary"]["origin"] == "model") or out.get("llm_error")
+    # The model's text is verified against the rules (issue #17): it is shown only after the
+    # check (verified), or dropped entirely when no sentence was supported (summary_removed).
+    assert (
+        ("summary" in out and out["summary"]["origin"] == "model" and out["summary"]["verified"])
+        or out.get("summary_removed")
+        or out.get("llm_error")
+    )
