@@ -84,6 +84,8 @@ def test_measure_rule_fires_at_threshold_and_not_below(rule):
         ("吃了退烧药没反应，还是有点烧", 30.0),
         ("no response to paracetamol, temperature 37.8", 30.0),
         ("不想干活，没精神", 30.0),
+        ("cut his finger with a knife while cooking, small cut", 30.0),
+        ("eye pain after reading, vision normal", 30.0),
     ],
 )
 def test_everyday_phrases_near_red_flag_words_stay_non_urgent(text, age):
