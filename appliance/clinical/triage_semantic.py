@@ -35,6 +35,8 @@ _NEGATED_START = re.compile(
 )
 # A clause that only says something is normal ("breathing fine", "呼吸平稳") or mild ("有点红肿疼",
 # "a bit sore") is not matched: the rules' own terms judge those.
+# "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
+_NEGATED_HEAD = re.compile(r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|痒|烧|热|喘|吐|晕|出血|流血|发烧)")
 _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )
@@ -89,7 +91,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if len(clause) < _MIN_CHARS or not re.search(r"[^\W\d_]", clause):
             continue
         negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
-        mild = _MILD_START.match(clause)
+        mild = _MILD_START.match(clause) or _NEGATED_HEAD.search(clause)
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
         start = m.start() + m.group(0).index(clause)
