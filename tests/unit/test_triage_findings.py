@@ -86,6 +86,9 @@ def test_measure_rule_fires_at_threshold_and_not_below(rule):
         ("不想干活，没精神", 30.0),
         ("cut his finger with a knife while cooking, small cut", 30.0),
         ("eye pain after reading, vision normal", 30.0),
+        ("消化不良，饭后恶心", 40.0),
+        ("口干舌燥，睡不好", 40.0),
+        ("怀孕8周，流清水鼻涕", 28.0),
     ],
 )
 def test_everyday_phrases_near_red_flag_words_stay_non_urgent(text, age):
