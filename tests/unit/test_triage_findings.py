@@ -90,6 +90,7 @@ def test_measure_rule_fires_at_threshold_and_not_below(rule):
         ("口干舌燥，睡不好", 40.0),
         ("怀孕8周，流清水鼻涕", 28.0),
         ("吃海鲜后腹痛腹泻", 30.0),  # food poisoning, not anaphylaxis (no skin involvement)
+        ("被树枝划伤了一点，不出血", 30.0),
     ],
 )
 def test_everyday_phrases_near_red_flag_words_stay_non_urgent(text, age):
