@@ -19,6 +19,7 @@ from appliance.api._fields import filter_fields
 from appliance.api._models import (
     AdviseIn,
     AskIn,
+    AutosaveIn,
     FollowupPlanIn,
     MedsIn,
     PatientIn,
@@ -130,6 +131,37 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
             return summary
 
         return await calls.write(request, caller, save)
+
+    # --- autosave of an open visit workspace --------------------------------------------
+    @route("get", "/autosave/{patient_id}", "visits.autosave.get", summary="自动保存 / Autosave")
+    async def load_autosave(
+        patient_id: str,
+        visit_id: str | None = Query(None, max_length=64),
+        caller: Caller = Depends(ctx.user("visits.autosave.get")),
+    ) -> Any:
+        _check_id(patient_id)
+        return await calls.run(lambda: svc(caller).load_visit_draft(patient_id, visit_id))
+
+    @route("put", "/autosave/{patient_id}", "visits.autosave.put", summary="自动保存 / Autosave")
+    async def save_autosave(
+        patient_id: str,
+        body: AutosaveIn,
+        caller: Caller = Depends(ctx.user("visits.autosave.put")),
+    ) -> Any:
+        _check_id(patient_id)
+        return await calls.run(
+            lambda: svc(caller).save_visit_draft(patient_id, body.visit_id, body.payload)
+        )
+
+    @route("delete", "/autosave/{patient_id}", "visits.autosave.delete", summary="删除自动保存")
+    async def discard_autosave(
+        patient_id: str,
+        visit_id: str | None = Query(None, max_length=64),
+        caller: Caller = Depends(ctx.user("visits.autosave.delete")),
+    ) -> Any:
+        _check_id(patient_id)
+        await calls.run(lambda: svc(caller).discard_visit_draft(patient_id, visit_id))
+        return {"discarded": True}
 
     @route("post", "/visits/{visit_id}/refer", "visits.refer", summary="转帮扶医院 / Refer")
     async def refer(

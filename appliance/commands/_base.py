@@ -292,3 +292,30 @@ def subgroup(cli: click.Group, name: str, help_text: str) -> click.Group:
     group = BilingualGroup(name=name, help=help_text)
     cli.add_command(group)
     return group
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: Chinese (wide) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def text_table(
+    headers: list[str], rows: list[list[str]], right: frozenset[int] = frozenset()
+) -> str:
+    """Rows as aligned columns (by display width, so Chinese lines up); ``right``: the indexes of
+    right-aligned (number) columns. The last column is not padded."""
+    table = [headers, *rows]
+    widths = [max(display_width(r[i]) for r in table) for i in range(len(headers))]
+    lines = []
+    for row in table:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - display_width(cell))
+            if i == len(row) - 1:
+                cells.append(cell)
+            else:
+                cells.append(pad + cell if i in right else cell + pad)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

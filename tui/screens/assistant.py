@@ -97,6 +97,7 @@ def format_advice(result: JSON) -> str:
 
 
 class AssistantScreen(ClinicScreen):
+    AUTO_FOCUS = "#question"
     HELP_KEY = "assistant"
     KEEPS_INPUT = True
 
