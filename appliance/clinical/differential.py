@@ -2,7 +2,8 @@
 
 Each :class:`ConditionDef` (data: ``appliance/knowledge/data/conditions/*.toml``, cited) weighs
 findings *for* and *against* it. A condition is a candidate only when one of its ``key``
-(cardinal) findings is affirmed and its sex/age range fits. Its score is
+(cardinal) findings is affirmed (and one of ``require_any``, when given) and its sex/age range
+fits. Its score is
 
     prior + Σ weight(affirmed for) − Σ weight(affirmed against) − ½ Σ weight(denied for, ≥ 2)
 
@@ -66,6 +67,8 @@ class ConditionDef:
     age: tuple[float, float] | None = None
     drugs: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    #: when set, one of these must also be affirmed (exposure *and* reaction, fever *and* joint)
+    require_any: tuple[str, ...] = ()
 
 
 @dataclass
@@ -107,6 +110,8 @@ def score_condition(
 ) -> Scored | None:
     """The condition's score on these facts, or ``None`` when it is not a candidate."""
     if not _fits(condition, facts) or not any(k in facts.affirmed for k in condition.key):
+        return None
+    if condition.require_any and not any(k in facts.affirmed for k in condition.require_any):
         return None
     scored = Scored(condition, condition.prior)
     for fid, weight in condition.findings_for.items():

@@ -33,7 +33,7 @@ FILES = (
 )
 _FIELDS = {
     "id", "name", "icd10", "scope", "key", "for", "against", "tests", "manage", "referral",
-    "source", "aliases", "must_not_miss", "alarm", "prior", "refer_if", "sex", "age", "drugs",
+    "source", "aliases", "require_any", "must_not_miss", "alarm", "prior", "refer_if", "sex", "age", "drugs",
 }  # fmt: skip
 #: danger signs that refer whatever the diagnosis (IMCI general danger signs; qSOFA; WHO PEN)
 DANGER_SIGNS = ("shock", "hypotension", "confusion", "hypoxia_severe", "seizure")
@@ -66,7 +66,7 @@ def _condition(row: dict[str, Any], system: str, known: dict[str, FindingDef]) -
         raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
     if row["scope"] not in ("township", "refer"):
         raise ValueError(f"{where}: scope must be township or refer")
-    named = [*row["key"], *row["for"], *row.get("against", {}), *row.get("refer_if", [])]
+    named = [*row["key"], *row.get("require_any", []), *row["for"], *row.get("against", {}), *row.get("refer_if", [])]
     missing = [f for f in named if f not in known]
     if missing:
         raise ValueError(f"{where}: finding(s) not in findings.toml: {missing}")
@@ -98,6 +98,7 @@ def _condition(row: dict[str, Any], system: str, known: dict[str, FindingDef]) -
         age=(float(age[0]), float(age[1])) if age else None,
         drugs=tuple(row.get("drugs", ())),
         aliases=tuple(row.get("aliases", ())),
+        require_any=tuple(row.get("require_any", ())),
     )
 
 

@@ -37,11 +37,9 @@ def hit(expected: str, differential: dict[str, Any]) -> bool:
 
     names = {differential["name"], *differential.get("aliases", []), differential.get("icd10")}
     try:
-        names.add(condition_kb().get(expected).name)
-        expected = condition_kb().get(expected).name
-    except KeyError:
-        pass
-    return expected in names
+        return condition_kb().get(expected).name == differential["name"]
+    except KeyError:  # a name, alias or ICD-10 code written by the case author
+        return expected in names
 
 
 def advise_report(path: Path = HERE / "advise_dev.toml") -> dict[str, Any]:
