@@ -137,11 +137,14 @@ def score_condition(
 
 
 def rank(
-    conditions: tuple[ConditionDef, ...], facts: Facts, names: Mapping[str, FindingDef]
+    conditions: tuple[ConditionDef, ...],
+    facts: Facts,
+    names: Mapping[str, FindingDef],
+    min_score: float = MIN_SCORE,
 ) -> list[Scored]:
-    """Candidates with at least :data:`MIN_SCORE`, best first."""
+    """Candidates with at least ``min_score``, best first."""
     scored = [s for c in conditions if (s := score_condition(c, facts, names)) is not None]
-    kept = [s for s in scored if s.score >= MIN_SCORE]
+    kept = [s for s in scored if s.score >= min_score]
     return sorted(kept, key=lambda s: (-s.score, not s.condition.must_not_miss, s.condition.id))
 
 
@@ -164,7 +167,8 @@ def assess(
     danger_signs: tuple[str, ...] = (),
 ) -> Assessment:
     """Ranked differentials, plausible must-not-miss conditions, referral reasons, what to ask."""
-    ranked = rank(conditions, facts, names)
+    every = rank(conditions, facts, names, min_score=float("-inf"))
+    ranked = [s for s in every if s.score >= MIN_SCORE]
     alarms = [s for s in ranked if s.plausible_alarm]
     reasons: list[str] = []
     for s in alarms:
@@ -183,7 +187,7 @@ def assess(
     if danger:
         reasons.append(f"危险征象：{'、'.join(danger)}，需立即处理并转诊")
     thin = not ranked or ranked[0].score < THIN_SCORE or len(facts.affirmed) < 2
-    ask = _ask(ranked, facts, names, 6) if thin or len(ranked) > 1 else []
+    ask = _ask(every, facts, names, 6) if thin or len(ranked) > 1 else []
     return Assessment(ranked, alarms, list(dict.fromkeys(reasons)), thin, ask)
 
 

@@ -169,7 +169,7 @@ def _next_steps(record: dict[str, Any], a: Assessment, reasons: list[str]) -> li
         steps.append(t(f"处理（{top.name}）：{top.manage}", f"Management ({top.name}): {top.manage}"))
         if top.scope == "township":
             steps.extend(checked_drug_steps(record, top))
-    else:
+    elif not a.ask:
         steps.append(t("知识库中没有与本病历相符的病种，请结合临床判断，必要时请上级医院会诊。",
                        "No condition in the knowledge base fits; use clinical judgement "
                        "and consult the mentor hospital if needed."))  # fmt: skip
