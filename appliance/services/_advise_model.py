@@ -25,13 +25,13 @@ from appliance.knowledge.conditions_kb import condition_kb
 log = logging.getLogger("clinicbox.assistant")
 
 TIME_BUDGET_S = 18.0  # the visit budget: rules < 1 s, with the model < 20 s on 2 cores
-MAX_TOKENS = 320
+MAX_TOKENS = 240
 
 _SYSTEM = (
     "你是乡镇卫生院医生的辅助决策助手。下面给出病历摘要和规则引擎筛出的候选诊断（含支持/不支持依据）。"
     "只能在这些候选中按可能性重新排序，并为每个候选写一句理由（引用给出的依据）。"
     "不得提出新的诊断，不得提到候选之外的药物、检查结果或数字。"
-    '只输出 JSON：{"order": ["候选名", ...], "why": {"候选名": "一句理由"}}'
+    '只输出 JSON：{"order": ["候选名", ...], "why": [{"name": "候选名", "text": "一句理由"}]}'
 )
 
 
@@ -40,7 +40,19 @@ def _schema(names: list[str]) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "order": {"type": "array", "items": {"type": "string", "enum": names}, "maxItems": 8},
-            "why": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 160}},
+            "why": {
+                "type": "array",
+                "maxItems": 8,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string", "enum": names},
+                        "text": {"type": "string", "maxLength": 160},
+                    },
+                    "required": ["name", "text"],
+                    "additionalProperties": False,
+                },
+            },
         },
         "required": ["order"],
         "additionalProperties": False,
@@ -104,8 +116,10 @@ def apply_model(result: dict[str, Any], record_text: str, engine: Any) -> dict[s
     position = {name: i for i, name in enumerate([*order, *rest])}
     diffs.sort(key=lambda d: position[d["name"]])
     removed = 0
+    reasons = data.get("why") or []
+    whys = {str(w.get("name")): str(w.get("text", "")) for w in reasons if isinstance(w, dict)}
     for d in diffs:
-        why = str((data.get("why") or {}).get(d["name"], "")).strip()
+        why = whys.get(d["name"], "").strip()
         if why:
             text, dropped = checked_sentence_list(why, d["name"], candidates)
             removed += dropped

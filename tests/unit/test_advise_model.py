@@ -43,7 +43,8 @@ def test_model_reorders_only_among_candidates_and_keeps_refer() -> None:
     names = [d["name"] for d in rules["differentials"]]
     assert len(names) >= 2
     engine = Scripted({"order": ["肝硬化", names[1], names[0]],
-                       "why": {names[1]: "胸痛伴大汗需先排除。", names[0]: "湿啰音和斑片影支持。"}})  # fmt: skip
+                       "why": [{"name": names[1], "text": "胸痛伴大汗需先排除。"},
+                               {"name": names[0], "text": "湿啰音和斑片影支持。"}]})  # fmt: skip
     out = apply_model(advise_record(None, RECORD), "text", engine)
     got = [d["name"] for d in out["differentials"]]
     assert got[:2] == [names[1], names[0]] and set(got) == set(names)
@@ -55,8 +56,8 @@ def test_model_reorders_only_among_candidates_and_keeps_refer() -> None:
 def test_sentences_beyond_the_knowledge_base_are_removed() -> None:
     rules = advise_record(None, RECORD)
     top = rules["differentials"][0]["name"]
-    engine = Scripted({"order": [top], "why": {
-        top: "湿啰音和斑片影支持。也可能是肝硬化。可以加用左氧氟沙星。"}})  # fmt: skip
+    engine = Scripted({"order": [top], "why": [
+        {"name": top, "text": "湿啰音和斑片影支持。也可能是肝硬化。可以加用左氧氟沙星。"}]})  # fmt: skip
     out = apply_model(rules, "text", engine)
     d = next(d for d in out["differentials"] if d["name"] == top)
     assert d["explanation"]["text"] == "湿啰音和斑片影支持。"
