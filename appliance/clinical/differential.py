@@ -102,7 +102,9 @@ def _fits(condition: ConditionDef, facts: Facts) -> bool:
     if condition.sex and facts.sex and facts.sex != condition.sex:
         return False
     age = facts.age
-    return not (condition.age and age is not None and not (condition.age[0] <= age <= condition.age[1]))
+    return not (
+        condition.age and age is not None and not (condition.age[0] <= age <= condition.age[1])
+    )
 
 
 def score_condition(

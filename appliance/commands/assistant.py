@@ -243,7 +243,9 @@ def _register_bench_advise(bench: click.Group) -> None:
             except ClinicBoxError as exc:
                 report["model_error"] = exc.code
         try:
-            report.update(bench_advise(load_cases(Path(cases_file) if cases_file else None), engine))
+            report.update(
+                bench_advise(load_cases(Path(cases_file) if cases_file else None), engine)
+            )
         finally:
             if engine is not None:
                 engine.close()

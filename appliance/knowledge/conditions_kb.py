@@ -66,7 +66,13 @@ def _condition(row: dict[str, Any], system: str, known: dict[str, FindingDef]) -
         raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
     if row["scope"] not in ("township", "refer"):
         raise ValueError(f"{where}: scope must be township or refer")
-    named = [*row["key"], *row.get("require_any", []), *row["for"], *row.get("against", {}), *row.get("refer_if", [])]
+    named = [
+        *row["key"],
+        *row.get("require_any", []),
+        *row["for"],
+        *row.get("against", {}),
+        *row.get("refer_if", []),
+    ]
     missing = [f for f in named if f not in known]
     if missing:
         raise ValueError(f"{where}: finding(s) not in findings.toml: {missing}")

@@ -28,7 +28,9 @@ _WARM_UP = {"chief_complaint": "发热咳嗽3天", "physical_exam": "右下肺�
 def load_cases(path: Path | None) -> list[dict[str, Any]]:
     """Cases as ``{"id", "record", "expected", "refer"}`` from a TOML case file or the bundled set."""
     if path is None:
-        text = resources.files("appliance.knowledge").joinpath("docs", "eval", "clinical_cases.json")
+        text = resources.files("appliance.knowledge").joinpath(
+            "docs", "eval", "clinical_cases.json"
+        )
         return list(json.loads(text.read_text("utf-8"))["cases"])
     out = []
     for case in tomllib.loads(path.read_text("utf-8"))["case"]:

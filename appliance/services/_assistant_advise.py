@@ -120,7 +120,8 @@ def _citations(kb: KnowledgeBase | None, scored: Scored) -> list[dict[str, str]]
     for doc in CLINICIAN_DOCS:
         try:
             chunks = kb.chunks_of(doc)
-        except Exception:  # a clinic may have removed a bundled document
+        except Exception as exc:  # a clinic may have removed a bundled document
+            log.debug("no clinician document %s (%s)", doc, exc.__class__.__name__)
             continue
         for section, text in chunks:
             head = section.split(" > ")[0]
@@ -152,9 +153,13 @@ def _next_steps(record: dict[str, Any], a: Assessment, reasons: list[str]) -> li
         ask = "、".join(a.ask) if a.ask else t("症状部位、性质、持续时间、伴随症状；生命体征；相关查体",
                                                "site, character, duration, associated symptoms; "
                                                "vital signs; focused examination")  # fmt: skip
-        steps.append(t(f"信息不足——请询问/检查：{ask}", f"Not enough information — ask/examine: {ask}"))
+        steps.append(
+            t(f"信息不足——请询问/检查：{ask}", f"Not enough information — ask/examine: {ask}")
+        )
     elif a.ask:
-        steps.append(t(f"鉴别需补充：{'、'.join(a.ask[:4])}", f"To tell them apart: {'、'.join(a.ask[:4])}"))
+        steps.append(
+            t(f"鉴别需补充：{'、'.join(a.ask[:4])}", f"To tell them apart: {'、'.join(a.ask[:4])}")
+        )
     for s in a.ranked[:2]:
         steps.extend(f"{s.condition.name}：{test}" for test in s.condition.tests)
     shown = {s.condition.id for s in a.ranked[:2]}
@@ -166,7 +171,9 @@ def _next_steps(record: dict[str, Any], a: Assessment, reasons: list[str]) -> li
     steps.extend(exam_hint_steps(record, steps))
     if a.ranked:
         top = a.ranked[0].condition
-        steps.append(t(f"处理（{top.name}）：{top.manage}", f"Management ({top.name}): {top.manage}"))
+        steps.append(
+            t(f"处理（{top.name}）：{top.manage}", f"Management ({top.name}): {top.manage}")
+        )
         if top.scope == "township":
             steps.extend(checked_drug_steps(record, top))
     elif not a.ask:
@@ -181,8 +188,10 @@ def advise_record(kb: KnowledgeBase | None, record: dict[str, Any]) -> dict[str,
     a = assess_record(record)
     reasons = list(a.refer_reasons)
     level = triage_level(record, record_text(record))
-    explained = bool(a.ranked) and a.ranked[0].condition.scope == "township" and (
-        a.ranked[0].score >= EXPLAINED_SCORE
+    explained = (
+        bool(a.ranked)
+        and a.ranked[0].condition.scope == "township"
+        and (a.ranked[0].score >= EXPLAINED_SCORE)
     )
     if level == 1 or (level == 2 and not explained):
         reasons.append(t(f"分诊 {level} 级（危重），需立即处理", f"triage level {level}: act now"))
@@ -196,10 +205,14 @@ def advise_record(kb: KnowledgeBase | None, record: dict[str, Any]) -> dict[str,
         "refer_reasons": reasons,
         "icd10": [d["icd10"] for d in differentials],
         "must_not_miss": [
-            {"name": s.condition.name, "icd10": s.condition.icd10, "for": s.found_for,
-             "reason": s.condition.referral}
+            {
+                "name": s.condition.name,
+                "icd10": s.condition.icd10,
+                "for": s.found_for,
+                "reason": s.condition.referral,
+            }
             for s in a.must_not_miss
-        ],  # fmt: skip
+        ],
         "enough_information": not a.thin,
         "ask": a.ask,
         "source": "rules",

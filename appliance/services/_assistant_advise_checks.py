@@ -96,8 +96,9 @@ def exam_hint_steps(record: dict[str, Any], steps: list[str]) -> list[str]:
 
         request = {
             "exams": list(dict.fromkeys(names))[:50],
-            "complaint": " ".join(str(record.get(f, "")) for f in
-                                  ("chief_complaint", "present_illness"))[:4000],  # fmt: skip
+            "complaint": " ".join(
+                str(record.get(f, "")) for f in ("chief_complaint", "present_illness")
+            )[:4000],
             "age": (record.get("patient") or {}).get("age"),
         }
         result: Any = safety.exam_hints(request)

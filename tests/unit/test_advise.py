@@ -49,7 +49,10 @@ def test_a_stated_fever_wins_over_a_denial_when_the_thermometer_says_so() -> Non
     ("record", "expected"),
     [
         ({"chief_complaint": "多饮多尿，体重下降", "vitals": {"glucose": 14.0}}, "2型糖尿病"),
-        ({"chief_complaint": "尿频、尿急、尿痛", "auxiliary_exams": "尿常规白细胞++"}, "泌尿道感染"),
+        (
+            {"chief_complaint": "尿频、尿急、尿痛", "auxiliary_exams": "尿常规白细胞++"},
+            "泌尿道感染",
+        ),
         ({"chief_complaint": "脐周痛转移至右下腹，麦氏点压痛"}, "急性阑尾炎"),
         ({"chief_complaint": "头晕", "vitals": {"sbp": 165, "dbp": 100}}, "原发性高血压"),
     ],

@@ -30,7 +30,9 @@ def test_case(case: dict[str, Any]) -> None:
     assert expected.name in top3, (case["id"], top3)
     assert out["refer"] is case["refer"], (case["id"], out["refer_reasons"])
     if expected.must_not_miss:
-        assert expected.name in [m["name"] for m in out["must_not_miss"]] or top3[0] == expected.name
+        assert (
+            expected.name in [m["name"] for m in out["must_not_miss"]] or top3[0] == expected.name
+        )
 
 
 def test_every_condition_family_has_cases() -> None:

@@ -50,7 +50,10 @@ def test_model_reorders_only_among_candidates_and_keeps_refer() -> None:
     assert got[:2] == [names[1], names[0]] and set(got) == set(names)
     assert "肝硬化" not in got and out["model"]["ignored_names"] == ["肝硬化"]
     assert out["refer"] == rules["refer"] and out["refer_reasons"] == rules["refer_reasons"]
-    assert out["source"] == "rules+model" and out["differentials"][0]["explanation"]["origin"] == "model"
+    assert (
+        out["source"] == "rules+model"
+        and out["differentials"][0]["explanation"]["origin"] == "model"
+    )
 
 
 def test_sentences_beyond_the_knowledge_base_are_removed() -> None:
@@ -69,6 +72,8 @@ def test_any_model_problem_leaves_the_rules_answer() -> None:
     for engine in (Scripted(error=ClinicBoxError("忙", "busy")),
                    Scripted(data="not json"), None):  # fmt: skip
         out = apply_model(advise_record(None, RECORD), "text", engine)
-        assert [d["name"] for d in out["differentials"]] == [d["name"] for d in rules["differentials"]]
+        assert [d["name"] for d in out["differentials"]] == [
+            d["name"] for d in rules["differentials"]
+        ]
         assert out["model"]["used"] is False and out["model"]["error"]
         assert out["source"] == "rules"

@@ -117,7 +117,9 @@ def advice_for_referral(result: JSON | None) -> str:
         return ""
     names = [str(d.get("name", "")) for d in (result.get("differentials") or [])[:3]]
     lines = [t("辅助决策：", "Decision support: ") + "、".join(n for n in names if n)]
-    lines.extend(t("转诊理由：", "Reason: ") + str(r) for r in (result.get("refer_reasons") or [])[:3])
+    lines.extend(
+        t("转诊理由：", "Reason: ") + str(r) for r in (result.get("refer_reasons") or [])[:3]
+    )
     lines.append(t("请上级医生指导诊断与处理。", "Please advise on diagnosis and management."))
     return "\n".join(lines)
 
