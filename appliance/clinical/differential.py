@@ -17,6 +17,9 @@ Knowing its limits (:func:`assess`):
   with at least :data:`RELATIVE` of the leading score, refers;
 - such a close township condition refers when one of its ``refer_if`` findings is present;
 - general danger signs (shock, altered consciousness, severe hypoxia) always refer;
+- two or more significant objective abnormalities (``unexplained``: anaemia, jaundice, a mass,
+  proteinuria, an effusion …) that the leading township condition does not account for refer:
+  the picture needs a diagnosis the clinic cannot make;
 - when the findings are thin, :attr:`Assessment.ask` names what to ask or examine next — the
   strongest findings of the leading candidates that the record neither states nor denies.
 """
@@ -167,6 +170,7 @@ def assess(
     names: Mapping[str, FindingDef],
     *,
     danger_signs: tuple[str, ...] = (),
+    unexplained: tuple[str, ...] = (),
 ) -> Assessment:
     """Ranked differentials, plausible must-not-miss conditions, referral reasons, what to ask."""
     every = rank(conditions, facts, names, min_score=float("-inf"))
@@ -185,6 +189,15 @@ def assess(
             reasons.append(f"{c.name}超出乡镇卫生院诊治范围：{c.referral}")
         if c.scope == "township" and s.refer_findings:
             reasons.append(f"{c.name}伴{'、'.join(s.refer_findings)}：{c.referral}")
+    lead_c = ranked[0].condition if ranked else None
+    if lead_c is None or lead_c.scope == "township":
+        odd = [names[f].zh for f in unexplained
+               if f in facts.affirmed and (lead_c is None or f not in lead_c.findings_for)]  # fmt: skip
+        if len(odd) >= 2:
+            what = lead_c.name if lead_c else "现有病种"
+            reasons.append(
+                f"多项客观异常（{'、'.join(odd[:4])}）不能用{what}解释，需上级医院明确诊断"
+            )
     danger = [names[d].zh for d in danger_signs if d in facts.affirmed]
     if danger:
         reasons.append(f"危险征象：{'、'.join(danger)}，需立即处理并转诊")

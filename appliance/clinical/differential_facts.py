@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from appliance.clinical.findings import Vocabulary, extract_findings
 from appliance.clinical.findings_labs import Analyte, extract_labs
+from appliance.clinical.findings_near import NearRule, arm_pressure_gap, near_findings
 from appliance.clinical.findings_vitals import extract_vitals
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -42,6 +43,7 @@ _NUMBER_NAMES = {
     "glucose": "血糖",
     "gcs": "GCS",
     "age": "年龄",
+    "arm_gap": "双上肢收缩压差",
 }
 
 
@@ -106,6 +108,9 @@ def read_numbers(
         numbers.setdefault(lab.id, lab.value)
     if read.age_years is not None:
         numbers["age"] = read.age_years.value
+    gap = arm_pressure_gap(text)
+    if gap is not None:
+        numbers["arm_gap"] = gap
     for key, value in (vitals or {}).items():
         if isinstance(value, int | float) and not isinstance(value, bool):
             numbers[key] = float(value)
@@ -123,8 +128,10 @@ def read_facts(
     vitals: Mapping[str, object] | None = None,
     age: float | None = None,
     sex: str | None = None,
+    near: tuple[NearRule, ...] = (),
 ) -> Facts:
-    """The facts of one record's text (see module doc)."""
+    """The facts of one record's text (see module doc); ``near`` adds site + quality findings
+    (:mod:`appliance.clinical.findings_near`)."""
     numbers, sex_in_text = read_numbers(text, analytes=analytes, vitals=vitals, age=age)
     facts = Facts(numbers=numbers, sex=(sex or sex_in_text or None))
     for found in extract_findings(text, vocabulary=vocabulary, include_negated=True):
@@ -132,6 +139,12 @@ def read_facts(
             facts.negated.add(found.id)
         else:
             facts.affirmed[found.id] = found.text
+    for finding_id, (words, negated) in near_findings(text, near).items():
+        if not negated:
+            facts.affirmed.setdefault(finding_id, words)
+            facts.negated.discard(finding_id)
+        elif finding_id not in facts.affirmed:
+            facts.negated.add(finding_id)
     for finding_id, options in measures.items():
         for measure in options:
             if measure.holds(numbers):

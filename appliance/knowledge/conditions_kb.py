@@ -19,6 +19,7 @@ from typing import Any
 from appliance.clinical.differential import ConditionDef, FindingDef
 from appliance.clinical.differential_facts import Measure, parse_measures
 from appliance.clinical.findings import Concept, Vocabulary
+from appliance.clinical.findings_near import NearRule
 from appliance.knowledge.catalogs import sources
 
 FILES = (
@@ -46,6 +47,8 @@ class ConditionKB:
     vocabulary: Vocabulary
     measures: dict[str, tuple[Measure, ...]]
     danger_signs: tuple[str, ...]
+    near: tuple[NearRule, ...] = ()
+    unexplained: tuple[str, ...] = ()
 
     def get(self, condition_id: str) -> ConditionDef:
         for c in self.conditions:
@@ -111,11 +114,16 @@ def _condition(row: dict[str, Any], system: str, known: dict[str, FindingDef]) -
 @lru_cache(maxsize=1)
 def condition_kb() -> ConditionKB:
     """The whole knowledge base (cached; raises ``ValueError`` on an inconsistent catalog)."""
-    rows = _read("findings")["finding"]
+    vocab = _read("findings")
+    rows = vocab["finding"]
     findings: dict[str, FindingDef] = {}
     concepts: list[Concept] = []
     measures: dict[str, tuple[Measure, ...]] = {}
+    near: list[NearRule] = []
     for fid, row in rows.items():
+        if "near" in row:
+            near.append(NearRule(fid, tuple(row["near"]["sites"]), tuple(row["near"]["heads"]),
+                                 int(row["near"].get("window", 12))))  # fmt: skip
         findings[fid] = FindingDef(fid, row["zh"])
         concepts.append(
             Concept(
@@ -133,11 +141,12 @@ def condition_kb() -> ConditionKB:
     ids = [c.id for c in conditions]
     if len(ids) != len(set(ids)):
         raise ValueError("duplicate condition ids in data/conditions")
-    missing = [d for d in DANGER_SIGNS if d not in findings]
+    unexplained = tuple(vocab.get("unexplained", ()))
+    missing = [d for d in (*DANGER_SIGNS, *unexplained) if d not in findings]
     if missing:
-        raise ValueError(f"danger signs not in findings.toml: {missing}")
+        raise ValueError(f"danger signs / unexplained findings not in findings.toml: {missing}")
     return ConditionKB(tuple(conditions), findings, Vocabulary(tuple(concepts)), measures,
-                       DANGER_SIGNS)  # fmt: skip
+                       DANGER_SIGNS, tuple(near), unexplained)  # fmt: skip
 
 
 __all__ = ["DANGER_SIGNS", "FILES", "ConditionKB", "condition_kb"]

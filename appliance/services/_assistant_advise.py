@@ -101,12 +101,14 @@ def record_facts(record: dict[str, Any]) -> Facts:
         vitals=record.get("vitals") or {},
         age=float(age) if isinstance(age, int | float) else None,
         sex=patient.get("sex"),
+        near=kb.near,
     )
 
 
 def assess_record(record: dict[str, Any]) -> Assessment:
     kb = condition_kb()
-    return assess(kb.conditions, record_facts(record), kb.findings, danger_signs=kb.danger_signs)
+    return assess(kb.conditions, record_facts(record), kb.findings, danger_signs=kb.danger_signs,
+                  unexplained=kb.unexplained)  # fmt: skip
 
 
 def _citations(kb: KnowledgeBase | None, scored: Scored) -> list[dict[str, str]]:

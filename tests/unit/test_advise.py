@@ -150,3 +150,18 @@ def test_citations_name_the_source_and_the_guideline_passage(lexical_kb: Any) ->
     cites = out["differentials"][0]["citations"]
     assert cites[0]["doc"] == "conditions/respiratory" and "基层诊疗指南" in cites[0]["text"]
     assert any(c["doc"] == "clinician/respiratory" for c in cites)
+
+
+def test_teaching_case_wording_of_a_dissection() -> None:
+    # Written out like a textbook case: pain site and quality apart, both arms' pressures.
+    out = advise_record(
+        None,
+        {"chief_complaint": "胸背部疼痛3小时",
+         "present_illness": "搬重物时突发胸骨后及背部持续性剧烈疼痛，向腰部放射，伴大汗。",
+         "past_history": "高血压病史10年。否认糖尿病、冠心病病史。",
+         "physical_exam": "左上肢BP 180/100mmHg，右上肢BP 150/90mmHg。双肺呼吸音清。",
+         "auxiliary_exams": "胸片：纵隔增宽。", "patient": {"age": 55, "sex": "M"}},
+    )  # fmt: skip
+    assert out["differentials"][0]["name"] == "主动脉夹层" and out["refer"] is True
+    assert "双上肢血压差>20mmHg/脉搏不对称" in out["differentials"][0]["for"]
+    assert "原发性高血压" not in [d["name"] for d in out["differentials"][:1]]

@@ -89,3 +89,33 @@ def test_measures_parse_and_hold() -> None:
     (low_sbp, low_dbp) = parse_measures("sbp<90|dbp<60")
     assert low_sbp.holds({"sbp": 85}) and not low_sbp.holds({"sbp": 95})
     assert low_dbp.holds({"dbp": 50}) and not low_dbp.holds({})
+
+
+def test_unexplained_objective_abnormalities_refer() -> None:
+    names = {
+        **NAMES,
+        "jaundice": FindingDef("jaundice", "黄疸"),
+        "mass": FindingDef("mass", "包块"),
+    }
+    c = cond("a")
+    one = assess((c,), facts("cough", "fever", "jaundice"), names, unexplained=("jaundice", "mass"))
+    assert not one.refer
+    two = assess((c,), facts("cough", "jaundice", "mass"), names, unexplained=("jaundice", "mass"))
+    assert two.refer and "不能用A解释" in two.refer_reasons[0]
+    explained = cond("a", findings_for={"cough": 3.0, "jaundice": 2.0, "mass": 2.0})
+    ok = assess((explained,), facts("cough", "jaundice", "mass"), names,
+                unexplained=("jaundice", "mass"))  # fmt: skip
+    assert not ok.refer
+
+
+def test_site_and_quality_apart_in_one_clause() -> None:
+    from appliance.clinical.findings_near import NearRule, arm_pressure_gap, near_findings
+
+    rules = (NearRule("chest_pain", ("胸骨后", "胸部"), ("痛", "疼", "闷")),
+             NearRule("rlq_pain", ("右下腹",), ("痛", "疼")))  # fmt: skip
+    found = near_findings("突发胸骨后及背部持续性剧烈疼痛，无右下腹疼痛。否认胸部闷", rules)
+    assert found["chest_pain"] == ("胸骨后及背部持续性剧烈疼", False)
+    assert found["rlq_pain"][1] is True  # denied
+    assert near_findings("胸部CT未见异常，腹痛", rules) == {}  # different clause, no head nearby
+    assert arm_pressure_gap("左上肢BP 180/100mmHg，右上肢BP 150/90mmHg") == 30
+    assert arm_pressure_gap("BP 120/80mmHg") is None
