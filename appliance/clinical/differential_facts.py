@@ -6,7 +6,8 @@ negation-aware matcher, vocabulary format and spans as triage) plus
 :func:`~appliance.clinical.findings_labs.extract_labs` for numbers written in the text
 ("BP 85/50", "T 39.2℃", "WBC 15.2×10^9/L", "血淀粉酶 1200U/L"). A finding with a ``measure``
 ("temp>=37.5", "sbp<90|dbp<60") is also true when a number satisfies it; a number never makes a
-finding *negated* — "无发热" with T 38.6 ℃ counts as fever.
+finding *negated* — "无发热" with T 38.6 ℃ counts as fever. A result written after its test
+("尿蛋白阴性", "尿酮(-)", "B超未见异常") makes the finding a pertinent negative.
 
     facts = read_facts(text, vocabulary=vocab, measures=measures, analytes=analytes,
                        vitals={"sbp": 85}, age=70, sex="M")
@@ -19,7 +20,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from appliance.clinical.findings import Vocabulary, extract_findings
 from appliance.clinical.findings_labs import Analyte, extract_labs
@@ -33,6 +34,10 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
 }
 _EXPR = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|>|<)\s*(-?[\d.]+)\s*$")
+# A result written after its test negates it: "尿蛋白阴性", "尿酮(-)", "肝功能正常", "B超未见异常".
+_POST_NEGATION = re.compile(
+    r"^\s*[:：]?\s*(?:为|呈)?\s*(?:阴性|[(（]\s*[-－—]\s*[)）]|-(?![\d.])|正常|未见异常|无异常|未见明显异常)"
+)
 _NUMBER_NAMES = {
     "temp": "体温",
     "sbp": "收缩压",
@@ -135,6 +140,8 @@ def read_facts(
     numbers, sex_in_text = read_numbers(text, analytes=analytes, vitals=vitals, age=age)
     facts = Facts(numbers=numbers, sex=(sex or sex_in_text or None))
     for found in extract_findings(text, vocabulary=vocabulary, include_negated=True):
+        if not found.negated and _POST_NEGATION.match(text[found.span[1] : found.span[1] + 12]):
+            found = replace(found, negated=True)
         if found.negated:
             facts.negated.add(found.id)
         else:

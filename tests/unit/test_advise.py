@@ -165,3 +165,16 @@ def test_teaching_case_wording_of_a_dissection() -> None:
     assert out["differentials"][0]["name"] == "主动脉夹层" and out["refer"] is True
     assert "双上肢血压差>20mmHg/脉搏不对称" in out["differentials"][0]["for"]
     assert "原发性高血压" not in [d["name"] for d in out["differentials"][:1]]
+
+
+def test_a_result_written_after_its_test_is_a_pertinent_negative() -> None:
+    negative = record_facts({"chief_complaint": "头晕", "auxiliary_exams": "尿常规：尿蛋白阴性。"})
+    assert "proteinuria" in negative.negated and "proteinuria" not in negative.affirmed
+    positive = record_facts({"chief_complaint": "水肿", "auxiliary_exams": "尿蛋白++"})
+    assert "proteinuria" in positive.affirmed
+    out = advise_record(
+        None,
+        {"chief_complaint": "头晕1周", "physical_exam": "BP 168/102mmHg，双下肢无水肿",
+         "auxiliary_exams": "尿常规：尿蛋白阴性", "patient": {"age": 56}},
+    )  # fmt: skip
+    assert out["differentials"][0]["name"] == "原发性高血压" and out["refer"] is False
