@@ -49,6 +49,7 @@ _NUMBER_NAMES = {
     "gcs": "GCS",
     "age": "年龄",
     "arm_gap": "双上肢收缩压差",
+    "pregnancy_weeks": "孕周",
 }
 
 
@@ -113,6 +114,8 @@ def read_numbers(
         numbers.setdefault(lab.id, lab.value)
     if read.age_years is not None:
         numbers["age"] = read.age_years.value
+    if read.pregnancy_weeks is not None:
+        numbers["pregnancy_weeks"] = read.pregnancy_weeks.value
     gap = arm_pressure_gap(text)
     if gap is not None:
         numbers["arm_gap"] = gap

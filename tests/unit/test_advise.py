@@ -178,3 +178,26 @@ def test_a_result_written_after_its_test_is_a_pertinent_negative() -> None:
          "auxiliary_exams": "尿常规：尿蛋白阴性", "patient": {"age": 56}},
     )  # fmt: skip
     assert out["differentials"][0]["name"] == "原发性高血压" and out["refer"] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "finding"),
+    [
+        ("已婚，孕2产1", "pregnant"),  # obstetric history is not a pregnancy
+        ("腰部肌肉紧张，压痛", "anxiety"),  # muscle tension is not anxiety
+        ("胸片：右下肺渗出影", "eczema_lesion"),
+        ("上腹痛反复发作", "periodic_epigastric"),  # periodicity needs its pattern
+        ("肠鸣音活跃", "bowel_sounds_high"),
+        ("咳嗽伴畏寒", "cold_intolerance"),
+        ("胸片：左上肺钙化灶", "cxr_cavity"),
+    ],
+)
+def test_common_words_of_a_full_record_do_not_raise_unrelated_findings(
+    text: str, finding: str
+) -> None:
+    assert finding not in record_facts({"chief_complaint": text}).affirmed
+
+
+def test_pregnancy_weeks_from_the_text_make_a_pregnancy() -> None:
+    facts = record_facts({"chief_complaint": "孕32周，头痛、视物模糊"})
+    assert "pregnant" in facts.affirmed and facts.numbers["pregnancy_weeks"] == 32
