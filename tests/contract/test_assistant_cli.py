@@ -16,6 +16,48 @@ def test_ask_no_llm_returns_passages_with_citations(cli: Any) -> None:
     res = cli("ask", "--json", "--no-llm", stdin={"question": "做B超要空腹吗？"})
     assert res.rc == 0, res.err
     out = res.json()
+    assert set(out) == {"answer", "citations", "escalate"}
+    assert out["escalate"] is False
+    assert out["citations"] and set(out["citations"][0]) == {"doc", "section", "text"}
+    assert out["citations"][0]["text"] in out["answer"]
+
+
+def test_ask_emergency_and_refusal(cli: Any) -> None:
+    out = cli("ask", "--json", "--no-llm", stdin={"question": "老人突然口角歪斜，说话不清"}).json()
+    assert out["escalate"] is True and "120" in out["answer"]
+    out = cli("ask", "--json", "--no-llm", stdin={"question": "股票明天会涨吗"}).json()
+    assert out == {"answer": out["answer"], "citations": [], "escalate": True}
+
+
+def test_ask_without_model_falls_back_to_passages(cli: Any) -> None:
+    out = cli("ask", "--json", stdin={"question": "低血糖怎么办"}).json()
+    assert out["citations"][0]["section"] == "低血糖怎么办"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "code"),
+    [("{bad json", "bad_input"), ({"q": "x"}, "bad_input"), ({"question": ""}, "bad_input")],
+)
+def test_ask_bad_input_is_a_clear_error(cli: Any, stdin: Any, code: str) -> None:
+    res = cli("ask", "--json", "--no-llm", stdin=stdin)
+    assert res.rc == 2 and res.out == ""
+    assert res.error()["code"] == code
+
+
+PNEUMONIA = {
+    "chief_complaint": "发热、咳嗽3天",
+    "present_illness": "3天前受凉后发热，体温最高39℃，咳嗽咳黄痰，无咯血",
+    "physical_exam": "右下肺可闻及湿啰音",
+    "auxiliary_exams": "血常规白细胞升高；胸片右下肺斑片影",
+    "patient": {"age": 52, "sex": "M"},
+}
+
+
+def test_advise_contract(cli: Any) -> None:
+    res = cli("advise", "--json", stdin=PNEUMONIA)
+    assert res.rc == 0, res.err
+    out = res.json()
+    # DESIGN.md's three fields plus what issue #19 adds (referral reasons, codes, must-not-miss).
     # No model installed here: the model pass says so instead of failing.
     assert out.pop("model") == {"used": False, "error": "model_missing"}
     assert set(out) == {"differentials", "next_steps", "refer", "refer_reasons", "icd10",

@@ -95,7 +95,7 @@ def test_beyond_township_care_refers_with_the_reason() -> None:
     out = advise_record(
         None, {"chief_complaint": "进行性吞咽困难2月，消瘦8kg", "patient": {"age": 66}}
     )
-    assert out["differentials"][0]["name"] == "胃癌/食管癌（疑似）"
+    assert out["differentials"][0]["name"] == "胃癌/食管癌"
     assert out["refer"] and "胃癌" in out["refer_reasons"][0]
 
 
