@@ -119,7 +119,8 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
     start = folded.find(term)
     while start >= 0:
         end = start + len(term)
-        if not ascii_term or _bounded(folded, start, end):
+        free = ascii_term and folded.startswith(("-free", " free"), end)  # "seizure-free"
+        if not free and (not ascii_term or _bounded(folded, start, end)):
             c_start, _ = _clause_bounds(folded, start)
             before = folded[c_start:start]
             negated = _is_negated_en(before) if ascii_term else _is_negated_zh(before)
@@ -133,24 +134,80 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
 # negation character there ("胸口不痛") never bridges it. Only for symptom heads (痛 疼 便 肿 …):
 # "不想活" must not match "不想干活".
 _GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,2}?"
-_HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧")
+_HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧少紫")
+
+
+# Two-character bleeding words take the amount between: "咯出鲜血" ~ 咯血, "吐了很多血" ~ 吐血;
+# never 带 ("痰中带血", "大便带血" are small amounts with their own terms).
+_BLOOD_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否带]{1,3}?"
 
 
 @lru_cache(maxsize=4096)
 def _gapped(term: str) -> re.Pattern[str] | None:
-    if term.isascii() or len(term) < 3 or term[-1] not in _HEADS:
+    if term.isascii() or term[-1] not in _HEADS:
+        return None
+    if len(term) == 2 and term[-1] == "血":
+        return re.compile(re.escape(term[0]) + _BLOOD_GAP + "血")
+    if len(term) < 3:
         return None
     return re.compile(re.escape(term[:-1]) + _GAP + re.escape(term[-1]))
 
 
+# English terms match their plural forms ("seizures", "lips swelling") and, for two-word
+# terms, the prepositional paraphrase: "chest pressure" ~ "pressure in her chest",
+# "facial burn" is listed separately but "face burn" ~ "burns to the face".
+_DET = r"(?:(?:the|his|her|my|their|a|an|both)\s+)?"
+
+
+_NEG_GAP = {"no", "not", "without", "denies", "never", "nor"}
+
+
+def _plural(word: str) -> str:
+    escaped = re.escape(word)
+    return escaped + "(?:s|es)?" if word.isalpha() and len(word) >= 3 else escaped
+
+
+def _inflected(word: str) -> str:
+    """A verb in any form: "vomiting"/"vomited"/"vomits" → ``vomit\\w*``."""
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return re.escape(word[: -len(suffix)]) + r"\w*"
+    return _plural(word)
+
+
+@lru_cache(maxsize=4096)
+def _english(term: str) -> re.Pattern[str] | None:
+    words = term.split()
+    if not term.isascii() or not words or not all(w.isalpha() for w in words):
+        return None
+    # up to two filler words between the words of a term ("missed her period",
+    # "crushing central chest pain"); a negation among them is checked by the caller
+    filler = r"(?:\s+[a-z]+){0,2}?\s+"
+    forms = [filler.join([_inflected(words[0]), *(_plural(w) for w in words[1:])])]
+    if len(words) == 2:
+        first, second = words
+        forms.append(
+            rf"{_plural(second)}\s+(?:in|of|on|to|around)\s+{_DET}(?:[a-z]+\s+)?{_plural(first)}"
+        )
+    return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(forms)})(?![a-z0-9]|[- ]free)")
+
+
 def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
-    """Exact mentions of ``term`` and, for Chinese terms, mentions with a short modifier."""
+    """Exact mentions of ``term``; for Chinese terms also mentions with a short modifier, for
+    English terms plural forms and the prepositional paraphrase."""
     out = [(start, start + len(term), neg) for start, neg in occurrences(folded, term)]
     pattern = _gapped(term)
     if pattern is not None:
         for m in pattern.finditer(folded):
             c_start, _ = _clause_bounds(folded, m.start())
             out.append((m.start(), m.end(), _is_negated_zh(folded[c_start : m.start()])))
+    english = _english(term)
+    if english is not None:
+        for m in english.finditer(folded):
+            if _NEG_GAP & set(m.group(0).split()):
+                continue  # "chest x-ray, no pain": a negation inside never bridges
+            c_start, _ = _clause_bounds(folded, m.start())
+            out.append((m.start(), m.end(), _is_negated_en(folded[c_start : m.start()])))
     return out
 
 

@@ -35,6 +35,15 @@ def fold_term(term: str) -> str:
     return re.sub(r" +", " ", fold(term)).strip()
 
 
+_DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+# Spoken shorthand: "一百九" is 190 and "一百二" 120 (the unit after the last digit is dropped).
+_SHORT_HUNDRED = re.compile(r"^([一二两三四五六七八九])百([一二三四五六七八九])$")
+
+
 def to_number(text: str) -> float | None:
     """Digits or Chinese numerals → float (``None`` when it is not a number)."""
-    return cn_to_number(text.strip())
+    text = text.strip()
+    short = _SHORT_HUNDRED.match(text)
+    if short:
+        return float(_DIGIT[short.group(1)] * 100 + _DIGIT[short.group(2)] * 10)
+    return cn_to_number(text)

@@ -71,7 +71,10 @@ _PLAUSIBLE = {"sbp": (30, 300), "dbp": (10, 200), "hr": (10, 300), "rr": (3, 90)
 _CENTRE = {"sbp": 120, "dbp": 80, "hr": 80, "rr": 16, "temp": 37, "spo2": 100, "gcs": 15,
            "glucose": 6, "pain": 0}  # fmt: skip
 
-_LINK = r"\s*[:：=]?\s*(?:为|是|约|达到?|高达|仅|只有|测得?|降至|降到|升至|快到|of|at|is|was|~)?\s*"
+_LINK = (
+    r"\s*[:：=]?\s*(?:为|是|约|达到?|高达|仅|只有|测得?|降至|降到|升至|快到|显示|of|at|is|was|~|"
+    r"reads?|reading|measured|showed|shows)?\s*"
+)
 _NOT_AFTER = r"(?!\s*(?:天|日|小时|周|个?月|年|岁|分钟|min\b|days?|hours?|weeks?|months?|years?))"
 _TIMES = r"(?:次\s*/\s*分钟?|次每分钟?|次/min|次|bpm|/\s*min|/分|per min(?:ute)?|beats)"
 
@@ -91,7 +94,8 @@ _BP = re.compile(
     rf"({NUM}|触诊|触不到|测不出|palp(?:ated|able|ation)?\b|p\b)"
 )
 _BP_BARE = re.compile(r"(?<![\d./])(\d{2,3})\s*/\s*(\d{2,3})\s*(?:mmhg|毫米汞柱)")
-_SBP_ONLY = re.compile(rf"(?:收缩压|systolic(?: bp| pressure)?){_LINK}({NUM})")
+_SBP_ONLY = re.compile(rf"(?:收缩压|(?<![血])高压|systolic(?: bp| pressure)?){_LINK}({NUM})")
+_DBP_ONLY = re.compile(rf"(?:舒张压|低压|diastolic(?: bp| pressure)?){_LINK}({NUM})")
 _HR = re.compile(
     rf"(?:心率|脉搏|脉率|心跳|\bhr\b|\bp\b|\bpr\b|pulse(?: rate)?|heart rate|tachycardic|"
     rf"bradycardic){_LINK}({NUM})\s*{_TIMES}?{_NOT_AFTER}"
@@ -99,6 +103,17 @@ _HR = re.compile(
 _RR = re.compile(
     rf"(?:呼吸频率|呼吸|\brr\b|\br\b|resp(?:iratory)?(?: rate)?|respirations?|tachypn(?:o)?eic)"
     rf"{_LINK}({NUM})\s*{_TIMES}?{_NOT_AFTER}"
+)
+# "呼吸急促，30次/分", "心跳很快，150次/分": a short description between the label and the
+# number is allowed only when the per-minute unit is written.
+_HR_GAP = re.compile(
+    rf"(?:心率|脉搏|心跳)[^\d，,。；;]{{1,4}}[，,]?\s*({NUM})\s*(?:次\s*/\s*分钟?|次每分钟?|bpm)"
+)
+_RR_GAP = re.compile(
+    rf"(?:呼吸)[^\d，,。；;]{{1,4}}[，,]?\s*({NUM})\s*(?:次\s*/\s*分钟?|次每分钟?)"
+)
+_TEMP_PEAK = re.compile(
+    rf"(?:最高|高达|烧到)\s*(?:体温)?\s*(?:达|到)?\s*({NUM})(?!\s*(?:次|mmhg|/|%|分|岁|天))"
 )
 _SPO2 = re.compile(
     rf"(?:血氧饱和度|指脉氧|氧饱和度|经皮血氧|血氧|饱和度|\bsp[o0]2|\bsa[o0]2|\bo2 ?sats?\b|"
@@ -111,6 +126,7 @@ _PAIN = re.compile(
     r"(/\s*10\b|分)"
 )
 _PAIN_BARE = re.compile(r"(?<![\d/.])(\d{1,2})\s*/\s*10\b(?=[^。；;.]{0,12}(?:pain|痛))")
+_PAIN_AFTER = re.compile(r"(?:pain|ache|痛|疼)[^。；;.\d]{0,12}?(?<![\d/.])(\d{1,2})\s*/\s*10\b")
 _GLUCOSE = re.compile(
     rf"(?:指尖血糖|随机血糖|末梢血糖|空腹血糖|快速血糖|微量血糖|血糖|\bglu(?:cose)?\b|\bbgl?\b|\bcbg\b|"
     rf"blood sugar|fingerstick(?: glucose)?){_LINK}({NUM})\s*(mmol\s*/\s*l|mmol|mg\s*/\s*dl)?"
@@ -138,9 +154,11 @@ _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(r"(\d+(?:\.\d+)?)[- ]?months?[- ]old"), 1 / 12),
     (re.compile(r"(\d+(?:\.\d+)?)[- ]?weeks?[- ]old"), 7 / 365.25),
     (re.compile(r"(\d+(?:\.\d+)?)[- ]?days?[- ]old"), 1 / 365.25),
-    (re.compile(r"\b(\d{1,3})\s*(?:y/?o|yo|yrs?)\b"), 1.0),
+    (re.compile(r"\b(\d{1,3})\s*(?:y/?o|yo)\b"), 1.0),
+    (re.compile(r"(?:^|[,，;；:：(])\s*(\d{1,3})\s*(?:yrs?|years?)\b(?! ago)"), 1.0),
     (re.compile(r"\baged?\s*(\d{1,3})\b"), 1.0),
-    (re.compile(r"\b(\d{1,3})\s*(?:m|f)\b(?!/)"), 1.0),
+    (re.compile(r"^\s*(\d{1,3})\s*[,，]\s*(?:m|f|male|female|男|女)\b"), 1.0),
+    (re.compile(r"(?:^|[,，;；:：(])\s*(\d{1,3})\s*(?:m|f)\b(?!/)"), 1.0),
 )
 _HALF_YEAR = re.compile(r"^\s*半")
 _SEX_ZH = re.compile(
@@ -149,7 +167,8 @@ _SEX_ZH = re.compile(
 _SEX_ZH_AGE = re.compile(rf"(男|女)\s*[，,、]?\s*{NUM}\s*(?:岁|个月|月龄)")
 _SEX_WORDS = re.compile(
     r"(孕妇|产妇|男孩|女孩|男婴|女婴|男童|女童|男性|女性|\bman\b|\bmale\b|\bboy\b|\bgentleman\b|"
-    r"\bwoman\b|\bfemale\b|\bgirl\b|\blady\b|\b\d{1,3}\s*(?:yo|y/o)?\s*[mf]\b)"
+    r"\bwoman\b|\bfemale\b|\bgirl\b|\blady\b|(?:^|(?<=[,，;；:：(]))\s*\d{1,3}\s*(?:yo|y/o)?\s*[mf]\b|"
+    r"\b\d{1,3}\s*(?:yo|y/o)\s*[mf]\b|(?:^|(?<=[,，;；:：(]))\s*[mf]\s*(?=[,，;；)]|$))"
 )
 _FEMALE = ("孕妇", "产妇", "女孩", "女婴", "女童", "女性", "woman", "female", "girl", "lady")
 _PREG_WEEKS = (
@@ -216,6 +235,13 @@ def _temperature(reader: _Reader, m: re.Match[str], labelled: bool) -> bool:
         return False
     if fahrenheit:
         value = (value - 32) * 5 / 9
+    return reader.add("temp", value, "℃", m.span())
+
+
+def _peak_temperature(reader: _Reader, m: re.Match[str]) -> bool:
+    value = to_number(m.group(1))
+    if value is None or not 35 <= value <= 43:  # "最高39.5": a fever peak, not another number
+        return False
     return reader.add("temp", value, "℃", m.span())
 
 
@@ -327,16 +353,21 @@ def extract_vitals(text: str) -> VitalsFromText:
     reader.scan(_BP, lambda m: _blood_pressure(reader, m))
     reader.scan(_BP_BARE, lambda m: _blood_pressure(reader, m))
     reader.scan(_SBP_ONLY, lambda m: _simple(reader, "sbp", "mmHg", m))
+    reader.scan(_DBP_ONLY, lambda m: _simple(reader, "dbp", "mmHg", m))
     reader.scan(_SPO2, lambda m: _simple(reader, "spo2", "%", m))
     reader.scan(_GCS_EVM, lambda m: _gcs_evm(reader, m))
     reader.scan(_GCS, lambda m: _simple(reader, "gcs", "", m))
     reader.scan(_GLUCOSE, lambda m: _glucose(reader, m))
     reader.scan(_PAIN, lambda m: _simple(reader, "pain", "/10", m))
     reader.scan(_PAIN_BARE, lambda m: _simple(reader, "pain", "/10", m))
+    reader.scan(_PAIN_AFTER, lambda m: _simple(reader, "pain", "/10", m))
     reader.scan(_TEMP_LABELLED, lambda m: _temperature(reader, m, labelled=True))
     reader.scan(_TEMP_BARE, lambda m: _temperature(reader, m, labelled=False))
+    reader.scan(_TEMP_PEAK, lambda m: _peak_temperature(reader, m))
     reader.scan(_HR, lambda m: _simple(reader, "hr", "/min", m))
     reader.scan(_RR, lambda m: _simple(reader, "rr", "/min", m))
+    reader.scan(_HR_GAP, lambda m: _simple(reader, "hr", "/min", m))
+    reader.scan(_RR_GAP, lambda m: _simple(reader, "rr", "/min", m))
     folded = reader.text
     return VitalsFromText(
         values=_worst(reader.readings),

@@ -106,7 +106,13 @@ def triage_rules(
     """Rules-only triage of ``request``; ``extra`` findings (semantic, model) and vitals the
     model read (used only where neither a field nor the text gives one) can only raise."""
     inputs = merge_inputs(request, model_vitals or {})
-    age, vitals, text = inputs.age, inputs.vitals, request.complaint
+    age, vitals, text = inputs.age, dict(inputs.vitals), request.complaint
+    if vitals.get("hr") and 0 < vitals.get("sbp", 999) < 100:
+        # Allgöwer shock index (HR / SBP), only with a low BP: a fast rhythm with a normal BP
+        # is judged by its heart rate alone.
+        vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
+        if vitals["sbp"] < 90:
+            vitals["shock_index_hypotensive"] = vitals["shock_index"]
     reasons = vital_reasons(kb.any_age_vitals, vitals, kb)
     if age is not None and age < CHILD_AGE:
         reasons += child_reasons(age, vitals, kb)
@@ -235,37 +241,4 @@ def _result(
     zh, en = kb.departments[dept]
     return TriageResult(
         level, _disposition(level, self_care), dept, zh, en, refer, call_120, reasons, rules_level
-    )
-
-
-def merge_model_level(
-    result: TriageResult,
-    model_level: int,
-    text_zh: str,
-    text_en: str,
-    source: str,
-    kb: TriageKnowledge,
-) -> TriageResult:
-    """Combine an LLM opinion: the more urgent level wins; the model never lowers a rule verdict."""
-    reason = Reason("LLM-TRIAGE", model_level, source, text_zh, text_en, origin="model")
-    reasons = (*result.reasons, reason)
-    if model_level >= result.level:
-        return dataclasses.replace(result, reasons=reasons)
-    level = model_level
-    dept = result.department_key
-    if level == 1:
-        dept = "resus"
-    elif level == 2 and dept not in ("obgyn", "mental", "ent_eye", "surgery", "paediatrics"):
-        dept = "emergency"
-    zh, en = kb.departments[dept]
-    return dataclasses.replace(
-        result,
-        level=level,
-        disposition=_disposition(level, False),
-        department_key=dept,
-        department_zh=zh,
-        department_en=en,
-        refer=result.refer or level <= 2,
-        call_120=result.call_120 or level == 1,
-        reasons=tuple(sorted(reasons, key=lambda r: r.level)),
     )

@@ -33,6 +33,10 @@ _NEGATED_START = re.compile(
     r"^(?:无|否认|未|没有|没|不|非|能|可以|尚可|denies|denied|no|not|without|never|negative|"
     r"able to|can)(?![明诱])",
 )
+# A clause that only says something is normal ("breathing fine", "呼吸平稳") is not matched.
+_NORMAL_END = re.compile(
+    r"(?:fine|normal|normally|ok|okay|stable|well|正常|平稳|良好|尚可|还行|可以)$"
+)
 
 
 class ClauseEmbedder(Protocol):
@@ -81,7 +85,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if len(clause) < _MIN_CHARS or not re.search(r"[^\W\d_]", clause):
             continue
         negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
-        if negated or _NEGATED_START.match(clause):
+        if negated or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
         start = m.start() + m.group(0).index(clause)
         out.append((start, start + len(clause), text[start : start + len(clause)]))

@@ -112,7 +112,7 @@ def main(argv: list[str]) -> int:
         }
         if (HERE / "meds_cases.toml").exists():
             report["meds"] = meds_report()
-            report["meds_heldout"] = meds_report("meds_heldout.toml")
+            report["meds_source_tables"] = meds_report("meds_source_cases.toml")
         report["mode"] = "rules+llm" if engine is not None else "rules"
     finally:
         if engine is not None:

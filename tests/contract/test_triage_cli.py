@@ -27,7 +27,7 @@ DISPOSITIONS = {"emergency", "urgent", "routine", "self_care"}
                     "pain": 8,
                 },
             },
-            2,
+            1,  # chest pain in shock: shock index 120/85 = 1.41 (≥1.4, severe), ESI A
         ),
         ({"complaint": "cardiac arrest, not breathing"}, 1),
         ({"age": 30, "complaint": "感冒，流鼻涕"}, 4),

@@ -36,6 +36,11 @@ from appliance.knowledge.findings_data import lab_analytes
         ("pain 7/10", "pain", 7.0),
         ("指尖血糖2.1mmol/L", "glucose", 2.1),
         ("glucose 450 mg/dL", "glucose", 25.0),
+        ("呼吸急促，30次/分", "rr", 30.0),
+        ("高压180，低压110", "dbp", 110.0),
+        ("高压一百九", "sbp", 190.0),
+        ("心跳很快，150次/分", "hr", 150.0),
+        ("烧了三天，最高39.5", "temp", 39.5),
     ],
 )
 def test_vital_read_from_text_with_its_span(text, key, value):
@@ -47,7 +52,18 @@ def test_vital_read_from_text_with_its_span(text, key, value):
 
 @pytest.mark.parametrize(
     "text",
-    ["呼吸困难3天", "发热3天", "三度烧伤", "头痛2周", "心率不齐", "G2P1", "BP normal", "咳嗽2个月"],
+    [
+        "呼吸困难3天",
+        "发热3天",
+        "三度烧伤",
+        "头痛2周",
+        "心率不齐",
+        "G2P1",
+        "BP normal",
+        "咳嗽2个月",
+        "心跳很快，一阵一阵的",
+        "最高120次",
+    ],
 )
 def test_no_vital_invented_from_durations_or_words(text):
     assert extract_vitals(text).values == {}
@@ -77,6 +93,7 @@ def test_the_most_abnormal_of_two_readings_is_kept():
         ("5-month-old girl", 5 / 12),
         ("a 72-year-old man", 72.0),
         ("78 yo F", 78.0),
+        ("65, M, chest pain", 65.0),
     ],
 )
 def test_age_in_years_months_weeks_and_days(text, years):
@@ -84,7 +101,10 @@ def test_age_in_years_months_weeks_and_days(text, years):
     assert age is not None and age.value == pytest.approx(years, rel=1e-3)
 
 
-@pytest.mark.parametrize("text", ["孕32周，头痛", "咳嗽2个月", "停经2个月"])
+@pytest.mark.parametrize(
+    "text",
+    ["孕32周，头痛", "咳嗽2个月", "停经2个月", "fell 4 m from a roof", "diabetic for 10 yrs"],
+)
 def test_pregnancy_weeks_and_durations_are_not_an_age(text):
     assert extract_vitals(text).age_years is None
 

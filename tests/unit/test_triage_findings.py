@@ -57,8 +57,10 @@ def _measure_case(rule, fires):
         "fall_height_m": "从{}米高处摔下",
         "seizure_min": "抽搐持续{}分钟",
     }[rule["measure"]]
-    value = rule["value"] if fires else max(rule["value"] / 2 - 1, 1)
     age = 8.0 if rule.get("max_age") else 40.0
+    if not fires and rule["value"] < 1:  # "any seizure": the quiet case has none
+        return "头痛持续3分钟", age
+    value = max(rule["value"], 1) if fires else max(rule["value"] / 2 - 1, 1)
     return unit_text.format(int(value)), age
 
 
@@ -86,6 +88,31 @@ def test_daily_dose_is_not_an_overdose():
 )
 def test_symptom_words_with_a_modifier_still_match(text, rule):
     assert rule in ids(run(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("pressure in her chest for an hour", "C-CHEST-PAIN-ACS"),
+        ("has had two seizures today", "C-SEIZURE"),
+        ("burns to the face and neck", "C-INHALATION-BURN"),
+        ("swelling of the tongue", "C-ANGIOEDEMA"),
+        ("vomited bright red blood twice", "C-MAJOR-BLEEDING"),
+        ("28-year-old, missed her period, lower abdominal pain", "C-PREGNANCY-EMERGENCY"),
+        ("sudden severe pain in the right testicle", "C-TESTICULAR-TORSION"),
+    ],
+)
+def test_english_plurals_and_prepositional_paraphrases_match(text, rule):
+    assert rule in ids(run(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no pressure in her chest", "denies seizures", "pressure of work", "seizure-free for years"],
+)
+def test_english_paraphrases_respect_negation_and_word_bounds(text):
+    result = run(text)
+    assert "C-CHEST-PAIN-ACS" not in ids(result) and "C-SEIZURE" not in ids(result)
 
 
 @pytest.mark.parametrize("text", ["胸口不痛", "胸口没痛过", "不想干活"])
@@ -182,8 +209,9 @@ def test_benign_or_negated_clauses_raise_nothing(text):
     assert all(h.id.startswith("N-") for h in semantic_findings(text, BANK, EMBEDDER))
 
 
-def test_negated_clauses_are_not_embedded():
+def test_negated_and_normal_clauses_are_not_embedded():
     assert [c[2] for c in clauses("否认胸痛，无发热，突发头痛")] == ["突发头痛"]
+    assert [c[2] for c in clauses("breathing fine, rash on arms")] == ["rash on arms"]
 
 
 def test_semantic_hit_only_raises_and_is_labelled():
