@@ -24,7 +24,13 @@ from dataclasses import dataclass, field, replace
 
 from appliance.clinical.findings import Vocabulary, extract_findings
 from appliance.clinical.findings_labs import Analyte, extract_labs
-from appliance.clinical.findings_near import NearRule, arm_pressure_gap, near_findings
+from appliance.clinical.findings_near import (
+    DurationRule,
+    NearRule,
+    arm_pressure_gap,
+    duration_findings,
+    near_findings,
+)
 from appliance.clinical.findings_vitals import extract_vitals
 
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -137,6 +143,7 @@ def read_facts(
     age: float | None = None,
     sex: str | None = None,
     near: tuple[NearRule, ...] = (),
+    durations: tuple[DurationRule, ...] = (),
 ) -> Facts:
     """The facts of one record's text (see module doc); ``near`` adds site + quality findings
     (:mod:`appliance.clinical.findings_near`)."""
@@ -155,6 +162,9 @@ def read_facts(
             facts.negated.discard(finding_id)
         elif finding_id not in facts.affirmed:
             facts.negated.add(finding_id)
+    for finding_id, words in duration_findings(text, durations).items():
+        facts.affirmed.setdefault(finding_id, words)
+        facts.negated.discard(finding_id)
     for finding_id, options in measures.items():
         for measure in options:
             if measure.holds(numbers):

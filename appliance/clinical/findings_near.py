@@ -6,6 +6,10 @@ Teaching-case and dictated notes rarely write "胸痛"; they write "胸骨后及
 ``heads`` (痛, 疼, 闷, 不适 …), unless the clause negates the site ("无腹痛", "否认胸闷"), using the
 same clause bounds and negation cues as :mod:`appliance.clinical.findings`.
 
+:class:`DurationRule` affirms a finding when a site term is followed in its clause by a duration
+of at least ``min_days`` ("咳嗽、咳痰10余年" → chronic cough; "晨僵约2小时" → morning stiffness
+over an hour; "咳嗽3天" does not make a two-week cough).
+
 Also :func:`arm_pressure_gap`: systolic pressures written for the left and the right arm
 ("左上肢BP 180/100mmHg，右上肢BP 150/90mmHg") and their difference.
 """
@@ -16,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from appliance.clinical._text import _clause_bounds, _is_negated_zh
-from appliance.clinical.findings_text import fold
+from appliance.clinical.findings_text import CN_NUM, fold, to_number
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,42 @@ def near_findings(text: str, rules: tuple[NearRule, ...]) -> dict[str, tuple[str
     return out
 
 
+@dataclass(frozen=True)
+class DurationRule:
+    id: str
+    sites: tuple[str, ...]
+    min_days: float
+    window: int = 14
+
+
+_UNIT_DAYS = {"分钟": 1 / 1440, "分": 1 / 1440, "小时": 1 / 24, "天": 1, "日": 1, "周": 7,
+              "星期": 7, "月": 30, "个月": 30, "年": 365}  # fmt: skip
+_DURATION = re.compile(
+    rf"(\d+(?:\.\d+)?|{CN_NUM}|半)\s*(?:余|多|\+)?\s*(个月|个星期|星期|分钟|小时|天|日|周|月|年)(?:余|多)?"
+)
+
+
+def duration_findings(text: str, rules: tuple[DurationRule, ...]) -> dict[str, str]:
+    """``finding id → words`` for each rule whose site is followed by a long enough duration."""
+    folded = fold(text)
+    out: dict[str, str] = {}
+    for rule in rules:
+        for site in rule.sites:
+            start = folded.find(fold(site))
+            while start >= 0 and rule.id not in out:
+                c_start, c_end = _clause_bounds(folded, start)
+                end = min(c_end, start + len(site) + rule.window)
+                if not _is_negated_zh(folded[c_start:start]):
+                    for m in _DURATION.finditer(folded, start + len(site), end):
+                        value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
+                        unit = m.group(2).replace("个星期", "星期")
+                        if value is not None and value * _UNIT_DAYS[unit] >= rule.min_days:
+                            out[rule.id] = text[start : m.end()]
+                            break
+                start = folded.find(fold(site), start + 1)
+    return out
+
+
 _ARM = re.compile(
     r"(左|右)(?:侧)?(?:上肢|上臂|臂|手臂)?\s*(?:血压|bp)?\s*[:：]?\s*(\d{2,3})\s*/\s*\d{2,3}", re.I
 )
@@ -65,4 +105,4 @@ def arm_pressure_gap(text: str) -> float | None:
     return abs(sides["左"] - sides["右"])
 
 
-__all__ = ["NearRule", "arm_pressure_gap", "near_findings"]
+__all__ = ["DurationRule", "NearRule", "arm_pressure_gap", "duration_findings", "near_findings"]

@@ -19,7 +19,7 @@ from typing import Any
 from appliance.clinical.differential import ConditionDef, FindingDef
 from appliance.clinical.differential_facts import Measure, parse_measures
 from appliance.clinical.findings import Concept, Vocabulary
-from appliance.clinical.findings_near import NearRule
+from appliance.clinical.findings_near import DurationRule, NearRule
 from appliance.knowledge.catalogs import sources
 
 FILES = (
@@ -49,6 +49,7 @@ class ConditionKB:
     danger_signs: tuple[str, ...]
     near: tuple[NearRule, ...] = ()
     unexplained: tuple[str, ...] = ()
+    durations: tuple[DurationRule, ...] = ()
 
     def get(self, condition_id: str) -> ConditionDef:
         for c in self.conditions:
@@ -120,7 +121,11 @@ def condition_kb() -> ConditionKB:
     concepts: list[Concept] = []
     measures: dict[str, tuple[Measure, ...]] = {}
     near: list[NearRule] = []
+    durations: list[DurationRule] = []
     for fid, row in rows.items():
+        if "duration" in row:
+            d = row["duration"]
+            durations.append(DurationRule(fid, tuple(d["sites"]), float(d["min_days"])))
         if "near" in row:
             near.append(NearRule(fid, tuple(row["near"]["sites"]), tuple(row["near"]["heads"]),
                                  int(row["near"].get("window", 12))))  # fmt: skip
@@ -146,7 +151,7 @@ def condition_kb() -> ConditionKB:
     if missing:
         raise ValueError(f"danger signs / unexplained findings not in findings.toml: {missing}")
     return ConditionKB(tuple(conditions), findings, Vocabulary(tuple(concepts)), measures,
-                       DANGER_SIGNS, tuple(near), unexplained)  # fmt: skip
+                       DANGER_SIGNS, tuple(near), unexplained, tuple(durations))  # fmt: skip
 
 
 __all__ = ["DANGER_SIGNS", "FILES", "ConditionKB", "condition_kb"]

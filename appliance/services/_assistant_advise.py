@@ -102,6 +102,7 @@ def record_facts(record: dict[str, Any]) -> Facts:
         age=float(age) if isinstance(age, int | float) else None,
         sex=patient.get("sex"),
         near=kb.near,
+        durations=kb.durations,
     )
 
 

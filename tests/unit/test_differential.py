@@ -119,3 +119,19 @@ def test_site_and_quality_apart_in_one_clause() -> None:
     assert near_findings("胸部CT未见异常，腹痛", rules) == {}  # different clause, no head nearby
     assert arm_pressure_gap("左上肢BP 180/100mmHg，右上肢BP 150/90mmHg") == 30
     assert arm_pressure_gap("BP 120/80mmHg") is None
+
+
+def test_durations_after_a_symptom() -> None:
+    from appliance.clinical.findings_near import DurationRule, duration_findings
+
+    rules = (DurationRule("chronic", ("咳嗽",), 56), DurationRule("two_weeks", ("咳嗽",), 14),
+             DurationRule("stiff", ("晨僵",), 1 / 24))  # fmt: skip
+    assert set(duration_findings("反复咳嗽、咳痰10余年，加重1周", rules)) == {
+        "chronic",
+        "two_weeks",
+    }
+    assert duration_findings("咳嗽一个月", rules) == {"two_weeks": "咳嗽一个月"}
+    assert duration_findings("咳嗽3天", rules) == {}
+    assert duration_findings("无咳嗽3年", rules) == {}  # denied
+    assert duration_findings("晨僵约2小时", rules) == {"stiff": "晨僵约2小时"}
+    assert duration_findings("晨僵10分钟", rules) == {}
