@@ -201,3 +201,29 @@ def test_common_words_of_a_full_record_do_not_raise_unrelated_findings(
 def test_pregnancy_weeks_from_the_text_make_a_pregnancy() -> None:
     facts = record_facts({"chief_complaint": "孕32周，头痛、视物模糊"})
     assert "pregnant" in facts.affirmed and facts.numbers["pregnancy_weeks"] == 32
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        # written out like textbook cases: the danger is named and referred
+        ({"chief_complaint": "突发上腹部剧痛4小时",
+          "present_illness": "饱餐后突发上腹部持续性刀割样疼痛，迅速蔓延至全腹。",
+          "physical_exam": "腹肌紧张如板状，全腹压痛、反跳痛，肝浊音界缩小。"}, "消化道穿孔"),
+        ({"chief_complaint": "术后发热、右上腹痛3天",
+          "present_illness": "胃大部切除术后第7天，发热39℃，寒战，右上腹痛，呃逆。",
+          "auxiliary_exams": "胸片：右膈肌抬高。"}, "膈下脓肿/腹腔脓肿"),
+        ({"chief_complaint": "发热、呕吐1天", "present_illness": "8月龄，高热，嗜睡。",
+          "physical_exam": "前囟饱满。", "patient": {"age": 0.7}}, "脑膜炎/脑炎"),
+        ({"chief_complaint": "左侧肢体活动不利2小时", "past_history": "高血压10年。",
+          "patient": {"age": 68}}, "急性脑卒中"),
+        ({"chief_complaint": "突发气急、咳粉红色泡沫痰1小时",
+          "physical_exam": "端坐位，双肺满布湿啰音。"}, "急性心力衰竭"),
+        ({"chief_complaint": "皮肤巩膜黄染进行性加重1月", "present_illness": "伴消瘦，无腹痛。",
+          "patient": {"age": 66}}, "胰腺癌/壶腹周围癌"),
+    ],
+)  # fmt: skip
+def test_dangerous_pictures_in_teaching_case_wording(record: dict[str, Any], expected: str) -> None:
+    out = advise_record(None, record)
+    assert out["differentials"][0]["name"] == expected
+    assert out["refer"] is True and expected in [m["name"] for m in out["must_not_miss"]]
