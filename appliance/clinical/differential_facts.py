@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from appliance.clinical.findings import Vocabulary, extract_findings
 from appliance.clinical.findings_labs import Analyte, extract_labs
 from appliance.clinical.findings_near import (
+    POST_NEGATION,
     DurationRule,
     NearRule,
     arm_pressure_gap,
@@ -40,10 +41,6 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     "<": operator.lt,
 }
 _EXPR = re.compile(r"^\s*([a-z_0-9]+)\s*(>=|<=|>|<)\s*(-?[\d.]+)\s*$")
-# A result written after its test negates it: "尿蛋白阴性", "尿酮(-)", "肝功能正常", "B超未见异常".
-_POST_NEGATION = re.compile(
-    r"^\s*[:：]?\s*(?:为|呈)?\s*(?:阴性|[(（]\s*[-－—]\s*[)）]|-(?![\d.])|正常|未见异常|无异常|未见明显异常)"
-)
 _NUMBER_NAMES = {
     "temp": "体温",
     "sbp": "收缩压",
@@ -171,7 +168,7 @@ def read_facts(
     numbers, sex_in_text = read_numbers(text, analytes=analytes, vitals=vitals, age=age)
     facts = Facts(numbers=numbers, sex=(sex or sex_in_text or None))
     for found in extract_findings(text, vocabulary=vocabulary, include_negated=True):
-        if not found.negated and _POST_NEGATION.match(text[found.span[1] : found.span[1] + 12]):
+        if not found.negated and POST_NEGATION.match(text[found.span[1] : found.span[1] + 12]):
             found = replace(found, negated=True)
         if found.negated:
             facts.negated.add(found.id)

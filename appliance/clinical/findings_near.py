@@ -4,7 +4,8 @@ Teaching-case and dictated notes rarely write "胸痛"; they write "胸骨后及
 "右下腹持续性隐痛", "上腹部阵发性绞痛". A :class:`NearRule` affirms a finding when one of its
 ``sites`` is followed, within ``window`` characters of the same clause, by one of its
 ``heads`` (痛, 疼, 闷, 不适 …), unless the clause negates the site ("无腹痛", "否认胸闷"), using the
-same clause bounds and negation cues as :mod:`appliance.clinical.findings`.
+same clause bounds and negation cues as :mod:`appliance.clinical.findings`; a negation between
+them ("肾区无叩击痛") or a negative result after them ("尿常规白细胞(-)") also denies it.
 
 :class:`DurationRule` affirms a finding when a site term is followed in its clause by a duration
 of at least ``min_days`` ("咳嗽、咳痰10余年" → chronic cough; "晨僵约2小时" → morning stiffness
@@ -21,6 +22,12 @@ from dataclasses import dataclass
 
 from appliance.clinical._text import _clause_bounds, _is_negated_zh
 from appliance.clinical.findings_text import CN_NUM, fold, to_number
+
+# A result written after its test negates it: "尿蛋白阴性", "尿酮(-)", "肝功能正常", "B超未见异常".
+POST_NEGATION = re.compile(
+    r"^\s*[:：]?\s*(?:为|呈)?\s*(?:阴性|[(（]\s*[-－—]\s*[)）]|-(?![\d.])|正常|未见异常|无异常|未见明显异常)"
+)
+_BETWEEN_NEGATION = re.compile(r"[无未没否]|不(?!适)")
 
 
 @dataclass(frozen=True)
@@ -44,8 +51,14 @@ def near_findings(text: str, rules: tuple[NearRule, ...]) -> dict[str, tuple[str
                 end = min(c_end, start + len(site) + rule.window)
                 head = re.search(heads, folded[start + len(site) : end])
                 if head is not None:
-                    words = text[start : start + len(site) + head.end()]
-                    negated = _is_negated_zh(folded[c_start:start])
+                    head_end = start + len(site) + head.end()
+                    words = text[start:head_end]
+                    between = folded[start + len(site) : start + len(site) + head.start()]
+                    negated = (
+                        _is_negated_zh(folded[c_start:start])
+                        or bool(_BETWEEN_NEGATION.search(between))
+                        or bool(POST_NEGATION.match(folded[head_end : head_end + 12]))
+                    )
                     if rule.id not in out or (out[rule.id][1] and not negated):
                         out[rule.id] = (words, negated)
                 start = folded.find(fold(site), start + 1)
@@ -105,4 +118,11 @@ def arm_pressure_gap(text: str) -> float | None:
     return abs(sides["左"] - sides["右"])
 
 
-__all__ = ["DurationRule", "NearRule", "arm_pressure_gap", "duration_findings", "near_findings"]
+__all__ = [
+    "POST_NEGATION",
+    "DurationRule",
+    "NearRule",
+    "arm_pressure_gap",
+    "duration_findings",
+    "near_findings",
+]

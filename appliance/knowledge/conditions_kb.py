@@ -126,9 +126,10 @@ def condition_kb() -> ConditionKB:
         if "duration" in row:
             d = row["duration"]
             durations.append(DurationRule(fid, tuple(d["sites"]), float(d["min_days"])))
-        if "near" in row:
-            near.append(NearRule(fid, tuple(row["near"]["sites"]), tuple(row["near"]["heads"]),
-                                 int(row["near"].get("window", 12))))  # fmt: skip
+        rules = row.get("near", [])
+        for rule in [rules] if isinstance(rules, dict) else rules:
+            near.append(NearRule(fid, tuple(rule["sites"]), tuple(rule["heads"]),
+                                 int(rule.get("window", 12))))  # fmt: skip
         findings[fid] = FindingDef(fid, row["zh"])
         concepts.append(
             Concept(

@@ -135,3 +135,14 @@ def test_durations_after_a_symptom() -> None:
     assert duration_findings("无咳嗽3年", rules) == {}  # denied
     assert duration_findings("晨僵约2小时", rules) == {"stiff": "晨僵约2小时"}
     assert duration_findings("晨僵10分钟", rules) == {}
+
+
+def test_near_findings_are_denied_by_a_negation_between_or_a_negative_result_after() -> None:
+    from appliance.clinical.findings_near import NearRule, near_findings
+
+    rules = (NearRule("flank", ("肾区",), ("叩击痛", "叩痛")),
+             NearRule("ua", ("尿常规",), ("白细胞",), window=10))  # fmt: skip
+    assert near_findings("双肾区无叩击痛", rules)["flank"][1] is True
+    assert near_findings("右肾区叩击痛阳性", rules)["flank"][1] is False
+    assert near_findings("尿常规：白细胞（-）", rules)["ua"][1] is True
+    assert near_findings("尿常规：白细胞（+++）", rules)["ua"][1] is False
