@@ -19,7 +19,9 @@ from appliance.clinical.findings_text import NUM, fold, to_number
 from appliance.clinical.findings_vitals import TextReading
 
 _BURN = (
-    re.compile(rf"(?:烧伤|烫伤|灼伤|烧烫伤|火焰伤|burns?|tbsa)[^。；;.!?]{{0,14}}?({NUM})\s*%"),
+    re.compile(
+        rf"(?:烧伤|烫伤|灼伤|烧烫伤|火焰伤|burns?|scald\w*|tbsa)[^。；;.!?]{{0,40}}?({NUM})\s*%"
+    ),
     re.compile(
         rf"({NUM})\s*%\s*(?:的)?\s*(?:体表面积|tbsa|bsa|total body surface|body surface|烧伤|烫伤)"
     ),

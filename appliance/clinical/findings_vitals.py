@@ -112,6 +112,9 @@ _HR_GAP = re.compile(
 _RR_GAP = re.compile(
     rf"(?:呼吸)[^\d，,。；;]{{1,4}}[，,]?\s*({NUM})\s*(?:次\s*/\s*分钟?|次每分钟?)"
 )
+_RR_BREATHING = re.compile(
+    rf"\bbreathing\s+(?:at\s+)?({NUM})\s*(?:times\s+(?:a|per)\s+minute|/\s*min|breaths)"
+)
 _TEMP_PEAK = re.compile(
     rf"(?:最高|高达|烧到)\s*(?:体温)?\s*(?:达|到)?\s*({NUM})(?!\s*(?:次|mmhg|/|%|分|岁|天))"
 )
@@ -368,6 +371,7 @@ def extract_vitals(text: str) -> VitalsFromText:
     reader.scan(_RR, lambda m: _simple(reader, "rr", "/min", m))
     reader.scan(_HR_GAP, lambda m: _simple(reader, "hr", "/min", m))
     reader.scan(_RR_GAP, lambda m: _simple(reader, "rr", "/min", m))
+    reader.scan(_RR_BREATHING, lambda m: _simple(reader, "rr", "/min", m))
     folded = reader.text
     return VitalsFromText(
         values=_worst(reader.readings),

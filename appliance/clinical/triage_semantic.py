@@ -33,7 +33,13 @@ _NEGATED_START = re.compile(
     r"^(?:无|否认|未|没有|没|不|非|能|可以|尚可|denies|denied|no|not|without|never|negative|"
     r"able to|can)(?![明诱])",
 )
-# A clause that only says something is normal ("breathing fine", "呼吸平稳") is not matched.
+# A clause that only says something is normal ("breathing fine", "呼吸平稳") or mild ("有点红肿疼",
+# "a bit sore") is not matched: the rules' own terms judge those.
+# "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
+_NEGATED_HEAD = re.compile(r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|痒|烧|热|喘|吐|晕|出血|流血|发烧)")
+_MILD_START = re.compile(
+    r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
+)
 _NORMAL_END = re.compile(
     r"(?:fine|normal|normally|ok|okay|stable|well|正常|平稳|良好|尚可|还行|可以)$"
 )
@@ -85,7 +91,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if len(clause) < _MIN_CHARS or not re.search(r"[^\W\d_]", clause):
             continue
         negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
-        if negated or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
+        mild = _MILD_START.match(clause) or _NEGATED_HEAD.search(clause)
+        if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
         start = m.start() + m.group(0).index(clause)
         out.append((start, start + len(clause), text[start : start + len(clause)]))

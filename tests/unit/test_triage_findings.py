@@ -75,6 +75,23 @@ def test_measure_rule_fires_at_threshold_and_not_below(rule):
     assert rule["id"] not in ids(run(text, age=age))
 
 
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("手脚冰凉怕冷多年", 30.0),  # a TCM complaint, not poor perfusion in an adult
+        ("蚊子咬了起了个包", 30.0),
+        ("孩子不哭不闹，吃奶好", 0.5),
+        ("吃了退烧药没反应，还是有点烧", 30.0),
+        ("no response to paracetamol, temperature 37.8", 30.0),
+        ("不想干活，没精神", 30.0),
+        ("cut his finger with a knife while cooking, small cut", 30.0),
+        ("eye pain after reading, vision normal", 30.0),
+    ],
+)
+def test_everyday_phrases_near_red_flag_words_stay_non_urgent(text, age):
+    assert run(text, age=age).level >= 3
+
+
 def test_daily_dose_is_not_an_overdose():
     assert run("每次吃2片，一天三次").level == 4
 

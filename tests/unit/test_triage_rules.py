@@ -74,6 +74,8 @@ def _complaint_cases():
 def _age_for(rule):
     if "max_age" in rule:
         return min(1.0, rule["max_age"] / 2)
+    if "min_age" in rule:
+        return rule["min_age"] + 10.0
     return 30.0
 
 
