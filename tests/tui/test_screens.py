@@ -142,9 +142,14 @@ def test_admin_users_audit_backup_and_errors(demo_service: Any, drive: Any, tmp_
         app.screen.query_one("#restore").press()
         await wait_for(pilot, lambda: "找不到备份文件" in text_of(app, "#backup-status"))
         app.screen.query_one("#backup-path").value = str(tmp_path / "backups")
+        app.screen.query_one("#backup").press()  # outside the backup folder: refused (issue 18)
+        await wait_for(pilot, lambda: "备份只能写入" in text_of(app, "#backup-status"), timeout=20)
+        assert not (tmp_path / "backups").exists()
+        inside = demo_service.settings.resolved("backup_dir") / "tui"
+        app.screen.query_one("#backup-path").value = str(inside)
         app.screen.query_one("#backup").press()
         await wait_for(pilot, lambda: "已备份到" in text_of(app, "#backup-status"), timeout=20)
-        assert list((tmp_path / "backups").glob("*.db"))
+        assert list(inside.glob("*.db"))
 
     drive(demo_service, scenario)
 
