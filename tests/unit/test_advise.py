@@ -227,3 +227,22 @@ def test_dangerous_pictures_in_teaching_case_wording(record: dict[str, Any], exp
     out = advise_record(None, record)
     assert out["differentials"][0]["name"] == expected
     assert out["refer"] is True and expected in [m["name"] for m in out["must_not_miss"]]
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        ({"chief_complaint": "上腹痛1月", "auxiliary_exams": "胃镜示十二指肠球部溃疡（A1期），Hp阳性。"},
+         "消化性溃疡"),
+        ({"chief_complaint": "上腹胀1年", "auxiliary_exams": "胃镜：慢性非萎缩性胃炎。"},
+         "慢性胃炎/功能性消化不良"),
+        ({"chief_complaint": "摔倒后右腕肿痛2小时", "auxiliary_exams": "X线示右桡骨远端骨折线。"},
+         "骨折"),
+        ({"chief_complaint": "活动后气短3年", "auxiliary_exams": "肺功能：FEV1/FVC<70%。"},
+         "慢性阻塞性肺疾病/慢阻肺急性加重"),
+    ],
+)  # fmt: skip
+def test_a_diagnostic_test_report_in_the_record_is_weighed(
+    record: dict[str, Any], expected: str
+) -> None:
+    assert advise_record(None, record)["differentials"][0]["name"] == expected
