@@ -16,7 +16,7 @@ import pytest
 from tests.clinical_cases.accuracy import load, triage_case, triage_report
 
 SETS = ("triage_vignettes.toml", "triage_criteria.toml")
-#: floors below today's development numbers (100% / 99.1%, docs/accuracy.md), with room for a
+#: floors below today's development numbers (100% / 99.25%, docs/accuracy.md), with room for a
 #: deliberate trade-off; under-triage of level 1/2 stays at zero.
 FLOORS = {"triage_vignettes.toml": 0.95, "triage_criteria.toml": 0.95}
 CASES = [c for name in SETS for c in load(name)]
@@ -24,7 +24,7 @@ CASES = [c for name in SETS for c in load(name)]
 
 def test_development_sets_are_large_enough_and_cite_references():
     assert len(load("triage_vignettes.toml")) >= 80
-    assert len(load("triage_criteria.toml")) >= 340
+    assert len(load("triage_criteria.toml")) >= 400
     assert all(c["ref"] for c in CASES)
     levels = {c["level"] for c in load("triage_criteria.toml")}
     assert levels == {1, 2, 3, 4}
