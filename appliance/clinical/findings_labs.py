@@ -50,32 +50,37 @@ def _pattern(analyte: Analyte) -> re.Pattern[str]:
 
 
 def extract_labs(text: str, analytes: tuple[Analyte, ...]) -> list[LabValue]:
-    """Lab values of the given analytes found in ``text``, in text order."""
+    """Lab values of the given analytes found in ``text``, in text order.
+
+    Where two analytes' mentions overlap, the one that starts first (then the longer) wins:
+    "糖化血红蛋白 7.8%" is HbA1c, not a haemoglobin of 7.8.
+    """
     folded = fold(text)
+    candidates: list[tuple[re.Match[str], Analyte]] = [
+        (m, analyte) for analyte in analytes for m in _pattern(analyte).finditer(folded)
+    ]
+    candidates.sort(key=lambda c: (c[0].start(), -(c[0].end() - c[0].start())))
     used: list[Span] = []
     out: list[LabValue] = []
-    # Longer names first across analytes ("中性粒细胞" before "白细胞"-like overlaps).
-    order = sorted(analytes, key=lambda a: -max(len(n) for n in a.names))
-    for analyte in order:
-        for m in _pattern(analyte).finditer(folded):
-            if any(not (m.end() <= s or m.start() >= e) for s, e in used):
-                continue
-            value = to_number(m.group(1))
-            if value is None:
-                continue
-            written = re.sub(r"\s+", "", m.group(2) or "")
-            factor = dict(analyte.factors).get(written, 1.0)
-            used.append(m.span())
-            out.append(
-                LabValue(
-                    analyte.id,
-                    round(value * factor, 3),
-                    analyte.unit,
-                    m.span(),
-                    text[m.start() : m.end()],
-                    written,
-                )
+    for m, analyte in candidates:
+        if any(not (m.end() <= s or m.start() >= e) for s, e in used):
+            continue
+        value = to_number(m.group(1))
+        if value is None:
+            continue
+        written = re.sub(r"\s+", "", m.group(2) or "")
+        factor = dict(analyte.factors).get(written, 1.0)
+        used.append(m.span())
+        out.append(
+            LabValue(
+                analyte.id,
+                round(value * factor, 3),
+                analyte.unit,
+                m.span(),
+                text[m.start() : m.end()],
+                written,
             )
+        )
     return sorted(out, key=lambda v: v.span)
 
 

@@ -282,10 +282,14 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         box = self.query_one("#advice", Static)
         from tui.screens.assistant import format_advice
 
+        def show(result: JSON) -> None:
+            self.advice_result = result  # sent with a referral (F9)
+            box.update(format_advice(result))
+
         self.run_task(
             t("辅助决策", "Decision support"),
             lambda prog, cancel: self.service.advise(record, progress=prog, cancel=cancel),
-            lambda result: box.update(format_advice(result)),
+            show,
             on_error=lambda e: box.update("⚠ " + e.message()),
         )
 
@@ -389,6 +393,8 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         if not self.visit_id:
             self._status(t("请先保存本次就诊再转诊。", "Save the visit before referring it."))
             return
+        from tui.screens.assistant import advice_for_referral
         from tui.screens.referral import ReferralDialog
 
-        self.app.push_screen(ReferralDialog(self.visit_id))
+        advice = advice_for_referral(getattr(self, "advice_result", None))
+        self.app.push_screen(ReferralDialog(self.visit_id, prefill=advice))
