@@ -64,6 +64,11 @@ class AmendIn(_Strict):
     overrides: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
 
 
+class AutosaveIn(_Strict):
+    visit_id: str | None = Field(None, max_length=64)
+    payload: dict[str, Any]
+
+
 class ReferIn(_Strict):
     question: str = _Text
 

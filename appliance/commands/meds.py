@@ -168,6 +168,12 @@ def register(cli: click.Group) -> None:
 
         data = read_json_input(source)
         engine, why = (None, None) if no_llm else _open_engine(state)
+        # the model's explanation is bounded by this box's measured speed (models plan)
+        budget = None
+        if engine is not None:
+            from appliance.services._model_step import budget_for
+
+            budget = budget_for(engine, "meds")
 
         def progress(zh: str, en: str) -> None:
             if not state.as_json:
@@ -175,7 +181,11 @@ def register(cli: click.Group) -> None:
 
         try:
             result = recommend_meds(
-                data, settings=state.settings(), engine=engine, progress=progress
+                data,
+                settings=state.settings(),
+                engine=engine,
+                timeout_s=budget,
+                progress=progress,
             )
         finally:
             if engine is not None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from appliance.clinical.exams import ExamKnowledge, ExamType
+from appliance.clinical.findings import Concept, Vocabulary
 from appliance.clinical.followup import FollowupKnowledge
 from appliance.clinical.meds_model import (
     AllergyRule,
@@ -36,6 +37,7 @@ from appliance.clinical.meds_resolve import build_index, resolve_in
 from appliance.clinical.triage_model import (
     ChildBand,
     ComplaintRule,
+    MeasureRule,
     RoutingRule,
     TriageKnowledge,
     VitalRule,
@@ -331,6 +333,7 @@ def triage_knowledge() -> TriageKnowledge:
     """Vital-sign criteria, paediatric bands, red-flag complaints and department routing."""
     v = load_toml("triage_vitals.toml")
     c = load_toml("triage_complaints.toml")
+    f = load_toml("triage_findings.toml")
     fever = v.get("infant_fever")
     infant = (
         VitalRule(
@@ -380,8 +383,28 @@ def triage_knowledge() -> TriageKnowledge:
             unless=tuple(r.get("unless", ())),
             min_age=r.get("min_age"),
             max_age=r.get("max_age"),
+            criterion=r.get("criterion", ""),
+            resources=r.get("resources"),
         )
-        for r in c["complaint"]
+        for r in f["finding"]
+    )
+    vocabulary = Vocabulary(
+        tuple(Concept(r.id, r.terms, r.unless, r.with_terms) for r in complaints)
+    )
+    measures = tuple(
+        MeasureRule(
+            m["id"],
+            m["measure"],
+            m["op"],
+            float(m["value"]),
+            int(m["level"]),
+            m["source"],
+            m["zh"],
+            m["en"],
+            m.get("min_age"),
+            m.get("max_age"),
+        )
+        for m in v.get("measure", [])
     )
     self_care = c["self_care"][0]
     return TriageKnowledge(
@@ -398,6 +421,11 @@ def triage_knowledge() -> TriageKnowledge:
         departments={k: (d["zh"], d["en"]) for k, d in c["departments"].items()},
         sources=sources(),
         pregnancy_vitals=tuple(_vital_rule(r) for r in v.get("pregnancy", [])),
+        measure_rules=measures,
+        self_care_normal={
+            k: (float(lo), float(hi)) for k, (lo, hi) in self_care.get("normal", {}).items()
+        },
+        vocabulary=vocabulary,
     )
 
 

@@ -82,10 +82,14 @@ class AdminMixin:
     def backup(self, destination: str | None = None) -> JSON:
         from appliance.store import backup
 
-        dest = destination or str(self.settings.resolved("backup_dir"))
         session = self._require("backup")
         return as_json(  # type: ignore[no-any-return]
-            backup(self.runtime.require_store(), dest, actor=getattr(session, "username", "system"))
+            backup(
+                self.runtime.require_store(),
+                destination or None,
+                actor=getattr(session, "username", "system"),
+                allowed_places_only=True,  # from a UI: no ../ or /etc, only backups or USB
+            )
         )
 
     def restore(self, path: str) -> JSON:

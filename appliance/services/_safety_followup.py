@@ -184,7 +184,8 @@ def due_list(
     horizon = (on + timedelta(days=within_days)).isoformat()
     items: list[dict[str, Any]] = []
     with store.read() as db:
-        names = reports.patient_names(db)
+        people = reports.patient_names_and_phones(db)
+        names = {pid: name for pid, (name, _phone) in people.items()}
         plans = reports.active_plans_due(db, horizon)
         unplanned = _chronic_without_plan(db, kb)
     for pid, cond, rule, source, interval, next_due in plans:
@@ -199,6 +200,7 @@ def due_list(
             {
                 "patient_id": pid,
                 "name": names.get(pid, ""),
+                "phone": people.get(pid, ("", ""))[1] or "",
                 "condition": cond,
                 "condition_name": t(spec.get("name_zh", cond), spec.get("name_en", cond)),
                 "due_date": due.isoformat(),
@@ -216,6 +218,7 @@ def due_list(
             {
                 "patient_id": u["patient_id"],
                 "name": names.get(u["patient_id"], ""),
+                "phone": people.get(u["patient_id"], ("", ""))[1] or "",
                 "condition": u["condition"],
                 "condition_name": t(spec["name_zh"], spec["name_en"]),
                 "due_date": on.isoformat(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -96,9 +97,43 @@ class PatientIn(BaseModel):
         return self.model_copy(update=updates)
 
 
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>|[<>]")
+_TEXT_FIELDS = {"name": ("姓名", "name"), "address": ("地址", "address")}
+
+
+def _bad_characters(value: str) -> str | None:
+    """What is wrong with a name or address: control or invisible formatting characters (NUL,
+    bidi overrides such as U+202E, zero-width marks) or HTML markup; ``None`` when it is fine."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in " ":
+            return f"U+{ord(ch):04X}"
+    if _TAG.search(value):
+        return "html"
+    return None
+
+
+def _check_text_fields(data: dict[str, Any]) -> None:
+    for field, (zh, en) in _TEXT_FIELDS.items():
+        value = data.get(field)
+        if not isinstance(value, str):
+            continue
+        found = _bad_characters(value)
+        if found is not None:
+            raise InputError(
+                f"{zh}中含有不允许的字符（控制字符、不可见的方向控制符或 HTML 标记）。",
+                f"The {en} contains characters that are not allowed (control or invisible"
+                " direction characters, or HTML markup).",
+                hint_zh=f"请只填写{zh}的文字本身。",
+                hint_en=f"Enter only the {en} itself.",
+                details={"fields": [field], "character": found},
+            )
+
+
 def _validate(data: Any) -> PatientIn:
     if not isinstance(data, dict):
         raise InputError("输入必须是一个 JSON 对象。", "The input must be a JSON object.")
+    _check_text_fields(data)
     try:
         return PatientIn.model_validate(data).completed()
     except ValidationError as exc:

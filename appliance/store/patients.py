@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from appliance.store.like import like_escape
 from appliance.store.visits import Row, rows
 
 FIELDS = ("name", "sex", "birth_date", "id_number", "phone", "address")
@@ -47,15 +48,10 @@ def page(conn: Any, limit: int, offset: int) -> list[Row]:
     )
 
 
-def _like_escape(text: str) -> str:
-    """``%`` and ``_`` typed by a user are literal characters, not wildcards."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def search(conn: Any, query: str, limit: int) -> list[Row]:
     """Name substring, patient id, ID number or phone (exact, or the last ≥ 4 digits)."""
     q = query.strip()
-    like, suffix = f"%{_like_escape(q)}%", f"%{_like_escape(q)}"
+    like, suffix = f"%{like_escape(q)}%", f"%{like_escape(q)}"
     return rows(
         conn,
         "SELECT * FROM patient WHERE name LIKE ? ESCAPE '\\' OR id = ? OR id_number = upper(?)"

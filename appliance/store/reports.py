@@ -122,6 +122,13 @@ def patient_names(conn: Any) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM patient").fetchall()}
 
 
+def patient_names_and_phones(conn: Any) -> dict[str, tuple[str, str]]:
+    return {
+        str(r[0]): (str(r[1]), str(r[2] or ""))
+        for r in conn.execute("SELECT id, name, phone FROM patient").fetchall()
+    }
+
+
 def active_plans_due(conn: Any, horizon: str) -> list[tuple[Any, ...]]:
     """(patient_id, condition, rule, source, interval_days, next_due) due by ``horizon``."""
     return [
