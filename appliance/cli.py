@@ -24,6 +24,7 @@ from appliance import __version__
 from appliance.commands import (
     api,
     assistant,
+    bench_visit,
     compute,
     consent,
     deid,
@@ -55,6 +56,7 @@ log = logging.getLogger("clinicbox.cli")
 COMMAND_AREAS = (
     api,
     assistant,
+    bench_visit,
     compute,
     consent,
     deid,

@@ -24,14 +24,18 @@ def _section_script() -> str:
 
 def test_readme_visit_example_runs(tmp_path: Path) -> None:
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("CLINICBOX_")},
         **FAST_KDF_ENV,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         "PYTHONPATH": str(ROOT),
         "TMPDIR": str(tmp_path),
+        "CLINICBOX_DATA_DIR": str(tmp_path / "clinic"),
+        "CLINICBOX_PASSPHRASE": "clinic-secret-1",
+        "CLINICBOX_ADMIN_PASSWORD": "Admin-pass-123",
     }
+    setup = "clinicbox init --clinic 青溪乡卫生院 --admin admin --json > /dev/null\n"
     proc = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", _section_script()],
+        ["bash", "-euo", "pipefail", "-c", setup + _section_script()],
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]

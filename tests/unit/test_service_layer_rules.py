@@ -36,3 +36,14 @@ def test_no_function_looked_up_by_name_in_services() -> None:
         if "importlib.import_module(" in line or re.search(r"getattr\(\w*mod\w*, \"", line)
     ]
     assert bad == []
+
+
+def test_every_command_module_is_registered() -> None:
+    """The CLI lists its command modules (no discovery by name): a new module must be listed."""
+    from appliance import cli
+
+    listed = {m.__name__.rsplit(".", 1)[1] for m in cli.COMMAND_AREAS}
+    present = {
+        p.stem for p in (ROOT / "appliance" / "commands").glob("*.py") if not p.stem.startswith("_")
+    }
+    assert listed == present
