@@ -6,7 +6,7 @@ contraindicated alert; a signed record changes only by amendment."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import click
 
@@ -20,7 +20,9 @@ from appliance.commands._base import (
 )
 from appliance.errors import InputError
 from appliance.i18n import t
-from appliance.services.interface import VisitDraft
+
+if TYPE_CHECKING:  # the services (and the clinical core) load only when a command runs
+    from appliance.services.interface import VisitDraft
 
 _SAVE_FIELDS = ("patient_id", "visit_type", "visit_id", "record", "overrides", "sign")
 
@@ -84,7 +86,7 @@ def register(cli: click.Group) -> None:
         data = _object(read_json_input(source))
         draft = {k: data[k] for k in _SAVE_FIELDS if k in data}
         with open_cli_service(state) as service:
-            result = service.save_visit(cast(VisitDraft, draft))
+            result = service.save_visit(cast("VisitDraft", draft))
         state.emit(result, human=_human)
 
     @group.command(

@@ -8,7 +8,6 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.errors import InputError
-from appliance.services import patients, referrals, visits
 from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
 from appliance.services._parts import as_json
 
@@ -72,6 +71,8 @@ class PatientsMixin:
 
     # --- patients ------------------------------------------------------------------------
     def search_patients(self, query: str = "", limit: int = 50) -> list[Patient]:
+        from appliance.services import patients
+
         session = self._session()
         q = query.strip()
         if not q:
@@ -87,24 +88,34 @@ class PatientsMixin:
         return found[:limit]
 
     def get_patient(self, patient_id: str) -> Patient:
+        from appliance.services import patients
+
         return enrich(patients.get_patient(self._session(), patient_id))
 
     def add_patient(self, data: Patient) -> str:
+        from appliance.services import patients
+
         if not str(data.get("name") or "").strip():
             raise InputError("请填写患者姓名。", "The patient's name is required.")
         result = patients.add_patient(self._session(), dict(data))
         return str(result["patient_id"])
 
     def patient_visits(self, patient_id: str) -> list[VisitSummary]:
+        from appliance.services import visits
+
         rows = visits.list_visits(self._session(), patient_id)
         return [dict(r) for r in rows]  # type: ignore[misc]
 
     # --- visits --------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> VisitDraft:
+        from appliance.services import visits
+
         return visits.get_visit(self._session(), visit_id)  # type: ignore[return-value]
 
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
         """The box recomputes alerts, QC and triage; see :func:`visits.save_visit`."""
+        from appliance.services import visits
+
         return visits.save_visit(  # type: ignore[return-value]
             self._session(), dict(draft), settings=self.runtime.settings
         )
@@ -112,6 +123,8 @@ class PatientsMixin:
     def amend_visit(
         self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
     ) -> VisitSummary:
+        from appliance.services import visits
+
         return visits.amend_visit(  # type: ignore[return-value]
             self._session(),
             visit_id,
@@ -123,9 +136,13 @@ class PatientsMixin:
 
     def visit_of_record(self, record_id: str) -> str:
         """The visit a record id belongs to (in-process only; ``sync refer --record``)."""
+        from appliance.services import referrals
+
         return referrals.visit_of_record(self._session(), record_id)
 
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
+        from appliance.services import referrals
+
         return referrals.refer_visit(
             self._session(), visit_id, question, sealer=self.runtime.referral_sealer()
         )

@@ -15,7 +15,6 @@ from typing import Any
 
 from appliance.errors import InputError
 from appliance.services._clinic_types import JSON
-from appliance.store import autosave
 
 #: Enough for a long dictation plus a full record; a bigger payload is a client bug.
 MAX_PAYLOAD_CHARS = 200_000
@@ -41,6 +40,8 @@ class VisitAutosaveMixin:
             raise InputError("草稿内容必须是 JSON 对象。", "A draft must be a JSON object.")
         if len(json.dumps(payload, ensure_ascii=False)) > MAX_PAYLOAD_CHARS:
             raise InputError("草稿内容过长，未能自动保存。", "The draft is too large to autosave.")
+        from appliance.store import autosave
+
         row = autosave.put_autosave(
             session.store,
             user_id=str(session.user_id),
@@ -53,6 +54,8 @@ class VisitAutosaveMixin:
 
     def load_visit_draft(self, patient_id: str, visit_id: str | None) -> JSON | None:
         session = self._require("visit.write")
+        from appliance.store import autosave
+
         row = autosave.get_autosave(
             session.store, user_id=str(session.user_id), draft_key=draft_key(patient_id, visit_id)
         )
@@ -62,6 +65,8 @@ class VisitAutosaveMixin:
 
     def discard_visit_draft(self, patient_id: str, visit_id: str | None) -> None:
         session = self._require("visit.write")
+        from appliance.store import autosave
+
         autosave.delete_autosave(
             session.store, user_id=str(session.user_id), draft_key=draft_key(patient_id, visit_id)
         )
