@@ -1,0 +1,198 @@
+"""No bundled knowledge file may contain the wording of a held-out case.
+
+A held-out set measures the rules on phrasing nobody tuned them on; once a miss's exact words
+are added to a data file, the set measures nothing (issue 22: five held-out triage complaints
+were copied into ``triage_complaints.toml``). This check fails when a data file under
+``appliance/knowledge/`` (``data/``, ``docs/`` and its own TOML/CSV/JSON/MD files) shares with a
+held-out case file (``tests/clinical_cases/heldout/``, ``tests/fixtures/**/heldout*``):
+
+- any run of ``CJK_MIN`` or more Chinese characters, or
+- any run of ``WORDS_MIN`` or more English words with at least two content words,
+
+after removing drug names of the formulary, diagnosis names of the ICD-10 catalog, units and
+the standard record phrases in ``STOP_PHRASES`` from the held-out text (shared vocabulary is
+not shared phrasing). A reviewed coincidence (both sides quoting the same guideline sentence)
+goes in ``REVIEWED`` with the reason. Short colloquial terms (大舌头, 手没劲) are below the
+threshold: the guard against those is that rules authors never open the held-out files.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from tests.clinical_cases.heldout_files import ROOT, case_strings, heldout_files, parse
+
+KNOWLEDGE = ROOT / "appliance" / "knowledge"
+CJK_MIN = 6
+WORDS_MIN = 4
+# evaluation question sets (not knowledge the box answers from) and precomputed vectors
+NOT_KNOWLEDGE = (KNOWLEDGE / "docs" / "eval", KNOWLEDGE / "docs" / "starter_vectors.json")
+DATA_SUFFIXES = {".toml", ".csv", ".json", ".md", ".tsv", ".txt"}
+
+# 病历书写基本规范 boilerplate every record and every record guideline uses.
+STOP_PHRASES = (
+    "否认药物过敏史", "否认食物药物过敏史", "否认食物及药物过敏史", "否认高血压糖尿病病史",
+    "否认高血压、糖尿病病史", "双肺呼吸音清", "未闻及干湿性啰音", "未闻及干湿啰音",
+    "心律齐，各瓣膜听诊区未闻及病理性杂音", "各瓣膜听诊区未闻及杂音", "腹软，无压痛",
+    "肝脾肋下未触及", "双下肢无水肿", "神志清楚", "神清语利", "生命体征平稳", "转上级医院",
+    "尿频尿急尿痛", "尿频、尿急、尿痛",
+)  # fmt: skip
+UNITS = (
+    "毫米汞柱",
+    "毫摩尔每升",
+    "摄氏度",
+    "次每分",
+    "毫克",
+    "毫升",
+    "微克",
+    "千克",
+    "公斤",
+    "厘米",
+)
+_EN_STOP_WORDS = (
+    "a an the and or of to in on at for with without by from as is are was were be been has have "
+    "had his her he she it its their they this that these those there not no yes any all my your "
+    "our one two three four five six seven eight nine ten days day hours hour weeks week years "
+    "year old ago since after before than then very more less mg g mcg ug ml kg mmhg mmol l bpm "
+    "iu per times daily twice once"
+)
+EN_STOP = frozenset(_EN_STOP_WORDS.split())
+# (phrase, data file relative to the repository, why it is not a leak) — reviewed by the lead
+REVIEWED: tuple[tuple[str, str, str], ...] = ()
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+def _csv_names(path: Path, columns: Iterable[str]) -> set[str]:
+    names: set[str] = set()
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            for column in columns:
+                names.update(n.strip() for n in (row.get(column) or "").split("|") if n.strip())
+    return names
+
+
+def _lexicon_names(path: Path, categories: set[str]) -> set[str]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return {row["term"] for row in csv.DictReader(f) if row["category"] in categories}
+
+
+def vocabulary() -> list[str]:
+    """Names that may appear on both sides: formulary drugs, ICD-10 diagnoses, exams and lab
+    tests, units, record boilerplate (names, not phrasings)."""
+    data = KNOWLEDGE / "data"
+    names = _csv_names(data / "formulary.csv", ("name_zh", "inn", "brands", "aliases"))
+    names |= _csv_names(data / "icd10_primary_care.csv", ("name_zh", "name_en", "synonyms"))
+    names |= _lexicon_names(data / "medical_lexicon.csv", {"exam", "unit"})
+    exams = tomllib.loads((data / "exams.toml").read_text("utf-8"))["exam"]
+    names |= {e[k] for e in exams for k in ("name_zh", "name_en") if e.get(k)}
+    names |= set(STOP_PHRASES) | set(UNITS)
+    return sorted((n for n in names if len(n) >= 2), key=len, reverse=True)
+
+
+def _mask(text: str, vocab: Iterable[str]) -> str:
+    lowered = text.lower()
+    for name in vocab:
+        lowered = lowered.replace(name.lower(), " | ")
+    return lowered
+
+
+def cjk_grams(text: str, n: int = CJK_MIN) -> set[str]:
+    return {run[i : i + n] for run in _HAN.findall(text) for i in range(len(run) - n + 1)}
+
+
+def word_grams(text: str, n: int = WORDS_MIN) -> set[str]:
+    grams: set[str] = set()
+    for clause in re.split(r"[^a-z0-9' ]+", text.lower()):
+        words = _WORD.findall(clause)
+        for i in range(len(words) - n + 1):
+            window = words[i : i + n]
+            if sum(w not in EN_STOP and not w.isdigit() for w in window) >= 2:
+                grams.add(" ".join(window))
+    return grams
+
+
+def shared_phrases(
+    heldout: dict[str, str], data: dict[str, str], vocab: Iterable[str]
+) -> list[tuple[str, str, str]]:
+    """(phrase, data file, held-out file) for each held-out phrase found verbatim in a data file."""
+    vocab = list(vocab)
+    wanted: dict[str, str] = {}
+    for name, text in heldout.items():
+        masked = _mask(text, vocab)
+        for gram in cjk_grams(masked) | word_grams(masked):
+            wanted.setdefault(gram, name)
+    hits = []
+    for data_name, text in data.items():
+        lowered = text.lower()
+        for gram in sorted(cjk_grams(lowered) | word_grams(lowered)):
+            if gram in wanted:
+                hits.append((gram, data_name, wanted[gram]))
+    return hits
+
+
+def knowledge_files() -> list[Path]:
+    files = [p for p in KNOWLEDGE.rglob("*") if p.is_file() and p.suffix in DATA_SUFFIXES]
+    return sorted(p for p in files if not any(p == x or x in p.parents for x in NOT_KNOWLEDGE))
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_the_check_finds_a_copied_phrase_and_ignores_shared_vocabulary() -> None:
+    """The detector itself: a planted copy is found; drug names, units and boilerplate are not."""
+    heldout = {
+        "h.toml": "吃饭时筷子突然拿不住，右手没劲。Sudden weakness of the left hand while eating.",
+        "d.json": "否认药物过敏史。予注射用头孢哌酮钠舒巴坦钠静滴，血压一百五十毫米汞柱。",
+    }
+    data = {
+        "copied.toml": 'terms = ["吃饭时筷子突然", "weakness of the left hand"]',
+        "vocab.csv": "注射用头孢哌酮钠舒巴坦钠,否认药物过敏史,毫米汞柱",
+        "short.toml": 'terms = ["拿不住", "右手没劲", "left hand"]',
+    }
+    hits = shared_phrases(heldout, data, ["注射用头孢哌酮钠舒巴坦钠", *STOP_PHRASES, *UNITS])
+    assert {(phrase, where) for phrase, where, _ in hits} == {
+        ("吃饭时筷子突", "copied.toml"),
+        ("饭时筷子突然", "copied.toml"),
+        ("weakness of the left", "copied.toml"),
+        ("of the left hand", "copied.toml"),
+    }
+    assert {h for _, _, h in hits} == {"h.toml"}
+
+
+def test_vocabulary_comes_from_the_formulary_and_the_diagnosis_catalog() -> None:
+    vocab = set(vocabulary())
+    assert {
+        "阿莫西林",
+        "amoxicillin",
+        "原发性高血压",
+        "毫米汞柱",
+        "糖化血红蛋白",
+        "头颅CT",
+    } <= vocab
+
+
+def test_no_knowledge_file_contains_held_out_wording() -> None:
+    files = heldout_files()
+    if not files:
+        pytest.skip(
+            "no held-out case file yet (tests/clinical_cases/heldout/, tests/fixtures/**/heldout*)"
+        )
+    heldout = {_rel(p): "\n".join(case_strings(parse(p))) for p in files}
+    data_files = knowledge_files()
+    assert any(p.name == "triage_complaints.toml" for p in data_files)
+    data = {_rel(p): p.read_text("utf-8") for p in data_files}
+    reviewed = {(phrase, where) for phrase, where, _why in REVIEWED}
+    leaks = [h for h in shared_phrases(heldout, data, vocabulary()) if h[:2] not in reviewed]
+    assert not leaks, (
+        "held-out wording found in knowledge files (phrase | data file | held-out):\n"
+        + ("\n".join(f"  {p} | {d} | {h}" for p, d, h in leaks[:40]))
+    )
