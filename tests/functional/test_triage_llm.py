@@ -4,6 +4,8 @@ in docs/accuracy.md."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from appliance.clinical.triage import merge_model_level, triage_rules
@@ -23,18 +25,17 @@ KB = triage_knowledge()
     ],
 )
 def test_rules_plus_tiny_model_never_lowers_the_rule_level(tiny_engine, request_):
+    """The tiny model answers schema-valid JSON (a level 1-4), so the rules+llm branch runs."""
     rules_only = triage(request_, None)
-    out = triage(request_, tiny_engine, timeout_s=120)
-    assert out["level"] <= rules_only["level"]
-    assert out["rules_level"] == rules_only["level"]
+    out = triage(request_, tiny_engine, timeout_s=600)
     meta = out["triage"]
-    if meta["mode"] == "rules+llm":
-        assert 1 <= meta["model_level"] <= 4
-        model_reasons = [r for r in out["reasons"] if r["origin"] == "model"]
-        assert len(model_reasons) == 1 and model_reasons[0]["rule"] == "LLM-TRIAGE"
-        assert out["level"] == min(meta["model_level"], rules_only["level"])
-    else:  # a model failure leaves the rules verdict standing, and says why
-        assert meta["llm_error"] and out["level"] == rules_only["level"]
+    assert meta["mode"] == "rules+llm" and "llm_error" not in meta, meta
+    assert out["rules_level"] == rules_only["level"]
+    assert 1 <= meta["model_level"] <= 4
+    model_reasons = [r for r in out["reasons"] if r["origin"] == "model"]
+    assert len(model_reasons) == 1 and model_reasons[0]["rule"] == "LLM-TRIAGE"
+    assert out["level"] == min(meta["model_level"], rules_only["level"]) <= rules_only["level"]
+    assert meta["raised"] is (meta["model_level"] < rules_only["level"])
 
 
 def _rules(complaint: str):
@@ -68,6 +69,23 @@ def test_model_failure_keeps_rules():
 
     out = triage({"complaint": "胸痛"}, TimingOut())
     assert out["level"] == 2 and out["triage"]["llm_error"] == "llm_timeout"
+    assert out["triage"]["mode"] == "rules"
+    assert not [r for r in out["reasons"] if r["origin"] == "model"]
+
+
+def test_unusable_model_output_keeps_rules():
+    """Fallback path: a level outside 1-4 is not used; the reason says the output was invalid."""
+
+    class OutOfRange:
+        def chat(self, *args, **kwargs):
+            return SimpleNamespace(data={"level": 0, "reason": "x"}, model="fake")
+
+    out = triage({"age": 30, "complaint": "感冒，流鼻涕"}, OutOfRange())
+    assert out["level"] == 4 and out["triage"] == {
+        "mode": "rules",
+        "llm_error": "invalid_output",
+        "elapsed_s": out["triage"]["elapsed_s"],
+    }
 
 
 @pytest.mark.model
@@ -76,6 +94,25 @@ def test_recommendation_phrasing_on_tiny_model_keeps_rule_options(tiny_engine):
 
     request = {"diagnosis": "社区获得性肺炎", "patient": {"age": 40, "allergies": ["青霉素"]}}
     rules = recommend_meds(request)
-    out = recommend_meds(request, engine=tiny_engine, timeout_s=120)
+    out = recommend_meds(request, engine=tiny_engine, timeout_s=600)
     assert out["options"] == rules["options"] and out["excluded"] == rules["excluded"]
-    assert ("summary" in out and out["summary"]["origin"] == "model") or out.get("llm_error")
+    assert "llm_error" not in out, out.get("llm_error")  # the tiny model answered: a summary
+    assert out["summary"]["origin"] == "model" and out["summary"]["model"] == tiny_engine.model
+
+
+def test_recommendation_phrasing_falls_back_to_the_rule_options():
+    """Fallback path: a timing-out model adds no summary, says why and keeps every option."""
+    from appliance.errors import LLMTimeout
+    from appliance.services.safety import recommend_meds
+
+    class TimingOut:
+        def chat(self, *args, **kwargs):
+            raise LLMTimeout()
+
+        stream = chat
+
+    request = {"diagnosis": "社区获得性肺炎", "patient": {"age": 40, "allergies": ["青霉素"]}}
+    rules = recommend_meds(request)
+    out = recommend_meds(request, engine=TimingOut(), timeout_s=5)
+    assert out["llm_error"] == "llm_timeout" and "summary" not in out
+    assert out["options"] == rules["options"] and out["excluded"] == rules["excluded"]
