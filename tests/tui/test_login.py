@@ -40,10 +40,14 @@ def test_doctor_logs_in_and_sees_a_role_menu(demo_service: Any, drive: Any) -> N
         await pilot.press("6")  # the admin key does nothing for a doctor
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
-        await pilot.press("ctrl+l")
+        assert demo_service.current_user()["username"] == "doctor"
+        await pilot.press("ctrl+l")  # logs out: back to an empty login form
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+        assert demo_service.current_user() is None
+        assert app.screen.query_one("#password").value == ""
 
     drive(demo_service, scenario)
+    assert demo_service.current_user() is None
 
 
 def test_locked_store_asks_for_the_passphrase(demo_base: Any, drive: Any) -> None:
@@ -77,6 +81,8 @@ def test_language_switch_relabels_the_screen(demo_service: Any, drive: Any) -> N
         await pilot.press("f2")
         await wait_for(pilot, lambda: "Log in" in text_of(app, "#login"))
         assert "Log in" in text_of(app, "#login")
+        await pilot.press("f2")  # and back
+        await wait_for(pilot, lambda: "登录" in text_of(app, "#login"))
 
     drive(demo_service, scenario)
 
