@@ -1,0 +1,93 @@
+"""The frozen held-out sets stay well-formed and complete (shape only — no accuracy here; the
+accuracy report is ``python -m tests.clinical_cases.heldout.report``)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections import Counter
+
+import pytest
+
+from tests.clinical_cases.heldout.report import AUDIO, HERE, _dx_match, _score_fields, normalise
+
+TYPES = {
+    "interaction",
+    "allergy",
+    "dose",
+    "age",
+    "pregnancy",
+    "renal",
+    "duplicate",
+    "antibiotic_tier",
+    "unknown_drug",
+}
+VITALS = {"sbp", "dbp", "hr", "rr", "temp", "spo2", "gcs", "glucose", "pain"}
+
+
+def _cases(name: str) -> list[dict]:  # type: ignore[type-arg]
+    with open(HERE / name, "rb") as fh:
+        return list(tomllib.load(fh)["case"])
+
+
+def test_triage_set_is_balanced_and_in_the_contract_shape() -> None:
+    cases = _cases("triage_heldout.toml")
+    assert len(cases) >= 80 and len({c["id"] for c in cases}) == len(cases)
+    levels = Counter(c["level"] for c in cases)
+    assert set(levels) == {1, 2, 3, 4} and min(levels.values()) >= 0.15 * len(cases)
+    for case in cases:
+        assert case["complaint"].strip() and case["source"].strip()
+        assert set(case.get("vitals", {})) <= VITALS
+        assert case.get("disposition", "self_care") in {"self_care", "routine"}
+
+
+def test_meds_set_has_problems_and_safe_prescriptions() -> None:
+    cases = _cases("meds_heldout.toml")
+    problems = [c for c in cases if c["problem"]]
+    assert len(problems) >= 32 and len(cases) - len(problems) >= 13
+    for case in problems:
+        assert set(case["types"]) <= TYPES and case["drugs"] and case["source"]
+        assert case["min_severity"] in {"minor", "moderate", "major", "contraindicated"}
+
+
+def test_advise_set_mixes_township_and_must_not_miss() -> None:
+    cases = _cases("advise_heldout.toml")
+    assert len(cases) >= 60
+    beyond = [c for c in cases if c["scope"] == "beyond"]
+    assert 0.2 <= len(beyond) / len(cases) <= 0.4
+    assert all(c["must_refer"] for c in beyond)
+    for case in cases:
+        assert case["expected"]["name"] and len(case["expected"]["icd10"]) >= 3
+        assert case["record"]["chief_complaint"] and case["record"]["patient"]["age"] >= 0
+
+
+def test_every_dictation_has_its_clip_at_16_khz_mono() -> None:
+    cases = json.loads((HERE / "dictations_heldout.json").read_text(encoding="utf-8"))
+    assert len(cases) >= 20
+    total = 0
+    for case in cases:
+        assert case["reference"] == case["text"] and case["expect"]["chief_complaint"]
+        clip = AUDIO / f"{case['id']}.wav"
+        total += clip.stat().st_size
+        with open(clip, "rb") as fh:
+            header = fh.read(44)
+        assert header[:4] == b"RIFF" and header[8:12] == b"WAVE"
+        assert int.from_bytes(header[22:24], "little") == 1  # mono
+        assert int.from_bytes(header[24:28], "little") == 16000
+    assert total < 8 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("got", "ok"),
+    [("原发性高血压", True), ("消化性溃疡/慢性胃炎", True), ("高血压急症", False), ("", False)],
+)
+def test_report_name_matching(got: str, ok: bool) -> None:
+    expected = {"name": "原发性高血压", "synonyms": ["慢性胃炎"]}
+    assert _dx_match(got, expected) is ok
+
+
+def test_report_scoring_normalises_spoken_numbers_and_tolerates_empty_output() -> None:
+    assert normalise("体温三十八度六，血压一百七十比一百") == normalise("体温38.6℃，血压170/100")
+    assert normalise("零点五克") == normalise("0.5g") == "0.5g"
+    ok, total = _score_fields({}, {"chief_complaint": "咳嗽3天"})
+    assert total == 11 and ok < total
