@@ -82,15 +82,3 @@ def case_strings(data: Any, key: str | None = None) -> Iterator[str]:
     elif isinstance(data, list):
         for item in data:
             yield from case_strings(item, key)
-
-
-def load_cases(path: Path) -> list[dict[str, Any]]:
-    """The cases of a TOML (``[[case]]``) or JSON (a list, or ``{"cases": [...]}``) file."""
-    data = parse(path)
-    if isinstance(data, dict):
-        data = data.get("case", data.get("cases"))
-    if not isinstance(data, list) or not all(isinstance(c, dict) for c in data):
-        raise ValueError(
-            f"{path.relative_to(ROOT)}: expected [[case]] tables (TOML) or a list of cases (JSON)"
-        )
-    return data
