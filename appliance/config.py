@@ -87,6 +87,11 @@ class Settings(BaseSettings):
     )
     llm_max_queue: int = Field(64, ge=1, description="Waiting LLM jobs before new ones are refused")
     llm_prefix_cache_mb: int = Field(256, ge=0, description="RAM for saved prompt-prefix KV states")
+    llm_extra_buffers: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="llama.cpp extra CPU buffer types (AMX, repacked weights); auto = off on "
+        "CPUs with AMX, whose tile instructions crash where the OS has not enabled them",
+    )
     llm_metrics_interval_s: float = Field(10.0, gt=0, description="Compute monitor sample period")
 
     # --- speech ---

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import re
 import threading
 import uuid
 from pathlib import Path
+from typing import Any
 
 REDACTED = "[已脱敏]"
 
@@ -91,6 +93,19 @@ class RedactingFilter(logging.Filter):
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files (the current one and each rotated one) are mode 0600."""
+
+    def _open(self) -> Any:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.fchmod(fd, 0o600)  # a file made earlier with the default mode is tightened too
+        return os.fdopen(fd, self.mode, encoding=self.encoding, errors=self.errors)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        """A log line that cannot be written (disk full) is dropped: the user still gets the
+        product's own zh/en error, never logging's traceback on stderr."""
+
+
 def configure_logging(log_file: Path | None, level: str = "INFO") -> None:
     """Install redacting handlers on the ``clinicbox`` root logger (idempotent)."""
     root = logging.getLogger()
@@ -102,9 +117,9 @@ def configure_logging(log_file: Path | None, level: str = "INFO") -> None:
     handlers: list[logging.Handler] = []
     if log_file is not None:
         try:
-            log_file.parent.mkdir(parents=True, exist_ok=True)
+            log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             handlers.append(
-                logging.handlers.RotatingFileHandler(
+                PrivateRotatingFileHandler(
                     log_file, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
                 )
             )

@@ -13,7 +13,7 @@ import re
 from sync._idnumber import is_valid_resident_id
 from sync._spans import MARKERS, Span
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s，。；、）)]+")
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 # digit runs, allowing single spaces/dashes inside (138 1234 5678, 0571-8765 4321), and an

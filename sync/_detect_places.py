@@ -24,7 +24,7 @@ _ADDR_LABEL = re.compile(
 )
 _LOWER_TOKEN = (
     rf"[{_CJK}]{{2,6}}?(?:街道|乡|镇|村委会|村|社区|居委会|小区|花园|家园|公寓|屯|庄|寨|路|大道|大街|街|巷|弄|胡同)"
-    rf"|\d+(?:号楼|号院|号|栋|幢|单元|室|组|队|楼|层|户|排)"
+    rf"|(?<!\d)\d+(?:号楼|号院|号|栋|幢|单元|室|组|队|楼|层|户|排)"
     rf"|[一二三四五六七八九十]+(?:组|队|社)"
 )
 _ADDR_CHAIN = re.compile(rf"(?:{_LOWER_TOKEN})(?:(?:{_LOWER_TOKEN}))+")
@@ -35,7 +35,8 @@ _VILLAGE = re.compile(
     rf"(?![在于到去从回住])[{_CJK}]{{2,4}}?(?:村委会|村|社区|小区|屯|寨)(?!卫生|医|民|里|口|头|级)"
 )
 _STREET = re.compile(rf"[{_CJK}]{{2,8}}?(?:路|大道|大街|街|巷|弄|胡同)\s*\d+\s*号")
-_UNIT = re.compile(r"\d+\s*(?:号楼|栋|幢|单元|室)")
+# (?<!\d): a match starts only where a digit run starts (else a long run is quadratic)
+_UNIT = re.compile(r"(?<!\d)\d+\s*(?:号楼|栋|幢|单元|室)")
 _NOT_PLACE_ENDINGS = (
     "农村",
     "乡村",

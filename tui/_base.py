@@ -7,13 +7,16 @@ language (and again when the user presses F2), so the footer follows the languag
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.dom import DOMNode
-from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Footer, Header, Static
 
 from appliance.i18n import get_lang, t
 from appliance.services.interface import ClinicService, FeatureStatus
@@ -88,15 +91,87 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
             self.refresh_bindings()
             self.refresh(recompose=True)
 
+    def _forward_event(self, event: events.Event) -> None:
+        # A key the app hands to the screen itself (no field focused yet): remember that it
+        # was aimed at this screen's first field (see on_key), unlike keys bubbling up.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.focused is None:
+            event._typed_ahead = True  # type: ignore[attr-defined]
+        super()._forward_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-ahead: a key that arrived before this screen had focused its first field (the
+        screen was still opening on a busy box) goes to that field, in order, instead of being
+        dropped or moving the focus from nowhere."""
+        if not getattr(event, "_typed_ahead", False) or event.key == "escape":
+            return
+        target = self.focused
+        if target is None:
+            selector = self.AUTO_FOCUS or self.app.AUTO_FOCUS or "*"
+            target = next((w for w in self.query(selector) if w.focusable), None)
+            if target is None:
+                return
+            self.set_focus(target, scroll_visible=False)
+        event.stop()
+        event.prevent_default()
+        target.post_message(events.Key(event.key, event.character))
+
+    def after_typing(self, action: Callable[[], Any]) -> None:
+        """Run ``action`` once the focused field has taken every key typed before it. Priority
+        keys (F10 sign, Enter to log in) run before the field has processed the keys queued
+        ahead of them; read at once, the last characters typed would be missing."""
+        focused = self.focused
+        if focused is None:
+            action()
+        else:
+            focused.call_later(action)
+
+    def has_unsaved_input(self) -> bool:
+        """A form with typed, unsaved input overrides this: leaving it then asks first."""
+        return False
+
     def action_back(self) -> None:
-        if len(self.app.screen_stack) > 2:
+        if len(self.app.screen_stack) <= 2:
+            return
+        if not self.has_unsaved_input():
             self.app.pop_screen()
+            return
+
+        def chosen(leave: bool | None) -> None:
+            if leave:
+                self.app.pop_screen()
+
+        self.app.push_screen(DiscardInputDialog(), chosen)
 
     def feature(self, name: str) -> FeatureStatus:
         try:
             return self.service.features().get(name, FeatureStatus(available=False, reason=""))
         except Exception:
             return FeatureStatus(available=False, reason="")
+
+
+class DiscardInputDialog(ModalScreen[bool]):
+    """ "Leave and lose what you typed?" — Esc or the default button keeps editing."""
+
+    BINDINGS = [Binding("escape", "stay", "继续填写|Keep editing")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(
+                t("本页填写的内容尚未保存，离开将丢失。", "What you typed here is not saved yet."),
+                classes="title",
+            )
+            with Horizontal(classes="row"):
+                yield Button(t("继续填写 Esc", "Keep editing Esc"), id="stay", variant="primary")
+                yield Button(t("放弃并离开", "Discard and leave"), id="leave", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#stay", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "leave")
+
+    def action_stay(self) -> None:
+        self.dismiss(False)
 
 
 def unavailable_panel(status: FeatureStatus, what: str) -> Static:

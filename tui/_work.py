@@ -25,7 +25,12 @@ Work = Callable[[Callable[[Progress], None], CancelToken], Any]
 
 
 class TaskBar(Horizontal):
-    """Shows what the model is doing: label, progress, ETA, and the cancel key."""
+    """Shows what the model is doing: label, progress in real units, an honest ETA, Esc.
+
+    The ETA comes from the work itself (``Progress.eta_s``, counted down between reports) or
+    from a fraction that has really moved; it is never shown as 0 while work remains: past
+    the estimate the bar says the step is slower than expected, with the time spent so far.
+    """
 
     DEFAULT_CSS = """
     TaskBar { height: 1; display: none; }
@@ -38,27 +43,69 @@ class TaskBar(Horizontal):
         yield Static("", id="task-label")
         yield ProgressBar(total=100, show_eta=False, id="task-progress")
 
+    def on_mount(self) -> None:
+        self._label = ""
+        self._message = ""
+        self._started = time.monotonic()
+        self._eta: tuple[float, float] | None = None  # (seconds left, when reported)
+        self._fractions: list[tuple[float, float]] = []  # (when, fraction) as reported
+        self.set_interval(1.0, self._tick)
+
     def start(self, label: str) -> None:
         self.add_class("-busy")
         self._label = label
+        self._message = ""
         self._started = time.monotonic()
-        self.query_one("#task-label", Static).update(f"⏳ {label}  [Esc {t('取消', 'cancel')}]")
+        self._eta = None
+        self._fractions = []
         self.query_one(ProgressBar).update(total=None, progress=0)
+        self._show()
 
     def update_progress(self, p: Progress) -> None:
-        bar = self.query_one(ProgressBar)
+        now = time.monotonic()
         if p.fraction is not None:
-            bar.update(total=100, progress=max(0.0, min(100.0, p.fraction * 100)))
-        eta = ""
+            fraction = max(0.0, min(1.0, p.fraction))
+            # the bar never says 100 % while the step is still running
+            self.query_one(ProgressBar).update(total=100, progress=min(fraction, 0.99) * 100)
+            if not self._fractions or self._fractions[-1][1] != fraction:
+                self._fractions.append((now, fraction))
         if p.eta_s is not None:
-            eta = t(f"  约剩 {p.eta_s:.0f} 秒", f"  ~{p.eta_s:.0f} s left")
-        elif p.fraction and p.fraction > 0.05:
-            spent = time.monotonic() - self._started
-            left = spent * (1 - p.fraction) / p.fraction
-            eta = t(f"  约剩 {left:.0f} 秒", f"  ~{left:.0f} s left")
-        msg = f" · {p.message}" if p.message else ""
+            self._eta = (max(0.0, p.eta_s), now)
+        if p.message:
+            self._message = p.message
+        self._show()
+
+    def time_left(self) -> float | None:
+        """Seconds left by the best honest estimate, or None when there is none yet."""
+        now = time.monotonic()
+        if self._eta is not None:
+            left, at = self._eta
+            return left - (now - at)
+        if len(self._fractions) >= 2:  # the fraction really moved: extrapolate its pace
+            (t0, f0), (t1, f1) = self._fractions[0], self._fractions[-1]
+            if f1 > f0 and f1 < 1.0:
+                return (now - t0) * (1.0 - f1) / (f1 - f0) - (now - t1)
+        return None
+
+    def eta_text(self) -> str:
+        spent = time.monotonic() - self._started
+        left = self.time_left()
+        if left is None:
+            return t(f"  已用 {spent:.0f} 秒", f"  {spent:.0f} s so far")
+        if left < 1.0:
+            return t(
+                f"  比预计慢，已用 {spent:.0f} 秒", f"  slower than expected, {spent:.0f} s so far"
+            )
+        return t(f"  约剩 {left:.0f} 秒", f"  ~{left:.0f} s left")
+
+    def _tick(self) -> None:
+        if self.has_class("-busy"):
+            self._show()
+
+    def _show(self) -> None:
+        msg = f" · {self._message}" if self._message else ""
         self.query_one("#task-label", Static).update(
-            f"⏳ {self._label}{msg}{eta}  [Esc {t('取消', 'cancel')}]"
+            f"⏳ {self._label}{msg}{self.eta_text()}  [Esc {t('取消', 'cancel')}]"
         )
 
     def stop(self) -> None:
@@ -136,6 +183,32 @@ class BackgroundMixin:
 
         self.run_worker(body, thread=True, group="model", name=label, exit_on_error=False)
         return token
+
+    def run_quick(
+        self: Any,
+        name: str,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[ClinicBoxError], None],
+    ) -> None:
+        """A short service call (rules QC, a save) off the UI thread that neither shows in the
+        task bar nor cancels the model work running there."""
+        app = self.app
+
+        def body() -> None:
+            try:
+                result = work()
+            except ClinicBoxError as exc:
+                app.call_from_thread(on_error, exc)
+                return
+            except Exception as exc:
+                from tui._errors import log_unexpected_ui
+
+                app.call_from_thread(on_error, InternalError(log_unexpected_ui(exc)))
+                return
+            app.call_from_thread(on_done, result)
+
+        self.run_worker(body, thread=True, group="quick", name=name, exit_on_error=False)
 
     def action_cancel_task(self: Any) -> None:
         if self._cancel is not None:

@@ -24,6 +24,11 @@ class ClinicApp(App[None]):
 
     BINDINGS = [
         Binding("ctrl+q", "quit_app", "退出|Quit", priority=True),
+        # Tab moves the focus before the next key is delivered: as an ordinary binding it ran
+        # only after the key had bubbled back from the field, so fast typists' next characters
+        # landed in the old field ("doctor⇥demo1234" became the username "doctordemo1234").
+        Binding("tab", "focus_next", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", show=False, priority=True),
         Binding("f2", "toggle_lang", "English|中文"),
         Binding("f1", "help", "帮助|Help"),
     ]
@@ -100,7 +105,16 @@ class ClinicApp(App[None]):
 
             self.push_screen(TourScreen())
 
+    def flush_autosaves(self) -> None:
+        """Save what is typed in open visits now (quit, log out): nothing typed is lost."""
+        from tui.screens._visit_autosave import AutosaveMixin
+
+        for screen in self.screen_stack:
+            if isinstance(screen, AutosaveMixin):
+                screen.flush_autosave()
+
     def logout(self) -> None:
+        self.flush_autosaves()
         self.service.logout()
         self.user = None
         self._set_title()
@@ -138,6 +152,7 @@ class ClinicApp(App[None]):
 
             self.push_screen(KioskExitScreen())
             return
+        self.flush_autosaves()
         self.exit()
 
     def action_toggle_lang(self) -> None:

@@ -32,6 +32,9 @@ ENDPOINT_PERMISSION: dict[str, str] = {
     "visits.get": "record.read",
     "visits.save": "record.write",
     "visits.refer": "referral.send",
+    "visits.autosave.get": "visit.write",
+    "visits.autosave.put": "visit.write",
+    "visits.autosave.delete": "visit.write",
     "triage": "triage.run",
     "meds.check": "meds.check",
     "qc": "qc.run",
@@ -71,6 +74,7 @@ ROLE_TABLE: dict[str, frozenset[str]] = {
 }
 
 SESSION_IDLE_S = 30 * 60
+NONCES_FILE = "api-nonces.log"  # request nonces seen, kept across restarts (replay window)
 SESSION_MAX_S = 12 * 3600
 
 
@@ -106,7 +110,9 @@ class Gatekeeper:
     def __init__(self, settings: Settings, registry_getter: Any) -> None:
         self.settings = settings
         self._registry = registry_getter
-        self.nonces = NonceCache(ttl_s=2 * pairing.SIGNATURE_WINDOW_S + 60)
+        self.nonces = NonceCache(
+            ttl_s=2 * pairing.SIGNATURE_WINDOW_S + 60, path=settings.data_dir / NONCES_FILE
+        )
         self.request_limit = RateLimiter(settings.api_rate_per_minute, 60.0)
         self.login_limit = RateLimiter(10, 60.0)
         self.pair_limit = RateLimiter(5, 60.0)
@@ -212,6 +218,7 @@ class Gatekeeper:
         with self._lock:
             for key in list(self._sessions):
                 self._drop(key)
+        self.nonces.close()
 
     def _drop(self, key: str) -> None:
         found = self._sessions.pop(key, None)

@@ -54,6 +54,11 @@ class VisitIn(_Strict):
     sign: bool = False
 
 
+class AutosaveIn(_Strict):
+    visit_id: str | None = Field(None, max_length=64)
+    payload: dict[str, Any]
+
+
 class ReferIn(_Strict):
     question: str = _Text
 

@@ -4,10 +4,13 @@ the nonce cache that stops replayed device signatures."""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import threading
 import time
 from collections import deque
+from pathlib import Path
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -182,21 +185,85 @@ class RateLimiter:
 
 
 class NonceCache:
-    """Remembers nonces for the signature window; ``use`` is False for a replay."""
+    """Remembers nonces for the signature window; ``use`` is False for a replay.
 
-    def __init__(self, ttl_s: float) -> None:
+    With ``path`` the nonces seen also go to a small append-only file (a hash of each and when
+    it was seen), read back at start, so a request captured before a restart of ``serve`` cannot
+    be replayed after it while its signature is still inside the time window.
+    """
+
+    def __init__(self, ttl_s: float, path: Path | None = None) -> None:
         self.ttl_s = ttl_s
         self._seen: dict[str, float] = {}
         self._lock = threading.Lock()
-        self._last_prune = time.monotonic()
+        self._last_prune = time.time()
+        self._path = path
+        self._file: Any = None
+        self._lines = 0
+        if path is not None:
+            self._load(path)
+
+    @staticmethod
+    def _key(nonce: str) -> str:
+        return hashlib.sha256(nonce.encode("utf-8")).hexdigest()[:32]
+
+    def _load(self, path: Path) -> None:
+        now = time.time()
+        try:
+            lines = path.read_text(encoding="ascii", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            parts = line.split()
+            try:
+                key, seen = parts[0], float(parts[1])
+            except (IndexError, ValueError):
+                continue  # a line cut short by a crash
+            if now - seen < self.ttl_s:
+                self._seen[key] = seen
+        self._rewrite()
+
+    def _rewrite(self) -> None:
+        """Replace the file with the live entries only (at start and when it grows)."""
+        assert self._path is not None
+        if self._file is not None:
+            self._file.close()
+        tmp = self._path.with_name(self._path.name + ".tmp")
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.writelines(f"{k} {t:.0f}\n" for k, t in self._seen.items())
+            os.replace(tmp, self._path)
+            fd = os.open(self._path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            self._file = os.fdopen(fd, "a", encoding="ascii")
+        except OSError:
+            self._file = None  # memory only; the window still holds within this run
+        self._lines = len(self._seen)
 
     def use(self, nonce: str) -> bool:
-        now = time.monotonic()
+        now = time.time()
+        key = self._key(nonce)
         with self._lock:
             if now - self._last_prune > 30:
                 self._seen = {n: t for n, t in self._seen.items() if now - t < self.ttl_s}
                 self._last_prune = now
-            if nonce in self._seen:
+                if self._path is not None and self._lines > 2 * len(self._seen) + 10000:
+                    self._rewrite()
+            if key in self._seen:
                 return False
-            self._seen[nonce] = now
+            self._seen[key] = now
+            if self._file is not None:
+                try:
+                    self._file.write(f"{key} {now:.0f}\n")
+                    self._file.flush()  # in the kernel's cache: survives a crash of serve
+                    self._lines += 1
+                except OSError:
+                    pass
             return True
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None

@@ -224,6 +224,18 @@ class RemoteClinicService:
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
         return self._call("POST", "/visits", json_body=dict(draft))  # type: ignore[no-any-return]
 
+    def save_visit_draft(self, patient_id: str, visit_id: str | None, payload: JSON) -> JSON:
+        body = {"visit_id": visit_id, "payload": payload}
+        return self._call("PUT", f"/autosave/{patient_id}", json_body=body)  # type: ignore[no-any-return]
+
+    def load_visit_draft(self, patient_id: str, visit_id: str | None) -> JSON | None:
+        params = {"visit_id": visit_id} if visit_id else {}
+        return self._call("GET", f"/autosave/{patient_id}", params=params)  # type: ignore[no-any-return]
+
+    def discard_visit_draft(self, patient_id: str, visit_id: str | None) -> None:
+        params = {"visit_id": visit_id} if visit_id else {}
+        self._call("DELETE", f"/autosave/{patient_id}", params=params)
+
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
         return self._call("POST", f"/visits/{visit_id}/refer", json_body={"question": question})  # type: ignore[no-any-return]
 

@@ -15,9 +15,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from appliance.api._auth import ROLE_TABLE, Caller
 from appliance.api._calls import request_lang, session_of
 from appliance.api._context import ApiContext
+from appliance.api._fields import filter_fields
 from appliance.api._models import (
     AdviseIn,
     AskIn,
+    AutosaveIn,
     FollowupPlanIn,
     MedsIn,
     PatientIn,
@@ -101,9 +103,10 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         patient_id: str, caller: Caller = Depends(ctx.user("patients.visits"))
     ) -> Any:
         _check_id(patient_id)
-        return await calls.audited(
+        rows = await calls.audited(
             caller, "patients.visits", patient_id, lambda: svc(caller).patient_visits(patient_id)
         )
+        return filter_fields("patients.visits", session_of(caller).role, rows)
 
     # --- visits --------------------------------------------------------------------------
     @route("get", "/visits/{visit_id}", "visits.get", summary="病历 / Visit record")
@@ -128,6 +131,37 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
             return summary
 
         return await calls.write(request, caller, save)
+
+    # --- autosave of an open visit workspace --------------------------------------------
+    @route("get", "/autosave/{patient_id}", "visits.autosave.get", summary="自动保存 / Autosave")
+    async def load_autosave(
+        patient_id: str,
+        visit_id: str | None = Query(None, max_length=64),
+        caller: Caller = Depends(ctx.user("visits.autosave.get")),
+    ) -> Any:
+        _check_id(patient_id)
+        return await calls.run(lambda: svc(caller).load_visit_draft(patient_id, visit_id))
+
+    @route("put", "/autosave/{patient_id}", "visits.autosave.put", summary="自动保存 / Autosave")
+    async def save_autosave(
+        patient_id: str,
+        body: AutosaveIn,
+        caller: Caller = Depends(ctx.user("visits.autosave.put")),
+    ) -> Any:
+        _check_id(patient_id)
+        return await calls.run(
+            lambda: svc(caller).save_visit_draft(patient_id, body.visit_id, body.payload)
+        )
+
+    @route("delete", "/autosave/{patient_id}", "visits.autosave.delete", summary="删除自动保存")
+    async def discard_autosave(
+        patient_id: str,
+        visit_id: str | None = Query(None, max_length=64),
+        caller: Caller = Depends(ctx.user("visits.autosave.delete")),
+    ) -> Any:
+        _check_id(patient_id)
+        await calls.run(lambda: svc(caller).discard_visit_draft(patient_id, visit_id))
+        return {"discarded": True}
 
     @route("post", "/visits/{visit_id}/refer", "visits.refer", summary="转帮扶医院 / Refer")
     async def refer(
@@ -199,7 +233,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         stream: bool = False,
         caller: Caller = Depends(ctx.user("transcribe")),
     ) -> Any:
-        import tempfile
+        from appliance.speech.audio import audio_in_memory
 
         data = await request.body()  # already read (and size-limited) to check the signature
         if not data:
@@ -207,12 +241,9 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         s = svc(caller)
 
         def work(progress: Any = None, cancel: Any = None) -> Any:
-            tmp_dir = ctx.settings.data_dir / "tmp"
-            tmp_dir.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(suffix=f".{format}", dir=tmp_dir) as fh:
-                fh.write(data)
-                fh.flush()
-                return s.transcribe(fh.name, progress=progress, cancel=cancel)
+            # the patient's voice stays in memory: an anonymous memfd, never a file on disk
+            with audio_in_memory(data) as path:
+                return s.transcribe(str(path), progress=progress, cancel=cancel)
 
         if stream:
             return calls.stream(work, request_lang(request), llm=False)

@@ -77,9 +77,13 @@ class ApiServer:
         import uvicorn
 
         from appliance.api.app import create_app
+        from appliance.speech.audio import sweep_audio_leftovers
 
         self.settings = settings
         self.runtime = runtime
+        swept = sweep_audio_leftovers(settings.data_dir / "tmp")  # plain audio of old versions
+        if swept:
+            log.warning("removed %d audio file(s) left in the temp folder", swept)
         self.host = host or settings.api_host
         self.clinic_name = clinic_name_of(runtime) or "ClinicBox"
         tls.ensure_tls_material(settings, self.clinic_name)

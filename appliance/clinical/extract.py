@@ -97,13 +97,25 @@ _DURATION = re.compile(
     r"(\d+(?:\.\d+)?(?:~\d+)?|半|数|几|十余|\d+余)\s*(?:个)?(分钟|小时|天|日|周|星期|月|年)(余|多|半)?"
 )
 _DEMOGRAPHIC = re.compile(
-    r"^(?:患者|病人)?\s*(?:男|女)(?:性)?(?:，|,)?\s*(?:\d+\s*岁)?$|^\D{0,4}\d{1,3}\s*岁$"
+    r"^(?:患者|病人|患儿)?\s*(?:男|女)(?:性|孩)?(?:，|,)?\s*(?:\d+\s*岁)?$|^\D{0,4}\d{1,3}\s*岁$"
 )  # "患者女", "65岁", and an age clause whose first words were misheard ("患著你58岁")
-_SEX = re.compile(r"(?:患者|病人)?\s*(男|女)(?:性|，|,|\s|\d)")
+_SEX = re.compile(r"(?:患者|病人|患儿)?\s*(男|女)(?:性|，|,|\s|\d)")
 _AGE = re.compile(r"(\d{1,3})\s*岁")
 _DX_PREFIX = re.compile(r"^(?:初步诊断|诊断为|诊断|考虑为|考虑|印象)[：:为是\s]*")
 _DX_SPLIT = re.compile(r"[、，,；;\n]|(?:^|\s)\d[\.、．)]\s*|和|及|并|伴")
 
+_LEAD_HEADING = re.compile(
+    r"^(" + "|".join(h for h, _ in HEADINGS) + r")(?:为|是)?\s*[：:]?\s*(?=\S|$)"
+)
+# classes that end a spoken heading's section even without a full stop
+_LEAVES_A_HEADING = (
+    "allergy_history",
+    "family_history",
+    "personal_history",
+    "marital_history",
+    "diagnoses",
+)
+_HEADING_HANDOVERS = (("physical_exam", "auxiliary_exams"), ("diagnoses", "treatment_plan"))
 # a first clause with a duration in these classes is the chief complaint ("停经40天", "加重3天")
 _CHIEF_CLASSES = (None, "physical_exam", "marital_history", "present_illness")
 # headed sections a new sentence may leave when it clearly belongs elsewhere
@@ -200,14 +212,49 @@ def _classify(clause: str) -> str | None:
     return None
 
 
+def _spoken_heading(clause: Clause) -> tuple[str | None, Clause | None]:
+    """A heading said at the start of a clause ("查体体温38.2℃", "过敏史对青霉素过敏"): its
+    field and the rest of the clause (None when the clause is only the heading)."""
+    m = _LEAD_HEADING.match(clause.text)
+    if not m:
+        return None, clause
+    field = dict(HEADINGS)[m.group(1)]
+    rest = clause.text[m.end() :]
+    if not rest:
+        return field, None
+    return field, Clause(rest, clause.start + m.end(), clause.end)
+
+
 def _free_sections(text: str) -> dict[str, list[Clause]]:
+    """Clauses classified by their words; a heading said in the flow (speech has no colons and
+    few full stops) opens its section until the next heading or a clause that clearly belongs
+    elsewhere (an allergy, a diagnosis, family/personal history)."""
     sections: dict[str, list[Clause]] = {}
     previous: str | None = None
+    spoken: str | None = None
     chief_open = True
-    for clause in clauses(text):
-        new_sentence = clause.start == 0 or text[clause.start - 1 : clause.start] in "。；;\n？?！!"
+    for whole in clauses(text):
+        new_sentence = whole.start == 0 or text[whole.start - 1 : whole.start] in "。；;\n？?！!"
         if new_sentence:
             previous = None
+        heard, clause = _spoken_heading(whole)
+        if heard:
+            spoken = previous = heard
+            chief_open = chief_open and heard == "chief_complaint"
+            if clause is None:
+                continue
+        elif spoken:
+            kind = _classify(whole.text)
+            if (spoken, kind) in _HEADING_HANDOVERS:
+                spoken = kind  # "查体…，心电图提示…": a test result; "诊断…，给予…": treatment
+            elif kind in _LEAVES_A_HEADING and kind != spoken:
+                spoken = None
+        if clause is None:
+            continue
+        if spoken:
+            sections.setdefault(spoken, []).append(clause)
+            previous = spoken
+            continue
         field = _classify(clause.text)
         norm = normalize_numbers(clause.text)
         spans = durations(norm)

@@ -51,7 +51,7 @@ _PROTECTED = ("一次性", "一过性", "一级护理", "一般", "一直", "一
 
 _RATIO = re.compile(rf"({NUMBER})\s*(?:比|/)\s*({NUMBER})(\s*(?:毫米汞柱|毫米水银柱|mmHg))?")
 _TEMP = re.compile(
-    rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*(?:摄氏度|度|℃)([{_DEC_CHARS}0-9])?(?![\u4e00-\u9fff]?[度])"
+    rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*(?:摄氏度|度|℃|°C|°)([{_DEC_CHARS}0-9])?(?![\u4e00-\u9fff]?[度])"
 )
 _PERCENT = re.compile(rf"百分之({NUMBER})")
 _WITH_UNIT = re.compile(rf"(?<![\d.])({CN_NUMBER}|\d+(?:\.\d+)?)\s*({_UNIT_ALT}|{_MEASURES})")

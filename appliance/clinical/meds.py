@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import combinations
 
-from appliance.clinical._text import compact, normalize
+from appliance.clinical._text import compact
 from appliance.clinical.meds_dose import dose_alerts, indication_alert, tier_alert
+from appliance.clinical.meds_interact import interaction_alerts, matches
 from appliance.clinical.meds_model import (
     SEVERITY_RANK,
     Alert,
@@ -26,7 +27,7 @@ from appliance.clinical.meds_model import (
     Prescriber,
     PrescriptionItem,
 )
-from appliance.clinical.meds_resolve import resolve_in
+from appliance.clinical.meds_resolve import requested_release, resolve_in
 
 __all__ = ["check_prescriptions", "resolve_drug", "sort_alerts"]
 
@@ -58,71 +59,14 @@ def resolve_drug(name: str, knowledge: MedsKnowledge) -> Drug | None:
     return resolve_in(knowledge.index, name)
 
 
-def _targets(spec: str) -> list[str]:
-    return [t.strip() for t in spec.split("|") if t.strip()]
-
-
 def _matches(drug: Drug, spec: str) -> bool:
-    return any(not t.startswith("cond:") and drug.matches(t) for t in _targets(spec))
-
-
-def _has_condition(patient: PatientInfo, spec: str, kb: MedsKnowledge) -> bool:
-    texts = [normalize(c) for c in patient.conditions]
-    for target in _targets(spec):
-        if not target.startswith("cond:"):
-            continue
-        terms = kb.condition_groups.get(target[5:], ())
-        if any(normalize(term) in text for text in texts for term in terms):
-            return True
-    return False
-
-
-def _interaction_alerts(
-    drugs: Sequence[Drug], patient: PatientInfo, kb: MedsKnowledge
-) -> list[Alert]:
-    alerts: list[Alert] = []
-    for rule in kb.interactions:
-        if rule.b.startswith("cond:"):
-            if not _has_condition(patient, rule.b, kb):
-                continue
-            for drug in drugs:
-                if _matches(drug, rule.a):
-                    alerts.append(
-                        Alert(
-                            "interaction",
-                            rule.severity,
-                            (drug.name_zh,),
-                            rule.message_zh,
-                            rule.message_en,
-                            kb.cite(rule.source),
-                            rule.id,
-                        )
-                    )
-            continue
-        for d1, d2 in combinations(drugs, 2):
-            if d1.id == d2.id:
-                continue
-            if (_matches(d1, rule.a) and _matches(d2, rule.b)) or (
-                _matches(d2, rule.a) and _matches(d1, rule.b)
-            ):
-                alerts.append(
-                    Alert(
-                        "interaction",
-                        rule.severity,
-                        (d1.name_zh, d2.name_zh),
-                        rule.message_zh,
-                        rule.message_en,
-                        kb.cite(rule.source),
-                        rule.id,
-                    )
-                )
-    return alerts
+    return matches(drug, spec)
 
 
 def _duplicate_alerts(drugs: Sequence[Drug], kb: MedsKnowledge) -> list[Alert]:
     alerts: list[Alert] = []
     for d1, d2 in combinations(drugs, 2):
-        if d1.id == d2.id:
+        if d1.id == d2.id or (d1.parent or d1.id) == (d2.parent or d2.id):
             alerts.append(
                 Alert(
                     "duplicate",
@@ -182,7 +126,7 @@ def _allergy_alerts(drugs: Sequence[Drug], patient: PatientInfo, kb: MedsKnowled
         if allergen is None:
             continue
         for drug in drugs:
-            if drug.id == allergen.id:
+            if (drug.parent or drug.id) == (allergen.parent or allergen.id):
                 alerts.append(
                     Alert(
                         "allergy",
@@ -228,6 +172,16 @@ def _applies(rule: PatientRule, patient: PatientInfo) -> bool:
     )
 
 
+def _dedupe_group(rule: PatientRule) -> str:
+    """One renal, one pregnancy and one older-adult finding per drug (the most severe); other
+    rules (child age limits, lactation) each stand on their own."""
+    if rule.kind in ("renal", "pregnancy"):
+        return rule.kind
+    if rule.kind == "age" and rule.min_age_years is not None:
+        return "older"
+    return rule.id
+
+
 # Lactation findings are reported under the contract's "pregnancy" type.
 _RULE_TYPE: dict[str, AlertType] = {
     "age": "age",
@@ -256,11 +210,26 @@ def _patient_rule_alerts(
                 kb.cite(rule.source),
                 rule.id,
             )
-            key = (drug.id, rule.kind if rule.kind == "renal" else rule.id)
+            key = (drug.id, _dedupe_group(rule))
             old = best.get(key)
             if old is None or SEVERITY_RANK[alert.severity] > SEVERITY_RANK[old.severity]:
                 best[key] = alert
     return list(best.values())
+
+
+def _release_unverified(name: str, drug: Drug, kb: MedsKnowledge) -> Alert:
+    return Alert(
+        "dose",
+        "minor",
+        (drug.name_zh,),
+        f"“{name}”是缓释/控释制剂，本机处方集只有{drug.name_zh}普通制剂的剂量上限，剂量请按该制剂说明书人工核对"
+        "（相互作用与禁忌已核查）。",
+        f"'{name}' is a modified-release product; this formulary only holds the immediate-release "
+        f"{drug.inn} limits, so check the dose against its own label (interactions and "
+        "contraindications were checked).",
+        kb.cite(drug.source),
+        "MED-DOSE-RELEASE-UNVERIFIED",
+    )
 
 
 def _unknown_alert(name: str) -> Alert:
@@ -298,16 +267,29 @@ def check_prescriptions(
             alerts.append(_unknown_alert(item.drug.strip()))
             continue
         resolved.append((item, drug))
-        alerts.extend(dose_alerts(drug, item, patient, kb))
+        wanted = requested_release(item.drug)
+        if wanted in ("sr", "cr") and drug.release not in ("sr", "cr"):
+            # A modified-release product this formulary does not list separately: its dose
+            # limits are not those of the immediate-release row, so say so instead of judging.
+            alerts.append(_release_unverified(item.drug.strip(), drug, kb))
+        else:
+            alerts.extend(dose_alerts(drug, item, patient, kb))
         tier = tier_alert(drug, item, prescriber, kb)
         if tier is not None:
             alerts.append(tier)
     drugs = [d for _, d in resolved]
-    alerts.extend(_interaction_alerts(drugs, patient, kb))
+    # Drug–disease rules see this visit's diagnoses as well as the recorded conditions.
+    visit = list(diagnoses)
+    with_dx = (
+        patient.model_copy(update={"conditions": [*patient.conditions, *visit]})
+        if visit
+        else patient
+    )
+    alerts.extend(interaction_alerts(drugs, with_dx, kb))
     alerts.extend(_duplicate_alerts(drugs, kb))
     alerts.extend(_allergy_alerts(drugs, patient, kb))
     alerts.extend(_patient_rule_alerts(drugs, patient, kb))
-    indication = indication_alert(drugs, [*patient.conditions, *diagnoses], kb)
+    indication = indication_alert(drugs, [*patient.conditions, *visit], kb)
     if indication is not None:
         alerts.append(indication)
     return sort_alerts(_dedupe(alerts))

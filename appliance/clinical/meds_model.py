@@ -47,6 +47,11 @@ class Drug:
     aliases: tuple[str, ...] = ()
     max_freq_per_day: float | None = None
     antibiotic_tier_parenteral: Tier | None = None
+    release: str = ""
+    """``ir`` immediate, ``sr`` sustained, ``cr`` controlled, ``ec`` enteric-coated, ``""`` n/a.
+    Modified-release products are their own rows (own doses and frequency)."""
+    parent: str = ""
+    """For a modified-release row: the id of the same molecule's immediate-release row."""
 
     @property
     def is_antibiotic(self) -> bool:
@@ -70,6 +75,12 @@ class Drug:
 
 @dataclass(frozen=True)
 class InteractionRule:
+    """Drugs matching ``a`` and ``b`` (and ``c`` when given: three distinct drugs) together.
+
+    Targets are drug ids, ``class:<name>`` (ATC class or mechanism property) or, for ``b`` only,
+    ``cond:<group>`` (a patient condition). The optional limits narrow a rule to the population
+    its source names (e.g. Beers: age >= 65; CKD stage 3a+: eGFR < 60; older women)."""
+
     id: str
     a: str
     b: str
@@ -77,6 +88,25 @@ class InteractionRule:
     message_zh: str
     message_en: str
     source: str
+    c: str = ""
+    min_age: float | None = None
+    egfr_below: float | None = None
+    sex: str = ""
+
+
+@dataclass(frozen=True)
+class CountRule:
+    """``min_count`` or more distinct drugs of one kind together (e.g. Beers 2023: >= 3
+    CNS-active drugs; >= 2 strongly anticholinergic drugs; serotonergic load)."""
+
+    id: str
+    target: str
+    min_count: int
+    severity: Severity
+    message_zh: str
+    message_en: str
+    source: str
+    min_age: float | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +147,7 @@ class MedsKnowledge:
     interactions: tuple[InteractionRule, ...]
     allergy_rules: tuple[AllergyRule, ...]
     patient_rules: tuple[PatientRule, ...]
+    count_rules: tuple[CountRule, ...] = ()
     infection_terms: tuple[str, ...] = ()
     non_bacterial_terms: tuple[str, ...] = ()
     bacterial_terms: tuple[str, ...] = ()

@@ -59,6 +59,29 @@ _FORMS_ZH = (
     "贴",
 )
 _PREFIX_ZH = ("注射用",)
+# Modified-release forms are different products (own doses): try "<molecule><form>" first.
+RELEASE_FORMS_ZH = {
+    "缓释片": "sr",
+    "控释片": "cr",
+    "缓释胶囊": "sr",
+    "控释胶囊": "cr",
+    "肠溶片": "ec",
+    "肠溶胶囊": "ec",
+}
+_RELEASE_EN = {
+    "extendedrelease": "sr",
+    "sustainedrelease": "sr",
+    "controlledrelease": "cr",
+    "modifiedrelease": "sr",
+    "xr": "sr",
+    "er": "sr",
+    "sr": "sr",
+    "cr": "cr",
+    "xl": "sr",
+    "mr": "sr",
+    "gits": "cr",
+    "entericcoated": "ec",
+}
 _SALTS_ZH = (
     "盐酸",
     "硫酸",
@@ -126,6 +149,38 @@ _WORDS_EN = (
 )
 
 _WORDS_EN_LONGEST_FIRST = tuple(sorted(_WORDS_EN, key=len, reverse=True))
+_WORDS_EN_PLAIN = tuple(
+    w
+    for w in _WORDS_EN_LONGEST_FIRST
+    if w not in ("extendedrelease", "sustainedrelease", "entericcoated")
+)
+
+
+def _strip_en(base: str, words: tuple[str, ...]) -> str:
+    stripped = base
+    changed = True
+    while changed:
+        changed = False
+        for word in words:
+            if stripped.endswith(word) and len(stripped) > len(word) + 2:
+                stripped = stripped[: -len(word)]
+                changed = True
+    return stripped
+
+
+def requested_release(name: str) -> str:
+    """``sr``/``cr``/``ec`` when the written name asks for a modified-release product, else ``""``."""
+    key = compact(name)
+    for form, kind in RELEASE_FORMS_ZH.items():
+        if form in key:
+            return kind
+    if key.isascii():
+        for word, kind in sorted(_RELEASE_EN.items(), key=lambda kv: -len(kv[0])):
+            if len(word) > 3 and word in key:
+                return kind
+            if len(word) <= 3 and (key.endswith(word) or f"{word}tab" in key):
+                return kind
+    return ""
 
 
 def name_keys(name: str) -> list[str]:
@@ -137,24 +192,28 @@ def name_keys(name: str) -> list[str]:
         keys.append(no_strength)
     base = no_strength or key
     if base.isascii():
-        stripped = base
-        changed = True
-        while changed:
-            changed = False
-            for word in _WORDS_EN_LONGEST_FIRST:
-                if stripped.endswith(word) and len(stripped) > len(word) + 2:
-                    stripped = stripped[: -len(word)]
-                    changed = True
-        keys.append(stripped)
+        # First without packaging words only (keeps "extended release"), then everything.
+        keys.append(_strip_en(base, _WORDS_EN_PLAIN))
+        keys.append(_strip_en(base, _WORDS_EN_LONGEST_FIRST))
         return _unique(keys)
     stripped = base
     for prefix in _PREFIX_ZH:
         if stripped.startswith(prefix):
             stripped = stripped[len(prefix) :]
+    form_found = ""
     for form in _FORMS_ZH:
         if stripped.endswith(form) and len(stripped) > len(form) + 1:
             stripped = stripped[: -len(form)]
+            form_found = form
             break
+    if form_found in RELEASE_FORMS_ZH:
+        for salt in _SALTS_ZH:
+            if stripped.startswith(salt) and len(stripped) > len(salt) + 1:
+                keys.append(stripped[len(salt) :] + form_found)
+                break
+        for suffix in _SALT_SUFFIX_ZH:
+            if stripped.endswith(suffix) and len(stripped) > 3:
+                keys.append(stripped[: -len(suffix)] + form_found)
     keys.append(stripped)
     for salt in _SALTS_ZH:
         if stripped.startswith(salt) and len(stripped) > len(salt) + 1:
@@ -181,10 +240,18 @@ def _unique(keys: Iterable[str]) -> list[str]:
 
 
 def build_index(drugs: Iterable[Drug]) -> dict[str, Drug]:
-    """Map every normalised name, INN, brand and alias to its drug (first row wins)."""
+    """Map every normalised name, INN, brand and alias to its drug (names before aliases)."""
     index: dict[str, Drug] = {}
-    for drug in drugs:
-        for name in (drug.name_zh, drug.inn, drug.id, *drug.brands, *drug.aliases):
+    rows = list(drugs)
+    # Own names first, then brands and aliases: a product's own name (氯化钾缓释片) always wins
+    # over another row's alias.
+    for drug in rows:
+        for name in (drug.name_zh, drug.inn, drug.id):
+            key = compact(name)
+            if key and key not in index:
+                index[key] = drug
+    for drug in rows:
+        for name in (*drug.brands, *drug.aliases):
             key = compact(name)
             if key and key not in index:
                 index[key] = drug

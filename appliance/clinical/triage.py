@@ -1,145 +1,189 @@
 """Triage (智能导诊) by the Chinese four-level emergency standard, from rules only (pure).
 
 Level 1 濒危 / 2 危重 / 3 急症 / 4 非急症 (WS/T 390-2012; 急诊预检分诊专家共识 2018). The level
-is the most urgent of: adult vital-sign criteria or paediatric age-banded ranges (PALS/IMCI),
-and red-flag complaints found in Chinese or English free text (negation-aware). Every reason
-carries its rule id and source. Nothing here can lower a level: more findings only ever keep or
-raise urgency. :func:`merge_model_level` applies an LLM opinion under the same rule.
+is the most urgent of:
+
+- vital signs from the fields or written in the complaint (adult criteria, paediatric age bands
+  from PALS/IMCI, infant fever, pregnancy rows) — :mod:`triage_inputs`, :mod:`triage_vitals`;
+- quantities read from the text (burn area, tablets taken, fall height);
+- findings of the vocabulary (``triage_findings.toml``: ESI v4 decision points, CTAS complaints
+  and modifiers, 急诊预检分诊专家共识) found in the complaint, negation-aware;
+- findings added by the semantic matcher or the model (``extra``), which can only raise urgency.
+
+For level 4 an ESI-style resource estimate separates routine (≥1 resource) from self-care (none:
+known age in range, no risk finding, no abnormal vital). Every reason carries its rule id and
+source; the result lists the findings with their source and span and the vitals used.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
-from appliance.clinical._text import find_terms, normalize
+from appliance.clinical._text import find_terms
+from appliance.clinical.findings import Finding, extract_findings
+from appliance.clinical.triage_inputs import TriageInputs, merge_inputs
 from appliance.clinical.triage_model import (
     CHILD_AGE,
-    ChildBand,
     ComplaintRule,
     Disposition,
     Reason,
     TriageKnowledge,
     TriageRequest,
     TriageResult,
-    VitalRule,
 )
+from appliance.clinical.triage_vitals import child_reasons, measure_reasons, vital_reasons
 
-_OPS = {
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-}
-_VITAL_NAMES = {"hr": ("心率", "heart rate"), "rr": ("呼吸", "respiratory rate"),
-                "sbp": ("收缩压", "systolic BP")}  # fmt: skip
+_PREGNANT_PREFIX = "怀孕，"
 
 
-def _fmt(v: float) -> str:
-    return f"{v:g}"
-
-
-def _vital_reasons(
-    rules: tuple[VitalRule, ...], vitals: dict[str, float], kb: TriageKnowledge
-) -> list[Reason]:
-    """The most urgent matching rule per vital sign and direction."""
-    best: dict[tuple[str, str], Reason] = {}
-    for rule in rules:
-        value = vitals.get(rule.vital)
-        if value is None or not _OPS[rule.op](value, rule.value):
-            continue
-        key = (rule.vital, rule.op[0])
-        reason = Reason(
-            rule.id,
-            rule.level,
-            kb.cite(rule.source),
-            f"{rule.text_zh}（测得 {_fmt(value)}）",
-            f"{rule.text_en} (measured {_fmt(value)})",
-        )
-        if key not in best or reason.level < best[key].level:
-            best[key] = reason
-    return list(best.values())
-
-
-def _child_band(age: float, kb: TriageKnowledge) -> ChildBand | None:
-    for band in kb.child_bands:
-        if band.min_age <= age < band.max_age:
-            return band
-    return None
-
-
-def _child_reasons(age: float, vitals: dict[str, float], kb: TriageKnowledge) -> list[Reason]:
-    band = _child_band(age, kb)
-    reasons: list[Reason] = []
-    if band is None:
-        return reasons
-    src = kb.cite(band.source)
-    checks: list[tuple[str, int, bool, str]] = []
-    hr, rr, sbp = vitals.get("hr"), vitals.get("rr"), vitals.get("sbp")
-    if hr is not None:
-        checks += [
-            ("P-HR-BRADY-CRITICAL", 1, hr < band.hr_low_1, f"< {_fmt(band.hr_low_1)}"),
-            ("P-HR-HIGH-2", 2, hr > band.hr_high_2, f"> {_fmt(band.hr_high_2)}"),
-            ("P-HR-LOW-2", 2, hr < band.hr_low_2, f"< {_fmt(band.hr_low_2)}"),
-            ("P-HR-HIGH-3", 3, hr > band.hr_high_3, f"> {_fmt(band.hr_high_3)}"),
-            ("P-HR-LOW-3", 3, hr < band.hr_low_3, f"< {_fmt(band.hr_low_3)}"),
-        ]
-    if rr is not None:
-        checks += [
-            ("P-RR-HIGH-2", 2, rr > band.rr_high_2, f"> {_fmt(band.rr_high_2)}"),
-            ("P-RR-LOW-2", 2, rr < band.rr_low_2, f"< {_fmt(band.rr_low_2)}"),
-            ("P-RR-FAST-3", 3, rr >= band.rr_high_3, f"≥ {_fmt(band.rr_high_3)}"),
-        ]
-    if sbp is not None:
-        limit = band.sbp_low if band.sbp_low >= 0 else 70 + 2 * min(age, 10.0)
-        checks.append(("P-SBP-HYPOTENSION", 1, sbp < limit, f"< {_fmt(limit)}"))
-    seen: set[str] = set()  # checks are ordered most urgent first: one reason per vital sign
-    for rule_id, level, fired, bound in checks:
-        vital = rule_id.split("-")[1].lower()
-        if not fired or vital in seen:
-            continue
-        name_zh, name_en = _VITAL_NAMES[vital]
-        value = vitals[vital]
-        reasons.append(
-            Reason(
-                rule_id,
-                level,
-                src,
-                f"{band.name_zh}儿童{name_zh} {_fmt(value)}（{bound}）",
-                f"Child {band.name_en}: {name_en} {_fmt(value)} ({bound})",
-            )
-        )
-        seen.add(vital)
-    if kb.infant_fever is not None and age < kb.infant_fever_max_age:
-        temp = vitals.get("temp")
-        rule = kb.infant_fever
-        if temp is not None and temp >= rule.value:
-            reasons.append(
-                Reason(
-                    rule.id,
-                    rule.level,
-                    kb.cite(rule.source),
-                    f"{rule.text_zh}（测得 {_fmt(temp)}）",
-                    f"{rule.text_en} (measured {_fmt(temp)})",
-                )
-            )
-    return reasons
-
-
-def _complaint_applies(rule: ComplaintRule, text: str, age: float | None) -> bool:
+def _applies(rule: ComplaintRule, age: float | None) -> bool:
     if rule.max_age is not None and (age is None or age > rule.max_age):
         return False
-    if rule.min_age is not None and (age is None or age < rule.min_age):
-        return False
-    for phrase in rule.unless:
-        text = text.replace(normalize(phrase), "，")
-    if not find_terms(text, rule.terms):
-        return False
-    return not rule.with_terms or bool(find_terms(text, rule.with_terms))
+    return not (rule.min_age is not None and (age is None or age < rule.min_age))
+
+
+def rule_findings(text: str, inputs: TriageInputs, kb: TriageKnowledge) -> list[Finding]:
+    """Vocabulary findings in the complaint (a pregnancy given as a field counts as said)."""
+    prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
+    found = extract_findings(prefix + text, vocabulary=kb.vocabulary)
+    out: list[Finding] = []
+    shift = len(prefix)
+    for f in found:
+        start, end = f.span[0] - shift, f.span[1] - shift
+        if start < 0:  # the finding rests on the pregnancy field
+            out.append(dataclasses.replace(f, text="pregnant=true", span=(0, 0)))
+        else:
+            out.append(dataclasses.replace(f, span=(start, end)))
+    return out
 
 
 def complaint_rules_fired(text: str, age: float | None, kb: TriageKnowledge) -> list[ComplaintRule]:
-    norm = normalize(text)
-    return [r for r in kb.complaints if _complaint_applies(r, norm, age)]
+    """The vocabulary rules whose finding is affirmed in ``text`` (kept for callers and tests)."""
+    by_id = {r.id: r for r in kb.complaints}
+    found = extract_findings(text, vocabulary=kb.vocabulary)
+    return [by_id[f.id] for f in found if _applies(by_id[f.id], age)]
+
+
+def _finding_reason(rule: ComplaintRule, finding: Finding, kb: TriageKnowledge) -> Reason:
+    if finding.source == "rule":
+        return Reason(rule.id, rule.level, kb.cite(rule.source), rule.text_zh, rule.text_en)
+    sim = f"{finding.similarity:.2f}" if finding.similarity is not None else ""
+    label_zh = {"semantic": f"语义匹配 {sim}", "model": "模型提取"}.get(finding.source, "")
+    label_en = {"semantic": f"semantic match {sim}", "model": "model-extracted"}.get(
+        finding.source, ""
+    )
+    return Reason(
+        rule.id,
+        rule.level,
+        kb.cite(rule.source),
+        f"{rule.text_zh}（{label_zh}：“{finding.text}”）",
+        f"{rule.text_en} ({label_en}: “{finding.text}”)",
+        origin=finding.source,
+    )
+
+
+def _self_care_ok(inputs: TriageInputs, kb: TriageKnowledge) -> bool:
+    """ESI level 5: no resources expected — known age in range, no abnormal vital."""
+    lo, hi = kb.self_care_ages
+    if inputs.age is None or not lo <= inputs.age <= hi or inputs.pregnant:
+        return False
+    for key, value in inputs.vitals.items():
+        bounds = kb.self_care_normal.get(key)
+        if bounds is None or (inputs.age < CHILD_AGE and key in ("hr", "rr")):
+            continue
+        if not bounds[0] <= value <= bounds[1]:
+            return False
+    return True
+
+
+def triage_rules(
+    request: TriageRequest,
+    kb: TriageKnowledge,
+    extra: Sequence[Finding] = (),
+    model_vitals: dict[str, float] | None = None,
+) -> TriageResult:
+    """Rules-only triage of ``request``; ``extra`` findings (semantic, model) and vitals the
+    model read (used only where neither a field nor the text gives one) can only raise."""
+    inputs = merge_inputs(request, model_vitals or {})
+    age, vitals, text = inputs.age, dict(inputs.vitals), request.complaint
+    if vitals.get("hr") and 0 < vitals.get("sbp", 999) < 100:
+        # Allgöwer shock index (HR / SBP), only with a low BP: a fast rhythm with a normal BP
+        # is judged by its heart rate alone.
+        vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
+        if vitals["sbp"] < 90:
+            vitals["shock_index_hypotensive"] = vitals["shock_index"]
+    reasons = vital_reasons(kb.any_age_vitals, vitals, kb)
+    if age is not None and age < CHILD_AGE:
+        reasons += child_reasons(age, vitals, kb)
+    else:
+        reasons += vital_reasons(kb.adult_vitals, vitals, kb)
+    if inputs.pregnant:
+        reasons += vital_reasons(kb.pregnancy_vitals, vitals, kb)
+    measured = measure_reasons(inputs.measures, age, kb)
+    reasons += measured
+    by_id = {r.id: r for r in kb.complaints}
+    findings = [_measure_finding(r, inputs) for r in measured]
+    fired: list[ComplaintRule] = []
+    for finding in [*rule_findings(text, inputs, kb), *extra]:
+        rule = by_id.get(finding.id)
+        if rule is None or rule in fired or not _applies(rule, age):
+            continue
+        fired.append(rule)
+        findings.append(finding)
+        if rule.level < 4:  # a level-4 complaint names the problem; it is not a reason
+            reasons.append(_finding_reason(rule, finding, kb))
+    level = min((r.level for r in reasons), default=4)
+    urgent = [r for r in fired if r.level < 4]
+    resources = max((r.resources for r in urgent if r.resources is not None), default=None)
+    self_care = False
+    if not reasons:
+        # ESI resource estimate for a non-urgent visit: the most any named complaint needs.
+        minor = [r.resources for r in fired if r.resources is not None]
+        resources = max(minor) if minor else (0 if find_terms(text, kb.self_care_terms) else 1)
+        self_care = resources == 0 and _self_care_ok(inputs, kb)
+        resources = 0 if self_care else max(resources, 1)
+        reasons.append(_level4_reason(self_care, bool(vitals), kb))
+    dept = _department(level, fired, text, age, self_care, kb)
+    result = _result(level, dept, fired, tuple(sorted(reasons, key=lambda r: r.level)),
+                     self_care, kb, level)  # fmt: skip
+    return dataclasses.replace(
+        result, findings=tuple(findings), vitals_used=inputs.vitals_used, resources=resources
+    )
+
+
+def _measure_finding(reason: Reason, inputs: TriageInputs) -> Finding:
+    for reading in inputs.measures.values():
+        if reading.text in reason.text_zh:
+            return Finding(reason.rule, reading.text, reading.span, "rule")
+    return Finding(reason.rule, "", (0, 0), "rule")
+
+
+def _level4_reason(self_care: bool, measured: bool, kb: TriageKnowledge) -> Reason:
+    if self_care:
+        what = (
+            ("生命体征正常", "normal vital signs")
+            if measured
+            else ("未测生命体征", "no vital signs taken")
+        )
+        return Reason(
+            "C-SELF-CARE",
+            4,
+            kb.cite(kb.self_care_source),
+            f"轻症，{what[0]}，预计无需检查或处置资源（ESI 5），可居家自我护理，症状加重随时就诊",
+            f"Minor illness, {what[1]}, no resources expected (ESI 5): self-care, return if worse",
+        )
+    return Reason(
+        "L4-NO-RED-FLAG",
+        4,
+        kb.cite("TRIAGE2018;WST390;ESI4"),
+        "未发现危险征象，生命体征未见异常，预计需 1 项资源，按非急症就诊"
+        if measured
+        else "未发现危险征象（未测生命体征），按非急症就诊",
+        "No red flag and no abnormal vital sign, one resource expected: non-urgent visit"
+        if measured
+        else "No red flag (no vital signs taken): non-urgent visit",
+    )
 
 
 def _department(
@@ -164,71 +208,15 @@ def _department(
     urgent = [r.department for r in fired if r.level == level]
     if urgent:
         return urgent[0]
+    named = [r.department for r in fired if r.level == 4 and r.department != "general"]
+    if named and not self_care:
+        return named[0]
     if self_care:
         return "general"
     for route in kb.routing:
         if find_terms(text, route.terms):
             return route.department
     return "general"
-
-
-def triage_rules(request: TriageRequest, kb: TriageKnowledge) -> TriageResult:
-    """Rules-only triage of ``request``."""
-    age = request.age_years()
-    vitals = {k: float(v) for k, v in request.vitals.model_dump().items() if v is not None}
-    text = request.complaint
-    if request.pregnant:
-        text = "怀孕，" + text
-    reasons = _vital_reasons(kb.any_age_vitals, vitals, kb)
-    if age is not None and age < CHILD_AGE:
-        reasons += _child_reasons(age, vitals, kb)
-    else:
-        reasons += _vital_reasons(kb.adult_vitals, vitals, kb)
-    if request.pregnant:
-        reasons += _vital_reasons(kb.pregnancy_vitals, vitals, kb)
-    fired = complaint_rules_fired(text, age, kb)
-    reasons += [Reason(r.id, r.level, kb.cite(r.source), r.text_zh, r.text_en) for r in fired]
-    level = min((r.level for r in reasons), default=4)
-    self_care = False
-    if not reasons:
-        lo, hi = kb.self_care_ages
-        # Self-care advice only for a known age in range: an unknown age may be an infant or
-        # a frail elder, who are seen in clinic instead.
-        in_range = age is not None and lo <= age <= hi
-        if in_range and find_terms(text, kb.self_care_terms):
-            self_care = True
-            measured = (
-                ("生命体征正常", "normal vital signs")
-                if vitals
-                else ("未测生命体征", "no vital signs taken")
-            )
-            reasons.append(
-                Reason(
-                    "C-SELF-CARE",
-                    4,
-                    kb.cite(kb.self_care_source),
-                    f"轻症，{measured[0]}，可居家自我护理，症状加重随时就诊",
-                    f"Minor illness, {measured[1]}: self-care, return if worse",
-                )
-            )
-    if not reasons:
-        reasons.append(
-            Reason(
-                "L4-NO-RED-FLAG",
-                4,
-                kb.cite("TRIAGE2018;WST390"),
-                "未发现危险征象，生命体征未见异常，按非急症就诊"
-                if vitals
-                else "未发现危险征象（未测生命体征），按非急症就诊",
-                "No red flag and no abnormal vital sign: non-urgent visit"
-                if vitals
-                else "No red flag (no vital signs taken): non-urgent visit",
-            )
-        )
-    dept = _department(level, fired, text, age, self_care, kb)
-    return _result(
-        level, dept, fired, tuple(sorted(reasons, key=lambda r: r.level)), self_care, kb, level
-    )
 
 
 def _disposition(level: int, self_care: bool) -> Disposition:
@@ -253,37 +241,4 @@ def _result(
     zh, en = kb.departments[dept]
     return TriageResult(
         level, _disposition(level, self_care), dept, zh, en, refer, call_120, reasons, rules_level
-    )
-
-
-def merge_model_level(
-    result: TriageResult,
-    model_level: int,
-    text_zh: str,
-    text_en: str,
-    source: str,
-    kb: TriageKnowledge,
-) -> TriageResult:
-    """Combine an LLM opinion: the more urgent level wins; the model never lowers a rule verdict."""
-    reason = Reason("LLM-TRIAGE", model_level, source, text_zh, text_en, origin="model")
-    reasons = (*result.reasons, reason)
-    if model_level >= result.level:
-        return dataclasses.replace(result, reasons=reasons)
-    level = model_level
-    dept = result.department_key
-    if level == 1:
-        dept = "resus"
-    elif level == 2 and dept not in ("obgyn", "mental", "ent_eye", "surgery", "paediatrics"):
-        dept = "emergency"
-    zh, en = kb.departments[dept]
-    return dataclasses.replace(
-        result,
-        level=level,
-        disposition=_disposition(level, False),
-        department_key=dept,
-        department_zh=zh,
-        department_en=en,
-        refer=result.refer or level <= 2,
-        call_120=result.call_120 or level == 1,
-        reasons=tuple(sorted(reasons, key=lambda r: r.level)),
     )

@@ -7,15 +7,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from appliance.clinical.findings import Finding, Vocabulary
+
 Level = Literal[1, 2, 3, 4]
 Disposition = Literal["emergency", "urgent", "routine", "self_care"]
 CHILD_AGE = 14.0  # Chinese paediatrics: under 14 years
 
 
 class Vitals(BaseModel):
-    """Measured vital signs; every field optional. Ranges reject typing errors, not illness."""
+    """Measured vital signs; every field optional. Ranges reject typing errors, not illness.
+    An unknown key (``temp_c``) is refused, never silently dropped."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
 
     sbp: float | None = Field(None, ge=0, le=320)
     dbp: float | None = Field(None, ge=0, le=220)
@@ -98,6 +101,25 @@ class ComplaintRule:
     unless: tuple[str, ...] = ()
     min_age: float | None = None
     max_age: float | None = None
+    criterion: str = ""
+    resources: int | None = None
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    """A threshold on a quantity read from the text (burn area %, tablets taken, fall height)."""
+
+    id: str
+    measure: str
+    op: str
+    value: float
+    level: int
+    source: str
+    text_zh: str
+    text_en: str
+    min_age: float | None = None
+    max_age: float | None = None
+    department: str = "emergency"
 
 
 @dataclass(frozen=True)
@@ -121,6 +143,9 @@ class TriageKnowledge:
     departments: dict[str, tuple[str, str]]
     sources: dict[str, str] = field(default_factory=dict)
     pregnancy_vitals: tuple[VitalRule, ...] = ()
+    measure_rules: tuple[MeasureRule, ...] = ()
+    self_care_normal: dict[str, tuple[float, float]] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(()))
 
     def cite(self, keys: str) -> str:
         return "；".join(
@@ -135,7 +160,7 @@ class Reason:
     source: str
     text_zh: str
     text_en: str
-    origin: Literal["rule", "model"] = "rule"
+    origin: Literal["rule", "semantic", "model"] = "rule"
 
     def as_dict(self, lang: str = "zh") -> dict[str, object]:
         return {
@@ -158,6 +183,9 @@ class TriageResult:
     call_120: bool
     reasons: tuple[Reason, ...]
     rules_level: int
+    findings: tuple[Finding, ...] = ()
+    vitals_used: dict[str, dict[str, object]] = field(default_factory=dict)
+    resources: int | None = None
 
     def as_dict(self, lang: str = "zh") -> dict[str, object]:
         return {
@@ -169,6 +197,9 @@ class TriageResult:
             "call_120": self.call_120,
             "level_name": LEVEL_NAMES[self.level][1 if lang == "en" else 0],
             "rules_level": self.rules_level,
+            "findings": [f.as_dict() for f in self.findings],
+            "vitals_used": self.vitals_used,
+            "resources": self.resources,
         }
 
 

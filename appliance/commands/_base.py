@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -180,6 +181,27 @@ def _finite_float(text: str) -> float:
     return value
 
 
+#: The deepest nesting of objects/arrays accepted on the command line (a record nests 4 deep).
+#: Python's parser recurses, so a 200k-deep document would otherwise crash it (the LAN API
+#: answers such a body with 400 in the same way).
+MAX_JSON_DEPTH = 100
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_too_deep(text: str, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``text`` nests arrays/objects deeper than ``limit`` (strings are skipped)."""
+    depth = 0
+    for m in _JSON_BRACKET.finditer(_JSON_STRING.sub('""', text)):
+        if m.group(0) in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
 def read_json_input(source: str | None) -> Any:
     """Read one JSON document from ``source`` (a path) or stdin, with clear zh/en errors."""
     if source and source != "-":
@@ -217,8 +239,22 @@ def read_json_input(source: str | None) -> Any:
         raise InputError(
             "输入为空：需要一个 JSON 对象。", "Empty input: a JSON object is expected."
         )
+    return parse_json_text(text)
+
+
+def parse_json_text(text: str) -> Any:
+    """Parse one JSON document with the clear zh/en errors of :func:`read_json_input`."""
+    if json_too_deep(text):
+        raise InputError(
+            f"JSON 嵌套层数过多（上限 {MAX_JSON_DEPTH} 层）：这不是一份病历或请求。",
+            f"The JSON is nested too deeply (limit {MAX_JSON_DEPTH} levels): "
+            "it is not a record or a request.",
+            details={"limit": MAX_JSON_DEPTH},
+        )
     try:
         return json.loads(text, parse_constant=_reject_non_finite, parse_float=_finite_float)
+    except RecursionError:  # belt and braces: the depth check above should catch it first
+        raise InputError("JSON 嵌套层数过多。", "The JSON is nested too deeply.") from None
     except json.JSONDecodeError as exc:
         raise InputError(
             f"JSON 格式错误：第 {exc.lineno} 行第 {exc.colno} 列附近。",
@@ -256,3 +292,30 @@ def subgroup(cli: click.Group, name: str, help_text: str) -> click.Group:
     group = BilingualGroup(name=name, help=help_text)
     cli.add_command(group)
     return group
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: Chinese (wide) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def text_table(
+    headers: list[str], rows: list[list[str]], right: frozenset[int] = frozenset()
+) -> str:
+    """Rows as aligned columns (by display width, so Chinese lines up); ``right``: the indexes of
+    right-aligned (number) columns. The last column is not padded."""
+    table = [headers, *rows]
+    widths = [max(display_width(r[i]) for r in table) for i in range(len(headers))]
+    lines = []
+    for row in table:
+        cells = []
+        for i, cell in enumerate(row):
+            pad = " " * (widths[i] - display_width(cell))
+            if i == len(row) - 1:
+                cells.append(cell)
+            else:
+                cells.append(pad + cell if i in right else cell + pad)
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)

@@ -79,13 +79,15 @@ def _clips() -> list[tuple[str, str]]:
 
 
 def _asr(model_dir: Path, threads: int, engine: Any, beam_size: int = 5) -> dict[str, Any]:
-    from appliance.services._emr_speech import _engine_json
-    from appliance.speech.llm_correct import llm_correct
+    from appliance.clinical.extract_numbers import normalize_numbers
+    from appliance.services._emr_speech import _engine_json, decode_context
+    from appliance.speech.audio import load_audio
+    from appliance.speech.llm_correct import choose_corrections
     from appliance.speech.metrics import corpus_cer
     from appliance.speech.transcriber import Transcriber
 
     started = time.monotonic()
-    tr = Transcriber(model_dir, threads=threads, beam_size=beam_size)
+    tr = Transcriber(model_dir, threads=threads, beam_size=beam_size, context=decode_context())
     load_s = time.monotonic() - started
     steps: dict[str, list[tuple[str, str]]] = {"raw": [], "t2s": [], "lexicon": [], "numbers": []}
     if engine is not None:
@@ -95,16 +97,20 @@ def _asr(model_dir: Path, threads: int, engine: Any, beam_size: int = 5) -> dict
     for clip_id, script in _clips():
         if not clip_id.startswith("dict"):
             continue
-        res = tr.transcribe_file(AUDIO / f"{clip_id}.wav")
+        res = tr.transcribe_array(
+            load_audio(AUDIO / f"{clip_id}.wav"), confidence=engine is not None
+        )
         audio_s += res.duration_s
         asr_s += res.elapsed_s
         for step in ("raw", "t2s", "lexicon", "numbers"):
             steps[step].append((script, res.steps[step]))
         if engine is not None:
             t0 = time.monotonic()
-            fixed, _changes = llm_correct(res.text, _engine_json(engine), tr.lexicon)
+            fixed, _changes = choose_corrections(
+                res.steps["lexicon"], res.uncertain, _engine_json(engine), tr.lexicon
+            )
             llm_s += time.monotonic() - t0
-            steps["llm"].append((script, fixed))
+            steps["llm"].append((script, normalize_numbers(fixed)))
         per_clip.append({"clip": clip_id, "rtf": round(res.rtf, 3), "text": res.text})
     silent = {c: tr.transcribe_file(AUDIO / f"{c}.wav").text for c in ("silence", "noise")}
     return {
@@ -126,7 +132,6 @@ def _structuring(engine: Any, llm_cases: int) -> dict[str, Any]:
     from appliance.services.emr import structure
 
     cases = json.loads((DICTATIONS / "dictations.json").read_text(encoding="utf-8"))
-    cases += json.loads((DICTATIONS / "dictations_heldout.json").read_text(encoding="utf-8"))
 
     def run(use_llm: bool, subset: list[dict[str, Any]]) -> dict[str, Any]:
         total = correct = 0
@@ -153,12 +158,13 @@ def _structuring(engine: Any, llm_cases: int) -> dict[str, Any]:
 
 def _end_to_end(model_dir: Path, threads: int, engine: Any) -> dict[str, Any]:
     """Latency from the end of dictation to a QC'd record (visit01, ~23 s of speech)."""
+    from appliance.services._emr_speech import decode_context
     from appliance.services.emr import run_qc, structure
     from appliance.speech.audio import load_audio
     from appliance.speech.mic import ChunkedDictation
     from appliance.speech.transcriber import Transcriber
 
-    tr = Transcriber(model_dir, threads=threads)
+    tr = Transcriber(model_dir, threads=threads, context=decode_context())
     audio = load_audio(AUDIO / "visit01.wav")
     out: dict[str, Any] = {"audio_s": round(len(audio) / 16000, 1)}
     # file: the whole recording arrives at the end
@@ -205,7 +211,13 @@ def _end_to_end(model_dir: Path, threads: int, engine: Any) -> dict[str, Any]:
 
 
 def run_speech_bench(
-    settings: Any, *, model_dirs: list[Path], threads: int, engine: Any, llm_cases: int
+    settings: Any,
+    *,
+    model_dirs: list[Path],
+    threads: int,
+    engine: Any,
+    llm_cases: int,
+    clips: int = 0,
 ) -> dict[str, Any]:
     if not AUDIO.is_dir():
         from appliance.errors import InputError
@@ -217,8 +229,11 @@ def run_speech_bench(
     import os
     import platform
 
+    from appliance.commands._speech_bench_asr import asr_steps
+
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "threads": threads, "platform": platform.platform()},
+        "cer_by_step": asr_steps(model_dirs[0], threads, clips),
         "asr": [_asr(d, threads, engine) for d in model_dirs]
         + [_asr(model_dirs[0], threads, None, beam_size=1)],
         "structuring": _structuring(engine, llm_cases),

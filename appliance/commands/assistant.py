@@ -54,7 +54,8 @@ def _ask_human(result: dict[str, Any]) -> str:
 def _advise_human(result: dict[str, Any]) -> str:
     lines = []
     for d in result["differentials"]:
-        lines.append(f"- {d['name']}")
+        flag = t("（必须排除）", " (must not miss)") if d.get("must_not_miss") else ""
+        lines.append(f"- {d['name']} {d.get('icd10', '')}{flag}")
         if d["for"]:
             lines.append(t("    支持：", "    for: ") + "；".join(d["for"]))
         if d["against"]:
@@ -64,6 +65,8 @@ def _advise_human(result: dict[str, Any]) -> str:
     lines.append(
         t("建议转诊：", "Refer: ") + (t("是", "yes") if result["refer"] else t("否", "no"))
     )
+    for reason in result.get("refer_reasons", []):
+        lines.append(t("  转诊理由：", "  reason: ") + reason)
     return "\n".join(lines)
 
 
@@ -138,6 +141,7 @@ def _register_bench(cli: click.Group) -> None:
     from appliance.commands._base import subgroup
 
     bench = subgroup(cli, "bench", t("性能与准确率测试。", "Benchmarks and accuracy runs."))
+    _register_bench_advise(bench)
 
     @bench.command(
         "assistant",
@@ -202,6 +206,50 @@ def _register_bench(cli: click.Group) -> None:
                     engine.close()
         name = f"assistant-{model.name if model else 'lexical'}.json"
         out = settings.data_dir / "bench" / name
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(_json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        state.emit(report)
+
+
+def _register_bench_advise(bench: click.Group) -> None:
+    @bench.command(
+        "advise",
+        help=t(
+            "辅助决策：规则（<1 秒）与模型（<20 秒）耗时，以及病例集上的前三位命中率和转诊。",
+            "Decision support: rules (< 1 s) and model (< 20 s) timings, top-3 hits and referral "
+            "on a case file.",
+        ),
+    )
+    @click.option("--cases", "cases_file", default=None, type=click.Path(exists=True, dir_okay=False),
+                  help=t("病例 TOML 文件（默认内置病例）。", "Case TOML file (default: bundled cases)."))  # fmt: skip
+    @common_options
+    @no_llm_option
+    @pass_state
+    def bench_advise_cmd(state: CliState, cases_file: str | None, no_llm: bool) -> None:
+        import json as _json
+        from pathlib import Path
+
+        from appliance.services._advise_bench import bench_advise, load_cases
+
+        settings = state.settings()
+        engine = None
+        report: dict[str, Any] = {}
+        if not no_llm:
+            from appliance.errors import ClinicBoxError
+            from appliance.llm import open_engine
+
+            try:
+                engine = open_engine(settings)
+            except ClinicBoxError as exc:
+                report["model_error"] = exc.code
+        try:
+            report.update(
+                bench_advise(load_cases(Path(cases_file) if cases_file else None), engine)
+            )
+        finally:
+            if engine is not None:
+                engine.close()
+        out = settings.data_dir / "bench" / "advise.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(_json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
         state.emit(report)

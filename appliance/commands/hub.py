@@ -93,7 +93,7 @@ def register(cli: click.Group) -> None:
     def hub_serve(state: CliState, hub_dir: str | None, host: str, port: int) -> None:
         import uvicorn
 
-        from sync.hub._tls import ensure_hub_cert
+        from sync.hub._tls import ensure_hub_cert, server_config
         from sync.hub.app import create_hub_app
 
         service = _service(state, hub_dir)
@@ -106,14 +106,10 @@ def register(cli: click.Group) -> None:
             err=True,
         )
         try:
-            uvicorn.run(
-                create_hub_app(service),
-                host=host,
-                port=port,
-                ssl_certfile=str(cert),
-                ssl_keyfile=str(key),
-                log_level="warning",
+            config = server_config(
+                create_hub_app(service), host, port, cert, key, log_level="warning"
             )
+            uvicorn.Server(config).run()
         finally:
             service.close()
 

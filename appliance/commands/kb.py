@@ -44,11 +44,19 @@ class _Progress:
 def _human_list(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return t("知识库为空。", "The knowledge base is empty.")
-    lines = []
-    for r in rows:
-        kind = t("内置", "built-in") if r["builtin"] else r["filename"]
-        lines.append(f"{r['doc']:<36} {r['chunks']:>4}  {r['title']}  ({kind})")
-    return "\n".join(lines)
+    from appliance.commands._base import text_table
+
+    body = [
+        [
+            str(r["doc"]),
+            str(r["chunks"]),
+            t("内置", "built-in") if r["builtin"] else str(r["filename"]),
+            str(r["title"]),
+        ]
+        for r in rows
+    ]
+    headers = [t("文档", "Document"), t("段数", "Chunks"), t("来源", "Source"), t("标题", "Title")]
+    return text_table(headers, body, right=frozenset({1}))
 
 
 def _with_kb(state: CliState, fn: Any, *, session_action: str | None = None) -> Any:

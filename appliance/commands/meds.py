@@ -51,6 +51,61 @@ def _recommend_human(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _lookup_human(info: dict[str, Any]) -> str:
+    from appliance.i18n import get_lang
+    from appliance.services._safety_meds import release_label
+
+    lang = get_lang()
+    none = t("无", "none")
+
+    def mg(x: Any) -> str:
+        return "—" if x is None else f"{x:g} mg"
+
+    title = f"{info['name_zh']}（{info['inn']}）"
+    if info.get("release"):
+        title += f" · {release_label(info['release'], lang)}"
+    lines = [
+        title,
+        f"  {t('商品名', 'Brands')}：{'、'.join(info['brands']) or none}",
+        f"  ATC：{info['atc']}    {t('剂型', 'Forms')}：{'、'.join(info['forms']) or none}",
+        f"  {t('基本药物', 'Essential medicine')}：{t('是', 'yes') if info['essential_medicine'] else t('否', 'no')}",
+    ]
+    lo, hi = info["adult_dose_mg"]
+    if lo is not None or hi is not None or info.get("adult_max_daily_mg") is not None:
+        freq = info.get("max_frequency_per_day")
+        lines.append(
+            f"  {t('成人单次', 'Adult single dose')}：{mg(lo)}–{mg(hi)}；"
+            f"{t('日最大', 'max daily')} {mg(info.get('adult_max_daily_mg'))}"
+            + (f"；{t('最多', 'at most')} {freq:g} {t('次/日', '×/day')}" if freq else "")
+        )
+    if info.get("ped_dose_mg_per_kg") or info.get("ped_max_daily_mg_per_kg"):
+        lines.append(
+            f"  {t('儿童', 'Children')}：{info.get('ped_dose_mg_per_kg') or '—'} mg/kg/{t('次', 'dose')}，"
+            f"{t('日最大', 'max daily')} {info.get('ped_max_daily_mg_per_kg') or '—'} mg/kg"
+        )
+    if info.get("antibiotic_tier"):
+        tiers = {"non_restricted": t("非限制使用级", "non-restricted"),
+                 "restricted": t("限制使用级", "restricted"), "special": t("特殊使用级", "special")}  # fmt: skip
+        lines.append(
+            f"  {t('抗菌药物分级', 'Antibiotic tier')}：{tiers[info['antibiotic_tier']]}"
+            f"（{t('注射', 'parenteral')}：{tiers[info['antibiotic_tier_parenteral']]}）"
+        )
+    if info.get("cautions"):
+        lines.append(f"  {t('注意', 'Cautions')}：")
+        for c in info["cautions"]:
+            msg = c["message_en"] if lang == "en" else c["message_zh"]
+            lines.append(f"    {_MARK.get(c['severity'], '·')} [{c['when']}] {msg}")
+    if info.get("other_forms"):
+        lines.append(
+            f"  {t('同一药物的其他制剂（剂量不同，请分别查询）', 'Other products of this molecule (own doses; look them up)')}："
+        )
+        for o in info["other_forms"]:
+            brands = f"（{'、'.join(o['brands'])}）" if o["brands"] else ""
+            lines.append(f"    - {o['name_zh']}{brands} · {release_label(o['release'], lang)}")
+    lines.append(f"  {t('依据', 'Source')}：{info['source']}")
+    return "\n".join(lines)
+
+
 def _store_exists(state: CliState) -> bool:
     from appliance.store import StorePaths
 
@@ -113,8 +168,25 @@ def register(cli: click.Group) -> None:
 
         data = read_json_input(source)
         engine, why = (None, None) if no_llm else _open_engine(state)
+        # the model's explanation is bounded by this box's measured speed (models plan)
+        budget = None
+        if engine is not None:
+            from appliance.services._model_step import budget_for
+
+            budget = budget_for(engine, "meds")
+
+        def progress(zh: str, en: str) -> None:
+            if not state.as_json:
+                click.echo(t(zh, en), err=True)
+
         try:
-            result = recommend_meds(data, settings=state.settings(), engine=engine)
+            result = recommend_meds(
+                data,
+                settings=state.settings(),
+                engine=engine,
+                timeout_s=budget,
+                progress=progress,
+            )
         finally:
             if engine is not None:
                 engine.close()
@@ -137,4 +209,4 @@ def register(cli: click.Group) -> None:
                 hint_zh="请检查药名（通用名、英文名或商品名）。",
                 hint_en="Check the name (generic, INN or brand).",
             )
-        state.emit(info)
+        state.emit(info, human=_lookup_human)

@@ -308,6 +308,40 @@ def register(cli: click.Group) -> None:
             human=lambda r: t(f"现在使用 {r['active']}", f"Now using {r['active']}"),
         )
 
+    def _step_budgets(directory: Any, model: str) -> dict[str, Any]:
+        from appliance.services._model_step import step_budgets
+
+        return step_budgets(directory, model)
+
+    def _budget_lines(steps: dict[str, Any]) -> list[str]:
+        how = (
+            t(f"本机实测（{steps['measured_at']}）", f"measured here ({steps['measured_at']})")
+            if steps["measured"]
+            else t(
+                "尚未实测，用保守估计；模型回答一次后即按实测",
+                "not measured yet, a cautious guess; measured after the first answer",
+            )
+        )
+        lines = [
+            t("模型步骤时限：", "Model step budgets:"),
+            f"  {t('速度', 'speed')}: {t('读入', 'prompt')} {steps['prompt_tokens_per_s']:g} "
+            f"{t('词元/秒', 'tok/s')}, {t('生成', 'generation')} "
+            f"{steps['generation_tokens_per_s']:g} {t('词元/秒', 'tok/s')} ({how})",
+        ]
+        for b in steps["budgets"]:
+            lines.append(
+                f"  {t(b['zh'], b['en'])}: {t('约', '~')}{b['output_tokens']} "
+                f"{t('词元', 'tokens')}, {t('预计', 'expected')} {b['expected_s']:g} "
+                f"{t('秒', 's')}, {t('时限', 'budget')} {b['budget_s']:g} {t('秒', 's')}"
+            )
+        lines.append(
+            t(
+                "  超过时限的模型步骤会停止，保留规则结果，并在屏幕上说明。",
+                "  A step past its budget stops; the rules' result stands and the screen says so.",
+            )
+        )
+        return lines
+
     def _doctor(state: CliState) -> None:
         from appliance.errors import ModelNotInstalled
         from models.hardware import probe
@@ -322,6 +356,8 @@ def register(cli: click.Group) -> None:
         except ModelNotInstalled as exc:
             result["plan"] = None
             result["problem"] = exc.to_dict()["error"]
+        if result["plan"]:
+            result["steps"] = _step_budgets(models_dir(settings), result["plan"]["model"])
 
         def human(r: dict[str, Any]) -> str:
             h = r["hardware"]
@@ -341,6 +377,7 @@ def register(cli: click.Group) -> None:
                     f"  {p['model']}  ctx={p['ctx']} threads={p['threads']} gpu_layers={p['gpu_layers']} (~{p['est_ram_mb']} MB)"
                 )
                 lines += [f"  - {w}" for w in p["why"]]
+                lines += _budget_lines(r["steps"])
             else:
                 lines.append(t("选择：没有已安装的模型。", "Choice: no model installed."))
                 lines.append("  " + r["problem"]["message"])

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from appliance.commands._base import (
     CliState,
     common_options,
     no_llm_option,
+    parse_json_text,
     pass_state,
     read_json_input,
 )
@@ -50,14 +50,9 @@ def _read_records(source: str) -> list[Any]:
     if not path.is_file():
         raise InputError(f"找不到输入文件：{source}", f"Input file not found: {source}")
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        if path.suffix == ".jsonl":
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(
-            f"JSON 格式错误：第 {exc.lineno} 行。", f"Malformed JSON at line {exc.lineno}."
-        ) from None
+    if path.suffix == ".jsonl":
+        return [parse_json_text(line) for line in text.splitlines() if line.strip()]
+    data = parse_json_text(text)
     if not isinstance(data, list):
         raise InputError(
             "批量质控需要病历数组（JSON 数组或 JSONL）。", "Batch QC needs a JSON array or JSONL."

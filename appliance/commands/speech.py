@@ -3,6 +3,7 @@ microphone dictation)."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,9 +47,21 @@ def register(cli: click.Group) -> None:
         ),
     )
     @click.option("--model", "model", default=None, help=t("语音模型名称。", "Speech model name."))
+    @click.option(
+        "--context",
+        "context",
+        default="",
+        help=t(
+            "本次就诊的已知词（主诉、诊断、用药），用顿号或逗号分隔，帮助识别。",
+            "Words this visit is likely to contain (complaint, diagnoses, drugs), "
+            "separated by commas.",
+        ),
+    )
     @common_options
     @pass_state
-    def transcribe_cmd(state: CliState, audio: str, llm_correct: bool, model: str | None) -> None:
+    def transcribe_cmd(
+        state: CliState, audio: str, llm_correct: bool, model: str | None, context: str
+    ) -> None:
         from appliance.services.emr import transcribe
 
         settings = state.settings()
@@ -65,6 +78,7 @@ def register(cli: click.Group) -> None:
                 settings=settings,
                 engine=engine,
                 llm_correct=llm_correct,
+                context_words=tuple(w for w in re.split(r"[、，,;；\s]+", context) if w),
                 progress=_progress_printer(state),
             )
         finally:
@@ -180,6 +194,14 @@ def register(cli: click.Group) -> None:
         "--llm", "use_llm", is_flag=True, help=t("包含大模型步骤。", "Include LLM steps.")
     )
     @click.option("--llm-cases", default=4, type=int, show_default=True)
+    @click.option(
+        "--clips",
+        default=0,
+        type=int,
+        help=t(
+            "每个集合只测前 N 段（0 = 全部）。", "Only the first N clips of each set (0 = all)."
+        ),
+    )
     @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False))
     @common_options
     @pass_state
@@ -189,6 +211,7 @@ def register(cli: click.Group) -> None:
         threads: int,
         use_llm: bool,
         llm_cases: int,
+        clips: int,
         out_file: str | None,
     ) -> None:
         import json as _json
@@ -206,7 +229,12 @@ def register(cli: click.Group) -> None:
             engine, _why = open_engine_or_none(state)
         try:
             report = run_speech_bench(
-                settings, model_dirs=dirs, threads=threads, engine=engine, llm_cases=llm_cases
+                settings,
+                model_dirs=dirs,
+                threads=threads,
+                engine=engine,
+                llm_cases=llm_cases,
+                clips=clips,
             )
         finally:
             if engine is not None:

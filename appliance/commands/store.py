@@ -289,8 +289,11 @@ def _bench_human(r: dict[str, Any]) -> str:
         t("写入", "writes")
         + f" x{r['write_ratio']:.2f} (≤{r['write_target']}), "
         + t("读取", "reads")
-        + f" x{r['read_ratio']:.2f} (≤{r['read_target']}): {verdict}"
+        + f" x{r['read_ratio']:.2f}, "
+        + t("写后读取", "reads after writes")
+        + f" x{r['read_after_write_ratio']:.2f} (≤{r['read_target']}): {verdict}"
     )
+    lines.append(t("SQLite 版本（两侧相同）：", "SQLite (both sides): ") + r["sqlite_version"])
     return "\n".join(lines)
 
 
@@ -304,7 +307,9 @@ def _register_bench(cli: click.Group) -> None:
             "Encrypted vs plain SQLite throughput on the same schema in the same run.",
         ),
     )
-    @click.option("--size", type=click.Choice(["quick", "full"]), default="full", show_default=True)
+    @click.option(
+        "--size", type=click.Choice(["smoke", "quick", "full"]), default="full", show_default=True
+    )
     @click.option(
         "--dir",
         "folder",

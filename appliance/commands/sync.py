@@ -137,8 +137,8 @@ def register(cli: click.Group) -> None:
                 state.emit(
                     result.to_dict(),
                     human=lambda r: t(
-                        f"在线={r['online']} 发送 {r['uploaded']} 重复 {r['duplicates']} 回复 {r['replies']} 待发 {r['remaining']}",
-                        f"online={r['online']} sent {r['uploaded']} duplicates {r['duplicates']} replies {r['replies']} pending {r['remaining']}",
+                        f"{'在线' if r['online'] else '离线'}：发送 {r['uploaded']} 重复 {r['duplicates']} 回复 {r['replies']} 待发 {r['remaining']}",
+                        f"{'online' if r['online'] else 'offline'}: sent {r['uploaded']} duplicates {r['duplicates']} replies {r['replies']} pending {r['remaining']}",
                     ),
                 )
                 return
@@ -194,8 +194,8 @@ def register(cli: click.Group) -> None:
         state.emit(
             info,
             human=lambda r: t(
-                f"已登记={r['enrolled']} 待发 {r['pending']}（{r['pending_bytes']} 字节） 已发 {r['sent']} 回复 {r['replies']}（未读 {r['unread_replies']}）",
-                f"enrolled={r['enrolled']} pending {r['pending']} ({r['pending_bytes']} bytes) sent {r['sent']} replies {r['replies']} (unread {r['unread_replies']})",
+                f"{'已登记' if r['enrolled'] else '未登记'}：待发 {r['pending']}（{r['pending_bytes']} 字节） 已发 {r['sent']} 回复 {r['replies']}（未读 {r['unread_replies']}）",
+                f"{'enrolled' if r['enrolled'] else 'not enrolled'}: pending {r['pending']} ({r['pending_bytes']} bytes) sent {r['sent']} replies {r['replies']} (unread {r['unread_replies']})",
             ),
         )
 

@@ -35,6 +35,18 @@ def _human(result: dict[str, Any]) -> str:
         lines.append(t("建议转上级医院（帮扶医院）。", "Refer to the mentor hospital."))
     for r in result["reasons"]:
         lines.append(f"- [{r['level']}] {r['text']}  ({r['rule']})")
+    for f in result.get("findings", []):
+        where = f"@{f['span'][0]}-{f['span'][1]}" if f["span"] != [0, 0] else ""
+        sim = f" {f['similarity']:.2f}" if "similarity" in f else ""
+        lines.append(f"  · {f['id']} [{f['source']}{sim}] “{f['text']}” {where}")
+    for key, v in result.get("vitals_used", {}).items():
+        origin = t("原文", "text") if v["from"] == "text" else v["from"]
+        lines.append(
+            f"  · {key} = {v['value']} ({origin}{': ' + str(v['text']) if 'text' in v else ''})"
+        )
+    note = result.get("triage", {}).get("llm_note")
+    if note:
+        lines.append(f"ⓘ {note}")
     return "\n".join(lines)
 
 
@@ -66,11 +78,10 @@ def register(cli: click.Group) -> None:
     @no_llm_option
     @pass_state
     def triage_cmd(state: CliState, source: str | None, no_llm: bool) -> None:
-        from appliance.clinical.triage_model import TriageRequest
-        from appliance.services._safety_meds import validate
+        from appliance.services._safety_triage import parse_triage_request
         from appliance.services.safety import triage
 
-        req = validate(TriageRequest, read_json_input(source))
+        req = parse_triage_request(read_json_input(source))
         engine, why = (None, None) if no_llm else _open_engine(state)
         try:
             result = triage(req, engine, use_llm=not no_llm)

@@ -63,6 +63,27 @@ class StoreCorrupt(ClinicBoxError):
     default_hint_en = "Ask the administrator to restore a backup with clinicbox restore."
 
 
+class StoreForeign(ClinicBoxError):
+    code = "store_foreign"
+    exit_code = 74
+    http_status = 503
+    default_zh = (
+        "clinic.db 不是本诊所的数据库（文件为空、未加密或属于别的诊所）；未打开，也未做任何改动。"
+    )
+    default_en = (
+        "clinic.db is not this clinic's database (it is empty, unencrypted or another clinic's);"
+        " it was not opened and nothing was changed."
+    )
+    default_hint_zh = (
+        "只有 clinicbox init 会新建数据库。请检查 --data-dir 是否正确，"
+        "或由管理员用 clinicbox restore 从备份恢复。"
+    )
+    default_hint_en = (
+        "Only clinicbox init creates a database. Check --data-dir, or ask the administrator"
+        " to restore a backup with clinicbox restore."
+    )
+
+
 class StoreReadOnly(ClinicBoxError):
     code = "store_read_only"
     exit_code = 74

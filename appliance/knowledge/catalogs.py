@@ -21,9 +21,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from appliance.clinical.exams import ExamKnowledge, ExamType
+from appliance.clinical.findings import Concept, Vocabulary
 from appliance.clinical.followup import FollowupKnowledge
 from appliance.clinical.meds_model import (
     AllergyRule,
+    CountRule,
     Drug,
     InteractionRule,
     MedsKnowledge,
@@ -35,6 +37,7 @@ from appliance.clinical.meds_resolve import build_index, resolve_in
 from appliance.clinical.triage_model import (
     ChildBand,
     ComplaintRule,
+    MeasureRule,
     RoutingRule,
     TriageKnowledge,
     VitalRule,
@@ -113,9 +116,61 @@ def formulary() -> tuple[Drug, ...]:
                 antibiotic_tier_parenteral=_tier(row["tier_parenteral"]),
                 essential=row["essential"].strip() == "1",
                 source=row["source"],
+                release=(row.get("release") or "").strip(),
+                parent=(row.get("parent") or "").strip(),
             )
         )
     return tuple(drugs)
+
+
+_PREG_TEXT = {
+    "contraindicated": ("妊娠期禁用。", "contraindicated in pregnancy."),
+    "major": (
+        "妊娠期应避免使用，除非获益明显大于风险。",
+        "avoid in pregnancy unless the benefit clearly outweighs the risk.",
+    ),
+    "moderate": ("妊娠期慎用，请权衡利弊。", "use with caution in pregnancy."),
+}
+
+
+def _caution_rules() -> tuple[PatientRule, ...]:
+    """Per-drug renal, pregnancy and older-adult cautions from the formulary columns
+    (``renal_adjust_egfr``, ``renal_avoid_egfr``, ``pregnancy``, ``older_adult``), cited by the
+    row's ``caution_source``."""
+    out: list[PatientRule] = []
+    for row in csv.DictReader(_data_text("formulary.csv").splitlines()):
+        did, zh, inn = row["id"], row["name_zh"], row["inn"]
+        src = (row.get("caution_source") or "").strip() or row["source"]
+        up = did.upper()
+        avoid = _num(row.get("renal_avoid_egfr") or "")
+        adjust = _num(row.get("renal_adjust_egfr") or "")
+        if avoid is not None:
+            out.append(PatientRule(
+                f"RENAL-AVOID-{up}", "renal", "=" + did, "major",
+                f"eGFR <{avoid:g}：{zh}应避免使用（蓄积中毒或疗效不足），请换药。",
+                f"eGFR <{avoid:g}: avoid {inn} (accumulation/toxicity or loss of effect).",
+                src, egfr_below=avoid))  # fmt: skip
+        if adjust is not None:
+            out.append(PatientRule(
+                f"RENAL-ADJUST-{up}", "renal", "=" + did, "moderate",
+                f"eGFR <{adjust:g}：{zh}需按说明书减量或延长给药间隔。",
+                f"eGFR <{adjust:g}: reduce the {inn} dose or lengthen the interval per label.",
+                src, egfr_below=adjust))  # fmt: skip
+        preg = (row.get("pregnancy") or "").strip()
+        if preg in _PREG_TEXT:
+            zh_t, en_t = _PREG_TEXT[preg]
+            out.append(PatientRule(
+                f"PREG-{up}", "pregnancy", "=" + did, cast(Any, preg),
+                f"{zh}：{zh_t}", f"{inn}: {en_t}", src))  # fmt: skip
+        older = (row.get("older_adult") or "").strip()
+        if older in ("major", "moderate", "minor"):
+            out.append(PatientRule(
+                f"OLDER-{up}", "age", "=" + did, cast(Any, older),
+                f"{zh}属老年人潜在不适当用药（≥65 岁宜避免，换用更安全的替代药）。",
+                f"{inn} is potentially inappropriate in adults >= 65 (avoid; use a safer "
+                "alternative).",
+                src, min_age_years=65))  # fmt: skip
+    return tuple(out)
 
 
 def _rules() -> dict[str, Any]:
@@ -124,8 +179,36 @@ def _rules() -> dict[str, Any]:
 
 def _interactions() -> tuple[InteractionRule, ...]:
     return tuple(
-        InteractionRule(r["id"], r["a"], r["b"], r["severity"], r["zh"], r["en"], r["source"])
+        InteractionRule(
+            r["id"],
+            r["a"],
+            r["b"],
+            r["severity"],
+            r["zh"],
+            r["en"],
+            r["source"],
+            c=r.get("c", ""),
+            min_age=r.get("min_age"),
+            egfr_below=r.get("egfr_below"),
+            sex=r.get("sex", ""),
+        )
         for r in _rules().get("interaction", [])
+    )
+
+
+def _count_rules() -> tuple[CountRule, ...]:
+    return tuple(
+        CountRule(
+            r["id"],
+            r["target"],
+            int(r["min_count"]),
+            r["severity"],
+            r["zh"],
+            r["en"],
+            r["source"],
+            min_age=r.get("min_age"),
+        )
+        for r in _rules().get("count", [])
     )
 
 
@@ -206,7 +289,8 @@ def _knowledge(overrides: tuple[tuple[str, str], ...]) -> MedsKnowledge:
         index=build_index(drugs),
         interactions=_interactions(),
         allergy_rules=_allergies(),
-        patient_rules=_patient_rules(),
+        patient_rules=_patient_rules() + _caution_rules(),
+        count_rules=_count_rules(),
         infection_terms=tuple(rules["infection_terms"]),
         non_bacterial_terms=tuple(rules["non_bacterial_terms"]),
         bacterial_terms=tuple(rules["bacterial_terms"]),
@@ -249,6 +333,7 @@ def triage_knowledge() -> TriageKnowledge:
     """Vital-sign criteria, paediatric bands, red-flag complaints and department routing."""
     v = load_toml("triage_vitals.toml")
     c = load_toml("triage_complaints.toml")
+    f = load_toml("triage_findings.toml")
     fever = v.get("infant_fever")
     infant = (
         VitalRule(
@@ -298,8 +383,28 @@ def triage_knowledge() -> TriageKnowledge:
             unless=tuple(r.get("unless", ())),
             min_age=r.get("min_age"),
             max_age=r.get("max_age"),
+            criterion=r.get("criterion", ""),
+            resources=r.get("resources"),
         )
-        for r in c["complaint"]
+        for r in f["finding"]
+    )
+    vocabulary = Vocabulary(
+        tuple(Concept(r.id, r.terms, r.unless, r.with_terms) for r in complaints)
+    )
+    measures = tuple(
+        MeasureRule(
+            m["id"],
+            m["measure"],
+            m["op"],
+            float(m["value"]),
+            int(m["level"]),
+            m["source"],
+            m["zh"],
+            m["en"],
+            m.get("min_age"),
+            m.get("max_age"),
+        )
+        for m in v.get("measure", [])
     )
     self_care = c["self_care"][0]
     return TriageKnowledge(
@@ -316,6 +421,11 @@ def triage_knowledge() -> TriageKnowledge:
         departments={k: (d["zh"], d["en"]) for k, d in c["departments"].items()},
         sources=sources(),
         pregnancy_vitals=tuple(_vital_rule(r) for r in v.get("pregnancy", [])),
+        measure_rules=measures,
+        self_care_normal={
+            k: (float(lo), float(hi)) for k, (lo, hi) in self_care.get("normal", {}).items()
+        },
+        vocabulary=vocabulary,
     )
 
 

@@ -69,6 +69,7 @@ def open_engine(settings: Settings, *, monitor: bool = True, **overrides: Any) -
         n_gpu_layers=overrides.get("gpu_layers", chosen.gpu_layers),
         use_mmap=overrides.get("use_mmap", chosen.use_mmap),
         prefix_cache_mb=settings.llm_prefix_cache_mb,
+        extra_buffers=settings.llm_extra_buffers,
     )
     mon = None
     remote = None

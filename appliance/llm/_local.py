@@ -8,10 +8,12 @@ prefix (``llm_prefix_cache_mb``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,54 @@ class Generation:
     generation_s: float
 
 
+_PARAMS_LOCK = threading.Lock()
+
+
+def _extra_buffers_safe(setting: str = "auto") -> bool:
+    """Whether llama.cpp may use its extra CPU buffer types (AMX tiles, repacked weights).
+
+    On CPUs with Intel AMX, ggml's AMX matmul runs ``ldtilecfg``; where the kernel or the
+    hypervisor has not enabled AMX tile state for the process (containers, some VMs) that
+    instruction faults and the whole process dies with SIGSEGV on the first prompt longer than a
+    few tokens (seen with the packaged Qwen2.5 Q4_K_M). So on an AMX CPU the plain CPU kernels
+    are used unless the ``llm_extra_buffers`` setting is ``on`` (``off`` forces them off).
+    """
+    if setting in {"on", "off"}:
+        return setting == "on"
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            return " amx_tile" not in info.read()
+    except OSError:
+        return True
+
+
+@contextlib.contextmanager
+def _plain_cpu_buffers(active: bool) -> Iterator[None]:
+    """While loading a model, ask llama.cpp for plain CPU buffers (``use_extra_bufts=False``).
+
+    llama-cpp-python builds the model parameters from ``llama_model_default_params()`` and has no
+    argument for this field, so the default is wrapped for the duration of the load.
+    """
+    if not active:
+        yield
+        return
+    import llama_cpp.llama_cpp as low
+
+    with _PARAMS_LOCK:
+        original = low.llama_model_default_params
+
+        def without_extra_buffers() -> Any:
+            params = original()
+            params.use_extra_bufts = False
+            return params
+
+        low.llama_model_default_params = without_extra_buffers
+        try:
+            yield
+        finally:
+            low.llama_model_default_params = original
+
+
 class LocalBackend:
     kind = "local"
 
@@ -46,6 +96,7 @@ class LocalBackend:
         prefix_cache_mb: int = 256,
         use_mmap: bool = True,
         seed: int = 0,
+        extra_buffers: str = "auto",
     ) -> None:
         import llama_cpp
 
@@ -53,16 +104,17 @@ class LocalBackend:
         self.path = model_path
         self.n_threads = n_threads
         self.n_gpu_layers = n_gpu_layers
-        self.llm = llama_cpp.Llama(
-            str(model_path),
-            n_ctx=n_ctx,
-            n_threads=n_threads,
-            n_threads_batch=n_threads,
-            n_gpu_layers=n_gpu_layers,
-            use_mmap=use_mmap,
-            seed=seed,
-            verbose=False,
-        )
+        with _plain_cpu_buffers(not _extra_buffers_safe(extra_buffers)):
+            self.llm = llama_cpp.Llama(
+                str(model_path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                n_gpu_layers=n_gpu_layers,
+                use_mmap=use_mmap,
+                seed=seed,
+                verbose=False,
+            )
         self.n_ctx = self.llm.n_ctx()
         self._good_grammars: set[str] = set()
         # Our own prefix cache: llama-cpp-python's LlamaRAMCache copies the whole logits buffer

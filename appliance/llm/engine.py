@@ -24,10 +24,19 @@ from appliance.llm._local import LocalBackend
 from appliance.llm._schema import check_schema, gbnf, grammar_for, parse_and_validate
 from appliance.llm._template import ThinkFilter
 from appliance.llm._types import TASK_PRIORITY, ChatResult, StreamPiece, Timings
+from appliance.llm.budget import SpeedMeter
 from appliance.llm.scheduler import Job, Preempted, PriorityScheduler
 
 log = logging.getLogger("clinicbox.llm")
 _END = object()
+
+
+def _models_dir(settings: Settings) -> Any:
+    try:
+        path = settings.resolved("models_dir")
+    except (AttributeError, TypeError):  # settings without a models dir (bare test engines)
+        return None
+    return path if path.is_dir() else None
 
 
 class ChatStream:
@@ -85,6 +94,7 @@ class Engine:
         self.monitor = monitor
         self.remote = remote
         self._closed = False
+        self.speed_meter = SpeedMeter(_models_dir(settings), backend.name)
         if monitor is not None:
             monitor.attach(lambda: self.scheduler.stats().to_dict())
 
@@ -271,6 +281,8 @@ class Engine:
         )
         if self.monitor is not None:
             self.monitor.record_request(job.task, timings, self.scheduler.stats())
+        # this box's real speed: the budgets of the next model steps follow it
+        self.speed_meter.observe(timings.prompt_tokens_per_s, timings.generation_tokens_per_s)
         if timed_out[0]:
             raise LLMTimeout()
         if preempted[0] and not job.cancelled:

@@ -1,27 +1,46 @@
-"""Doctors' decision support: ``clinicbox advise`` over the clinician knowledge base.
+"""Doctors' decision support: ``clinicbox advise`` over the condition knowledge base.
 
-From a structured record: differentials scored on the cited condition catalog (findings for and
-against), red flags, next exams, treatment options checked by the medication rules, and
-"refer" when the case exceeds a township clinic (a refer-only diagnosis in the top three, a
-referral criterion met, or triage level 1-2). Every differential cites its guideline chunks.
+From a structured record: the record's text is read by the shared findings extractor (the same
+negation-aware vocabulary matcher as triage, plus vitals and lab values with units); the pure
+scorer (:mod:`appliance.clinical.differential`) ranks the cited conditions of
+``appliance/knowledge/data/conditions/``; this module assembles the contract:
+
+    {"differentials": [{"name", "icd10", "aliases", "for", "against", "citations",
+                        "must_not_miss", "scope", "score"}],
+     "next_steps": [...], "refer": bool, "refer_reasons": [...], "icd10": [...],
+     "must_not_miss": [{"name", "icd10", "for", "reason"}],
+     "enough_information": bool, "ask": [...], "source": "rules" | "rules+model"}
+
+``refer`` is true when a must-not-miss condition is plausible, a condition beyond township care
+leads, a township condition shows one of its referral criteria, a danger sign is present or the
+box's own triage gives level 1-2. Next steps: referral first, then tests with how to read them,
+ruling out dangerous alternatives, and the usual drugs checked by the medication rules.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
+from appliance.clinical.differential import Assessment, Scored, assess
+from appliance.clinical.differential_facts import Facts, read_facts
 from appliance.errors import InputError
 from appliance.i18n import t
+from appliance.knowledge.catalogs import cite
+from appliance.knowledge.conditions_kb import condition_kb
+from appliance.knowledge.findings_data import lab_analytes
 from appliance.knowledge.kb import KnowledgeBase
-from appliance.knowledge.kb_conditions import ConditionScore, rank_conditions, vitals_from
+from appliance.services._assistant_advise_checks import (
+    checked_drug_steps,
+    exam_hint_steps,
+    triage_level,
+)
 
 log = logging.getLogger("clinicbox.assistant")
 
 MAX_DIFFERENTIALS = 5
-# A refer-only diagnosis below first place drives referral only with this much support.
-REFER_MIN_SCORE = 5.0
+# Triage level 2 refers unless a township condition explains the picture this strongly.
+EXPLAINED_SCORE = 6.0
 TEXT_FIELDS = (
     "chief_complaint",
     "present_illness",
@@ -29,6 +48,13 @@ TEXT_FIELDS = (
     "personal_history",
     "physical_exam",
     "auxiliary_exams",
+)
+CLINICIAN_DOCS = (
+    "clinician/respiratory",
+    "clinician/cardiovascular",
+    "clinician/digestive",
+    "clinician/metabolic",
+    "clinician/neuro_urinary_pediatric",
 )
 
 
@@ -62,145 +88,135 @@ def record_text(record: dict[str, Any]) -> str:
     return "。".join(str(record.get(f, "")) for f in TEXT_FIELDS if record.get(f))
 
 
-def _citations(kb: KnowledgeBase, scored: ConditionScore) -> list[dict[str, str]]:
+def record_facts(record: dict[str, Any]) -> Facts:
+    """The findings and numbers of a record, read with the shared extractor."""
+    kb = condition_kb()
+    patient = record.get("patient") or {}
+    age = patient.get("age")
+    return read_facts(
+        record_text(record),
+        vocabulary=kb.vocabulary,
+        measures=kb.measures,
+        analytes=lab_analytes(),
+        vitals=record.get("vitals") or {},
+        age=float(age) if isinstance(age, int | float) else None,
+        sex=patient.get("sex"),
+        near=kb.near,
+        durations=kb.durations,
+    )
+
+
+def assess_record(record: dict[str, Any]) -> Assessment:
+    kb = condition_kb()
+    return assess(kb.conditions, record_facts(record), kb.findings, danger_signs=kb.danger_signs,
+                  unexplained=kb.unexplained)  # fmt: skip
+
+
+def _citations(kb: KnowledgeBase | None, scored: Scored) -> list[dict[str, str]]:
+    """The condition's own cited sources, then matching clinician guideline passages."""
     cond = scored.condition
-    cites = []
-    for section, text in kb.chunks_of(cond.doc):
-        if section.startswith(cond.section) and any(
-            key in section for key in ("诊断要点", "鉴别诊断", "危险信号")
-        ):
-            cites.append({"doc": cond.doc, "section": section, "text": text})
-    return cites[:2]
+    cites = [{"doc": f"conditions/{cond.system}", "section": f"{cond.name} > 诊断与转诊",
+              "text": f"{cite(cond.source)}。转诊：{cond.referral}"}]  # fmt: skip
+    if kb is None:
+        return cites
+    names = (cond.name, *cond.aliases)
+    for doc in CLINICIAN_DOCS:
+        try:
+            chunks = kb.chunks_of(doc)
+        except Exception as exc:  # a clinic may have removed a bundled document
+            log.debug("no clinician document %s (%s)", doc, exc.__class__.__name__)
+            continue
+        for section, text in chunks:
+            head = section.split(" > ")[0]
+            if any(head.startswith(n) or n.startswith(head) for n in names if len(n) > 1) and any(
+                key in section for key in ("诊断要点", "危险信号")
+            ):
+                cites.append({"doc": doc, "section": section, "text": text})
+    return cites[:3]
 
 
-def _triage_level(record: dict[str, Any]) -> int | None:
-    try:
-        from appliance.services import safety
-    except ImportError:
-        return None
-    request = {
-        "complaint": record.get("chief_complaint") or record_text(record)[:200],
-        "vitals": record.get("vitals") or {},
-        **{k: v for k, v in (record.get("patient") or {}).items() if k in ("age", "sex")},
+def _differential(kb: KnowledgeBase | None, s: Scored) -> dict[str, Any]:
+    c = s.condition
+    return {
+        "name": c.name,
+        "icd10": c.icd10,
+        "aliases": list(c.aliases),
+        "for": s.found_for,
+        "against": s.found_against,
+        "citations": _citations(kb, s),
+        "must_not_miss": c.must_not_miss,
+        "scope": c.scope,
+        "score": s.score,
     }
-    try:
-        triage_rules: Any = getattr(safety, "triage", None)
-        if triage_rules is None:
-            return None
-        result: Any = triage_rules(request, engine=None)
-    except Exception as exc:
-        log.warning("triage unavailable for advise: %s", exc.__class__.__name__)
-        return None
-    level = result.get("level") if isinstance(result, dict) else getattr(result, "level", None)
-    return int(level) if level is not None else None
 
 
-def _checked_treatment(record: dict[str, Any], top: ConditionScore) -> list[str]:
-    """Treatment options of the top differential, each checked by the medication rules."""
-    if not top.condition.treatment:
-        return []
-    alerts_by_drug: dict[str, list[str]] = {}
-    checked = False
-    try:
-        from appliance.services import safety
-
-        allergies = [
-            a for a in str(record.get("allergy_history", "")).replace("，", "、").split("、") if a
-        ]
-        request = {
-            "patient": {**(record.get("patient") or {}), "allergies": allergies},
-            "prescriptions": [{"drug": d} for d in top.condition.treatment],
-        }
-        result: Any = safety.check_meds(request)
-        alerts = result.get("alerts") if isinstance(result, dict) else getattr(result, "alerts", [])
-        for alert in alerts or []:
-            data = alert if isinstance(alert, dict) else alert.model_dump()
-            for drug in data.get("drugs", []):
-                alerts_by_drug.setdefault(drug, []).append(str(data.get("message", "")))
-        checked = True
-    except Exception as exc:  # rules not installed: say the options are unchecked
-        log.info("medication rules unavailable for advise: %s", exc.__class__.__name__)
-    steps = []
-    for drug in top.condition.treatment:
-        warnings = [m for name, ms in alerts_by_drug.items() if drug in name for m in ms]
-        if warnings:
-            steps.append(t(f"治疗选项：{drug}（用药警示：{'；'.join(warnings)}）",
-                           f"Treatment option: {drug} (alert: {'; '.join(warnings)})"))  # fmt: skip
-        else:
-            note = (
-                "" if checked else t("，开具前请用用药审核核对", "; run a medication check first")
-            )
-            steps.append(t(f"治疗选项：{drug}（参见{top.condition.name}指南{note}）",
-                           f"Treatment option: {drug} (see the {top.condition.name} guideline{note})"))  # fmt: skip
-    return steps
+def _next_steps(record: dict[str, Any], a: Assessment, reasons: list[str]) -> list[str]:
+    steps = [t(f"转诊：{r}", f"Refer: {r}") for r in reasons]
+    if a.thin:
+        ask = "、".join(a.ask) if a.ask else t("症状部位、性质、持续时间、伴随症状；生命体征；相关查体",
+                                               "site, character, duration, associated symptoms; "
+                                               "vital signs; focused examination")  # fmt: skip
+        steps.append(
+            t(f"信息不足——请询问/检查：{ask}", f"Not enough information — ask/examine: {ask}")
+        )
+    elif a.ask:
+        steps.append(
+            t(f"鉴别需补充：{'、'.join(a.ask[:4])}", f"To tell them apart: {'、'.join(a.ask[:4])}")
+        )
+    for s in a.ranked[:2]:
+        steps.extend(f"{s.condition.name}：{test}" for test in s.condition.tests)
+    shown = {s.condition.id for s in a.ranked[:2]}
+    for s in [*a.must_not_miss, *a.ranked[2:MAX_DIFFERENTIALS]]:
+        if s.condition.must_not_miss and s.condition.id not in shown:
+            shown.add(s.condition.id)
+            steps.append(t(f"需排除{s.condition.name}：{s.condition.tests[0]}",
+                           f"Rule out {s.condition.name}: {s.condition.tests[0]}"))  # fmt: skip
+    steps.extend(exam_hint_steps(record, steps))
+    if a.ranked:
+        top = a.ranked[0].condition
+        steps.append(
+            t(f"处理（{top.name}）：{top.manage}", f"Management ({top.name}): {top.manage}")
+        )
+        if top.scope == "township":
+            steps.extend(checked_drug_steps(record, top))
+    elif not a.ask:
+        steps.append(t("知识库中没有与本病历相符的病种，请结合临床判断，必要时请上级医院会诊。",
+                       "No condition in the knowledge base fits; use clinical judgement "
+                       "and consult the mentor hospital if needed."))  # fmt: skip
+    return list(dict.fromkeys(steps))
 
 
-_EXAM_SPLIT = re.compile(r"[、，,；;。\s]|和|或|及")
-
-
-def _exam_hint_steps(record: dict[str, Any], steps: list[str]) -> list[str]:
-    """Suggested exams checked by the exam-ordering rules (repeat / not indicated hints)."""
-    names = [w for step in steps for w in _EXAM_SPLIT.split(step) if 1 < len(w) <= 12]
-    if not names:
-        return []
-    try:
-        from appliance.services import safety
-
-        request = {
-            "exams": list(dict.fromkeys(names))[:50],
-            "complaint": record_text(record)[:4000],
-            "age": (record.get("patient") or {}).get("age"),
-        }
-        result: Any = safety.exam_hints(request)
-    except Exception as exc:  # rules not installed or request refused: no hints, say nothing
-        log.info("exam hints unavailable for advise: %s", exc.__class__.__name__)
-        return []
-    return [
-        t(f"检查提示（{h['exam']}）：{h['message']}", f"Exam hint ({h['exam']}): {h['message']}")
-        for h in result.get("hints", [])
-    ]
-
-
-def advise_record(kb: KnowledgeBase, record: dict[str, Any]) -> dict[str, Any]:
-    """The ``clinicbox advise`` contract: differentials, next_steps, refer."""
-    text = record_text(record)
-    ranked = rank_conditions(text, vitals_from(record, text))[:MAX_DIFFERENTIALS]
-    differentials = [
-        {
-            "name": s.condition.name,
-            "for": s.found_for,
-            "against": s.found_against,
-            "citations": _citations(kb, s),
-        }
-        for s in ranked
-    ]
-    next_steps: list[str] = []
-    refer_reasons: list[str] = []
-    for rank, scored in enumerate(ranked[:3]):
-        if scored.condition.refer and (rank == 0 or scored.score >= REFER_MIN_SCORE):
-            refer_reasons.append(t(f"考虑{scored.condition.name}，需上级医院处理",
-                                   f"{scored.condition.name} considered: needs a hospital"))  # fmt: skip
-        refer_reasons.extend(scored.refer_reasons)
-    level = _triage_level(record)
-    if level is not None and level <= 2:
-        refer_reasons.append(t(f"分诊 {level} 级（危重）", f"triage level {level}"))
-    for reason in dict.fromkeys(refer_reasons):
-        next_steps.append(t(f"转诊：{reason}", f"Refer: {reason}"))
-    for scored in ranked[:2]:
-        next_steps.extend(scored.condition.next_steps)
-    for scored in ranked[1:]:  # dangerous diagnoses in the list that did not lead: rule them out
-        if scored.condition.refer and scored.condition.next_steps:
-            name, first = scored.condition.name, scored.condition.next_steps[0]
-            next_steps.append(t(f"需排除{name}：{first}", f"Rule out {name}: {first}"))
-    next_steps.extend(_exam_hint_steps(record, next_steps))
-    if ranked:
-        next_steps.extend(_checked_treatment(record, ranked[0]))
-    else:
-        next_steps.append(t("知识库中没有与本病历相符的病种，请结合临床判断，必要时请上级医院会诊。",
-                            "No condition in the knowledge base fits; use clinical judgement "
-                            "and consult the mentor hospital if needed."))  # fmt: skip
+def advise_record(kb: KnowledgeBase | None, record: dict[str, Any]) -> dict[str, Any]:
+    """The ``clinicbox advise`` contract (rules only; see module doc)."""
+    a = assess_record(record)
+    reasons = list(a.refer_reasons)
+    level = triage_level(record, record_text(record))
+    explained = (
+        bool(a.ranked)
+        and a.ranked[0].condition.scope == "township"
+        and (a.ranked[0].score >= EXPLAINED_SCORE)
+    )
+    if level == 1 or (level == 2 and not explained):
+        reasons.append(t(f"分诊 {level} 级（危重），需立即处理", f"triage level {level}: act now"))
+    shown = a.ranked[:MAX_DIFFERENTIALS]
+    extra = [s for s in a.must_not_miss if s not in shown]
+    differentials = [_differential(kb, s) for s in [*shown, *extra]]
     return {
         "differentials": differentials,
-        "next_steps": list(dict.fromkeys(next_steps)),
-        "refer": bool(refer_reasons),
+        "next_steps": _next_steps(record, a, reasons),
+        "refer": bool(reasons),
+        "refer_reasons": reasons,
+        "icd10": [d["icd10"] for d in differentials],
+        "must_not_miss": [
+            {
+                "name": s.condition.name,
+                "icd10": s.condition.icd10,
+                "for": s.found_for,
+                "reason": s.condition.referral,
+            }
+            for s in a.must_not_miss
+        ],
+        "enough_information": not a.thin,
+        "ask": a.ask,
+        "source": "rules",
     }

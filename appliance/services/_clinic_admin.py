@@ -89,11 +89,14 @@ class AdminMixin:
     # --- backup and audit ----------------------------------------------------------------
     def backup(self, destination: str | None = None) -> JSON:
         fn = need("backup", "appliance.store", "backup")
-        dest = destination or str(self.settings.resolved("backup_dir"))
         session = self._require("backup")
         out = as_json(
             call(
-                fn, self.runtime.require_store(), dest, actor=getattr(session, "username", "system")
+                fn,
+                self.runtime.require_store(),
+                destination or None,
+                actor=getattr(session, "username", "system"),
+                allowed_places_only=True,  # from a UI: no ../ or /etc, only backups or USB
             )
         )
         return out if isinstance(out, dict) else {"path": str(out)}

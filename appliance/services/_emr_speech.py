@@ -6,7 +6,7 @@ Re-exported by :mod:`appliance.services.emr` (``transcribe``, ``dictate``, ``tra
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +23,11 @@ def _check(cancel: CancelToken | None) -> None:
         raise Cancelled()
 
 
-def _engine_json(engine: Any) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
+def _engine_json(
+    engine: Any, timeout_s: float = LLM_TIMEOUT_S
+) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
     def chat(messages: list[dict[str, str]], schema: dict[str, Any]) -> Any:
-        res = engine.chat(
-            messages, task="emr", schema=schema, max_tokens=200, timeout_s=LLM_TIMEOUT_S
-        )
+        res = engine.chat(messages, task="emr", schema=schema, max_tokens=200, timeout_s=timeout_s)
         return res.data
 
     return chat
@@ -40,7 +40,19 @@ def transcriber(settings: Settings | None = None) -> Any:
     s = settings or load_settings()
     gpu = cuda_available()
     folder = select_model(s.resolved("models_dir"), s.speech_model, gpu=gpu)
-    return Transcriber(folder, threads=s.llm_threads or 0)
+    return Transcriber(folder, threads=s.llm_threads or 0, context=decode_context())
+
+
+def decode_context(context_words: Sequence[str] = ()) -> Any:
+    """The clinic prompt, hotwords (the patient's words, then the clinic's) and the patient's
+    words for correction."""
+    from appliance.speech.context import DEFAULT, make_context
+    from appliance.speech.lexicon import clinic_hotwords
+
+    prompt, hotwords = DEFAULT
+    return make_context(
+        prompt=prompt, hotwords=hotwords, patient=tuple(context_words), clinic=clinic_hotwords()
+    )
 
 
 def transcribe(
@@ -49,10 +61,18 @@ def transcribe(
     settings: Settings | None = None,
     engine: Any = None,
     llm_correct: bool = False,
+    context_words: Sequence[str] = (),
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    llm_budget_s: float = LLM_TIMEOUT_S,
 ) -> dict[str, Any]:
-    """An audio file → ``{"text", "language": "zh", "segments", "corrections", …}``."""
+    """An audio file → ``{"text", "language": "zh", "segments", "corrections", …}``.
+
+    ``context_words``: the patient's complaint words, known diagnoses and drugs (decoder
+    hotwords and lexicon terms for this dictation). With ``llm_correct`` and an engine, the
+    model may pick lexicon words for the spans Whisper was unsure of, within ``llm_budget_s``.
+    """
+    from appliance.clinical.extract_numbers import normalize_numbers
     from appliance.speech.audio import load_audio
 
     audio = load_audio(Path(audio_path))
@@ -66,15 +86,25 @@ def transcribe(
         eta = elapsed / done * (total - done) if done > 0 else None
         report(progress, fraction=done / total if total else None, message="asr", eta_s=eta)
 
-    result = tr.transcribe_array(audio, progress=on_progress)
+    use_model = llm_correct and engine is not None
+    ctx = decode_context(context_words)
+    result = tr.transcribe_array(audio, progress=on_progress, context=ctx, confidence=use_model)
     out: dict[str, Any] = result.as_dict()
-    if llm_correct and engine is not None and result.text:
-        from appliance.speech.llm_correct import llm_correct as correct_with_model
+    if use_model and result.text and result.uncertain:
+        from appliance.speech.lexicon import load_lexicon, with_context
+        from appliance.speech.llm_correct import choose_corrections
 
+        lexicon = with_context(tr.lexicon or load_lexicon(), ctx.words)
         try:
-            fixed, changes = correct_with_model(result.text, _engine_json(engine), tr.lexicon)
-            out["text"] = fixed
+            fixed, changes = choose_corrections(
+                result.steps["lexicon"],
+                result.uncertain,
+                _engine_json(engine, llm_budget_s),
+                lexicon,
+            )
+            out["text"] = normalize_numbers(fixed)
             out["corrections"] += [c.as_dict() for c in changes]
+            out["model_correction"] = {"spans": len(result.uncertain), "changed": len(changes)}
         except ClinicBoxError as exc:
             out["llm_error"] = exc.code
     return out

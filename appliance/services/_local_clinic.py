@@ -22,6 +22,7 @@ from appliance.services._clinic_clinical import ClinicalMixin
 from appliance.services._clinic_patients import PatientsMixin
 from appliance.services._clinic_types import ClinicInfo, FeatureStatus, UserInfo
 from appliance.services._parts import find, unavailable
+from appliance.services._visit_autosave import VisitAutosaveMixin
 
 
 class ClinicRuntime:
@@ -98,7 +99,7 @@ class ClinicRuntime:
                 self.store = None
 
 
-class LocalClinicService(PatientsMixin, ClinicalMixin, AdminMixin):
+class LocalClinicService(PatientsMixin, VisitAutosaveMixin, ClinicalMixin, AdminMixin):
     """In-process :class:`~appliance.services.interface.ClinicService`."""
 
     def __init__(

@@ -102,12 +102,19 @@ def quality_indicators(store: Any, months: int = 12, today: date | None = None) 
         counts[month]["fu_due"] += 1
         counts[month]["fu_done"] += int(bool(done))
     series: dict[str, list[float | None]] = {name: [] for name in INDICATORS}
+    # numerator and denominator of each rate, so a screen can say "35% (7/20)"
+    fractions: dict[str, list[list[int]]] = {name: [] for name in INDICATORS}
+    parts = {
+        "antibiotic_rate": ("antibiotic", "with_rx"),
+        "exam_referral_rate": ("imaging", "visits"),
+        "qc_pass_rate": ("qc_pass", "qc"),
+        "followup_completion": ("fu_done", "fu_due"),
+        "referral_rate": ("referred", "visits"),
+    }
     for key in keys:
         c = counts.get(key, defaultdict(int))
-        series["antibiotic_rate"].append(_ratio(c["antibiotic"], c["with_rx"]))
-        series["exam_referral_rate"].append(_ratio(c["imaging"], c["visits"]))
-        series["qc_pass_rate"].append(_ratio(c["qc_pass"], c["qc"]))
-        series["followup_completion"].append(_ratio(c["fu_done"], c["fu_due"]))
-        series["referral_rate"].append(_ratio(c["referred"], c["visits"]))
+        for name, (num, den) in parts.items():
+            series[name].append(_ratio(c[num], c[den]))
+            fractions[name].append([c[num], c[den]])
     visits = [counts.get(k, {}).get("visits", 0) for k in keys]
-    return {"months": keys, "indicators": series, "visits": visits}
+    return {"months": keys, "indicators": series, "counts": fractions, "visits": visits}

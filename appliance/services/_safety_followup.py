@@ -193,7 +193,10 @@ def due_list(
     horizon = (on + timedelta(days=within_days)).isoformat()
     items: list[dict[str, Any]] = []
     with store.read() as db:
-        names = {row[0]: row[1] for row in db.execute("SELECT id, name FROM patient")}
+        people = {
+            row[0]: (row[1], row[2]) for row in db.execute("SELECT id, name, phone FROM patient")
+        }
+        names = {pid: name for pid, (name, _phone) in people.items()}
         plans = db.execute(
             "SELECT patient_id, condition, rule, source, interval_days, next_due FROM followup_plan"
             " WHERE status = 'active' AND next_due <= ? ORDER BY next_due",
@@ -212,6 +215,7 @@ def due_list(
             {
                 "patient_id": pid,
                 "name": names.get(pid, ""),
+                "phone": people.get(pid, ("", ""))[1] or "",
                 "condition": cond,
                 "condition_name": t(spec.get("name_zh", cond), spec.get("name_en", cond)),
                 "due_date": due.isoformat(),
@@ -229,6 +233,7 @@ def due_list(
             {
                 "patient_id": u["patient_id"],
                 "name": names.get(u["patient_id"], ""),
+                "phone": people.get(u["patient_id"], ("", ""))[1] or "",
                 "condition": u["condition"],
                 "condition_name": t(spec["name_zh"], spec["name_en"]),
                 "due_date": on.isoformat(),

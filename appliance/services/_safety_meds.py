@@ -145,6 +145,7 @@ def run_recommend(
     settings: Settings | None = None,
     engine: Any = None,
     timeout_s: float | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     from appliance.clinical.meds_recommend import match_diagnosis, recommend
     from appliance.knowledge.catalogs import cite, recommend_entries
@@ -207,9 +208,86 @@ def run_recommend(
     if engine is not None and result["options"]:
         from appliance.services._safety_phrase import phrase_recommendation
 
-        phrase_recommendation(result, engine, timeout_s)
+        phrase_recommendation(result, engine, timeout_s, progress)
     return result
 
 
 def t_(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh
+
+
+_RELEASE = {
+    "ir": ("普通（速释）制剂", "immediate release"),
+    "sr": ("缓释制剂", "sustained/extended release"),
+    "cr": ("控释制剂", "controlled release"),
+    "ec": ("肠溶制剂", "enteric-coated"),
+}
+
+
+def lookup_drug(name: str, *, settings: Settings | None = None) -> dict[str, Any] | None:
+    """One formulary product with its limits, cautions and sibling release forms."""
+    from appliance.clinical.meds_resolve import resolve_in
+    from appliance.knowledge.catalogs import cite
+
+    kb = meds_knowledge(tier_file(settings))
+    drug = resolve_in(kb.index, name)
+    if drug is None:
+        return None
+    molecule = drug.parent or drug.id
+    siblings = [
+        {"id": d.id, "name_zh": d.name_zh, "release": d.release or "ir", "brands": list(d.brands)}
+        for d in kb.drugs
+        if d.id != drug.id and (d.parent or d.id) == molecule
+    ]
+    cautions = [
+        {
+            "kind": r.kind,
+            "severity": r.severity,
+            "when": (
+                f"eGFR<{r.egfr_below:g}"
+                if r.egfr_below is not None
+                else f"age>={r.min_age_years:g}"
+                if r.min_age_years is not None
+                else f"age<{r.below_age_years:g}"
+                if r.below_age_years is not None
+                else r.kind
+            ),
+            "message_zh": r.message_zh,
+            "message_en": r.message_en,
+            "rule": r.id,
+        }
+        for r in kb.patient_rules
+        if drug.id == r.target.lstrip("=") or _rule_matches(drug, r.target)
+    ]
+    return {
+        "id": drug.id,
+        "name_zh": drug.name_zh,
+        "inn": drug.inn,
+        "brands": list(drug.brands),
+        "atc": drug.atc,
+        "classes": list(drug.classes),
+        "forms": list(drug.forms),
+        "release": drug.release or ("ir" if siblings else ""),
+        "adult_dose_mg": [drug.adult_dose_min_mg, drug.adult_dose_max_mg],
+        "adult_max_daily_mg": drug.adult_max_daily_mg,
+        "max_frequency_per_day": drug.max_freq_per_day,
+        "ped_dose_mg_per_kg": drug.ped_dose_mg_per_kg,
+        "ped_max_daily_mg_per_kg": drug.ped_max_daily_mg_per_kg,
+        "antibiotic_tier": drug.antibiotic_tier,
+        "antibiotic_tier_parenteral": drug.antibiotic_tier_parenteral or drug.antibiotic_tier,
+        "essential_medicine": drug.essential,
+        "cautions": cautions,
+        "other_forms": siblings,
+        "source": cite(drug.source),
+    }
+
+
+def _rule_matches(drug: Any, target: str) -> bool:
+    from appliance.clinical.meds_interact import matches
+
+    return not target.startswith("=") and matches(drug, target)
+
+
+def release_label(code: str, lang: str) -> str:
+    zh, en = _RELEASE.get(code, ("", ""))
     return en if lang == "en" else zh

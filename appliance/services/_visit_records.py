@@ -274,13 +274,15 @@ def list_visits(session: Any, patient_id: str) -> list[dict[str, Any]]:
             (patient_id,),
         )
     session.audit("visit.list", patient_id=patient_id, detail={"count": len(rows)})
+    may_read_record = session.can("record.read")  # the front desk sees visits, not records
     out = []
     for row in rows:
         content = json.loads(row.pop("content_json") or "{}")
         record = content.get("record") or {}
         triage = content.get("triage") or {}
-        row["chief_complaint"] = record.get("chief_complaint", "")
-        row["diagnoses"] = [str(d.get("name", d)) for d in record.get("diagnoses") or []]
+        if may_read_record:
+            row["chief_complaint"] = record.get("chief_complaint", "")
+            row["diagnoses"] = [str(d.get("name", d)) for d in record.get("diagnoses") or []]
         row["triage_level"] = triage.get("level")
         row["status"] = row.get("status") or "draft"
         out.append(row)

@@ -220,9 +220,15 @@ class AssistantService:
 
     # --- doctors' decision support ------------------------------------------------------------
     def advise(self, record: dict[str, Any], *, no_llm: bool = False) -> dict[str, Any]:
-        from appliance.services._assistant_advise import advise_record
+        """Rules answer; with a model (unless ``no_llm``) re-ranked and explained among the
+        rules' candidates, claims checked (see ``_advise_model``)."""
+        from appliance.services._advise_model import apply_model
+        from appliance.services._assistant_advise import advise_record, record_text
 
-        return advise_record(self.kb, record)
+        result = advise_record(self.kb, record)
+        if no_llm:
+            return result
+        return apply_model(result, record_text(record), self.engine())
 
     def close(self) -> None:
         with self._lock:
@@ -267,8 +273,16 @@ def ask(
     return answer_question(kb, question, engine=engine, no_llm=no_llm).to_contract()
 
 
-def advise(record: dict[str, Any], *, store: Any = None, engine: Any = None) -> dict[str, Any]:
-    """``clinicbox advise`` contract for a structured record (rules + cited guidelines)."""
-    from appliance.services._assistant_advise import advise_record, validate_record
+def advise(
+    record: dict[str, Any], *, store: Any = None, engine: Any = None, use_llm: bool = True
+) -> dict[str, Any]:
+    """``clinicbox advise`` contract for a structured record (rules + cited guidelines; with an
+    engine, re-ranked and explained among the rules' candidates, claims checked)."""
+    from appliance.services._advise_model import apply_model
+    from appliance.services._assistant_advise import advise_record, record_text, validate_record
 
-    return advise_record(knowledge_base_for(store), validate_record(record))
+    checked = validate_record(record)
+    result = advise_record(knowledge_base_for(store), checked)
+    if engine is None or not use_llm:
+        return result
+    return apply_model(result, record_text(checked), engine)

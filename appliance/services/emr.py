@@ -41,14 +41,17 @@ from appliance.clinical.qc_llm import (
 from appliance.clinical.record import OutpatientRecord
 from appliance.errors import Cancelled, ClinicBoxError, InputError
 from appliance.i18n import get_lang
+from appliance.llm.budget import STEPS, expected_output_tokens
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
 from appliance.services._emr_speech import dictate, transcribe, transcriber
+from appliance.services._model_step import model_step
 from appliance.services._parts import find
 
 log = logging.getLogger("clinicbox.emr")
 DATA = Path(__file__).resolve().parents[1] / "knowledge" / "data"
-#: A model pass that takes longer is dropped and the rules result stands (measured: the 1.5B
-#: model needs ~2 min per dictation on 2 busy cores; a GPU box answers in seconds).
+#: A model pass that takes longer than its budget is dropped and the rules result stands. The
+#: budget comes from this box's measured tokens/s (appliance.llm.budget, ``models plan``);
+#: ``llm_timeout_s`` overrides it. This is the old fixed budget, kept for callers that name it.
 LLM_TIMEOUT_S = 45.0
 
 
@@ -130,7 +133,7 @@ def structure(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     max_tokens: int = 900,
-    llm_timeout_s: float = LLM_TIMEOUT_S,
+    llm_timeout_s: float | None = None,
 ) -> dict[str, Any]:
     """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``)."""
     if not isinstance(text, str) or not text.strip():
@@ -148,14 +151,17 @@ def structure(
     meta: dict[str, Any] = {"method": "rules", "cross_check": [], "rejected": []}
     if use_llm and engine is not None:
         _check(cancel)
-        report(progress, fraction=0.2, message="emr: model")
         try:
-            res = engine.chat(
+            res = model_step(
+                engine,
                 llm_messages(text, vt),
-                task="emr",
+                step="emr",
                 schema=llm_schema(),
                 max_tokens=max_tokens,
-                timeout_s=llm_timeout_s,
+                expected_tokens=expected_output_tokens("emr", len(text)),
+                progress=progress,
+                cancel=cancel,
+                budget_s=llm_timeout_s,
             )
             grounded = ground(res.data if isinstance(res.data, dict) else {}, text)
             record, cross = merge(record, grounded, icd_table(), names)
@@ -220,7 +226,7 @@ def run_qc(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     task: str = "qc",
-    llm_timeout_s: float = LLM_TIMEOUT_S,
+    llm_timeout_s: float | None = None,
     max_tokens: int = 500,
 ) -> dict[str, Any]:
     """QC one record → ``{"score", "passed", "grade", "findings": [...]}``."""
@@ -235,13 +241,17 @@ def run_qc(
     model_error = None
     if use_llm and engine is not None:
         _check(cancel)
-        report(progress, fraction=0.3, message="qc: model")
         try:
-            res = engine.chat(
+            res = model_step(
+                engine,
                 contradiction_messages(rec),
-                task="qc",
+                step="qc",
                 schema=contradiction_schema(),
                 max_tokens=max_tokens,
+                expected_tokens=STEPS["qc"].output_tokens,
+                progress=progress,
+                cancel=cancel,
+                budget_s=llm_timeout_s,
             )
             model_hits = ground_contradictions(res.data, rec)
         except ClinicBoxError as exc:

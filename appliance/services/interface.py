@@ -116,6 +116,21 @@ class ClinicService(Protocol):
         """Queue a de-identified case for the mentor hospital → ``{"queued": bool, ...}``."""
         ...
 
+    # --- autosave of the visit workspace (never lose what was typed) ---------------------
+    def save_visit_draft(self, patient_id: str, visit_id: str | None, payload: JSON) -> JSON:
+        """Keep the open workspace of this user's visit (``visit_id`` None: a new visit),
+        encrypted in the clinic store → ``{"saved_at"}``. Replaces the previous autosave.
+        Raises InputError for an oversized payload, PermissionDenied without visit.write."""
+        ...
+
+    def load_visit_draft(self, patient_id: str, visit_id: str | None) -> JSON | None:
+        """This user's autosaved workspace → ``{"saved_at", "payload"}``, or None."""
+        ...
+
+    def discard_visit_draft(self, patient_id: str, visit_id: str | None) -> None:
+        """Forget the autosave (after the visit was saved, or the doctor chose to discard it)."""
+        ...
+
     # --- clinical ------------------------------------------------------------------------
     def triage(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import secrets
+import unicodedata
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,6 +21,7 @@ from appliance.logsafe import register_sensitive
 from appliance.services.session import Session
 from appliance.store import audit
 from appliance.store.lifecycle import erase_patient as _erase
+from appliance.store.like import like_escape
 
 _SEX = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F", "u": "U", "未知": "U"}
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -95,9 +97,43 @@ class PatientIn(BaseModel):
         return self.model_copy(update=updates)
 
 
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>|[<>]")
+_TEXT_FIELDS = {"name": ("姓名", "name"), "address": ("地址", "address")}
+
+
+def _bad_characters(value: str) -> str | None:
+    """What is wrong with a name or address: control or invisible formatting characters (NUL,
+    bidi overrides such as U+202E, zero-width marks) or HTML markup; ``None`` when it is fine."""
+    for ch in value:
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Cf", "Cs", "Co", "Cn") and ch not in " ":
+            return f"U+{ord(ch):04X}"
+    if _TAG.search(value):
+        return "html"
+    return None
+
+
+def _check_text_fields(data: dict[str, Any]) -> None:
+    for field, (zh, en) in _TEXT_FIELDS.items():
+        value = data.get(field)
+        if not isinstance(value, str):
+            continue
+        found = _bad_characters(value)
+        if found is not None:
+            raise InputError(
+                f"{zh}中含有不允许的字符（控制字符、不可见的方向控制符或 HTML 标记）。",
+                f"The {en} contains characters that are not allowed (control or invisible"
+                " direction characters, or HTML markup).",
+                hint_zh=f"请只填写{zh}的文字本身。",
+                hint_en=f"Enter only the {en} itself.",
+                details={"fields": [field], "character": found},
+            )
+
+
 def _validate(data: Any) -> PatientIn:
     if not isinstance(data, dict):
         raise InputError("输入必须是一个 JSON 对象。", "The input must be a JSON object.")
+    _check_text_fields(data)
     try:
         return PatientIn.model_validate(data).completed()
     except ValidationError as exc:
@@ -216,17 +252,19 @@ def list_patients(session: Session, limit: int = 100, offset: int = 0) -> list[d
 def search_patients(session: Session, query: str, limit: int = 50) -> list[dict[str, Any]]:
     """Find by name (substring), ID number or phone (exact or last digits), or patient id."""
     session.require("patient.read")
-    q = query.strip()
+    # NUL and other control characters are never part of a name or number (SQLite would stop
+    # reading the pattern at a NUL and match everyone); % and _ are literal, not wildcards
+    q = "".join(ch for ch in query if ch.isprintable() or ch == " ").strip()
     if not q:
         return []
-    like = f"%{q}%"
+    like, suffix = f"%{like_escape(q)}%", f"%{like_escape(q)}"
     with session.store.read_raw() as conn:
         rows = _rows(
             conn,
-            "SELECT * FROM patient WHERE name LIKE ? OR id = ? OR id_number = upper(?)"
-            " OR phone = ? OR (length(?) >= 4 AND (id_number LIKE ? OR phone LIKE ?))"
-            " ORDER BY name LIMIT ?",
-            (like, q, q, q, q, f"%{q}", f"%{q}", max(1, min(int(limit), 1000))),
+            "SELECT * FROM patient WHERE name LIKE ? ESCAPE '\\' OR id = ? OR id_number = upper(?)"
+            " OR phone = ? OR (length(?) >= 4 AND (id_number LIKE ? ESCAPE '\\'"
+            " OR phone LIKE ? ESCAPE '\\')) ORDER BY name LIMIT ?",
+            (like, q, q, q, q, suffix, suffix, max(1, min(int(limit), 1000))),
         )
     # the query itself may be a name: the audit row keeps only the count
     session.audit("patient.search", detail={"count": len(rows)})

@@ -68,31 +68,12 @@ def check_meds(
 
 
 def drug_info(name: str, *, settings: Settings | None = None) -> dict[str, Any] | None:
-    """The formulary row for ``name`` as JSON (``clinicbox meds lookup``), with the
-    institution's antibiotic tiers applied when ``settings`` name a tier file."""
-    from appliance.clinical.meds_resolve import resolve_in
-    from appliance.services._safety_meds import tier_file
+    """The formulary entry for ``name`` as JSON (``clinicbox meds lookup``), with the
+    institution's antibiotic tiers applied when ``settings`` name a tier file. A modified-release
+    product (缓释/控释) is its own entry; ``other_forms`` lists the same molecule's other products."""
+    from appliance.services._safety_meds import lookup_drug
 
-    drug = resolve_in(catalogs.meds_knowledge(tier_file(settings)).index, name)
-    if drug is None:
-        return None
-    return {
-        "id": drug.id,
-        "name_zh": drug.name_zh,
-        "inn": drug.inn,
-        "brands": list(drug.brands),
-        "atc": drug.atc,
-        "classes": list(drug.classes),
-        "forms": list(drug.forms),
-        "adult_dose_mg": [drug.adult_dose_min_mg, drug.adult_dose_max_mg],
-        "adult_max_daily_mg": drug.adult_max_daily_mg,
-        "ped_dose_mg_per_kg": drug.ped_dose_mg_per_kg,
-        "ped_max_daily_mg_per_kg": drug.ped_max_daily_mg_per_kg,
-        "antibiotic_tier": drug.antibiotic_tier,
-        "antibiotic_tier_parenteral": drug.antibiotic_tier_parenteral or drug.antibiotic_tier,
-        "essential_medicine": drug.essential,
-        "source": catalogs.cite(drug.source),
-    }
+    return lookup_drug(name, settings=settings)
 
 
 def followup_plan(
@@ -140,9 +121,12 @@ def recommend_meds(
     settings: Settings | None = None,
     engine: Any = None,
     timeout_s: float | None = None,
+    progress: Any = None,
 ) -> dict[str, Any]:
     """First-line options for ``request["diagnosis"]`` from the formulary with their guideline,
     each filtered through every medication check for the patient (``clinicbox meds recommend``).
     Options with a contraindicated/major alert are listed under ``excluded`` with the reason.
     With an ``engine`` the model adds a short ``summary`` for the doctor (it cannot add drugs)."""
-    return run_recommend(request, settings=settings, engine=engine, timeout_s=timeout_s)
+    return run_recommend(
+        request, settings=settings, engine=engine, timeout_s=timeout_s, progress=progress
+    )

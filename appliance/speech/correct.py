@@ -1,41 +1,45 @@
-"""Pinyin-aware correction of a transcript against the medical lexicon; every change is marked.
+"""Pinyin-aware correction of a transcript against the speech lexicon; every change is marked.
 
-Whisper hears "毫米汞柱" as "毫米公主", "二甲双胍" as "二甲双瓜", "窦性" as "都行": same sounds,
-wrong characters. For every window of the transcript as long as a lexicon term, the toneless
-pinyin is compared with the term's (with the initials/finals many speakers merge: z/zh, c/ch,
-s/sh, n/l, f/h, -n/-ng). A window is replaced only when:
+Whisper hears "毫米汞柱" as "毫米公主", "二甲双胍" as "二甲双瓜", "否认药物过敏史" as "所认要无过迷史":
+the sounds are (nearly) right, the characters are not. Three passes, each only ever writes a
+lexicon word (:mod:`appliance.speech.lexicon`) and records where and what it changed:
 
-- the pinyin matches syllable for syllable (fuzzy) — or, for terms of 4+ characters, all but one
-  syllable matches and that one is a near miss;
-- for 2-character terms, the tones match too or one character is already right (so a common
-  word that merely sounds alike, e.g. 都行 → 窦性, is not rewritten without evidence).
+1. **terms** — every window of the transcript as long as a term is scored syllable by syllable
+   (:func:`appliance.speech.phonetics.char_cost`: all readings of both characters, speakers'
+   merges, dialect and learned confusions). A window is replaced when its cost is within the
+   term's budget: two characters must sound the same and match in tone or share a character
+   (so "都行" is not rewritten to 窦性 without evidence); three characters may carry one cheap
+   confusion if one character is right; four–five one near miss; six and more two misses when
+   two characters are right (a long phrase is specific enough). The cheapest term wins.
+2. **anchored phrases** — a short literal said next to a term that was heard right ("给予" before
+   a drug, "诊断" before a diagnosis) is corrected on sound alone, tones ignored ("急于布洛芬").
+3. **units after numbers** — "38多2" is 38度2: a temperature in range followed by a digit.
 
-Longer terms win; a corrected span is not corrected again. Each change is returned as a
-:class:`Correction` (position, from, to, term category) so the UI can show and undo it.
+Longer terms win; a corrected span is not corrected again; text already right is locked.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import asdict, dataclass
-from functools import lru_cache
-from pathlib import Path
+from itertools import pairwise
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin, pinyin
+from appliance.speech.lexicon import Anchor, Term, anchors, common_words, load_lexicon, make_term
+from appliance.speech.phonetics import FAR_COST, fuzzy, readings, same_tone, syllable_cost
 
-LEXICON_FILE = Path(__file__).resolve().parents[1] / "knowledge" / "data" / "medical_lexicon.csv"
+__all__ = ["Correction", "Term", "correct_with_lexicon", "load_lexicon", "make_term"]
+
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_FUZZY = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("ang", "an"), ("eng", "en"), ("ing", "in"))
-
-
-@dataclass(frozen=True)
-class Term:
-    text: str
-    category: str
-    syllables: tuple[str, ...]
-    tones: tuple[str, ...]
+_NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")}
+_NUMERALS |= {str(i): str(i) for i in range(10)} | {"〇": "0", "两": "2", "十": "10"}
+_CORRECTABLE = re.compile(r"[\u4e00-\u9fff0-9]")
+#: total syllable cost a window may have, by term length (see the module docstring)
+_BUDGET = {3: 0.6, 4: 1.0, 5: 1.0}
+_HEADING_BUDGET = {2: 0.0, 3: 0.8}
+_RARE_READING = 0.3
+_CONFUSION = 0.5
+_SENTENCE_BREAKS = "，。；：:,;!?！？ \n"
 
 
 @dataclass(frozen=True)
@@ -53,158 +57,237 @@ class Correction:
         return data
 
 
-def _fuzzy(syllable: str) -> str:
-    for a, b in _FUZZY:
-        syllable = syllable.replace(a, b)
-    if syllable.startswith("n"):
-        syllable = "l" + syllable[1:]
-    if syllable.startswith("h") and not syllable.startswith("hu"):
-        return syllable
-    return syllable.replace("hu", "f", 1) if syllable.startswith("hu") else syllable
+def heard_cost(heard: str, meant: str, syllable: str) -> float:
+    """Cost of ``heard`` standing for the term's character ``meant`` read as ``syllable`` (the
+    term's reading in context; the heard character may be read any of its ways)."""
+    if heard == meant:
+        return 0.0
+    options = readings(heard)
+    if not options:
+        return FAR_COST
+    best = syllable_cost(options[0], syllable)  # the character's usual reading
+    for other in options[1:]:  # a rarer reading (既 xì, 杂 duō) counts as a near sound at best
+        best = min(best, _RARE_READING + syllable_cost(other, syllable))
+    return best
 
 
-def _near(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    if abs(len(a) - len(b)) > 1:
+def _homophone_numeral(window: str, k: int, term: Term) -> bool:
+    """A lone numeral inside a long term that sounds exactly like the term's character is a
+    mishearing ("毫魔2美生" for 毫摩尔每升, "偶有饮九" for 偶有饮酒), not a number."""
+    if len(window) < 4:
         return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    lone = all(window[j] not in _NUMERALS for j in (k - 1, k + 1) if 0 <= j < len(window))
+    return lone and heard_cost(window[k], term.text[k], term.syllables[k]) == 0.0
 
 
-def make_term(text: str, category: str = "term") -> Term:
-    return Term(
-        text,
-        category,
-        tuple(_fuzzy(s) for s in lazy_pinyin(text)),
-        tuple(lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)),
-    )
-
-
-@lru_cache(maxsize=4)
-def load_lexicon(path: Path = LEXICON_FILE) -> tuple[Term, ...]:
-    """Terms of 2–12 Chinese characters from a ``term,category,source`` CSV, longest first."""
-    with path.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    terms = {
-        row["term"]: row["category"]
-        for row in rows
-        if 2 <= len(row["term"]) <= 12 and all(_HAN.match(c) for c in row["term"])
-    }
-    return tuple(sorted((make_term(t, c) for t, c in terms.items()), key=lambda t: -len(t.text)))
-
-
-_DIGIT_READINGS = {"0": ("ling",), "1": ("yi", "yao"), "2": ("er", "liang"), "3": ("san",)}
-_DIGIT_READINGS |= {"4": ("si",), "5": ("wu",), "6": ("liu",), "7": ("qi",), "8": ("ba",)}
-_DIGIT_READINGS |= {"9": ("jiu",)}
-_NUMERALS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")}
-_NUMERALS |= {str(i): str(i) for i in range(10)} | {"〇": "0", "两": "2", "十": "10"}
-_CORRECTABLE = re.compile(r"[\u4e00-\u9fff0-9]")
-
-
-def _readings(char: str) -> frozenset[str]:
-    if char in _DIGIT_READINGS:
-        return frozenset(_fuzzy(r) for r in _DIGIT_READINGS[char])
-    if not _HAN.match(char):
-        return frozenset()
-    found = pinyin(char, style=Style.NORMAL, heteronym=True)
-    return frozenset(_fuzzy(r) for r in (found[0] if found else []))
-
-
-def _window_matches(
-    term: Term,
-    window: str,
-    readings: list[frozenset[str]],
-    tones: list[str],
-    after_digit: bool = False,
-) -> bool:
-    if window == term.text:
-        return False
+def window_cost(
+    term: Term, window: str, after_digit: bool = False, heading: bool = False
+) -> float | None:
+    """The window's cost as ``term`` or None when it may not become the term."""
+    if window == term.text or len(window) != len(term.text):
+        return None
     pairs = list(zip(window, term.text, strict=True))
-    if len(pairs) < 5 and any(a in _NUMERALS and b not in _NUMERALS for a, b in pairs):
-        return False  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
+    for k, (a, b) in enumerate(pairs):
+        if b in _NUMERALS and _NUMERALS.get(a, "a") != _NUMERALS[b]:
+            return None  # never a number that was not said: "每日1次" is not "每日四次"
+        if a in _NUMERALS and b not in _NUMERALS and not _homophone_numeral(window, k, term):
+            return None  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
     if all(a == b or _NUMERALS.get(a, "a") == _NUMERALS.get(b, "b") for a, b in pairs):
-        return False  # "2型糖尿病" is already "二型糖尿病"
-    same_chars = sum(a == b for a, b in pairs)
-    exact = [s in r for s, r in zip(term.syllables, readings, strict=True)]
-    if len(term.text) == 2:
-        if term.category == "unit" and after_digit and all(exact):
-            return True  # "30号客" → "30毫克": a unit right after a number
-        plain = [
-            lazy_pinyin(b)[0] in (pinyin(a, heteronym=True, style=Style.NORMAL) or [[]])[0]
-            for a, b in pairs
-            if _HAN.match(a)
-        ]
-        if not all(exact) or len(plain) < 2 or not all(plain):
-            return False  # two characters: the exact syllables ("升高" is not "身高")
-        return same_chars >= 1 or tuple(tones) == term.tones
-    misses = [i for i, ok in enumerate(exact) if not ok]
-    near = all(any(_near(r, term.syllables[i]) for r in readings[i]) for i in misses)
-    if not misses:
-        return True
-    if len(term.text) >= 4 and len(misses) == 1 and near:
-        return True
-    if len(term.text) >= 6 and len(misses) == 2:  # long phrases are specific enough
-        return near and same_chars >= 2
-    return False
+        return None  # "2型糖尿病" is already "二型糖尿病"
+    costs = [heard_cost(a, b, s) for (a, b), s in zip(pairs, term.syllables, strict=True)]
+    same = sum(a == b for a, b in pairs)
+    total = sum(costs)
+    if heading and term.category == "section" and total <= _HEADING_BUDGET.get(len(pairs), 1.0):
+        return total  # a 病历 heading where a sentence starts: "煮酥，" is 主诉, "先变食" 现病史
+    if len(pairs) == 2:
+        if any(c > _RARE_READING for c in costs):
+            return None
+        if term.category == "unit" and after_digit:
+            return 0.0  # "30号客" → "30毫克": a unit right after a number
+        if not all(_HAN.match(a) for a, _ in pairs):
+            return None
+        # two characters: the same sounds and tones ("升高" is not "身高", "伴右" not "伴有")
+        return total if all(same_tone(a, b) for a, b in pairs if a != b) else None
+    if len(pairs) == 3:
+        if total == 0 or (total <= _BUDGET[3] and same >= 1):
+            return total
+        # or a single sound Whisper is known to confuse ("卸长龟" for 血常规)
+        return total if sum(c > 0 for c in costs) == 1 and total <= _CONFUSION else None
+    if total > _BUDGET.get(len(pairs), 2.0):
+        return None
+    misses = [i for i, c in enumerate(costs) if c > 0]
+    adjacent = any(b - a == 1 for a, b in pairwise(misses))
+    if len(misses) >= 2 and (same < 1 or (adjacent and len(pairs) < 7)):
+        return None  # two neighbours both wrong is another word ("既往" is not "吸烟")
+    return total
 
 
-def correct_with_lexicon(
-    text: str, lexicon: tuple[Term, ...] | None = None
-) -> tuple[str, list[Correction]]:
-    """Return the corrected text and the list of changes (positions refer to the input)."""
-    terms = load_lexicon() if lexicon is None else lexicon
-    if not text or not _HAN.search(text):
-        return text, []
-    chars = list(text)
-    readings = [_readings(c) for c in chars]
-    tones = [
-        (lazy_pinyin(c, style=Style.TONE3, neutral_tone_with_five=True) or [c])[0]
-        if _HAN.match(c)
-        else c
-        for c in chars
-    ]
-    # exact lexicon hits are right already: lock them against terms of the same length or less
-    locked = [0] * len(chars)
+def _crosses_word(chars: list[str], start: int, end: int, term: str) -> bool:
+    """A changed character at the window's edge that makes an everyday word with the character
+    outside belongs to that word ("未见异常": 异 is in 异常, so "见异" is not 建议)."""
+    words = common_words()
+    syllables = make_term(term).syllables
+
+    def changed(at: int, k: int) -> bool:
+        if chars[at] == term[k]:
+            return False
+        # a long window may re-read a homophone ("解析水氧变" is 解 + 稀水样便), never a new sound
+        return end - start <= 3 or heard_cost(chars[at], term[k], syllables[k]) > 0
+
+    if start > 0 and changed(start, 0) and chars[start - 1] + chars[start] in words:
+        return True
+    return end < len(chars) and changed(end - 1, -1) and chars[end - 1] + chars[end] in words
+
+
+def _index(terms: tuple[Term, ...]) -> dict[tuple[int, int, str], list[Term]]:
+    """(length, position, syllable) → terms; a match misses at most two of its first three
+    syllables, so looking a window up by each of its first three finds every candidate."""
+    index: dict[tuple[int, int, str], list[Term]] = {}
+    for term in terms:
+        for pos in range(min(3, len(term.text))):
+            for reading in readings(term.text[pos]) or (term.text[pos],):
+                index.setdefault((len(term.text), pos, fuzzy(reading)), []).append(term)
+    return index
+
+
+_INDEXES: dict[int, tuple[tuple[Term, ...], dict[tuple[int, int, str], list[Term]]]] = {}
+
+
+def term_index(terms: tuple[Term, ...]) -> dict[tuple[int, int, str], list[Term]]:
+    key = id(terms)
+    hit = _INDEXES.get(key)
+    if hit is None or hit[0] is not terms:
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        hit = (terms, _index(terms))
+        _INDEXES[key] = hit
+    return hit[1]
+
+
+def _lock_exact(text: str, terms: tuple[Term, ...]) -> list[int]:
+    """Exact lexicon hits are right already: lock them against terms of the same length or less."""
+    locked = [0] * len(text)
     for term in terms:
         begin = text.find(term.text)
         while begin >= 0:
             for k in range(begin, begin + len(term.text)):
                 locked[k] = max(locked[k], len(term.text))
             begin = text.find(term.text, begin + 1)
+    return locked
+
+
+def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> list[Correction]:
+    index = term_index(terms)
+    lengths = sorted({len(t.text) for t in terms}, reverse=True)
     changes: list[Correction] = []
-    by_length: dict[int, list[Term]] = {}
-    # index by the first and second syllable: a match misses at most one, so it hits one of them
-    first: dict[tuple[int, str], list[Term]] = {}
-    second: dict[tuple[int, str], list[Term]] = {}
-    for term in terms:
-        by_length.setdefault(len(term.text), []).append(term)
-        first.setdefault((len(term.text), term.syllables[0]), []).append(term)
-        second.setdefault((len(term.text), term.syllables[1]), []).append(term)
-    for length in sorted(by_length, reverse=True):
+    for length in lengths:
         for start in range(0, len(chars) - length + 1):
-            if max(locked[start : start + length]) >= length:
+            held = [k for k in range(length) if locked[start + k] >= length]
+            if len(held) == length:
                 continue
             window = "".join(chars[start : start + length])
             if not all(_CORRECTABLE.match(c) for c in window) or not _HAN.search(window):
                 continue
-            candidates = {
-                t.text: t for r in readings[start] for t in first.get((length, r), ())
-            } | {t.text: t for r in readings[start + 1] for t in second.get((length, r), ())}
-            for term in (t for t in by_length[length] if t.text in candidates):  # lexicon order
-                if _window_matches(
-                    term,
-                    window,
-                    readings[start : start + length],
-                    tones[start : start + length],
-                    after_digit=start > 0 and chars[start - 1].isdigit(),
-                ):
-                    changes.append(Correction("lexicon", start, window, term.text, term.category))
-                    chars[start : start + length] = list(term.text)
-                    for k in range(start, start + length):
-                        locked[k] = max(locked[k], 99)
-                    break
+            candidates: dict[str, Term] = {}
+            for pos in range(min(3, length)):
+                for reading in readings(window[pos]) or (window[pos],):
+                    for term in index.get((length, pos, fuzzy(reading)), ()):
+                        candidates.setdefault(term.text, term)
+            after_digit = start > 0 and chars[start - 1].isdigit()
+            heading = start == 0 or chars[start - 1] in _SENTENCE_BREAKS
+            best: tuple[float, Term] | None = None
+            for term in candidates.values():
+                if any(term.text[k] != window[k] for k in held):
+                    continue  # it would change a word already heard (or made) right
+                cost = window_cost(term, window, after_digit, heading)
+                if cost is not None and (best is None or cost < best[0]):
+                    best = (cost, term)
+            if best is None or _crosses_word(chars, start, start + length, best[1].text):
+                continue
+            term = best[1]
+            changes.append(Correction("lexicon", start, window, term.text, term.category))
+            chars[start : start + length] = list(term.text)
+            for k in range(start, start + length):
+                locked[k] = 99
+    return changes
+
+
+def _anchor_pass(
+    chars: list[str], terms: tuple[Term, ...], locked: list[int], rules: tuple[Anchor, ...]
+) -> list[Correction]:
+    text = "".join(chars)
+    by_category: dict[str, list[str]] = {}
+    for term in terms:
+        by_category.setdefault(term.category, []).append(term.text)
+    changes: list[Correction] = []
+    for rule in rules:
+        size = len(rule.literal)
+        for word in by_category.get(rule.category, ()):
+            begin = text.find(word)
+            while begin >= 0:
+                at = begin - size if rule.before else begin + len(word)
+                begin = text.find(word, begin + 1)
+                if at < 0 or at + size > len(chars):
+                    continue
+                window = "".join(chars[at : at + size])
+                if window == rule.literal or not all(_HAN.match(c) for c in window):
+                    continue
+                if max(locked[at : at + size]) > size:
+                    continue  # part of a longer word heard right
+                syllables = make_term(rule.literal).syllables
+                costs = [
+                    heard_cost(a, b, s)
+                    for a, b, s in zip(window, rule.literal, syllables, strict=True)
+                ]
+                if any(costs) and not (size >= 3 and sum(costs) <= 0.8):
+                    continue
+                changes.append(Correction("lexicon", at, window, rule.literal, "phrase"))
+                chars[at : at + size] = list(rule.literal)
+                for k in range(at, at + size):
+                    locked[k] = 99
+                text = "".join(chars)
+    return changes
+
+
+_TEMP_UNIT = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])([\u4e00-\u9fff])(?=[0-9零一二三四五六七八九])")
+
+
+_DIGIT_READ = ("ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu")
+_DIGIT_WORDS = "零一二三四五六七八九"
+
+
+def _unit_pass(chars: list[str]) -> list[Correction]:
+    """Numbers said around a misheard character: "38多2" → "38度2" (a body temperature said as
+    N度M), "酒.6" → "9.6" (a digit that sounds the same right before a decimal point)."""
+    text = "".join(chars)
+    changes = []
+    for m in re.finditer(r"([\u4e00-\u9fff])(?=\.\d)", text):
+        heard = m.group(1)
+        same = [d for d, w in enumerate(_DIGIT_WORDS) if heard_cost(heard, w, _DIGIT_READ[d]) == 0]
+        if heard not in _NUMERALS and len(same) == 1:
+            changes.append(Correction("lexicon", m.start(1), heard, str(same[0]), "number"))
+            chars[m.start(1)] = str(same[0])
+    for m in _TEMP_UNIT.finditer(text):
+        heard = m.group(2)
+        if heard != "度" and heard_cost(heard, "度", "du") <= 0.8 and heard not in _NUMERALS:
+            at = m.start(2)
+            changes.append(Correction("lexicon", at, heard, "度", "unit"))
+            chars[at] = "度"
+    return changes
+
+
+def correct_with_lexicon(
+    text: str, lexicon: tuple[Term, ...] | None = None
+) -> tuple[str, list[Correction]]:
+    """Return the corrected text and the list of changes (positions refer to the input;
+    every pass keeps the length, so they refer to the output too)."""
+    terms = load_lexicon() if lexicon is None else lexicon
+    if not text or not _HAN.search(text):
+        return text, []
+    chars = list(text)
+    locked = _lock_exact(text, terms)
+    changes = _term_pass(chars, terms, locked)
+    changes += _anchor_pass(chars, terms, locked, anchors())
+    changes += _unit_pass(chars)
     changes.sort(key=lambda c: c.start)
     return "".join(chars), changes

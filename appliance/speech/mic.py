@@ -1,8 +1,9 @@
 """Streaming dictation: audio blocks in, a growing transcript out.
 
 :class:`ChunkedDictation` cuts a stream of 16 kHz mono blocks into utterances at pauses
-(energy below a floor for ``pause_s``) or at ``max_chunk_s``, and transcribes each utterance as
-it closes, so the doctor sees the text while still talking. :class:`MicDictation` feeds it from
+(energy below a floor for ``pause_s``) or, when the doctor talks on for ``max_chunk_s``, at the
+quietest block of its last ``search_s`` seconds (a cut at the exact limit split words:
+"急性，寻支气管炎"), and transcribes each utterance as it closes, so the doctor sees the text while still talking. :class:`MicDictation` feeds it from
 the microphone through sounddevice (PortAudio) when that is present; without it,
 :class:`MicrophoneUnavailable` says so in Chinese and English. Files can be fed the same way.
 """
@@ -34,10 +35,12 @@ class ChunkedDictation:
         pause_s: float = 0.8,
         max_chunk_s: float = 15.0,
         floor_dbfs: float = -45.0,
+        search_s: float = 3.0,
     ) -> None:
         self.transcriber = transcriber
         self.pause_s = pause_s
         self.max_chunk_s = max_chunk_s
+        self.search_s = search_s
         self.floor = 10 ** (floor_dbfs / 20)
         self.segments: list[Segment] = []
         self.corrections: list[Correction] = []
@@ -48,7 +51,11 @@ class ChunkedDictation:
         self.position = 0.0
         self.elapsed_asr = 0.0
 
-    def _flush(self) -> None:
+    def _flush(self, keep: int = 0) -> None:
+        """Transcribe the chunk; its last ``keep`` blocks start the next one."""
+        tail = self._chunk[len(self._chunk) - keep :] if keep else []
+        self._chunk = self._chunk[: len(self._chunk) - keep] if keep else self._chunk
+        tail_s = sum(len(b) for b in tail) / SAMPLE_RATE
         if self._chunk and self._voiced:
             audio = np.concatenate(self._chunk)
             started = time.monotonic()
@@ -57,8 +64,21 @@ class ChunkedDictation:
             shift = len(self.partial) + (1 if self.partial and part.segments else 0)
             self.corrections += [replace(c, start=c.start + shift) for c in part.corrections]
             self.segments.extend(part.segments)
-        self._chunk, self._voiced, self._silence = [], False, 0.0
-        self._chunk_start = self.position
+        self._chunk, self._voiced, self._silence = tail, bool(tail), 0.0
+        self._chunk_start = self.position - tail_s
+
+    def _quietest_cut(self) -> int:
+        """How many trailing blocks to carry over so the cut falls on the quietest block of the
+        last ``search_s`` seconds (between words rather than inside one)."""
+        seconds, best, best_rms = 0.0, 0, float("inf")
+        for back, block in enumerate(reversed(self._chunk)):
+            if seconds >= self.search_s or back >= len(self._chunk) - 1:
+                break
+            rms = float(np.sqrt(np.mean(block**2))) if len(block) else 0.0
+            if rms < best_rms:
+                best, best_rms = back, rms
+            seconds += len(block) / SAMPLE_RATE
+        return best
 
     def feed(self, block: np.ndarray) -> float:
         """Add one block; returns its level (0..1) for a meter."""
@@ -72,8 +92,10 @@ class ChunkedDictation:
         else:
             self._silence += seconds
         length = self.position - self._chunk_start
-        if (self._voiced and self._silence >= self.pause_s) or length >= self.max_chunk_s:
+        if self._voiced and self._silence >= self.pause_s:
             self._flush()
+        elif length >= self.max_chunk_s:
+            self._flush(keep=self._quietest_cut())
         elif not self._voiced and length >= self.pause_s:
             self._chunk, self._chunk_start = [], self.position  # drop leading silence
         return min(1.0, rms / 0.3)

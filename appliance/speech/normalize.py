@@ -69,14 +69,15 @@ _PUNCT = str.maketrans({",": "，", "?": "？", "!": "！", ";": "；", ":": "�
 
 def normalize_punctuation(text: str) -> str:
     text = text.strip().translate(_PUNCT)
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff℃%])\s+(?=[\u4e00-\u9fff])", "，", text)
     text = re.sub(r"(?<=[\u4e00-\u9fff])\.(?!\d)", "。", text)
     return re.sub(r"([，。；])\1+", r"\1", text)
 
 
 def clean_segment_text(text: str) -> str:
-    """t2s, punctuation, repetition guard; '' for a phantom phrase."""
-    text = normalize_punctuation(to_simplified(text))
+    """t2s, punctuation ("、" at a pause becomes "，": Whisper writes it between clauses when
+    given "、"-joined hotwords), repetition guard; '' for a phantom phrase."""
+    text = normalize_punctuation(to_simplified(text)).replace("、", "，")
     text = collapse_repeats(text)
     return "" if is_hallucination(text) else text
 

@@ -1,12 +1,16 @@
 """faster-whisper transcription with the guards Chinese dictation needs.
 
-- ``language="zh"``, VAD on (silence and noise in → empty text out), no initial prompt (it leaks
-  into the output), ``condition_on_previous_text=False`` (stops loops from carrying over).
+- ``language="zh"``, VAD on (silence and noise in → empty text out),
+  ``condition_on_previous_text=False`` (stops loops from carrying over).
+- Decoding context (:mod:`appliance.speech.context`): a clinic-dictation prompt of 病历 headings
+  and hotwords from the patient's context; a segment that only echoes them is dropped.
 - Temperature fallback capped at (0.0, 0.2, 0.4): uncapped fallback can loop and take RTF > 2.
 - A wall-clock budget per file (``max_rtf`` × duration + a few seconds) stops a runaway decode.
 - Each segment: OpenCC t2s, punctuation, repetition collapse, phantom-phrase filter; then the
-  whole text: medical-lexicon correction (pinyin-aware) and number/unit normalisation. Every
-  step's text is kept (``steps``) so accuracy can be measured before and after each one.
+  whole text: lexicon correction (pinyin-aware, with the patient's words) and number/unit
+  normalisation. Every step's text is kept (``steps``) so accuracy is measured after each one.
+- With ``confidence`` the words Whisper was unsure of (probability < 0.5) are kept as spans of
+  the final text (``uncertain``): the only places a model may later pick a lexicon word.
 - CPU: int8; GPU (CUDA visible to CTranslate2): float16.
 """
 
@@ -23,8 +27,16 @@ import numpy as np
 
 from appliance.errors import SpeechModelMissing
 from appliance.speech.audio import SAMPLE_RATE, load_audio
+from appliance.speech.context import DEFAULT as DEFAULT_CONTEXT
+from appliance.speech.context import DecodeContext, is_prompt_echo, make_context
 from appliance.speech.correct import Correction, Term, correct_with_lexicon
-from appliance.speech.normalize import clean_segment_text, join_segments, normalize_numbers
+from appliance.speech.lexicon import load_lexicon, with_context
+from appliance.speech.normalize import (
+    clean_segment_text,
+    join_segments,
+    normalize_numbers,
+    to_simplified,
+)
 
 Progress = Callable[[float, float], None]  # (seconds of audio done, total seconds)
 
@@ -59,6 +71,7 @@ class Transcript:
     truncated: bool = False
     corrections: list[Correction] = field(default_factory=list)
     steps: dict[str, str] = field(default_factory=dict)
+    uncertain: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def rtf(self) -> float:
@@ -78,6 +91,7 @@ class Transcript:
             "rtf": round(self.rtf, 3),
             "truncated": self.truncated,
             "corrections": [c.as_dict() for c in self.corrections],
+            "uncertain": [{"start": a, "end": b} for a, b in self.uncertain],
         }
 
 
@@ -93,6 +107,7 @@ class Transcriber:
         lexicon: tuple[Term, ...] | None = None,
         max_rtf: float = 1.5,
         beam_size: int = 5,
+        context: DecodeContext | None = None,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.device = device or ("cuda" if cuda_available() else "cpu")
@@ -101,6 +116,8 @@ class Transcriber:
         self.lexicon = lexicon
         self.max_rtf = max_rtf
         self.beam_size = beam_size
+        prompt, hotwords = DEFAULT_CONTEXT
+        self.context = context or make_context(prompt=prompt, hotwords=hotwords)
         self._model = self._load()
 
     def _load(self) -> Any:
@@ -137,7 +154,9 @@ class Transcriber:
     def model_name(self) -> str:
         return self.model_dir.name
 
-    def _decode(self, audio: np.ndarray) -> Iterable[Any]:
+    def _decode(
+        self, audio: np.ndarray, context: DecodeContext, confidence: bool = False
+    ) -> Iterable[Any]:
         segments, _info = self._model.transcribe(
             audio,
             language="zh",
@@ -148,45 +167,90 @@ class Transcriber:
             log_prob_threshold=-1.0,
             no_speech_threshold=0.6,
             condition_on_previous_text=False,
-            initial_prompt=None,
+            initial_prompt=context.prompt,
+            hotwords=context.hotwords,
             vad_filter=True,
             vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
             without_timestamps=False,
+            word_timestamps=confidence,
         )
         return segments  # type: ignore[no-any-return]
 
     def transcribe_array(
-        self, audio: np.ndarray, progress: Progress | None = None, offset_s: float = 0.0
+        self,
+        audio: np.ndarray,
+        progress: Progress | None = None,
+        offset_s: float = 0.0,
+        *,
+        context: DecodeContext | None = None,
+        confidence: bool = False,
     ) -> Transcript:
+        """Decode ``audio`` (16 kHz mono) with ``context`` (default: the transcriber's)."""
         started = time.monotonic()
+        ctx = context if context is not None else self.context
         duration = len(audio) / SAMPLE_RATE
         budget = self.max_rtf * duration + 5.0
         segments: list[Segment] = []
         raw: list[str] = []
+        unsure: list[str] = []
         truncated = False
-        for seg in self._decode(audio):
+        for seg in self._decode(audio, ctx, confidence):
             raw.append(str(seg.text))
             text = clean_segment_text(str(seg.text))
-            if text and float(getattr(seg, "no_speech_prob", 0.0)) < 0.9:
+            keep = text and float(getattr(seg, "no_speech_prob", 0.0)) < 0.9
+            if keep and not is_prompt_echo(text, ctx):
                 segments.append(Segment(seg.start + offset_s, seg.end + offset_s, text))
+                unsure += [
+                    to_simplified(str(w.word).strip())
+                    for w in getattr(seg, "words", None) or ()
+                    if float(w.probability) < LOW_CONFIDENCE and str(w.word).strip()
+                ]
             if progress is not None:
                 progress(min(float(seg.end), duration), duration)
             if time.monotonic() - started > budget:
                 truncated = True
                 break
-        result = postprocess(join_segments([s.text for s in segments]), self.lexicon)
-        for seg in segments:  # segments show the corrected words too (changes listed once)
-            seg.text = postprocess(seg.text, self.lexicon).text
+        lexicon = self.lexicon if self.lexicon is not None else load_lexicon()
+        if ctx.words:
+            lexicon = with_context(lexicon, ctx.words)
+        result = postprocess(join_segments([s.text for s in segments]), lexicon)
+        # segments show the corrected words too (changes listed once): every correction keeps
+        # the length and never crosses the punctuation between segments, so each segment is
+        # its slice of the corrected text
+        corrected, at = result.steps["lexicon"], 0
+        for seg in segments:
+            at = result.steps["t2s"].find(seg.text, at)
+            if at < 0:  # not expected; fall back to correcting the segment on its own
+                seg.text, at = postprocess(seg.text, lexicon).text, 0
+                continue
+            seg.text, at = normalize_numbers(corrected[at : at + len(seg.text)]), at + len(seg.text)
         result.steps = {"raw": "".join(raw), **result.steps}
         result.segments = segments
         result.model = self.model_name
         result.duration_s = duration
         result.elapsed_s = time.monotonic() - started
         result.truncated = truncated
+        result.uncertain = locate(result.steps["lexicon"], unsure)
         return result
 
     def transcribe_file(self, path: Path, progress: Progress | None = None) -> Transcript:
         return self.transcribe_array(load_audio(path), progress)
+
+
+#: a word Whisper gives a lower probability is a place a model may pick a lexicon word
+LOW_CONFIDENCE = 0.5
+
+
+def locate(text: str, words: list[str]) -> list[tuple[int, int]]:
+    """Spans of ``words`` found in order in ``text`` (a word not found is skipped)."""
+    spans: list[tuple[int, int]] = []
+    cursor = 0
+    for word in words:
+        at = text.find(word, cursor)
+        if at >= 0:
+            spans.append((at, at + len(word)))
+            cursor = at + len(word)
+    return spans
 
 
 def postprocess(cleaned: str, lexicon: tuple[Term, ...] | None = None) -> Transcript:

@@ -18,11 +18,19 @@ from appliance.store.db import Store, StorePaths
 
 
 def verify_audit(store: Store) -> dict[str, Any]:
-    """Walk the audit chain; ``{"ok", "rows", "broken_seq", "problem", "problems"}``."""
+    """Walk the audit chain and check it against the anchor kept in the key envelope;
+    ``{"ok", "rows", "broken_seq", "problem", "problems"}``. A sound chain moves the anchor."""
     from appliance.store import audit
+    from appliance.store.envelope import read_envelope
 
+    envelope = read_envelope(store.paths.envelope)  # another process may have moved it
     with store.read_raw() as conn:
-        return audit.verify(conn, store.audit_key).to_dict()
+        result = audit.verify(
+            conn, store.audit_key, anchor=envelope.audit_anchor, clinic_id=envelope.clinic_id
+        ).to_dict()
+    if result["ok"]:
+        store.anchor_audit()
+    return result
 
 
 __all__ = [

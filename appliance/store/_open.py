@@ -11,14 +11,17 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from appliance.config import Settings
 from appliance.errors import (
+    DiskFull,
     StoreCorrupt,
     StoreExists,
+    StoreForeign,
     StoreLocked,
     StoreNotInitialized,
 )
@@ -86,6 +89,47 @@ def unlock_keys(
     return envelope, keys
 
 
+_PLAIN_SQLITE = b"SQLite format 3\x00"
+#: below this much free space a store that fails to open is reported as a full disk
+MIN_FREE_BYTES = 4 * 1024 * 1024
+
+
+def foreign_reason(path: Path) -> str | None:
+    """Why ``path`` cannot be a clinic store by its bytes alone: ``empty`` or ``unencrypted``
+    (SQLCipher files have no plain-text header). ``None`` when it may be one."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.read(len(_PLAIN_SQLITE))
+    except OSError:
+        return None  # unreadable: the open that follows reports it
+    if not first:
+        return "empty"
+    if first == _PLAIN_SQLITE:
+        return "unencrypted"
+    return None
+
+
+def identity_problem(path: Path, keys: Keys, clinic_id: str) -> str | None:
+    """``None`` when the file holds the clinic of the envelope (its ``clinic`` row), else why not."""
+    conn = _driver.connect(path, keys.data_key, read_only=True)
+    try:
+        row = conn.execute("SELECT id FROM clinic LIMIT 1").fetchone()
+    except _driver.DatabaseError:
+        return "no clinic table"
+    finally:
+        conn.close()
+    if row is None:
+        return "no clinic row"
+    return None if str(row[0]) == clinic_id else "another clinic"
+
+
+def disk_full(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < MIN_FREE_BYTES
+    except OSError:
+        return False
+
+
 def check_file(path: Path, keys: Keys) -> str | None:
     """Open read-only and run ``quick_check``; returns a problem description or ``None``."""
     if not path.exists():
@@ -128,7 +172,21 @@ def open_store(
             hint_zh="请用 clinicbox restore 从备份恢复。",
             hint_en="Restore a backup with clinicbox restore.",
         )
+    reason = foreign_reason(paths.db)
+    if reason is not None:  # never turned into a new empty store: only init creates one
+        raise StoreForeign(details={"reason": reason})
     problem = check_file(paths.db, keys)
+    if problem is not None and disk_full(paths.data_dir):
+        raise DiskFull(
+            "磁盘空间已满，数据库无法打开；数据没有改动。",
+            "The disk is full, so the database cannot be opened; nothing was changed.",
+            hint_zh="请清理磁盘空间（例如旧备份、日志）后重试。",
+            hint_en="Free some disk space (old backups, logs) and try again.",
+        )
+    if problem is None:
+        reason = identity_problem(paths.db, keys, envelope.clinic_id)
+        if reason is not None:
+            raise StoreForeign(details={"reason": reason})
     if problem is not None:
         log.error("clinic database failed its check at open: %s", problem)
         try:
@@ -224,6 +282,9 @@ def init_store(
             )
             conn.execute("COMMIT")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            first_head = audit.head(conn)
+            assert first_head is not None
+            envelope.audit_anchor = audit.make_anchor(keys.audit_key, clinic_id, *first_head)
         finally:
             conn.close()
         for suffix in ("-wal", "-shm"):

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from appliance.errors import AccountLocked, InputError, LoginFailed, NotFoundError, WeakSecret
-from appliance.store import audit
+from appliance.store import _login_guard, audit
 
 if TYPE_CHECKING:
     from appliance.store.db import Store
@@ -261,9 +261,6 @@ def set_password(store: Store, *, actor: tuple[str, str], username: str, passwor
     store.write_raw(run)
 
 
-_DUMMY_HASH = hash_password("clinicbox-dummy-password-1", 1024)
-
-
 def authenticate(store: Store, username: str, password: str) -> User:
     """Check a password; count failures; lock for ``login_lockout_s`` after too many.
 
@@ -274,18 +271,16 @@ def authenticate(store: Store, username: str, password: str) -> User:
         row = _row(conn, username.strip())
     if row is not None and row["id"] == SYSTEM_USER_ID:
         row = None
-    if row is None:
-        verify_password(_DUMMY_HASH, password)  # same work either way
-        store.audit("(unknown)", "-", "login", outcome="failed")
-        raise LoginFailed()
     now = _now()
+    if row is None:  # counted and locked like a real account: names cannot be told apart
+        _login_guard.unknown_user_failed(store, username.strip(), now)
     locked_until = row["locked_until"]
     if row["disabled"] or (locked_until and datetime.fromisoformat(locked_until) > now):
         store.audit(row["username"], row["role"], "login", outcome="locked", target=row["id"])
         hint = (
             ("请联系管理员解锁。", "Ask the administrator to unlock it.")
             if row["disabled"]
-            else (f"将于 {locked_until} 自动解锁。", f"It unlocks at {locked_until}.")
+            else _login_guard.locked_hint(locked_until)
         )
         raise AccountLocked(hint_zh=hint[0], hint_en=hint[1])
     ok = verify_password(row["password_hash"], password)
@@ -339,9 +334,7 @@ def authenticate(store: Store, username: str, password: str) -> User:
     user = store.write_raw(record)
     if not ok:
         if user.locked_until:
-            raise AccountLocked(
-                hint_zh=f"密码连续错误次数过多，账号已锁定至 {user.locked_until}。",
-                hint_en=f"Too many wrong passwords; locked until {user.locked_until}.",
-            )
+            zh, en = _login_guard.failed_hint(user.locked_until)
+            raise AccountLocked(hint_zh=zh, hint_en=en)
         raise LoginFailed()
     return user

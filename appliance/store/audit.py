@@ -4,6 +4,12 @@ Each row's ``hash`` is ``HMAC(audit_key, prev_hash || canonical(row))`` where ``
 seq, time, actor, role, action, outcome, patient id, target and detail. ``audit_head`` keeps the
 last (seq, hash) with its own MAC, so deleting rows at the end is detected too. Rows never hold
 names or identifiers: only opaque ids. Appends must run on the writer thread (``Store.write``).
+
+The head lives in the same file as the rows, so whoever can rewrite the file could delete every
+row *and* the head. An **anchor** outside the database closes that: the key envelope keeps the
+(seq, hash) of a recent head under its own MAC (``anchor``), moved forward at close, after each
+verification and backup and every few dozen writes. The verifier requires the anchored row to
+be present with that hash, and a chain is never empty (``store.init`` is row 1).
 """
 
 from __future__ import annotations
@@ -43,6 +49,23 @@ def row_hash(key: bytes, prev_hash: str, row: dict[str, Any]) -> str:
 
 def _head_mac(key: bytes, seq: int, hash_: str) -> str:
     return hmac.new(key, f"head|{seq}|{hash_}".encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def anchor_mac(key: bytes, clinic_id: str, seq: int, hash_: str) -> str:
+    return hmac.new(
+        key, f"anchor|{clinic_id}|{seq}|{hash_}".encode("ascii"), hashlib.sha256
+    ).hexdigest()
+
+
+def make_anchor(key: bytes, clinic_id: str, seq: int, hash_: str) -> dict[str, Any]:
+    """The envelope's anchor for head (``seq``, ``hash_``)."""
+    return {"seq": seq, "hash": hash_, "mac": anchor_mac(key, clinic_id, seq, hash_)}
+
+
+def head(conn: Any) -> tuple[int, str] | None:
+    """The (seq, hash) of the newest row per ``audit_head``; ``None`` before the first row."""
+    row = conn.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def append(
@@ -119,12 +142,21 @@ class VerifyResult:
 _COLUMNS = "seq, ts, actor, role, action, outcome, patient_id, target, detail_json, prev_hash, hash"
 
 
-def verify(conn: Any, key: bytes) -> VerifyResult:
+def verify(
+    conn: Any,
+    key: bytes,
+    *,
+    anchor: dict[str, Any] | None = None,
+    clinic_id: str | None = None,
+) -> VerifyResult:
     """Walk the chain in storage order; report the first row that was edited, removed or moved.
 
     Problems: ``edited`` (a row's content no longer matches its MAC), ``missing`` (a sequence gap:
     rows deleted), ``reordered`` (a row's predecessor link points elsewhere), ``truncated`` (the
-    signed head is past the last row), ``head`` (the head itself was forged).
+    signed head is past the last row), ``head`` (the head itself was forged), ``empty`` (no rows
+    at all: every store starts with ``store.init``). With ``clinic_id`` given the envelope's
+    ``anchor`` is required: ``anchor_missing`` / ``anchor_forged`` when it is absent or its MAC is
+    wrong, ``truncated`` when its row is gone, ``rewritten`` when that row's hash differs.
     """
     problems: list[dict[str, Any]] = []
     prev_hash = GENESIS
@@ -132,8 +164,12 @@ def verify(conn: Any, key: bytes) -> VerifyResult:
     count = 0
     cursor = conn.execute(f"SELECT {_COLUMNS} FROM audit_log ORDER BY rowid")  # noqa: S608
     names = [c.strip() for c in _COLUMNS.split(",")]
+    anchored_hash: str | None = None
+    anchored_seq = int(anchor["seq"]) if anchor and str(anchor.get("seq", "")).isdigit() else -1
     for values in cursor:
         row = dict(zip(names, values, strict=True))
+        if int(row["seq"]) == anchored_seq:
+            anchored_hash = str(row["hash"])
         count += 1
         seq = int(row["seq"])
         if seq != expected_seq:
@@ -155,7 +191,33 @@ def verify(conn: Any, key: bytes) -> VerifyResult:
             problems.append({"seq": last_seq + 1, "problem": "truncated", "head_seq": head_seq})
     elif count:
         problems.append({"seq": 1, "problem": "head"})
+    if count == 0:
+        problems.append({"seq": 1, "problem": "empty"})
+    if clinic_id is not None:
+        problems += _anchor_problems(key, clinic_id, anchor, anchored_hash, last_seq)
     if problems:
         first = problems[0]
         return VerifyResult(False, count, int(first["seq"]), str(first["problem"]), problems)
     return VerifyResult(True, count)
+
+
+def _anchor_problems(
+    key: bytes,
+    clinic_id: str,
+    anchor: dict[str, Any] | None,
+    anchored_hash: str | None,
+    last_seq: int,
+) -> list[dict[str, Any]]:
+    if not anchor:
+        return [{"seq": 1, "problem": "anchor_missing"}]
+    try:
+        seq, hash_, mac = int(anchor["seq"]), str(anchor["hash"]), str(anchor["mac"])
+    except (KeyError, TypeError, ValueError):
+        return [{"seq": 1, "problem": "anchor_forged"}]
+    if not hmac.compare_digest(anchor_mac(key, clinic_id, seq, hash_), mac):
+        return [{"seq": seq, "problem": "anchor_forged"}]
+    if anchored_hash is None:
+        return [{"seq": min(seq, last_seq + 1), "problem": "truncated", "anchor_seq": seq}]
+    if not hmac.compare_digest(anchored_hash, hash_):
+        return [{"seq": seq, "problem": "rewritten", "anchor_seq": seq}]
+    return []

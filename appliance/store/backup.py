@@ -21,14 +21,93 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from appliance.config import Settings
-from appliance.errors import BackupInvalid, NotFoundError, StoreLocked
+from appliance.errors import BackupInvalid, InputError, NotFoundError, StoreLocked
 from appliance.store import _driver, _exclusive
-from appliance.store.envelope import Keys, fsync_dir, read_envelope, write_atomic
+from appliance.store.envelope import (
+    Envelope,
+    Keys,
+    fsync_dir,
+    read_envelope,
+    write_atomic,
+    write_envelope,
+)
 
 if TYPE_CHECKING:
     from appliance.store.db import Store
 
 BACKUP_PREFIX = "clinic-"
+#: where the desktop and ``udisks`` mount USB sticks and card readers
+MEDIA_ROOTS: tuple[str, ...] = ("/media", "/run/media", "/mnt")
+
+
+def _mount_of(path: Path) -> tuple[str, str] | None:
+    """(mount point, source device) of the filesystem holding ``path``, from mountinfo."""
+    best: tuple[str, str] | None = None
+    try:
+        lines = Path("/proc/self/mountinfo").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    text = str(path)
+    for line in lines:
+        fields = line.split()
+        if " - " not in line or len(fields) < 5:
+            continue
+        point = fields[4].replace("\\040", " ")
+        source = line.split(" - ", 1)[1].split()[1:2]
+        inside = text == point or text.startswith(point.rstrip("/") + "/")
+        if inside and (best is None or len(point) > len(best[0])):
+            best = (point, source[0] if source else "")
+    return best
+
+
+def is_removable_device(source: str) -> bool:
+    """A block device the kernel marks removable, or one on a USB bus (card readers, sticks)."""
+    if not source.startswith("/dev/"):
+        return False
+    name = Path(os.path.realpath(source)).name
+    node = Path("/sys/class/block") / name
+    if not node.exists():
+        return False
+    sysfs = Path(os.path.realpath(node))
+    disk = sysfs.parent if (sysfs / "partition").exists() else sysfs
+    try:
+        if (disk / "removable").read_text().strip() == "1":
+            return True
+    except OSError:
+        pass
+    return "/usb" in str(sysfs)
+
+
+def on_removable_medium(path: Path) -> bool:
+    """Whether ``path`` lies on a removable medium mounted under one of :data:`MEDIA_ROOTS`."""
+    found = _mount_of(path)
+    if found is None:
+        return False
+    point, source = found
+    under_root = any(point == r or point.startswith(r.rstrip("/") + "/") for r in MEDIA_ROOTS)
+    return under_root and point not in MEDIA_ROOTS and is_removable_device(source)
+
+
+def allowed_destination(settings: Settings, destination: str | Path | None) -> Path:
+    """The folder a session may write a backup to: the configured backup folder (or one inside
+    it; a relative path is taken inside it) or a folder on a mounted removable medium.
+    Anything else (``../../x``, ``/etc``) raises :class:`InputError` before a byte is written."""
+    base = settings.resolved("backup_dir").resolve()
+    if destination is None or not str(destination).strip():
+        return base
+    raw = Path(str(destination).strip()).expanduser()
+    candidate = (raw if raw.is_absolute() else base / raw).resolve()
+    if candidate == base or base in candidate.parents or on_removable_medium(candidate):
+        return candidate
+    raise InputError(
+        "备份只能写入配置的备份目录或已插入的 U 盘/移动硬盘，未做任何备份。",
+        "Backups can only go to the configured backup folder or a mounted removable medium;"
+        " nothing was written.",
+        hint_zh=f"请不填目标（默认 {base}），或插入 U 盘后选择它在 /media 下的目录。",
+        hint_en=f"Leave the destination empty (default {base}), or insert a USB stick and "
+        "choose its folder under /media.",
+        details={"field": "destination"},
+    )
 
 
 def _stamp() -> str:
@@ -73,11 +152,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _envelope_anchored_to(copy: Path, live_envelope: Path, keys: Keys) -> Envelope:
+    """The live envelope with its audit anchor set to the copy's own audit head, so a restore
+    of this backup verifies (the live anchor may already be past the snapshot)."""
+    from appliance.store import audit
+
+    envelope = read_envelope(live_envelope)
+    conn = _driver.connect(copy, keys.data_key, read_only=True)
+    try:
+        head = audit.head(conn)
+    finally:
+        conn.close()
+    if head is not None:
+        envelope.audit_anchor = audit.make_anchor(keys.audit_key, envelope.clinic_id, *head)
+    return envelope
+
+
 def backup(
-    store: Store, dest_dir: Path | str | None = None, *, actor: str = "system"
+    store: Store,
+    dest_dir: Path | str | None = None,
+    *,
+    actor: str = "system",
+    allowed_places_only: bool = False,
 ) -> dict[str, Any]:
-    """Make a verified encrypted backup; returns its path, size, checksum and envelope path."""
-    target_dir = Path(dest_dir) if dest_dir else store.settings.resolved("backup_dir")
+    """Make a verified encrypted backup; returns its path, size, checksum and envelope path.
+
+    ``allowed_places_only`` (every backup a session asks for: TUI, LAN API) limits ``dest_dir``
+    to :func:`allowed_destination`; the console command passes the folder it was given."""
+    if allowed_places_only:
+        target_dir = allowed_destination(store.settings, dest_dir)
+    else:
+        target_dir = Path(dest_dir) if dest_dir else store.settings.resolved("backup_dir")
     target_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     final = target_dir / f"{BACKUP_PREFIX}{_stamp()}.db"
     partial = final.with_name(final.name + ".partial")
@@ -99,10 +204,9 @@ def backup(
                 details={"problems": problems[:5]},
             )
         _fsync_file(partial)
+        envelope = _envelope_anchored_to(partial, store.paths.envelope, keys)
         os.replace(partial, final)
-        shutil.copyfile(store.paths.envelope, envelope_for(final))
-        os.chmod(envelope_for(final), 0o600)
-        _fsync_file(envelope_for(final))
+        write_envelope(envelope_for(final), envelope)  # 0600, fsynced
         fsync_dir(target_dir)
     except BaseException as exc:
         for leftover in (partial, Path(str(partial) + "-journal")):
@@ -221,6 +325,7 @@ def restore(
     restored = Store(settings, keys, envelope)
     try:
         restored.audit(actor, "admin", "backup.restore", detail={"kept_previous": kept is not None})
+        restored.anchor_audit(force=True)  # the anchor now follows the restored chain
     finally:
         restored.close()
     return {"restored": str(source), "db_path": str(paths.db), "previous_kept_as": kept}

@@ -35,6 +35,9 @@ T = TypeVar("T")
 DB_NAME = "clinic.db"
 ENVELOPE_NAME = "clinic.keys.json"
 UNLOCK_STATE_NAME = "clinic.unlock.json"
+#: the audit anchor in the key envelope moves forward after this many writes (and at close,
+#: after a verification or a backup); see audit.py
+ANCHOR_EVERY_WRITES = 32
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Store:
         self._suspended = False
         self._writer: Any = None
         self._stopped_writer: Any = None
+        self._writes_since_anchor = 0
         self.migrations_applied: list[str] = []
         self._lock_fd: int | None = _exclusive.acquire_shared(self.paths.data_dir)
         try:
@@ -108,6 +112,8 @@ class Store:
             _exclusive.release(self._lock_fd)
             raise
         _exclusive.register(self)
+        if envelope.audit_anchor is None:  # a store from before anchors: anchor it now
+            self.anchor_audit()
         row = self._clinic_row()
         self.clinic_id: str = row[0] if row else envelope.clinic_id
         self.clinic_name: str = row[1] if row else ""
@@ -218,17 +224,36 @@ class Store:
         """Run ``func(db)`` on the one writer thread in a transaction; committed on return."""
         self._check_writable()
         try:
-            return self._writer.submit(func)  # type: ignore[no-any-return]
+            result: T = self._writer.submit(func)
         except _driver.DatabaseError as exc:
             raise self._failed(exc) from None
+        self._count_write()
+        return result
 
     def write_raw(self, func: Callable[[Any], T]) -> T:
         """Like :meth:`write` with the DB-API connection instead of a sqlite-utils Database."""
         self._check_writable()
         try:
-            return self._writer.submit(func, raw=True)  # type: ignore[no-any-return]
+            result: T = self._writer.submit(func, raw=True)
         except _driver.DatabaseError as exc:
             raise self._failed(exc) from None
+        self._count_write()
+        return result
+
+    def _count_write(self) -> None:
+        self._writes_since_anchor += 1
+        if self._writes_since_anchor >= ANCHOR_EVERY_WRITES:
+            self.anchor_audit()
+
+    def anchor_audit(self, *, force: bool = False) -> dict[str, Any] | None:
+        """Move the audit anchor in the key envelope to the current head (see
+        :func:`appliance.store._anchor.move_anchor`); returns the anchor or None."""
+        from appliance.store._anchor import move_anchor
+
+        self._writes_since_anchor = 0
+        if self._writer is None or self.damaged or self._closed or self._suspended:
+            return None
+        return move_anchor(self, force=force)
 
     def maintenance(self, func: Callable[[Any], T]) -> T:
         """Run ``func(conn)`` on the writer thread outside any transaction (VACUUM, checkpoint)."""
@@ -355,6 +380,8 @@ class Store:
     def close(self) -> None:
         if self._closed:
             return
+        if self._writer is not None and self._writes_since_anchor:
+            self.anchor_audit()
         self._closed = True
         self._stop_connections()
         _exclusive.release(self._lock_fd)

@@ -10,10 +10,13 @@ full rekey replaces the data key (see ``rekey.py``). The envelope file is writte
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import json
 import os
 import secrets
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -127,6 +130,8 @@ class Envelope:
     clinic_id: str
     slots: list[dict[str, Any]]
     key_id: str  # random id of the current data key generation (not derived from the key)
+    #: {"seq", "hash", "mac"} of a recent audit head, outside the database (see audit.py)
+    audit_anchor: dict[str, Any] | None = None
 
     @classmethod
     def create(
@@ -162,7 +167,7 @@ class Envelope:
         self.slots.append(make_slot(kind, secret, keys, self.clinic_id, log2_n))
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format": FORMAT,
             "version": VERSION,
             "clinic_id": self.clinic_id,
@@ -170,12 +175,21 @@ class Envelope:
             "cipher": "AES-256-GCM",
             "slots": self.slots,
         }
+        if self.audit_anchor is not None:
+            out["audit_anchor"] = self.audit_anchor
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Envelope:
         if data.get("format") != FORMAT or data.get("version") != VERSION:
             raise ValueError("not a ClinicBox key envelope")
-        return cls(clinic_id=data["clinic_id"], slots=list(data["slots"]), key_id=data["key_id"])
+        anchor = data.get("audit_anchor")
+        return cls(
+            clinic_id=data["clinic_id"],
+            slots=list(data["slots"]),
+            key_id=data["key_id"],
+            audit_anchor=dict(anchor) if isinstance(anchor, dict) else None,
+        )
 
 
 def read_envelope(path: Path) -> Envelope:
@@ -217,3 +231,24 @@ def write_atomic(path: Path, data: bytes) -> None:
 def write_envelope(path: Path, envelope: Envelope) -> None:
     text = json.dumps(envelope.to_json(), indent=2, sort_keys=True) + "\n"
     write_atomic(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def envelope_lock(path: Path) -> Iterator[None]:
+    """Serialise read-modify-write of the envelope between processes (``flock`` on a side file),
+    so an audit anchor moved by ``serve`` never undoes a passphrase change made by the CLI."""
+    fd = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing drops the lock
+
+
+def update_envelope(path: Path, change: Callable[[Envelope], None]) -> Envelope:
+    """Re-read the envelope under the lock, apply ``change`` and write it back atomically."""
+    with envelope_lock(path):
+        envelope = read_envelope(path)
+        change(envelope)
+        write_envelope(path, envelope)
+    return envelope

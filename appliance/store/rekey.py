@@ -38,6 +38,7 @@ from appliance.store.envelope import (
     fsync_dir,
     new_recovery_key,
     read_envelope,
+    update_envelope,
     write_envelope,
 )
 
@@ -118,11 +119,12 @@ def finish_pending(settings: Settings, envelope: Envelope, keys: Keys) -> tuple[
 def change_passphrase(store: Store, new_passphrase: str, *, actor: str = "system") -> None:
     """Rewrap the same keys under a new passphrase (the database itself is not touched)."""
     check_passphrase_strength(new_passphrase)
-    envelope = read_envelope(store.paths.envelope)
-    envelope.replace_slot(
-        "passphrase", new_passphrase, store._keys, store.settings.store_kdf_log2_n
+    envelope = update_envelope(
+        store.paths.envelope,
+        lambda env: env.replace_slot(
+            "passphrase", new_passphrase, store._keys, store.settings.store_kdf_log2_n
+        ),
     )
-    write_envelope(store.paths.envelope, envelope)
     store.envelope = envelope
     store.audit(actor, "admin", "key.change_passphrase")
 
@@ -130,9 +132,12 @@ def change_passphrase(store: Store, new_passphrase: str, *, actor: str = "system
 def new_recovery(store: Store, *, actor: str = "system") -> str:
     """Issue a new recovery key (the old one stops working); returns it, to be shown once."""
     recovery = new_recovery_key()
-    envelope = read_envelope(store.paths.envelope)
-    envelope.replace_slot("recovery", recovery, store._keys, store.settings.store_kdf_log2_n)
-    write_envelope(store.paths.envelope, envelope)
+    envelope = update_envelope(
+        store.paths.envelope,
+        lambda env: env.replace_slot(
+            "recovery", recovery, store._keys, store.settings.store_kdf_log2_n
+        ),
+    )
     store.envelope = envelope
     store.audit(actor, "admin", "key.new_recovery")
     return recovery
@@ -179,6 +184,7 @@ def rekey(store: Store, passphrase: str, *, actor: str = "system") -> str:
         pending = Envelope.create(
             new, current.clinic_id, passphrase, recovery, settings.store_kdf_log2_n
         )
+        pending.audit_anchor = read_envelope(env_path).audit_anchor  # the audit key stays
         pending.slots.append(_bridge_slot(old, new))
         write_envelope(next_path, pending)
         _step("envelope_staged")

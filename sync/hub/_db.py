@@ -7,6 +7,7 @@ Each thread gets its own connection; SQLite writes are serialised by one lock.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -43,6 +44,16 @@ CREATE TABLE IF NOT EXISTS updates (
 """
 
 
+def _private_file(path: Path) -> None:
+    """Create ``path`` (and its -wal/-shm, which SQLite makes with the file's mode) as 0600:
+    the hub database holds the clinics' cases and enrolment keys, for the hub's account only."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for side in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(side, 0o600)
+
+
 class HubDB:
     """A tiny adapter: ``execute``, ``query``, ``one`` and ``transaction`` on either backend."""
 
@@ -66,7 +77,7 @@ class HubDB:
 
             conn = psycopg.connect(self.target, autocommit=False)
         else:
-            Path(self.target).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(self.target))
             conn = sqlite3.connect(self.target, timeout=30, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")

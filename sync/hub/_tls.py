@@ -9,6 +9,7 @@ import ipaddress
 import socket
 import ssl
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -64,6 +65,30 @@ def ensure_hub_cert(hub_dir: Path, hosts: list[str] | None = None) -> tuple[Path
         )
         cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path, cert_fingerprint(cert_path.read_text())
+
+
+def hub_ssl_context(cert_path: Path, key_path: Path) -> ssl.SSLContext:
+    """The hub's server context: TLS 1.3 only (like the clinic box's LAN API); a client that
+    offers only TLS 1.2 or older fails the handshake."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_3
+    ctx.load_cert_chain(str(cert_path), str(key_path))
+    ctx.set_alpn_protocols(["http/1.1"])
+    return ctx
+
+
+def server_config(app: Any, host: str, port: int, cert: Path, key: Path, **kw: Any) -> Any:
+    """The uvicorn configuration of ``clinicbox hub serve`` (TLS 1.3 only)."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        ssl_context_factory=lambda _cfg, _default: hub_ssl_context(cert, key),
+        **kw,
+    )
 
 
 def fetch_server_cert(host: str, port: int, timeout: float = 10.0) -> str:

@@ -47,10 +47,10 @@ def check_password(password: str, stored: str) -> bool:
 class HubService:
     def __init__(self, hub_dir: Path, database_url: str | None = None) -> None:
         self.dir = hub_dir
-        hub_dir.mkdir(parents=True, exist_ok=True)
+        hub_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.keys: KeyPair = load_or_create(hub_dir, HUB_KEY_FILE)
         self.db = HubDB(database_url or hub_dir / "hub.db")
-        (hub_dir / "uploads").mkdir(exist_ok=True)
+        (hub_dir / "uploads").mkdir(exist_ok=True, mode=0o700)
         (hub_dir / "updates").mkdir(exist_ok=True)
 
     def close(self) -> None:

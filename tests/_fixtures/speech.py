@@ -4,7 +4,7 @@
   (tests/fixtures/audio, made by firmware_scripts/dev/make_speech_fixtures.py).
 - ``whisper_base_dir``: the packaged Whisper base model joined once per machine under
   tests/.models/speech (from the pip packages; nothing is downloaded).
-- ``dictations()``: the 42 written dictations with expected records
+- ``dictations()``: the 54 written development dictations with expected records
   (tests/fixtures/emr/dictations.json); ``score_record`` compares one record field by field.
 """
 

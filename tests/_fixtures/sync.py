@@ -127,19 +127,12 @@ def serve_hub(service: Any) -> Iterator[RunningHub]:
 
     import uvicorn
 
-    from sync.hub._tls import ensure_hub_cert
+    from sync.hub._tls import ensure_hub_cert, server_config
     from sync.hub.app import create_hub_app
 
     cert, key, fp = ensure_hub_cert(service.dir, ["127.0.0.1"])
     port = _free_port()
-    config = uvicorn.Config(
-        create_hub_app(service),
-        host="127.0.0.1",
-        port=port,
-        log_level="error",
-        ssl_certfile=str(cert),
-        ssl_keyfile=str(key),
-    )
+    config = server_config(create_hub_app(service), "127.0.0.1", port, cert, key, log_level="error")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="test-hub", daemon=True)
     thread.start()

@@ -30,7 +30,8 @@ def triage_case(case: dict[str, Any], engine: Any = None) -> dict[str, Any]:
 
 def triage_report(engine: Any = None, name: str = "triage_vignettes.toml") -> dict[str, Any]:
     cases = load(name)
-    exact = under = over = refer_ok = refer_n = 0
+    exact = under = under_l12 = over = refer_ok = refer_n = 0
+    disp_ok = disp_n = 0
     misses = []
     for case in cases:
         out = triage_case(case, engine)
@@ -41,14 +42,20 @@ def triage_report(engine: Any = None, name: str = "triage_vignettes.toml") -> di
             misses.append({"id": case["id"], "expected": case["level"], "got": level})
             if level > case["level"]:
                 under += 1
+                under_l12 += case["level"] <= 2
             else:
                 over += 1
+        if "disposition" in case:
+            disp_n += 1
+            disp_ok += out["disposition"] == case["disposition"]
         if "refer" in case:
             refer_n += 1
             refer_ok += out["refer"] == case["refer"]
     n = len(cases)
     return {"cases": n, "accuracy": round(exact / n, 4), "under_triage": under,
-            "over_triage": over, "refer_agreement": f"{refer_ok}/{refer_n}", "misses": misses}  # fmt: skip
+            "under_triage_l12": under_l12, "over_triage": over,
+            "refer_agreement": f"{refer_ok}/{refer_n}",
+            "disposition_agreement": f"{disp_ok}/{disp_n}", "misses": misses}  # fmt: skip
 
 
 def meds_case(case: dict[str, Any]) -> tuple[bool, list[str], list[str]]:
@@ -101,11 +108,11 @@ def main(argv: list[str]) -> int:
     try:
         report = {
             "triage": triage_report(engine),
-            "triage_heldout": triage_report(engine, "triage_heldout.toml"),
+            "triage_criteria": triage_report(engine, "triage_criteria.toml"),
         }
         if (HERE / "meds_cases.toml").exists():
             report["meds"] = meds_report()
-            report["meds_heldout"] = meds_report("meds_heldout.toml")
+            report["meds_source_tables"] = meds_report("meds_source_cases.toml")
         report["mode"] = "rules+llm" if engine is not None else "rules"
     finally:
         if engine is not None:

@@ -135,7 +135,7 @@ def test_triage_needs_only_a_complaint(cli) -> None:
                     "pain": 8,
                 },
             },
-            2,
+            1,  # shock: 130/80 = shock index 1.6 (≥1.4, severe; 卫生部2011 中重度休克 → 1)
         ),
     ],
 )

@@ -95,6 +95,24 @@ def test_meds_lookup(cli):
     assert r.rc == 4 and r.error()["code"] == "not_found"
 
 
+def test_meds_lookup_is_readable_text_and_release_forms_are_separate(cli):
+    """Without --json the doctor reads text; 拜新同 is the controlled-release product with its
+    own limits, and the other nifedipine products are listed as separate entries."""
+    r = cli("meds", "lookup", "拜新同")
+    assert r.rc == 0 and not r.out.lstrip().startswith("{")
+    assert "硝苯地平控释片" in r.out and "控释" in r.out
+    assert "120 mg" in r.out and "1 次/日" in r.out
+    assert "硝苯地平缓释片" in r.out and "普通（速释）制剂" in r.out
+    data = cli("meds", "lookup", "拜新同", "--json").json()
+    assert data["id"] == "nifedipine_cr" and data["release"] == "cr"
+    assert {o["id"] for o in data["other_forms"]} == {"nifedipine", "nifedipine_sr"}
+    ir = cli("meds", "lookup", "硝苯地平片", "--json").json()
+    assert ir["id"] == "nifedipine" and ir["release"] == "ir"
+    assert ir["adult_max_daily_mg"] == 120 and ir["max_frequency_per_day"] == 3
+    lithium = cli("meds", "lookup", "碳酸锂").out
+    assert "eGFR<30" in lithium and "妊娠" in lithium
+
+
 def test_override_is_audited_in_the_store(cli, store_env, store_settings):
     base = {
         "prescriptions": [{"drug": "sildenafil"}, {"drug": "硝酸甘油"}],

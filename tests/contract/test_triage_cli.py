@@ -27,7 +27,7 @@ DISPOSITIONS = {"emergency", "urgent", "routine", "self_care"}
                     "pain": 8,
                 },
             },
-            2,
+            1,  # chest pain in shock: shock index 120/85 = 1.41 (≥1.4, severe), ESI A
         ),
         ({"complaint": "cardiac arrest, not breathing"}, 1),
         ({"age": 30, "complaint": "感冒，流鼻涕"}, 4),
@@ -84,3 +84,24 @@ def test_triage_bad_input(cli, bad):
     r = cli("triage", "--json", "--no-llm", stdin=bad)
     assert r.rc == 2 and "Traceback" not in r.err
     assert r.error()["code"] == "bad_input"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_unknown_vitals_key_is_refused_with_the_accepted_keys(cli, lang):
+    r = cli("triage", "--json", "--no-llm", "--lang", lang,
+            stdin={"complaint": "发热", "vitals": {"temp_c": 39.5}})  # fmt: skip
+    assert r.rc == 2 and "Traceback" not in r.err
+    err = r.error()
+    assert err["code"] == "bad_input" and "temp_c" in err["message"]
+    for key in ("temp", "spo2", "sbp", "glucose"):
+        assert key in err["message"]
+    assert ("体温" in err["message"]) is (lang == "zh")
+
+
+def test_triage_reports_findings_and_vitals_used(cli):
+    r = cli("triage", "--json", "--no-llm", stdin={"complaint": "72岁，胸口闷痛，血氧88%"})
+    out = r.json()
+    assert r.rc == 0 and out["level"] == 2
+    assert out["vitals_used"]["spo2"]["from"] == "text"
+    assert out["vitals_used"]["age"]["value"] == 72
+    assert {"id", "text", "source", "span"} <= set(out["findings"][0])

@@ -27,6 +27,10 @@ EXPECTED: dict[str, set[str]] = {
     "followup.due": {A, D, N, F},
     "followup.plan": {A, D, N, F},
     "triage": {A, D, N, F},
+    # the visit workspace's autosave: whoever may write a visit keeps their own typing
+    "visits.autosave.get": {A, D, N, F},
+    "visits.autosave.put": {A, D, N, F},
+    "visits.autosave.delete": {A, D, N, F},
     "visits.get": {A, D, N},
     "meds.check": {A, D, N},
     "qc": {A, D, N},
@@ -65,6 +69,7 @@ BODIES: dict[str, Any] = {
     "patients.add": {"name": "测试", "sex": "F"},
     "visits.save": {"patient_id": "p0", "record": RECORD},
     "visits.refer": {"question": "请会诊"},
+    "visits.autosave.put": {"payload": {"chief_complaint": "咳嗽"}},
     "triage": {"complaint": "头痛"},
     "meds.check": {"prescriptions": [{"drug": "阿莫西林"}]},
     "qc": {"record": RECORD},

@@ -123,3 +123,42 @@ def test_json_endpoints_and_qr(web_box: dict[str, Any]) -> None:
         assert bad.status_code == 422 and bad.json()["error"]["code"]
         qr = client.get("/assistant/qr.svg")
         assert qr.status_code == 200 and qr.text.lstrip().startswith("<?xml")
+
+
+#: Draws each Chinese character of the element's text in the element's own font and returns
+#: how many distinct pictures came out and how many of them have ink. A missing font draws the
+#: same empty box (tofu) for every character: one distinct picture for many characters.
+_GLYPHS_JS = """(el) => {
+  const style = getComputedStyle(el);
+  const font = `${style.fontWeight} 32px ${style.fontFamily}`;
+  const chars = [...new Set([...el.textContent].filter(c => /[\\u4e00-\\u9fff]/.test(c)))].slice(0, 8);
+  const pictures = chars.map(c => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 48; canvas.height = 48;
+    const ctx = canvas.getContext('2d');
+    ctx.font = font; ctx.fillStyle = '#000'; ctx.fillText(c, 4, 38);
+    const data = ctx.getImageData(0, 0, 48, 48).data;
+    let ink = 0, sig = '';
+    for (let i = 3; i < data.length; i += 4) { if (data[i] > 0) ink++; sig += data[i] > 127 ? '1' : '0'; }
+    return {sig, ink};
+  });
+  return {chars: chars.length, distinct: new Set(pictures.map(p => p.sig)).size,
+          inked: pictures.filter(p => p.ink > 20).length};
+}"""
+
+
+def test_chinese_text_renders_as_glyphs_not_tofu(page: Any) -> None:
+    """On the box's own chromium the page's Chinese must be readable: firmware_scripts installs
+    a CJK font (apt-packages.txt: fonts-noto-cjk). Without one every character is a box."""
+    header = page.locator("header h1")
+    header.wait_for()
+    result = header.evaluate(_GLYPHS_JS)
+    assert result["chars"] >= 3, result
+    assert result["inked"] == result["chars"], result  # every character draws something
+    assert result["distinct"] == result["chars"], (
+        f"Chinese characters render as identical boxes (no CJK font installed?): {result}"
+    )
+    # and the header as the patient sees it has ink where the text is
+    with_text = header.screenshot()
+    header.evaluate("el => { el.style.color = 'transparent'; }")
+    assert header.screenshot() != with_text

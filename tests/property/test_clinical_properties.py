@@ -50,9 +50,12 @@ def test_adding_a_vital_sign_never_lowers_urgency(complaint, age, vitals, extra,
     assert level(complaint, age, {**base, extra: value}) <= level(complaint, age, base)
 
 
+# derived rows (the shock index, from HR and SBP) are not a typed vital: left out here
+INPUT_VITALS = sorted({r.vital for r in KB.adult_vitals + KB.any_age_vitals} & set(RANGES))
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.sampled_from(sorted({r.vital for r in KB.adult_vitals + KB.any_age_vitals})), st.data(),
-       ages, vitals_st)  # fmt: skip
+@given(st.sampled_from(INPUT_VITALS), st.data(), ages, vitals_st)
 def test_an_abnormal_vital_never_lowers_urgency(vital, data, age, vitals):
     rules = [r for r in KB.adult_vitals + KB.any_age_vitals if r.vital == vital]
     rule = data.draw(st.sampled_from(rules))

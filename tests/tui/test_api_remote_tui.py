@@ -153,3 +153,22 @@ def test_tui_shows_a_clear_error_for_a_wrong_password_over_the_lan(
         drive(service, scenario)
     finally:
         service.close()
+
+
+def test_a_visit_autosave_round_trips_over_the_lan(served_box, tmp_path) -> None:
+    from appliance.api.client import connect
+
+    pc = _paired_pc(served_box, tmp_path)
+    service = connect(pc, f"127.0.0.1:{served_box['port']}")
+    try:
+        service.login("doctor", "Role-pass-123!")
+        pid = service.add_patient({"name": "远程草稿", "sex": "F"})
+        assert service.load_visit_draft(pid, None) is None
+        payload = {"fields": {"chief_complaint": "头晕3天"}, "vitals": {"sbp": "15"}}
+        assert service.save_visit_draft(pid, None, payload)["saved_at"]
+        back = service.load_visit_draft(pid, None)
+        assert back is not None and back["payload"] == payload
+        service.discard_visit_draft(pid, None)
+        assert service.load_visit_draft(pid, None) is None
+    finally:
+        service.close()

@@ -46,3 +46,40 @@ def test_progress_keys_while_busy_and_esc_cancels(demo_service: Any, drive: Any)
 
     drive(demo_service, scenario)
     assert results == []  # the cancelled task's result never reached the screen
+
+
+def test_eta_counts_down_and_never_shows_zero_while_work_remains(
+    demo_service: Any, drive: Any
+) -> None:
+    """A step that promised 2 s and runs on: the bar says it is slower than expected (with the
+    time spent), never '约剩 0 秒'; with no estimate at all it shows the time spent."""
+
+    def stalled(progress: Any, cancel: CancelToken) -> str:
+        progress(Progress(fraction=0.2, message="10/50 词元", eta_s=2.0))
+        while not cancel.cancelled:
+            time.sleep(0.05)
+        return "late"
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        from tui.screens.visit import VisitScreen
+
+        await login(pilot, app)
+        app.push_screen(VisitScreen({"patient_id": "x", "name": "测试", "age": 50}))
+        await wait_for(pilot, lambda: bool(app.screen.query("#complaint")))
+        screen = app.screen
+        screen.run_task("慢任务", stalled, lambda _r: None)
+        label = screen.query_one("#task-label")
+        assert await wait_for(pilot, lambda: "约剩" in str(label.render()))
+        seen: set[str] = set()
+        for _ in range(80):  # up to ~8 s on a loaded box, until it says it is slower
+            seen.add(str(label.render()))
+            if any("比预计慢" in s for s in seen):
+                break
+            await pilot.pause(0.1)
+        assert not any("约剩 0 秒" in s for s in seen)
+        assert any("比预计慢" in s and "已用" in s for s in seen)
+        assert all("10/50 词元" in s for s in seen)
+        await pilot.press("escape")
+        await pilot.pause(0.2)
+
+    drive(demo_service, scenario)

@@ -88,3 +88,16 @@ def test_history_lists_the_patients_visits(demo_service: Any, drive: Any) -> Non
         assert history and all(r[3] in ("已签名", "草稿") for r in history)
 
     drive(demo_service, scenario)
+
+
+def test_one_enter_finds_and_opens_a_single_match(demo_service: Any, drive: Any) -> None:
+    """Typed fast and Enter at once (before the typing pause): the search runs now, and one
+    match opens straight away; several matches put the cursor in the list."""
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_patients(app, pilot)
+        await type_text(pilot, "zjg")
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: type(app.screen).__name__ == "PatientScreen")
+
+    drive(demo_service, scenario)

@@ -3,6 +3,7 @@ quality dashboard, compute monitor, admin, training (answers revealed after comm
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from tests._fixtures.tui import login, wait_for
@@ -30,8 +31,11 @@ def test_followup_worklist_or_not_installed(demo_service: Any, drive: Any) -> No
         await wait_for(pilot, lambda: "共" in text_of(app, "#followup-count"))
         table = app.screen.query_one("#followup-table")
         assert table.row_count > 0
-        statuses = {str(table.get_row_at(i)[2]) for i in range(table.row_count)}
+        rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+        statuses = {r[3] for r in rows}  # 患者, 电话, 病种, 状态, 应随访, 依据
         assert statuses <= {"逾期", "到期", "未达标", "需转诊"}
+        assert any(r[1].isdigit() for r in rows)  # the phone to call
+        assert not any(r[5].startswith("FU-") for r in rows)  # the rule in words, not its id
         table.focus()
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         name = str(table.get_row_at(table.cursor_row)[0])
@@ -89,16 +93,25 @@ def test_admin_enters_kiosk_from_the_menu(demo_service: Any, drive: Any) -> None
     drive(demo_service, scenario)
 
 
+def demo_months(app: Any) -> list[str]:
+    return list(app.service.quality_indicators(months=12)["months"])
+
+
 def test_quality_dashboard_shows_indicators_by_month(demo_service: Any, drive: Any) -> None:
     async def scenario(app: Any, pilot: Any) -> None:
         await open_menu(app, pilot, "4", "QualityScreen")
         table = app.screen.query_one("#quality-table")
-        await wait_for(pilot, lambda: table.row_count == 5)
+        await wait_for(pilot, lambda: table.row_count >= 5)
         labels = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
         assert labels[0] == "抗菌药物处方率" and "病历质控合格率" in labels
         cells = [str(c) for i in range(5) for c in table.get_row_at(i)[1:]]
-        assert any(c.endswith("%") for c in cells)  # the demo clinic has six months of visits
+        # the demo clinic has six months of visits; each rate with the counts behind it
+        assert any(re.fullmatch(r"\d+% \(\d+/\d+\)", c) for c in cells)
         assert app.screen.query("#quality-plot")
+        # the table's months are the chart's months, the same labels (YY-MM)
+        months = demo_months(app)
+        columns = [str(c.label) for c in table.columns.values()][1:]
+        assert columns == [m[2:] for m in months[-6:]]
 
     drive(demo_service, scenario)
 
@@ -146,9 +159,14 @@ def test_admin_users_audit_backup_and_errors(demo_service: Any, drive: Any, tmp_
         app.screen.query_one("#restore").press()
         await wait_for(pilot, lambda: "找不到备份文件" in text_of(app, "#backup-status"))
         app.screen.query_one("#backup-path").value = str(tmp_path / "backups")
+        app.screen.query_one("#backup").press()  # outside the backup folder: refused (issue 18)
+        await wait_for(pilot, lambda: "备份只能写入" in text_of(app, "#backup-status"), timeout=20)
+        assert not (tmp_path / "backups").exists()
+        inside = demo_service.settings.resolved("backup_dir") / "tui"
+        app.screen.query_one("#backup-path").value = str(inside)
         app.screen.query_one("#backup").press()
         await wait_for(pilot, lambda: "已备份到" in text_of(app, "#backup-status"), timeout=20)
-        assert list((tmp_path / "backups").glob("*.db"))
+        assert list(inside.glob("*.db"))
 
     drive(demo_service, scenario)
 

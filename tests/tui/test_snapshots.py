@@ -57,7 +57,13 @@ def test_visit_workspace(snap_compare: Any, demo_service: Any, lang: str) -> Non
         app.push_screen(VisitScreen(dict(PATIENT)))
         await wait_for(pilot, lambda: bool(app.screen.query("#complaint")))
         app.screen.query_one("#v-sbp").value = "abc"  # shows the bad-vitals message
-        await pilot.pause()
+        await wait_for(
+            pilot,
+            lambda: (
+                "已" in str(app.screen.query_one("#autosave-state").render())
+                or "Autosaved" in str(app.screen.query_one("#autosave-state").render())
+            ),
+        )
         app.screen.query_one("#triage").display = False  # depends on the triage area
         await steady(pilot)
 

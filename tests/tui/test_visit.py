@@ -78,6 +78,23 @@ def test_triage_shows_level_and_reasons_or_says_not_installed(
     drive(demo_service, scenario)
 
 
+def test_triage_panel_shows_findings_with_source_and_span(demo_service: Any, drive: Any) -> None:
+    p = patient(demo_service)
+    if not demo_service.features()["triage"]["available"]:
+        pytest.skip("triage not offered by this service")
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        app.screen.query_one("#complaint").value = "胸口闷痛，体温39.5℃"
+        await wait_for(pilot, lambda: "原文" in text_of(app, "#triage-findings"))
+        shown = text_of(app, "#triage-findings")
+        assert "C-CHEST-PAIN-ACS" in shown and "[规则, 第1–4字]" in shown
+        assert "temp = 39.5 ← 原文“体温39.5℃”" in shown
+        assert "2级" in text_of(app, "#triage")
+
+    drive(demo_service, scenario)
+
+
 def test_sign_and_save_makes_a_signed_visit_in_history(demo_service: Any, drive: Any) -> None:
     p = patient(demo_service, "lxy")
 

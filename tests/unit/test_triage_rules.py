@@ -12,7 +12,7 @@ from appliance.knowledge.catalogs import load_toml, triage_knowledge
 
 KB = triage_knowledge()
 VITALS = load_toml("triage_vitals.toml")
-COMPLAINTS = load_toml("triage_complaints.toml")["complaint"]
+COMPLAINTS = load_toml("triage_findings.toml")["finding"]
 NORMAL = {"hr": 80, "rr": 16, "sbp": 125, "dbp": 80, "spo2": 98, "gcs": 15, "temp": 36.8,
           "glucose": 5.5, "pain": 0}  # fmt: skip
 
@@ -32,7 +32,26 @@ def _past(op, value):
 
 def _vital_cases(section, age):
     for r in VITALS[section]:
+        if r["vital"].startswith("shock_index"):  # derived from HR and SBP: tested below
+            continue
         yield pytest.param(r, age, id=f"{r['id']}[{r['source'].split(';')[0]}]")
+
+
+@pytest.mark.parametrize(
+    ("hr", "sbp", "level", "rule"),
+    [
+        pytest.param(128, 72, 1, "V-SHOCK-INDEX-SEVERE", id="SI-1.8-severe[SHOCK-INDEX]"),
+        pytest.param(96, 92, 2, "V-SHOCK-INDEX", id="SI-1.04[SHOCK-INDEX]"),
+        pytest.param(165, 118, 2, None, id="fast-rhythm-normal-BP-no-SI[SHOCK-INDEX]"),
+        pytest.param(140, 95, 2, "V-SHOCK-INDEX", id="SI-1.47-but-SBP-95[SHOCK-INDEX]"),
+        pytest.param(80, 95, 3, None, id="SI-0.84-borderline-BP-only[SEPSIS-2018]"),
+    ],
+)
+def test_shock_index_counts_only_with_a_low_blood_pressure(hr, sbp, level, rule):
+    result = run(hr=hr, sbp=sbp)
+    assert result.level == level
+    fired = {r.rule for r in result.reasons if r.rule.startswith("V-SHOCK")}
+    assert (rule in fired) if rule else not fired
 
 
 @pytest.mark.parametrize(
@@ -54,7 +73,9 @@ def _complaint_cases():
 
 def _age_for(rule):
     if "max_age" in rule:
-        return 1.0
+        return min(1.0, rule["max_age"] / 2)
+    if "min_age" in rule:
+        return rule["min_age"] + 10.0
     return 30.0
 
 

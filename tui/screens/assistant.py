@@ -79,24 +79,53 @@ def format_tool(reply: JSON) -> str:
 
 
 def format_advice(result: JSON) -> str:
-    lines = [t("鉴别诊断：", "Differentials:")]
+    """The advise result for the 辅助决策 tab: referral first, then differentials with for and
+    against, must-not-miss flags, what to ask, next steps."""
+    lines = []
+    if result.get("refer"):
+        lines.append(t("‼ 建议转诊上级医院：", "‼ Refer to a higher-level hospital:"))
+        reasons = result.get("refer_reasons") or []
+        lines.extend(f"  - {r}" for r in reasons)
+    lines.append(t("鉴别诊断：", "Differentials:"))
     for d in result.get("differentials") or []:
-        lines.append(f"• {d.get('name', '')}")
+        flag = t(" ⚠必须排除", " ⚠must not miss") if d.get("must_not_miss") else ""
+        lines.append(f"• {d.get('name', '')} {d.get('icd10', '')}{flag}".rstrip())
         for key, zh, en in (("for", "支持", "for"), ("against", "不支持", "against")):
             value = d.get(key)
             if value:
                 text = "；".join(value) if isinstance(value, list) else str(value)
                 lines.append(f"    {t(zh, en)}: {text}")
+        explanation = (d.get("explanation") or {}).get("text")
+        if explanation:
+            lines.append(f"    {t('模型说明', 'model note')}: {explanation}")
+        cites = d.get("citations") or []
+        if cites:
+            lines.append(f"    {t('出处', 'source')}: {cites[0].get('section', '')}")
+    if result.get("enough_information") is False and result.get("ask"):
+        lines.append(t("信息不足，请补充：", "Not enough information, ask/examine: ")
+                     + "、".join(result["ask"]))  # fmt: skip
     steps = result.get("next_steps") or []
     if steps:
         lines.append(t("下一步：", "Next steps:"))
         lines.extend(f"• {s if isinstance(s, str) else s.get('text', s)}" for s in steps)
-    if result.get("refer"):
-        lines.append(t("‼ 建议转诊上级医院。", "‼ Refer to a higher-level hospital."))
+    return "\n".join(lines)
+
+
+def advice_for_referral(result: JSON | None) -> str:
+    """A short summary of the advice to send with a referral (no patient identifiers in it)."""
+    if not result:
+        return ""
+    names = [str(d.get("name", "")) for d in (result.get("differentials") or [])[:3]]
+    lines = [t("辅助决策：", "Decision support: ") + "、".join(n for n in names if n)]
+    lines.extend(
+        t("转诊理由：", "Reason: ") + str(r) for r in (result.get("refer_reasons") or [])[:3]
+    )
+    lines.append(t("请上级医生指导诊断与处理。", "Please advise on diagnosis and management."))
     return "\n".join(lines)
 
 
 class AssistantScreen(ClinicScreen):
+    AUTO_FOCUS = "#question"
     HELP_KEY = "assistant"
     KEEPS_INPUT = True
 

@@ -62,13 +62,39 @@ def format_plan(plan: JSON) -> str:
     return "\n".join(lines) or str(plan)
 
 
+#: Readable names of the follow-up rules (by the rule id's ending; the id stays in the JSON).
+RULE_NAMES: dict[str, tuple[str, str]] = {
+    "ENROL-NO-PLAN": ("已确诊尚无随访计划：纳入管理", "Diagnosed, no plan yet: enrol"),
+    "URGENT-BP": ("血压危急：紧急转诊", "Critical blood pressure: refer now"),
+    "URGENT-GLUCOSE": ("血糖危急：紧急转诊", "Critical glucose: refer now"),
+    "URGENT-HR": ("心率异常：紧急转诊", "Abnormal heart rate: refer now"),
+    "URGENT-FEVER": ("发热等急症：紧急转诊", "Fever or acute illness: refer now"),
+    "URGENT-SYMPTOM": ("危急症状：紧急转诊", "Danger symptoms: refer now"),
+    "URGENT-PREGNANCY": ("妊娠期血压升高：转诊", "High blood pressure in pregnancy: refer"),
+    "NO-MEASUREMENT": ("上次未测量：本次复测", "Not measured last time: measure now"),
+    "CONTROLLED": ("控制满意：按期随访", "Controlled: routine follow-up"),
+    "REFER-TWO-UNCONTROLLED": ("连续两次控制不满意：转诊", "Uncontrolled twice: refer"),
+    "UNCONTROLLED-RECHECK": ("控制不满意：2周内复查", "Uncontrolled: recheck within 2 weeks"),
+}
+
+
+def rule_name(rule_id: str, text: str = "") -> str:
+    """What a nurse reads: the rule's words, not ``FU-ENROL-NO-PLAN``."""
+    if text:
+        return text
+    for ending, (zh, en) in sorted(RULE_NAMES.items(), key=lambda kv: -len(kv[0])):
+        if rule_id.endswith(ending):
+            return t(zh, en)
+    return rule_id
+
+
 def _row_values(item: JSON) -> tuple[str, ...]:
     raw_patient = item.get("patient")
     patient: JSON = raw_patient if isinstance(raw_patient, dict) else {}
     status = str(item.get("status") or item.get("state") or "due")
     zh, en = STATUS.get(status, (status, status))
     rule_obj = item.get("rule")
-    rule = rule_obj or ""
+    rule = rule_name(str(rule_obj or ""), str(item.get("rule_text") or ""))
     if isinstance(rule_obj, dict):
         rule = rule_obj.get("text") or rule_obj.get("id") or ""
     source = item.get("source") or (
@@ -76,6 +102,7 @@ def _row_values(item: JSON) -> tuple[str, ...]:
     )
     return (
         str(item.get("name") or patient.get("name") or item.get("patient_id", "")),
+        str(item.get("phone") or patient.get("phone") or ""),
         str(item.get("condition_name") or item.get("condition", "")),
         t(zh, en),
         str(item.get("due_date") or item.get("due") or ""),
@@ -105,6 +132,7 @@ class FollowupScreen(ClinicScreen):
             table: DataTable[str] = DataTable(id="followup-table", cursor_type="row")
             table.add_columns(
                 t("患者", "Patient"),
+                t("电话", "Phone"),
                 t("病种", "Condition"),
                 t("状态", "Status"),
                 t("应随访", "Due"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Button, Input, Label, Static
 
@@ -15,6 +16,7 @@ from tui._base import ClinicScreen
 
 
 class UnlockScreen(ClinicScreen):
+    AUTO_FOCUS = "#passphrase"
     """The box just booted: the clinic database needs its passphrase (or a key file)."""
 
     HELP_KEY = "unlock"
@@ -60,6 +62,11 @@ class UnlockScreen(ClinicScreen):
 
 
 class LoginScreen(ClinicScreen):
+    AUTO_FOCUS = "#username"
+    # Enter in the username moves on before the next key arrives (typed ahead, it would land in
+    # the username: a priority binding runs before the key is delivered, the Submitted message
+    # only after).
+    BINDINGS = [Binding("enter", "enter", show=False, priority=True)]
     HELP_KEY = "login"
 
     def body(self) -> ComposeResult:
@@ -87,9 +94,14 @@ class LoginScreen(ClinicScreen):
     def on_mount(self) -> None:
         self.query_one("#username", Input).focus()
 
-    @on(Input.Submitted, "#username")
-    def next_field(self) -> None:
-        self.query_one("#password", Input).focus()
+    def action_enter(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == "username":
+            self.set_focus(self.query_one("#password", Input))
+        elif focused is not None and focused.id == "login":
+            self.query_one("#login", Button).press()
+        else:
+            self.after_typing(self.do_login)  # the password as typed, every key of it
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#login")

@@ -32,6 +32,7 @@ def mask_id(value: str | None) -> str:
 
 
 class PatientListScreen(ClinicScreen):
+    AUTO_FOCUS = "#search"
     HELP_KEY = "patients"
     BINDINGS = [
         Binding("ctrl+n", "register", "登记新患者|New patient"),
@@ -90,21 +91,23 @@ class PatientListScreen(ClinicScreen):
         self._debounce = self.set_timer(0.15, lambda: self.search(query))
 
     @on(Input.Submitted, "#search")
-    def submitted(self) -> None:
-        table = self.query_one("#patient-table", DataTable)
-        if table.row_count:
-            table.focus()
+    def submitted(self, event: Input.Submitted) -> None:
+        """One Enter: search now (not after the typing pause) and open the patient when only
+        one matches, else go to the list of matches."""
+        if self._debounce is not None:
+            self._debounce.stop()
+        self.search(event.value, go=True)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def search(self, query: str) -> None:
+    def search(self, query: str, go: bool = False) -> None:
         try:
             rows = self.service.search_patients(query, limit=100)
         except ClinicBoxError as exc:
             self.app.call_from_thread(self.app.notify, exc.message(), severity="error")
             return
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, rows, go)
 
-    def _show(self, rows: list[Patient]) -> None:
+    def _show(self, rows: list[Patient], go: bool = False) -> None:
         table = self.query_one("#patient-table", DataTable)
         table.clear()
         for p in rows:
@@ -117,6 +120,10 @@ class PatientListScreen(ClinicScreen):
                 str(p.get("pinyin", "")),
                 key=str(p.get("patient_id", "")),
             )
+        if go and len(rows) == 1:
+            self.app.push_screen(PatientScreen(str(rows[0].get("patient_id", ""))))
+        elif go and rows:
+            table.focus()
 
     @on(DataTable.RowSelected, "#patient-table")
     def open_patient(self, event: DataTable.RowSelected) -> None:
@@ -131,6 +138,7 @@ class PatientListScreen(ClinicScreen):
 
 
 class RegisterScreen(ClinicScreen):
+    AUTO_FOCUS = "#reg-name"
     HELP_KEY = "register"
     KEEPS_INPUT = True
     BINDINGS = [Binding("ctrl+s", "save", "保存|Save")]
@@ -161,6 +169,9 @@ class RegisterScreen(ClinicScreen):
 
     def on_mount(self) -> None:
         self.query_one("#reg-name", Input).focus()
+
+    def has_unsaved_input(self) -> bool:
+        return any(self.query_one(f"#reg-{key}", Input).value.strip() for key, _, _ in self.FIELDS)
 
     @on(Button.Pressed, "#reg-save")
     def action_save(self) -> None:

@@ -15,9 +15,10 @@ from appliance.i18n import t
 class ReferralDialog(ModalScreen[bool]):
     BINDINGS = [("escape", "dismiss_dialog", "")]
 
-    def __init__(self, visit_id: str) -> None:
+    def __init__(self, visit_id: str, prefill: str = "") -> None:
         super().__init__()
         self.visit_id = visit_id
+        self.prefill = prefill  # e.g. the 辅助决策 summary, which the doctor may edit
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -31,7 +32,7 @@ class ReferralDialog(ModalScreen[bool]):
                 classes="muted",
             )
             yield Label(t("想请教的问题", "Your question to the mentor"))
-            yield TextArea(id="referral-question")
+            yield TextArea(self.prefill, id="referral-question")
             with Horizontal(classes="row"):
                 yield Button(t("加入队列", "Queue"), id="referral-send", variant="primary")
                 yield Button(t("取消", "Cancel"), id="referral-cancel")

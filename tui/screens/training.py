@@ -68,7 +68,10 @@ def rules_verdict(service: Any, case: dict[str, Any]) -> str:
 class TrainingScreen(ClinicScreen):
     HELP_KEY = "training"
     KEEPS_INPUT = True
-    BINDINGS = [Binding("f3", "tour", "导览|Tour")]
+    BINDINGS = [
+        Binding("f3", "tour", "导览|Tour"),
+        Binding("f10", "commit", "提交答案|Commit answer", priority=True),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -98,7 +101,9 @@ class TrainingScreen(ClinicScreen):
                 yield Static("", id="case-story")
                 yield Static("", id="case-question", classes="section")
                 yield RadioSet(id="case-choices")
-                yield Button(t("提交答案", "Commit answer"), id="case-commit", variant="primary")
+                yield Button(
+                    t("提交答案 F10", "Commit answer F10"), id="case-commit", variant="primary"
+                )
                 yield Static("", id="case-reveal")
 
     def on_mount(self) -> None:
@@ -120,6 +125,16 @@ class TrainingScreen(ClinicScreen):
         radios.mount_all([RadioButton(label) for label in choice_labels(case)])
         self.query_one("#case-reveal", Static).update("")
         self.query_one("#case-commit", Button).disabled = False
+
+    @on(RadioSet.Changed, "#case-choices")
+    def chosen(self) -> None:
+        """Choosing by keyboard (arrows, Enter/Space) puts the cursor on 提交: one more Enter."""
+        if not self.committed:
+            self.query_one("#case-commit", Button).focus()
+
+    def action_commit(self) -> None:
+        if not self.committed:
+            self.commit()
 
     @on(Button.Pressed, "#case-commit")
     def commit(self) -> None:

@@ -2,8 +2,10 @@
 
 Left: vitals with instant triage, dictation (live transcript, level meter). Right: tabs with the
 editable structured record (QC findings inline + score), prescriptions with alerts and override
-reasons, the follow-up plan and decision support. Keys: F5 dictate/stop, F6 structure, F7 QC,
-F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft, Esc cancel model work.
+reasons, the follow-up plan and decision support. Keys (from any field): F5 dictate/stop,
+F6 structure, F7 QC, F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft,
+Alt+1..4 the tabs, Esc cancels model work only (never leaves), F4 leaves (asking first when
+something is unsaved). Every edit autosaves (see ``_visit_autosave``).
 """
 
 from __future__ import annotations
@@ -18,25 +20,44 @@ from textual.widgets import Button, Input, Static, TabbedContent, TabPane, TextA
 
 from appliance.errors import ClinicBoxError
 from appliance.i18n import t
-from appliance.services.interface import JSON, Patient, VisitDraft
+from appliance.services.interface import JSON, Patient, Progress, VisitDraft
 from tui._base import ClinicScreen
+from tui.screens._visit_autosave import AutosaveMixin
+from tui.screens._visit_structure import StructuringMixin
 from tui.widgets.dictation import DictationPanel
 from tui.widgets.prescriptions import PrescriptionPanel, allergies_from_text
 from tui.widgets.record import RecordEditor
 from tui.widgets.vitals import VitalsPanel
 
 
-class VisitScreen(ClinicScreen):
+class _FieldColumn(VerticalScroll):
+    """The left column: scrolls to the focused field but is not a Tab stop of its own."""
+
+    can_focus = False
+
+
+TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
+
+
+class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
+    AUTO_FOCUS = "#complaint"  # typed-ahead keys land here, not on a scroll container
+    # priority: the keys work whichever field has focus (the transcript box included)
     BINDINGS = [
-        Binding("f5", "dictate", "听写|Dictate"),
-        Binding("f6", "structure", "结构化|Structure"),
-        Binding("f7", "qc", "质控|QC"),
-        Binding("f8", "advise", "辅助决策|Advise", show=False),
-        Binding("f9", "refer", "转诊帮扶|Refer"),
-        Binding("f10", "sign", "签名保存|Sign & save"),
-        Binding("ctrl+s", "save_draft", "存草稿|Save draft"),
+        Binding("escape", "cancel_task", "取消任务|Cancel task"),
+        Binding("f4", "back", "离开|Leave", priority=True),
+        Binding("f5", "dictate", "听写|Dictate", priority=True),
+        Binding("f6", "structure", "结构化|Structure", priority=True),
+        Binding("f7", "qc", "质控|QC", priority=True),
+        Binding("f8", "advise", "辅助决策|Advise", show=False, priority=True),
+        Binding("f9", "refer", "转诊帮扶|Refer", priority=True),
+        Binding("f10", "sign", "签名保存|Sign & save", priority=True),
+        Binding("ctrl+s", "save_draft", "存草稿|Save draft", priority=True),
+        *[
+            Binding(f"alt+{i}", f"show_tab({i - 1})", show=False, priority=True)
+            for i in range(1, len(TABS) + 1)
+        ],
     ]
 
     def __init__(self, patient: Patient, visit_id: str | None = None) -> None:
@@ -59,18 +80,18 @@ class VisitScreen(ClinicScreen):
             classes="title",
         )
         with Horizontal(id="workspace"):
-            with VerticalScroll(id="left"):
+            with _FieldColumn(id="left"):
                 yield VitalsPanel(dict(p), id="vitals")
                 yield DictationPanel(id="dictation")
             with TabbedContent(id="tabs"):
-                with TabPane(t("病历", "Record"), id="tab-record"):
+                with TabPane(t("病历 Alt+1", "Record Alt+1"), id="tab-record"):
                     yield RecordEditor(id="record")
-                with TabPane(t("处方", "Prescriptions"), id="tab-rx"):
+                with TabPane(t("处方 Alt+2", "Prescriptions Alt+2"), id="tab-rx"):
                     yield PrescriptionPanel(id="rx")
-                with TabPane(t("随访", "Follow-up"), id="tab-followup"):
+                with TabPane(t("随访 Alt+3", "Follow-up Alt+3"), id="tab-followup"):
                     yield Static("", id="followup-plan")
                     yield TextArea(id="followup-note")
-                with TabPane(t("辅助决策", "Advice"), id="tab-advice"):
+                with TabPane(t("辅助决策 Alt+4", "Advice Alt+4"), id="tab-advice"):
                     yield Static(
                         t("按 F8 获取鉴别诊断建议", "Press F8 for differentials"), id="advice"
                     )
@@ -79,6 +100,7 @@ class VisitScreen(ClinicScreen):
             yield Button(t("签名并保存 F10", "Sign & save F10"), id="sign", variant="success")
             yield Button(t("转诊帮扶医院 F9", "Refer to mentor F9"), id="refer")
             yield Static("", id="visit-status")
+            yield Static("", id="autosave-state")
 
     def on_mount(self) -> None:
         allergies = self.patient.get("allergies") or []
@@ -90,7 +112,25 @@ class VisitScreen(ClinicScreen):
                 self.app.notify(exc.message(), severity="error")
                 return
             self._load(draft)
+        self.start_autosave()
         self.query_one("#complaint", Input).focus()
+
+    def action_show_tab(self, index: int) -> None:
+        """Alt+1..4: open the tab and put the cursor in its first field (on 处方, the first
+        override reason still missing, else the prescription line)."""
+        self.query_one(TabbedContent).active = TABS[index]
+        first = {
+            "tab-record": "#r-chief_complaint",
+            "tab-rx": "#rx-line",
+            "tab-followup": "#followup-note",
+        }.get(TABS[index])
+        if TABS[index] == "tab-rx":
+            empty = [box for box in self.query(".override").results(Input) if not box.value]
+            if empty:
+                empty[0].focus()
+                return
+        if first:
+            self.query_one(first).focus()
 
     def _load(self, draft: VisitDraft) -> None:
         record = dict(draft.get("record") or {})
@@ -154,6 +194,8 @@ class VisitScreen(ClinicScreen):
             self.dictating = False
             panel.set_recording(False)
             panel.set_text(str(result.get("text", "")))
+            if panel.text():
+                self.action_structure()  # the dictation ended: the record follows at once
 
         def failed(error: ClinicBoxError) -> None:
             self.dictating = False
@@ -165,10 +207,15 @@ class VisitScreen(ClinicScreen):
             t("听写中（F5 停止）", "Dictating (F5 stops)"),
             lambda prog, cancel: self.service.dictate(progress=prog, cancel=cancel),
             done,
-            on_progress=panel.show_progress,
+            on_progress=lambda p: self._dictation_progress(panel, p),
             on_error=failed,
             keep_result_on_cancel=True,
         )
+
+    def _dictation_progress(self, panel: DictationPanel, progress: Progress) -> None:
+        panel.show_progress(progress)
+        if progress.partial:
+            self.live_structure(progress.partial)  # fields fill while the doctor speaks
 
     @on(Button.Pressed, "#dictate")
     def dictate_pressed(self) -> None:
@@ -183,60 +230,25 @@ class VisitScreen(ClinicScreen):
         self.run_task(
             t("转写录音", "Transcribing"),
             lambda prog, cancel: self.service.transcribe(path, progress=prog, cancel=cancel),
-            lambda result: panel.set_text(str(result.get("text", ""))),
+            lambda result: self._transcribed(panel, result),
             on_progress=panel.show_progress,
         )
+
+    def _transcribed(self, panel: DictationPanel, result: JSON) -> None:
+        panel.set_text(str(result.get("text", "")))
+        if panel.text():
+            self.action_structure()
 
     def on_unmount(self) -> None:
         if self._cancel is not None:
             self._cancel.cancel()
 
     @on(Button.Pressed, "#structure")
-    def action_structure(self) -> None:
-        text = self.query_one(DictationPanel).text()
-        if not text:
-            self.app.notify(t("请先听写或输入病情描述。", "Dictate or type the history first."))
-            return
-        visit_type = "followup" if self.visit_id else "initial"
-        self.run_task(
-            t("生成结构化病历", "Structuring the record"),
-            lambda prog, cancel: self.service.structure_record(
-                text, visit_type=visit_type, progress=prog, cancel=cancel
-            ),
-            self._structured,
-        )
-
-    def _structured(self, record: JSON) -> None:
-        meta = record.get("structuring") or {}
-        if meta.get("method") == "rules":
-            llm = self.feature("llm")
-            why = llm.get("reason") or str(meta.get("llm_error") or "")
-            self._status(
-                t("病历由规则抽取（未使用大模型", "Structured by rules (no model")
-                + (f"：{why}" if why and t("zh", "en") == "zh" else f": {why}" if why else "")
-                + t("）。请核对。", "). Please check it.")
-            )
-        elif meta.get("model"):
-            self._status(
-                t(
-                    f"模型 {meta['model']} 已生成病历，请核对。",
-                    f"Drafted by {meta['model']}; please check it.",
-                )
-            )
-        editor = self.query_one(RecordEditor)
-        editor.load(record)
-        editor.set_field_if_empty("chief_complaint", self.query_one(VitalsPanel).complaint())
-        if record.get("prescriptions"):
-            self.query_one(PrescriptionPanel).load(list(record["prescriptions"]))
-        for key, value in (record.get("vitals") or {}).items():
-            if value is not None and self.query(f"#v-{key}"):
-                box = self.query_one(f"#v-{key}", Input)
-                if not box.value:
-                    box.value = f"{value:g}"
-        self.action_qc()
+    def structure_pressed(self) -> None:
+        self.action_structure()
 
     # --- QC, advice, follow-up -----------------------------------------------------------
-    def action_qc(self) -> None:
+    def qc_now(self) -> None:
         record = self._record()
         editor = self.query_one(RecordEditor)
 
@@ -245,9 +257,10 @@ class VisitScreen(ClinicScreen):
             editor.show_qc(qc)
             self._update_plan(record)
 
-        self.run_task(
-            t("病历质控", "Record QC"),
-            lambda _p, _c: self.service.run_qc(record),
+        service = self.service
+        self.run_quick(
+            "qc",
+            lambda: service.run_qc(record),
             done,
             on_error=lambda e: editor.show_qc(None, e.message()),
         )
@@ -264,15 +277,19 @@ class VisitScreen(ClinicScreen):
 
         box.update(format_plan(plan))
 
-    def action_advise(self) -> None:
+    def advise_now(self) -> None:
         record = self._record()
         box = self.query_one("#advice", Static)
         from tui.screens.assistant import format_advice
 
+        def show(result: JSON) -> None:
+            self.advice_result = result  # sent with a referral (F9)
+            box.update(format_advice(result))
+
         self.run_task(
             t("辅助决策", "Decision support"),
             lambda prog, cancel: self.service.advise(record, progress=prog, cancel=cancel),
-            lambda result: box.update(format_advice(result)),
+            show,
             on_error=lambda e: box.update("⚠ " + e.message()),
         )
 
@@ -296,12 +313,26 @@ class VisitScreen(ClinicScreen):
             sign=sign,
         )
 
-    @on(Button.Pressed, "#save-draft")
+    # F10 / Ctrl+S / F6 / F7 / F8 are priority keys: they act on the record once the focused
+    # field has taken the keys typed before them (see ClinicScreen.after_typing)
     def action_save_draft(self) -> None:
+        self.after_typing(self.save_draft_now)
+
+    def action_sign(self) -> None:
+        self.after_typing(self.sign_now)
+
+    def action_qc(self) -> None:
+        self.after_typing(self.qc_now)
+
+    def action_advise(self) -> None:
+        self.after_typing(self.advise_now)
+
+    @on(Button.Pressed, "#save-draft")
+    def save_draft_now(self) -> None:
         self._save(sign=False)
 
     @on(Button.Pressed, "#sign")
-    def action_sign(self) -> None:
+    def sign_now(self) -> None:
         problems = []
         if list(self.query_one(VitalsPanel).query(".-invalid")):
             problems.append(t("生命体征有误", "vitals are invalid"))
@@ -321,11 +352,17 @@ class VisitScreen(ClinicScreen):
             return
         self._save(sign=True)
 
-    def _save(self, sign: bool) -> None:
+    def _save(self, sign: bool, then_leave: bool = False) -> None:
         draft = self._draft(sign)
+        saved_snapshot = self.snapshot()
 
         def done(summary: Any) -> None:
+            self._saving = False
+            old_key = self._autosave_key
             self.visit_id = str(summary.get("visit_id") or self.visit_id or "")
+            self._autosave_key = (str(self.patient.get("patient_id")), self.visit_id or None)
+            self.discard_autosave(*{k for k in (old_key, self._autosave_key) if k is not None})
+            self._clean = self._autosaved = saved_snapshot
             self.signed = sign
             msg = (
                 t(
@@ -337,19 +374,27 @@ class VisitScreen(ClinicScreen):
             )
             self._status("✔ " + msg)
             self.app.notify(msg)
+            if then_leave:
+                self.leave()
 
-        self.run_task(
-            t("保存", "Saving"),
-            lambda _p, _c: self.service.save_visit(draft),
-            done,
-            on_error=lambda e: self._status("✖ " + e.message()),
-        )
+        def failed(error: ClinicBoxError) -> None:
+            self._saving = False
+            self._status("✖ " + error.message())
+
+        if getattr(self, "_saving", False):
+            return  # one save at a time (a second Ctrl+S while saving would add a version)
+        self._saving = True
+        self._status("⏳ " + t("保存中…", "Saving…"))
+        service = self.service
+        self.run_quick("save", lambda: service.save_visit(draft), done, on_error=failed)
 
     @on(Button.Pressed, "#refer")
     def action_refer(self) -> None:
         if not self.visit_id:
             self._status(t("请先保存本次就诊再转诊。", "Save the visit before referring it."))
             return
+        from tui.screens.assistant import advice_for_referral
         from tui.screens.referral import ReferralDialog
 
-        self.app.push_screen(ReferralDialog(self.visit_id))
+        advice = advice_for_referral(getattr(self, "advice_result", None))
+        self.app.push_screen(ReferralDialog(self.visit_id, prefill=advice))

@@ -22,19 +22,25 @@ def level_meter(level: float, width: int = 20) -> str:
     return ("█" * full + partial).ljust(width, "·")
 
 
+class _KeyButton(Button):
+    can_focus = False
+
+
 class DictationPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(t("口述病历", "Dictation"), classes="section")
         with Horizontal(classes="row"):
-            yield Button(t("🎤 听写 F5", "🎤 Dictate F5"), id="dictate")
-            yield Button(t("结构化 F6", "Structure F6"), id="structure", variant="primary")
+            # F5/F6 work from any field: the buttons are for the mouse, not Tab stops
+            yield _KeyButton(t("🎤 听写 F5", "🎤 Dictate F5"), id="dictate")
+            yield _KeyButton(t("结构化 F6", "Structure F6"), id="structure", variant="primary")
         yield Static(t("音量 ", "Level ") + level_meter(0.0), id="level")
+        # soft_wrap: a long dictation wraps inside the box instead of running off to the right
+        yield TextArea(id="transcript", classes="transcript", soft_wrap=True)
         with Horizontal(classes="row"):
             yield Input(
                 id="audio-file",
                 placeholder=t("或录音文件路径（wav/mp3）回车转写", "or audio file path, Enter"),
             )
-        yield TextArea(id="transcript", classes="transcript")
 
     def show_progress(self, p: Progress) -> None:
         if p.level is not None:

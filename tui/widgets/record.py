@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, Static, TextArea
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Static, TextArea
 
 from appliance.i18n import t
 from appliance.services.interface import JSON
@@ -54,12 +55,22 @@ def text_to_diagnoses(text: str) -> list[JSON]:
     return out
 
 
+def _same(a: str, b: str) -> bool:
+    """Equal up to spacing and punctuation (a model's 。 or a space is not a different text)."""
+    strip = re.compile(r"[\s，,。.;；:：、()（）]+")
+    return strip.sub("", a) == strip.sub("", b)
+
+
 class RecordEditor(VerticalScroll):
     """Fields of the record; :meth:`record` reads them back into the contract shape."""
+
+    can_focus = False  # not a Tab stop of its own: Tab goes field to field
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.extra: JSON = {}  # prescriptions/vitals/sources kept from structuring
+        self.offers: dict[str, str] = {}  # field → the model's different text, not yet taken
+        self.autofilled: dict[str, str] = {}  # field → text structuring put there (not the doctor)
 
     def compose(self) -> ComposeResult:
         yield Static(t("质控：未运行", "QC: not run yet"), id="qc-score")
@@ -69,6 +80,10 @@ class RecordEditor(VerticalScroll):
                 yield TextArea(id=f"r-{key}", classes="record-multi")
             else:
                 yield Input(id=f"r-{key}")
+            with Horizontal(id=f"offer-{key}", classes="offer"):
+                yield Static("", id=f"offer-text-{key}", classes="offer-text")
+                yield Button(t("采纳", "Accept"), id=f"accept-{key}", classes="offer-accept")
+                yield Button(t("保留我的", "Keep mine"), id=f"reject-{key}", classes="offer-reject")
             yield Static("", id=f"qc-{key}", classes="qc-finding")
         yield Static("", id="qc-other", classes="qc-finding")
 
@@ -110,6 +125,73 @@ class RecordEditor(VerticalScroll):
     def set_field_if_empty(self, key: str, value: str) -> None:
         if not self._get(key).strip():
             self._set(key, value)
+
+    # --- model output never overwrites the doctor ----------------------------------------
+    def merge(self, record: JSON, *, offer: bool = True) -> list[str]:
+        """Fill the empty fields from ``record`` (and those an earlier pass filled that nobody
+        edited since); where a field holds different text of the doctor's, offer the new text
+        beside it instead (``offer=False``: leave such fields alone, say nothing). Returns the
+        offered fields."""
+        self.extra.update(
+            {k: v for k, v in record.items() if k not in {f[0] for f in RECORD_FIELDS}}
+        )
+        offered: list[str] = []
+        for key, _zh, _en, _multi in RECORD_FIELDS:
+            value = record.get(key)
+            new = diagnoses_to_text(value or []) if key == "diagnoses" else str(value or "")
+            if not new.strip():
+                continue
+            mine = self._get(key).strip()
+            if not mine or mine == self.autofilled.get(key):  # empty, or untouched since filled
+                self._set(key, new)
+                self.autofilled[key] = new.strip()
+            elif _same(mine, new) or not offer:
+                continue
+            else:
+                self.offer(key, new)
+                offered.append(key)
+        return offered
+
+    def offer(self, key: str, text: str) -> None:
+        self.offers[key] = text
+        label = t("模型建议：", "Model suggests: ")
+        self.query_one(f"#offer-text-{key}", Static).update(label + text)
+        self.query_one(f"#offer-{key}").add_class("-shown")
+
+    def accept_offer(self, key: str) -> None:
+        text = self.offers.pop(key, None)
+        if text is not None:
+            self._set(key, text)
+        self._hide_offer(key)
+
+    def reject_offer(self, key: str) -> None:
+        self.offers.pop(key, None)
+        self._hide_offer(key)
+
+    def _hide_offer(self, key: str) -> None:
+        self.query_one(f"#offer-{key}").remove_class("-shown")
+        widget = self.query_one(f"#r-{key}")
+        widget.focus()
+
+    @on(Button.Pressed, ".offer-accept")
+    def _accept_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.accept_offer(str(event.button.id).removeprefix("accept-"))
+
+    @on(Button.Pressed, ".offer-reject")
+    def _reject_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.reject_offer(str(event.button.id).removeprefix("reject-"))
+
+    # --- the workspace as typed (autosave) -----------------------------------------------
+    def raw_fields(self) -> dict[str, str]:
+        return {key: self._get(key) for key, *_ in RECORD_FIELDS}
+
+    def set_raw_fields(self, fields: dict[str, str], extra: JSON) -> None:
+        self.extra = dict(extra)
+        for key, *_ in RECORD_FIELDS:
+            if key in fields:
+                self._set(key, str(fields[key] or ""))
 
     def show_qc(self, qc: JSON | None, error: str = "") -> None:
         score = self.query_one("#qc-score", Static)

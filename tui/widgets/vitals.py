@@ -96,6 +96,9 @@ class VitalsPanel(Vertical):
         yield Static("", id="vitals-error", classes="error")
         yield Static(t("分诊：请输入主诉和体征", "Triage: enter complaint and vitals"), id="triage")
         yield Static("", id="triage-reasons")
+        findings = Static("", id="triage-findings")
+        findings.display = False
+        yield findings
 
     def raw(self) -> dict[str, str]:
         return {f.key: self.query_one(f"#v-{f.key}", Input).value for f in VITALS}
@@ -134,9 +137,12 @@ class VitalsPanel(Vertical):
         self.result = result
         box = self.query_one("#triage", Static)
         reasons = self.query_one("#triage-reasons", Static)
+        findings = self.query_one("#triage-findings", Static)
         if result is None:
             box.update("⚠ " + error)
             reasons.update("")
+            findings.update("")
+            findings.display = False
             return
         level = int(result.get("level", 4))
         zh, en = LEVELS.get(level, (str(level), str(level)))
@@ -150,4 +156,41 @@ class VitalsPanel(Vertical):
                 for r in result.get("reasons", [])
             )
         )
+        lines = findings_lines(result)
+        findings.update("\n".join(lines))
+        findings.display = bool(lines)
         self.post_message(self.Triaged(result))
+
+
+_SOURCE = {"rule": ("规则", "rule"), "semantic": ("语义", "semantic"), "model": ("模型", "model")}
+
+
+def findings_lines(result: JSON) -> list[str]:
+    """What triage read from the complaint: each finding with its source and span, and each
+    vital taken from the text (a typed field is not repeated)."""
+    lines: list[str] = []
+    for f in result.get("findings", []):
+        zh, en = _SOURCE.get(str(f.get("source")), ("?", "?"))
+        label = t(zh, en)
+        if f.get("similarity") is not None:
+            label += f" {float(f['similarity']):.2f}"
+        span = f.get("span") or [0, 0]
+        where = (
+            t(f"第{span[0] + 1}–{span[1]}字", f"chars {span[0] + 1}–{span[1]}") if span[1] else ""
+        )
+        text = str(f.get("text", ""))
+        lines.append(f"◦ “{text}” → {f.get('id')} [{label}{', ' + where if where else ''}]")
+    for key, used in result.get("vitals_used", {}).items():
+        if used.get("from") in ("text", "model"):
+            origin = t("原文", "text") if used["from"] == "text" else t("模型", "model")
+            quoted = f"“{used['text']}”" if used.get("text") else ""
+            lines.append(f"◦ {key} = {used.get('value')} ← {origin}{quoted}")
+        elif "conflict" in used:
+            c = used["conflict"]
+            lines.append(
+                t(
+                    f"◦ {key}：录入 {used.get('value')}，原文写 {c.get('text_value')}（以录入为准）",
+                    f"◦ {key}: typed {used.get('value')}, text says {c.get('text_value')} (typed used)",
+                )
+            )
+    return lines

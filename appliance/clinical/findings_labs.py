@@ -1,0 +1,87 @@
+"""Lab values with units written in free text (pure): "白细胞 15.2×10^9/L", "Hb 78 g/L",
+"肌酐 2.1 mg/dL" (→ 185.6 μmol/L), "K+ 6.1", "troponin I 0.8 ng/mL".
+
+The analyte table (names in Chinese and English, canonical unit, conversion factors) is data:
+``appliance/knowledge/data/lab_analytes.toml``, passed in as :class:`Analyte` rows. Values are
+returned in the analyte's canonical unit, each with the span it came from. Nothing is judged
+here: reference ranges and what a value means belong to the caller's own data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from appliance.clinical.findings_text import NUM, fold, fold_term, to_number
+from appliance.clinical.findings_vitals import Span
+
+_UNIT = (
+    r"(×\s*10\^?\s*9\s*/\s*l|x\s*10\^?\s*9\s*/\s*l|\*\s*10\^?\s*9\s*/\s*l|10\^9\s*/\s*l|"
+    r"×\s*10\^?\s*12\s*/\s*l|10\^12\s*/\s*l|μmol\s*/\s*l|µmol\s*/\s*l|umol\s*/\s*l|mmol\s*/\s*l|"
+    r"mg\s*/\s*dl|g\s*/\s*dl|g\s*/\s*l|mg\s*/\s*l|ng\s*/\s*ml|ng\s*/\s*l|pg\s*/\s*ml|μg\s*/\s*l|"
+    r"u\s*/\s*l|iu\s*/\s*l|ml\s*/\s*min(?:\s*/\s*1\.73\s*m2)?|%|秒|s\b)?"
+)
+_LINK = r"\s*[:：=]?\s*(?:为|是|约|达|高达|仅|升高至|降至|of|is|was)?\s*"
+
+
+@dataclass(frozen=True)
+class Analyte:
+    id: str
+    names: tuple[str, ...]
+    unit: str
+    #: other unit (folded, without spaces) → factor to multiply by to get ``unit``
+    factors: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
+class LabValue:
+    id: str
+    value: float
+    unit: str
+    span: Span
+    text: str
+    unit_written: str = ""
+
+
+def _pattern(analyte: Analyte) -> re.Pattern[str]:
+    names = sorted((re.escape(fold_term(n)) for n in analyte.names), key=len, reverse=True)
+    ascii_guard = r"(?<![a-z])"
+    return re.compile(rf"{ascii_guard}(?:{'|'.join(names)})(?![a-z]){_LINK}({NUM})\s*{_UNIT}")
+
+
+def extract_labs(text: str, analytes: tuple[Analyte, ...]) -> list[LabValue]:
+    """Lab values of the given analytes found in ``text``, in text order.
+
+    Where two analytes' mentions overlap, the one that starts first (then the longer) wins:
+    "糖化血红蛋白 7.8%" is HbA1c, not a haemoglobin of 7.8.
+    """
+    folded = fold(text)
+    candidates: list[tuple[re.Match[str], Analyte]] = [
+        (m, analyte) for analyte in analytes for m in _pattern(analyte).finditer(folded)
+    ]
+    candidates.sort(key=lambda c: (c[0].start(), -(c[0].end() - c[0].start())))
+    used: list[Span] = []
+    out: list[LabValue] = []
+    for m, analyte in candidates:
+        if any(not (m.end() <= s or m.start() >= e) for s, e in used):
+            continue
+        value = to_number(m.group(1))
+        if value is None:
+            continue
+        written = re.sub(r"\s+", "", m.group(2) or "")
+        factor = dict(analyte.factors).get(written, 1.0)
+        used.append(m.span())
+        out.append(
+            LabValue(
+                analyte.id,
+                round(value * factor, 3),
+                analyte.unit,
+                m.span(),
+                text[m.start() : m.end()],
+                written,
+            )
+        )
+    return sorted(out, key=lambda v: v.span)
+
+
+__all__ = ["Analyte", "LabValue", "extract_labs"]

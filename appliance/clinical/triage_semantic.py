@@ -1,0 +1,173 @@
+"""Semantic matching of complaint clauses to the triage findings bank (pure; numpy only).
+
+Wording nobody put in the vocabulary still lands on its finding: each clause of the complaint is
+embedded and compared (cosine) with every term of the bank; a clause whose best match reaches
+the bank's threshold, by a margin over the best match of any other finding, adds that finding
+with ``source="semantic"`` and its similarity. Negated clauses ("否认胸痛", "no fever") are
+skipped. A semantic finding can only add a reason, so it can only raise the level; findings
+that need a co-finding (``with``: pregnancy + bleeding) are not in the bank, since a similarity
+cannot check the second half.
+
+The embedder is any object with ``embed_queries(texts) -> (n, dim)`` L2-normalised rows; the
+bank's vectors are precomputed (``appliance/knowledge/data/triage_findings_vectors.npz``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from appliance.clinical._text import _is_negated_en, _is_negated_zh
+from appliance.clinical.findings import Finding
+from appliance.clinical.findings_text import fold
+
+_CLAUSE = re.compile(r"[^，,。；;.!?！？、\n]+")
+_MIN_CHARS = 4
+# A clause that opens with a negation (or "can/able", the opposite of a danger sign) states an
+# absence: similarity cannot tell "不能喝水" from "能喝水", so such clauses are never matched.
+_NEGATED_START = re.compile(
+    r"^(?:无|否认|未|没有|没|不|非|能|可以|尚可|denies|denied|no|not|without|never|negative|"
+    r"able to|can)(?![明诱])",
+)
+# A clause that only says something is normal ("breathing fine", "呼吸平稳") or mild ("有点红肿疼",
+# "a bit sore") is not matched: the rules' own terms judge those.
+# "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
+_NEGATED_HEAD = re.compile(r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|痒|烧|热|喘|吐|晕|出血|流血|发烧)")
+_MILD_START = re.compile(
+    r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
+)
+_NORMAL_END = re.compile(
+    r"(?:fine|normal|normally|ok|okay|stable|well|正常|平稳|良好|尚可|还行|可以)$"
+)
+
+
+class ClauseEmbedder(Protocol):
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class SemanticBank:
+    ids: tuple[str, ...]
+    terms: tuple[str, ...]
+    vectors: np.ndarray
+    model: str
+    threshold: float
+    margin: float
+
+    def __post_init__(self) -> None:
+        # (dim, n) contiguous: ``queries @ vectors.T`` on the transposed view is ~20× slower.
+        object.__setattr__(self, "_by_dim", np.ascontiguousarray(self.vectors.T, np.float32))
+
+    def scores(self, queries: np.ndarray) -> np.ndarray:
+        """Cosine of each query row with each bank row: (queries, bank rows)."""
+        by_dim: np.ndarray = self.__dict__["_by_dim"]
+        out: np.ndarray = np.asarray(queries, dtype=np.float32) @ by_dim
+        return out
+
+
+def bank_terms(rows: Sequence[tuple[str, Sequence[str]]]) -> tuple[list[str], list[str]]:
+    """(ids, terms) of the bank: every term long enough to carry meaning on its own."""
+    ids: list[str] = []
+    terms: list[str] = []
+    for finding_id, finding_terms in rows:
+        for term in finding_terms:
+            long_enough = len(term) >= 4 if term.isascii() else len(term) >= 2
+            if long_enough:
+                ids.append(finding_id)
+                terms.append(term)
+    return ids, terms
+
+
+def clauses(text: str) -> list[tuple[int, int, str]]:
+    """Affirmed clauses of ``text`` with their spans (negated ones are left out)."""
+    folded = fold(text)
+    out: list[tuple[int, int, str]] = []
+    for m in _CLAUSE.finditer(folded):
+        clause = m.group(0).strip()
+        if len(clause) < _MIN_CHARS or not re.search(r"[^\W\d_]", clause):
+            continue
+        negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
+        mild = _MILD_START.match(clause) or _NEGATED_HEAD.search(clause)
+        if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
+            continue
+        start = m.start() + m.group(0).index(clause)
+        out.append((start, start + len(clause), text[start : start + len(clause)]))
+    return out
+
+
+def _groups(bank: SemanticBank) -> tuple[list[str], np.ndarray]:
+    """Distinct finding ids in bank order and the first row of each (rows are contiguous)."""
+    names: list[str] = []
+    starts: list[int] = []
+    for row, finding_id in enumerate(bank.ids):
+        if not names or names[-1] != finding_id:
+            names.append(finding_id)
+            starts.append(row)
+    return names, np.array(starts, dtype=np.intp)
+
+
+def _uncovered(
+    parts: list[tuple[int, int, str]], covered: Sequence[tuple[int, int]]
+) -> list[tuple[int, int, str]]:
+    """Clauses less than half covered by what the rules already read (findings, vitals)."""
+    out = []
+    for start, end, clause in parts:
+        hit = sum(max(0, min(end, e) - max(start, s)) for s, e in covered)
+        if hit * 2 < end - start:
+            out.append((start, end, clause))
+    return out
+
+
+def semantic_findings(
+    text: str,
+    bank: SemanticBank,
+    embedder: ClauseEmbedder,
+    skip: frozenset[str] = frozenset(),
+    covered: Sequence[tuple[int, int]] = (),
+) -> list[Finding]:
+    """Findings of ``bank`` that clauses of ``text`` mean, each with its best similarity.
+    Clauses mostly ``covered`` by spans the rules already read are not embedded (time)."""
+    parts = _uncovered(clauses(text), covered)
+    if not parts or len(bank.ids) == 0:
+        return []
+    queries = np.asarray(embedder.embed_queries([p[2] for p in parts]), dtype=np.float32)
+    names, starts = _groups(bank)
+    # best similarity per finding for each clause: (clauses, findings)
+    per_finding = np.maximum.reduceat(bank.scores(queries), starts, axis=1)
+    best: dict[str, Finding] = {}
+    for row, (start, end, clause) in zip(per_finding, parts, strict=True):
+        if len(row) < 2:
+            continue
+        second, top = np.argpartition(row, -2)[-2:]
+        if row[second] > row[top]:
+            second, top = top, second
+        score = float(row[top])
+        finding_id = names[int(top)]
+        if score < bank.threshold or score - float(row[second]) < bank.margin:
+            continue
+        if finding_id in skip:
+            continue
+        old = best.get(finding_id)
+        if old is None or (old.similarity or 0.0) < score:
+            best[finding_id] = Finding(finding_id, clause, (start, end), "semantic", False, score)
+    return list(best.values())
+
+
+def candidates(text: str, bank: SemanticBank, embedder: ClauseEmbedder, k: int = 12) -> list[str]:
+    """The ``k`` findings closest to any clause of ``text`` (or to the whole text): the short
+    list a model chooses from, so its prompt stays small enough for 2 CPU cores."""
+    parts = [p[2] for p in clauses(text)] or [text]
+    queries = np.asarray(embedder.embed_queries([*parts, text][:16]), dtype=np.float32)
+    best = bank.scores(queries).max(axis=0)
+    out: list[str] = []
+    for i in np.argsort(-best):
+        finding_id = bank.ids[int(i)]
+        if finding_id not in out:
+            out.append(finding_id)
+        if len(out) >= k:
+            break
+    return out

@@ -1,0 +1,176 @@
+"""Structuring a dictation on the visit screen: the rules first (instant: the first fields are on
+screen at once), then the model refines in the background while the doctor keeps working.
+
+Model output never overwrites the doctor: it fills empty fields and replaces only what the rules
+filled and nobody has edited since; where it differs from the doctor's text it is offered beside
+the field, highlighted, to accept field by field. A model pass that does not finish (not
+installed, past its time budget, cancelled) is said in plain words; the rules' record stands.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual.widgets import Input
+
+from appliance.i18n import t
+from appliance.services.interface import JSON
+from tui.widgets.dictation import DictationPanel
+from tui.widgets.prescriptions import PrescriptionPanel
+from tui.widgets.record import RecordEditor
+from tui.widgets.vitals import VitalsPanel
+
+#: Why a model pass did not finish, in the doctor's words (error code → zh, en).
+FALLBACK_WORDS: dict[str, tuple[str, str]] = {
+    "llm_timeout": (
+        "模型在本机时限内没有完成（见 clinicbox models plan）",
+        "the model did not finish within this box's time budget (see clinicbox models plan)",
+    ),
+    "llm_invalid_output": (
+        "模型输出不完整",
+        "the model's answer was incomplete",
+    ),
+    "llm_busy": (
+        "模型正忙（排队已满）",
+        "the model is busy (queue full)",
+    ),
+    "cancelled": ("已取消模型完善", "model pass cancelled"),
+    "llm_cancelled": ("已取消模型完善", "model pass cancelled"),
+}
+
+
+def fallback_words(code: str, reason: str = "") -> str:
+    """The plain-words status line when the model pass did not finish."""
+    if code in FALLBACK_WORDS:
+        zh, en = FALLBACK_WORDS[code]
+    else:
+        zh = reason or "模型不可用"
+        en = reason or "the model is not available"
+    return t(
+        f"病历由规则抽取（未使用大模型：{zh}）。请核对。",
+        f"Structured by rules (no model: {en}). Please check it.",
+    )
+
+
+#: While the doctor speaks, the rules re-read the growing transcript at most this often.
+LIVE_EVERY_S = 1.5
+
+
+class StructuringMixin:
+    """``action_structure`` for the visit screen (F6, from any field), and the live pass that
+    fills fields from the rules while the dictation is still going on."""
+
+    visit_id: str | None
+    _live_at: float = 0.0
+    _live_busy: bool = False
+
+    def live_structure(self: Any, partial: str) -> None:
+        """Fill what the rules can read from the transcript so far (quietly: the doctor is
+        speaking); the full pass runs when the dictation ends."""
+        now = time.monotonic()
+        if self._live_busy or now - self._live_at < LIVE_EVERY_S or len(partial.strip()) < 6:
+            return
+        self._live_at, self._live_busy = now, True
+        visit_type = "followup" if self.visit_id else "initial"
+        service = self.service
+
+        def done(record: JSON) -> None:
+            self._live_busy = False
+            self.query_one(RecordEditor).merge(record, offer=False)
+
+        def failed(_error: Any) -> None:
+            self._live_busy = False
+
+        self.run_quick(
+            "live-structure",
+            lambda: service.structure_record(partial, visit_type=visit_type, use_llm=False),
+            done,
+            on_error=failed,
+        )
+
+    def action_structure(self: Any) -> None:
+        self.after_typing(self.structure_now)
+
+    def structure_now(self: Any) -> None:
+        text = self.query_one(DictationPanel).text()
+        if not text:
+            self.app.notify(t("请先听写或输入病情描述。", "Dictate or type the history first."))
+            return
+        visit_type = "followup" if self.visit_id else "initial"
+        service = self.service
+        self.run_task(
+            t("规则抽取病历", "Structuring by rules"),
+            lambda _p, _c: service.structure_record(text, visit_type=visit_type, use_llm=False),
+            lambda record: self._structured_rules(record, text, visit_type),
+        )
+
+    def _structured_rules(self: Any, record: JSON, text: str, visit_type: str) -> None:
+        self._apply_structured(record)
+        llm = self.feature("llm")
+        if not llm.get("available"):
+            why = str(llm.get("reason") or t("本机未安装大模型", "no model on this box"))
+            self._status(
+                t(
+                    f"病历由规则抽取（未使用大模型：{why}）。请核对。",
+                    f"Structured by rules (no model: {why}). Please check it.",
+                )
+            )
+            return
+        self._status(
+            t(
+                "已按规则填好病历；模型正在后台完善（可继续编辑，Esc 取消）。",
+                "Filled in by the rules; the model refines it in the background "
+                "(keep working; Esc cancels).",
+            )
+        )
+        service = self.service
+        self.run_task(
+            t("模型完善病历", "Model refining the record"),
+            lambda prog, cancel: service.structure_record(
+                text, visit_type=visit_type, use_llm=True, progress=prog, cancel=cancel
+            ),
+            self._structured_model,
+            on_error=lambda e: self._status("ℹ " + fallback_words(e.code, e.message())),
+        )
+
+    def _structured_model(self: Any, record: JSON) -> None:
+        meta = record.get("structuring") or {}
+        if meta.get("method") == "rules":
+            reason = str(self.feature("llm").get("reason") or "")
+            self._status("ℹ " + fallback_words(str(meta.get("llm_error") or ""), reason))
+            return
+        offered = self._apply_structured(record)
+        model = str(meta.get("model") or "")
+        self._status(
+            t(f"模型 {model} 已完善病历，请核对。", f"Refined by {model}; please check it.")
+            + (
+                t(f" {offered} 处建议待您确认。", f" {offered} suggestion(s) to review.")
+                if offered
+                else ""
+            )
+        )
+
+    def _apply_structured(self: Any, record: JSON) -> int:
+        editor = self.query_one(RecordEditor)
+        editor.set_field_if_empty("chief_complaint", self.query_one(VitalsPanel).complaint())
+        offered = editor.merge(record)
+        if offered:
+            self.app.notify(
+                t(
+                    f"{len(offered)} 处与您填写的不同：建议列在字段下方，可逐项采纳。",
+                    f"{len(offered)} field(s) differ from what you typed: the suggestion is "
+                    "shown under each, accept it field by field.",
+                ),
+                timeout=8,
+            )
+        rx = self.query_one(PrescriptionPanel)
+        if record.get("prescriptions") and not rx.items:
+            rx.load(list(record["prescriptions"]))
+        for key, value in (record.get("vitals") or {}).items():
+            if value is not None and self.query(f"#v-{key}"):
+                box = self.query_one(f"#v-{key}", Input)
+                if not box.value:
+                    box.value = f"{value:g}"
+        self.qc_now()
+        return len(offered)
