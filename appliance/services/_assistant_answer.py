@@ -80,6 +80,20 @@ def is_emergency(question: str) -> tuple[bool, list[str]]:
     return bool(rules), rules
 
 
+_QUESTION_WORDS = {"怎么", "么办", "什么", "如何", "为什", "需要", "可以"}
+
+
+def _bigrams(text: str) -> set[str]:
+    han = [c if "\u4e00" <= c <= "\u9fff" else " " for c in text]
+    joined = "".join(han)
+    return {joined[i : i + 2] for i in range(len(joined) - 1) if " " not in joined[i : i + 2]}
+
+
+def _shares_topic(question: str, section: str) -> bool:
+    """The passage's heading names what the question is about (a shared word, not "怎么办")."""
+    return bool((_bigrams(question) & _bigrams(section)) - _QUESTION_WORDS)
+
+
 def _emergency_answer(kb: KnowledgeBase, question: str, rule_ids: list[str]) -> AskResult:
     labels = [t(r.label_zh, r.label_en) for r in emergency_rules(question)]
     what = "、".join(labels) if labels else t("急症表现", "signs of an emergency")
@@ -94,6 +108,20 @@ def _emergency_answer(kb: KnowledgeBase, question: str, rule_ids: list[str]) -> 
         {"doc": t("急症识别与120", "Emergencies and 120"), "section": section, "text": text}
         for section, text in kb.chunks_of(EMERGENCY_DOC)[:2]
     ]
+    # What the patient asked about (e.g. "低血糖怎么办") still gets its first-aid passage, after
+    # the call to act and never instead of it; it is cited first because it answers the question.
+    emergency_sections = {c["section"] for c in citations}
+    topical = [
+        h
+        for h in kb.search(question, k=TOP_K, audience="patient")
+        if h.relevant()
+        and h.section not in emergency_sections
+        and _shares_topic(question, h.section)
+    ][:1]
+    if topical:
+        answer += "\n" + t("等待急救时可参考：", "While help is on the way:") + "\n"
+        answer += passages_answer(topical)
+        citations = [h.citation() for h in topical] + citations
     return AskResult(answer, citations, True, kind="emergency", rules=rule_ids)
 
 

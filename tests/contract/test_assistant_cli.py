@@ -86,3 +86,17 @@ def test_advise_refers_stroke_and_rejects_empty_record(cli: Any) -> None:
     assert any("急性脑卒中" in r for r in out["refer_reasons"])
     res = cli("advise", "--json", stdin={"chief_complaint": ""})
     assert res.rc == 2 and res.error()["code"] == "bad_input"
+
+
+def test_emergency_answer_says_call_120_first_then_the_asked_first_aid(cli: Any) -> None:
+    out = cli("ask", "--json", "--no-llm", stdin={"question": "低血糖怎么办"}).json()
+    assert out["escalate"] is True
+    assert out["answer"].index("120") < out["answer"].index("低血糖怎么办")
+    assert [c["section"] for c in out["citations"]][1:] != []
+
+
+def test_emergency_answer_adds_no_passage_that_is_not_about_the_question(cli: Any) -> None:
+    out = cli("ask", "--json", "--no-llm", stdin={"question": "胸口剧痛，喘不上气"}).json()
+    assert out["escalate"] is True
+    assert "等待急救时可参考" not in out["answer"]
+    assert {c["doc"] for c in out["citations"]} == {"急症识别与120"}
