@@ -35,12 +35,19 @@ from tests.clinical_cases.heldout_files import HELDOUT_DIR, ROOT, heldout_files
 # Floors (fractions), for the lead to set from the first run and raise only after general fixes.
 # First run, 2026-12-03, rules of main d60ca4e: triage 40/95 = 42.1% exact (33 of 49 level-1/2
 # cases under-triaged), meds 31/50 = 62.0%, advise 14/46 = 30.4% (township top-3), dictation
-# fields 229/242 = 94.6%. The start value 0.5 for triage was above that first run; it is 0.40
-# until the lead decides.
-TRIAGE_EXACT_MIN = 0.40
-MEDS_RECALL_MIN = 0.6
-ADVISE_TOP3_MIN = 0.1
-DICTATION_FIELDS_MIN = 0.5
+# fields 229/242 = 94.6%.
+# First run of the rebuilt rules (2026-12-03; #17 meds at main 31d1654, #16 triage at ec69f78,
+# #19 advise at d37a1d6): triage 82/95 = 86.3% exact, 4 of 49 level-1/2 under-triaged; meds
+# 49/50 = 98.0%, 0 of 18 safe with a major alert; advise 42/46 = 91.3% township top-3, refer
+# 22/22. Floors sit a few cases below those first runs, so a regression fails and one honest
+# miss from a general fix does not; they are never raised by tuning on these cases.
+TRIAGE_EXACT_MIN = 0.80
+TRIAGE_UNDER_L12_MAX = 6
+MEDS_RECALL_MIN = 0.90
+MEDS_FALSE_MAJOR_MAX = 0
+ADVISE_TOP3_MIN = 0.80
+ADVISE_REFER_RECALL_MIN = 0.95
+DICTATION_FIELDS_MIN = 0.90
 
 SETS = {
     "triage": "triage_heldout.toml",
@@ -102,6 +109,7 @@ def test_triage_exact_level_floor(runner: Any) -> None:
         f"{n['errors']} errors"
     )
     _check("triage", n["exact"] / n["n"], TRIAGE_EXACT_MIN, detail, printed)
+    assert n["under_triaged_l12"] <= TRIAGE_UNDER_L12_MAX, detail + "\n" + printed
 
 
 def test_meds_expected_problem_recall_floor(runner: Any) -> None:
@@ -112,6 +120,7 @@ def test_meds_expected_problem_recall_floor(runner: Any) -> None:
         f"prescriptions with a major alert; {n['errors']} errors"
     )
     _check("meds", n["found"] / n["problems"], MEDS_RECALL_MIN, detail, printed)
+    assert n["false_major"] <= MEDS_FALSE_MAJOR_MAX, detail + "\n" + printed
 
 
 def test_advise_top3_floor(runner: Any) -> None:
@@ -122,6 +131,8 @@ def test_advise_top3_floor(runner: Any) -> None:
         f"all cases {n['top3']}/{n['n']}; {n['errors']} errors"
     )
     _check("advise", n["township_top3"] / n["township_n"], ADVISE_TOP3_MIN, detail, printed)
+    refer = n["refer_ok"] / n["refer_n"]
+    assert refer >= ADVISE_REFER_RECALL_MIN, f"refer recall {refer:.1%}; {detail}\n{printed}"
 
 
 def test_dictation_fields_floor(runner: Any) -> None:

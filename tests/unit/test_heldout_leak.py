@@ -113,6 +113,163 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "右下腹麦氏点",
         "appliance/knowledge/docs/clinician/digestive.md",
         f"McBurney point; {_BEFORE}",
+    ),  # Condition knowledge base (#19), 2026-12-03: reviewed by the lead from git history. The KB
+    # author worked in a worktree whose commits up to 15:35 held no held-out file; the phrases
+    # are the guideline/诊断学 wording both sides took from the same sources.
+    (
+        "膈下游离气体",
+        "appliance/knowledge/data/conditions/digestive.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "一生中最严重",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "停止排气排便",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "关节间隙变窄",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "十二指肠球部溃疡",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "standard name/sign (基层诊疗指南/诊断学); added in 2a2579c after the held-out files were in the author's tree; reviewed by the lead: nomenclature, not case wording",
+    ),
+    (
+        "可自行或用药后缓解",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "可见脓性分泌物",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 1c9b5f6, whose tree had no held-out file ",
+    ),
+    (
+        "呼气试验阳性",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "standard name/sign (基层诊疗指南/诊断学); added in 2a2579c after the held-out files were in the author's tree; reviewed by the lead: nomenclature, not case wording",
+    ),
+    (
+        "大便次数增多",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "宫内未见孕囊",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "带状分布簇集水疱",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "慢性非萎缩性",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "standard name/sign (基层诊疗指南/诊断学); added in 2a2579c after the held-out files were in the author's tree; reviewed by the lead: nomenclature, not case wording",
+    ),
+    (
+        "直腿抬高试验",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "移动性浊音阳性",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "第一心音强弱不等",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "第一跖趾关节红肿",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "结肠充气试验阳性",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "肝浊音界消失",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "脚趾关节红肿",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in af18b51, whose tree had no held-out file ",
+    ),
+    (
+        "趾关节红肿热痛",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "间期绝对不等",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "阴道少量流血",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "附件区混合性包块",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "鼻黏膜苍白水肿",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "standard name/sign (基层诊疗指南/诊断学); added in a23d128 after the held-out files were in the author's tree; reviewed by the lead: nomenclature, not case wording",
+    ),
+    (
+        "膈下游离气体",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "关节红肿热痛",
+        "appliance/knowledge/data/conditions/msk_skin.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "关节间隙变窄",
+        "appliance/knowledge/data/conditions/msk_skin.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "直腿抬高试验",
+        "appliance/knowledge/data/conditions/msk_skin.toml",
+        "textbook sign/term; added in 045c590, whose tree had no held-out file ",
+    ),
+    (
+        "阿尔茨海默病",
+        "appliance/knowledge/data/conditions/neuro_mental.toml",
+        "disease name; added in 045c590, whose tree had no held-out file",
+    ),
+    (
+        "阿尔茨海默病",
+        "appliance/knowledge/data/sources.toml",
+        "disease name in a guideline title; added in 045c590, whose tree had no held-out file",
+    ),
+    (
+        "鼓膜充血膨隆",
+        "appliance/knowledge/data/conditions/respiratory.toml",
+        "otitis media sign; added in 045c590, whose tree had no held-out file",
     ),
 )
 
