@@ -5,10 +5,12 @@
   session; as root it runs as the ``postgres`` system user. Skips only when PostgreSQL is not
   installed (CI installs it from firmware_scripts/apt-packages.txt).
 - ``make_clinic(hub, name)``: an enrolled clinic (PlainStore, keys, in-process transport, agent).
+- ``https_hub`` / ``https_pg_hub``: a hub served over HTTPS on 127.0.0.1 (SQLite / PostgreSQL).
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -118,30 +120,55 @@ class RunningHub:
     service: Any
 
 
-@pytest.fixture
-def https_hub(tmp_path: Path) -> Iterator[RunningHub]:
-    """A real hub over HTTPS (uvicorn + self-signed certificate) on 127.0.0.1."""
+@contextlib.contextmanager
+def serve_hub(service: Any) -> Iterator[RunningHub]:
+    """Serve ``service`` over HTTPS (uvicorn + its self-signed certificate) on 127.0.0.1."""
     import threading
 
     import uvicorn
 
     from sync.hub._tls import ensure_hub_cert, server_config
     from sync.hub.app import create_hub_app
-    from sync.hub.service import HubService
 
-    service = HubService(tmp_path / "https-hub")
     cert, key, fp = ensure_hub_cert(service.dir, ["127.0.0.1"])
     port = _free_port()
     config = server_config(create_hub_app(service), "127.0.0.1", port, cert, key, log_level="error")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="test-hub", daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60  # starting is fast; a loaded box only makes it slower
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert server.started, "the test hub did not start"
     try:
         yield RunningHub(f"https://127.0.0.1:{port}", fp, service)
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture
+def https_hub(tmp_path: Path) -> Iterator[RunningHub]:
+    """A real hub over HTTPS on 127.0.0.1, its database SQLite."""
+    from sync.hub.service import HubService
+
+    service = HubService(tmp_path / "https-hub")
+    try:
+        with serve_hub(service) as running:
+            yield running
+    finally:
+        service.close()
+
+
+@pytest.fixture
+def https_pg_hub(tmp_path: Path, fresh_pg_database: str) -> Iterator[RunningHub]:
+    """A real hub over HTTPS on 127.0.0.1 with its database on PostgreSQL (a fresh database)."""
+    from sync.hub.service import HubService
+
+    service = HubService(tmp_path / "https-pg-hub", database_url=fresh_pg_database)
+    try:
+        assert service.db.postgres
+        with serve_hub(service) as running:
+            yield running
+    finally:
         service.close()

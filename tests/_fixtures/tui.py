@@ -1,8 +1,9 @@
 """TUI fixtures (auto-loaded): the real demo clinic (SQLCipher store, synthetic patients) and a
 helper to drive :class:`tui.app.ClinicApp` with Textual's Pilot.
 
-- ``demo_base``: a data dir whose ``demo/`` holds the demo clinic, made once per session with
-  test-speed KDF costs (the real code path of ``clinicbox demo``).
+- ``demo_base``: a data dir whose ``demo/`` holds the demo clinic, made afresh for each test
+  module (no test sees another module's leftovers) with test-speed KDF costs (the real code
+  path of ``clinicbox demo``).
 - ``demo_service``: an unlocked, logged-out ``LocalClinicService`` over that demo clinic.
 - ``drive(service, scenario, size=(120, 40), **app_kwargs)``: run ``scenario(app, pilot)`` in a
   fresh event loop (so worker threads are joined before the test's leak check).
@@ -22,7 +23,7 @@ import pytest
 FAST_KDF = {"store_kdf_log2_n": 12, "password_hash_memory_kib": 1024, "kb_embedder": "none"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def demo_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from appliance.config import load_settings
     from appliance.services.training import open_demo_clinic
@@ -89,21 +90,43 @@ async def type_text(pilot: Any, text: str) -> None:
         await pilot.press("space" if ch == " " else ch)
 
 
+# On a loaded 2-core box one Textual screen change can take seconds; a wait ends as soon as its
+# condition holds, so a long floor costs nothing when the app works.
+WAIT_FLOOR_S = 30.0
+
+
 async def wait_for(pilot: Any, predicate: Callable[[], bool], timeout: float = 5.0) -> bool:
-    """Let the app run until ``predicate()`` holds (worker results arrive asynchronously)."""
+    """Let the app run until ``predicate()`` holds (worker results arrive asynchronously);
+    fail the test when it never does (at least ``WAIT_FLOOR_S``), naming the screen it was on."""
     loop = asyncio.get_running_loop()
-    end = loop.time() + timeout
+    end = loop.time() + max(timeout, WAIT_FLOOR_S)
     while loop.time() < end:
         if predicate():
             return True
         await pilot.pause(0.05)
-    return predicate()
+    if predicate():
+        return True
+    screen = type(pilot.app.screen).__name__
+    raise AssertionError(f"the TUI never reached the expected state (on {screen})")
+
+
+def _login_error(app: Any) -> str:
+    found = app.screen.query("#login-error")
+    return str(found.first().render()) if found else ""
 
 
 async def login(pilot: Any, app: Any, username: str = "doctor", password: str = "demo1234") -> None:
+    """Log in from the login screen; the test fails unless the app leaves it logged in as
+    ``username`` or shows a login error (a wrong password is a scenario of its own)."""
     app.screen.query_one("#username").value = username
     app.screen.query_one("#password").value = password
     app.screen.query_one("#password").focus()
     await pilot.press("enter")
-    await wait_for(pilot, lambda: type(app.screen).__name__ != "LoginScreen")
+    await wait_for(
+        pilot, lambda: type(app.screen).__name__ != "LoginScreen" or "✖" in _login_error(app)
+    )
     await pilot.pause(0.05)  # let the home screen finish mounting
+    if type(app.screen).__name__ == "LoginScreen":
+        return
+    user = app.service.current_user()
+    assert user and user["username"] == username, f"logged in as {user}, not {username}"

@@ -117,7 +117,8 @@ def test_login_lockout_and_failed_login_alert(lan_box, pair_pc, cli, monkeypatch
             "/api/v1/auth/login",
             json_body={"username": "locktest", "password": "Lock-pass-123!"},
         )
-        assert r.status_code in (401, 403, 423) or r.json()["error"]["code"] == "account_locked"
+        # the right password is refused while the account is locked, and says so
+        assert r.status_code == 401 and r.json()["error"]["code"] == "account_locked"
         # the login limiter stops password guessing from one PC even before the lockout
         gate = lan_box.server.ctx.gate
         saved, gate.login_limit = gate.login_limit, RateLimiter(2, 60)
@@ -162,7 +163,7 @@ def test_validation_errors_are_bilingual_name_the_field_and_never_echo_values(
         r = doctor.raw("POST", "/api/v1/triage", json_body={"complaint": ""})
         assert r.status_code == 422 and r.json()["error"]["message"].startswith("Invalid input")
         r = doctor.raw("GET", "/api/v1/patients/" + "../../etc")
-        assert r.status_code in (404, 422)
+        assert r.status_code == 404, r.text  # a path that is no patient id names nothing
     finally:
         doctor.client.headers["accept-language"] = "zh"
     assert _count(lan_box, "patient") == before
@@ -263,8 +264,12 @@ def test_model_calls_stream_progress_as_ndjson(lan_box, doctor) -> None:
         lines = [json.loads(line) for line in response.iter_lines() if line.strip()]
     finally:
         response.close()
-    assert lines and ("result" in lines[-1] or "error" in lines[-1])
     assert all(set(item) <= {"progress", "result", "error"} for item in lines)
+    assert lines[0]["progress"]["fraction"] == 0.0 and "progress" in lines[-2]
+    # this box has no model installed: the rules verdict comes back, marked rules-only
+    result = lines[-1]["result"]
+    assert result["level"] == 2 and result["refer"] is True
+    assert result["triage"]["mode"] == "rules" and result["rules_level"] == 2
 
 
 def test_openapi_and_offline_docs(lan_box) -> None:
@@ -344,7 +349,7 @@ def test_admin_sees_alerts_through_the_clinic_service_local_and_remote(lan_box, 
     assert getattr(info.value, "code", "") == "permission_denied"
 
 
-def test_audio_upload_transcribes_or_says_what_is_missing(lan_box, remote, tmp_path) -> None:
+def test_audio_upload_transcribes_through_the_lan(lan_box, remote, tmp_path) -> None:
     from pathlib import Path
 
     from appliance.errors import ClinicBoxError
@@ -352,12 +357,11 @@ def test_audio_upload_transcribes_or_says_what_is_missing(lan_box, remote, tmp_p
     service = remote("doctor")
     wav = Path(__file__).resolve().parents[1] / "fixtures" / "audio" / "dict01.wav"
     seen = []
-    try:
-        result = service.transcribe(str(wav), progress=seen.append)
-    except ClinicBoxError as exc:  # no speech model on this box: a clear, declared error
-        assert exc.code in {"feature_unavailable", "model_missing", "speech_model_missing"}, exc
-    else:  # the dictation "患者65岁，反复头晕2年…" came back through the LAN
-        assert set(result) >= {"text", "segments"} and "65" in result["text"]
+    # the packaged Whisper base is installed on every test box: the dictation
+    # "患者65岁，反复头晕2年…" comes back through the LAN, with progress on the way
+    result = service.transcribe(str(wav), progress=seen.append)
+    assert set(result) >= {"text", "segments"} and "65" in result["text"]
+    assert result["segments"] and seen
     r = service.http.raw("POST", "/api/v1/transcribe", params={"format": "exe"}, content=b"MZ\0\0")
     assert r.status_code == 422  # the box checks the format too
     r = service.http.raw("POST", "/api/v1/transcribe", content=b"")

@@ -260,18 +260,24 @@ def test_input_longer_than_the_context_is_a_clear_error(tiny_engine):
     assert tiny_engine.chat(MSGS, task="triage", max_tokens=4).model == "tiny-r1-qwen2-test"
 
 
-def test_urgent_work_preempts_a_running_batch_job_which_then_finishes(tiny_engine):
+def test_urgent_work_preempts_a_running_batch_job_which_then_finishes(tiny_engine, monkeypatch):
     results: dict[str, object] = {}
+    generating = threading.Event()  # set once the batch job asks, per token, whether to yield
+    real_should_yield = tiny_engine.scheduler.should_yield
+
+    def should_yield(job):
+        if job.task == "batch":
+            generating.set()
+        return real_should_yield(job)
+
+    monkeypatch.setattr(tiny_engine.scheduler, "should_yield", should_yield)
 
     def batch() -> None:
         results["batch"] = tiny_engine.chat(MSGS, task="batch", max_tokens=1900, temperature=1.0)
 
     th = threading.Thread(target=batch, name="batch-job")
     th.start()
-    deadline = time.monotonic() + 30
-    while tiny_engine.scheduler.stats().running != "batch" and time.monotonic() < deadline:
-        time.sleep(0.002)
-    time.sleep(0.05)  # the batch job is generating now
+    assert generating.wait(120), "the batch job never started generating"
     triage = tiny_engine.chat(MSGS, task="triage", schema=TRIAGE_SCHEMA, max_tokens=200)
     th.join(120)
     assert triage.data["level"] in (1, 2, 3, 4)

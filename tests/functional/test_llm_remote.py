@@ -148,7 +148,10 @@ def test_unreachable_peer_falls_back_to_local(tiny_gguf, data_dir):
         t0 = time.monotonic()
         res = engine.chat(MSGS, task="triage", schema=SCHEMA, max_tokens=80)
         assert res.backend == "local" and res.data["level"] in (1, 2, 3, 4)
-        assert time.monotonic() - t0 < 10
+        # the dead peer cost no waiting: time beyond the local job itself (which a loaded box
+        # makes slow, and `clinicbox bench llm` measures) stays far below the 3 s connect
+        # timeout and the 120 s read timeout a hang would show
+        assert time.monotonic() - t0 - res.timings.total_s < 10
         remote = engine.stats()["remote"]
         assert remote["failures"] == 1 and remote["in_backoff"]
         engine.chat(MSGS, task="triage", schema=SCHEMA, max_tokens=80)

@@ -16,15 +16,33 @@ from tests._fixtures.speech import AUDIO, clip_scripts
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
 
-def test_synthetic_dictation_cer_before_and_after_correction(base_transcriber: Any) -> None:
+@pytest.fixture(scope="module")
+def unbudgeted(whisper_base_dir: Path) -> Any:
+    """Whisper base without the per-file wall-clock budget (max_rtf): on a loaded box that
+    budget can cut a clip short and push the CER over its limit, which measures the box, not
+    the guards. Speed is measured by `clinicbox bench speech` (docs/accuracy.md)."""
+    from appliance.speech.transcriber import Transcriber
+
+    return Transcriber(whisper_base_dir, threads=2, max_rtf=1000.0)
+
+
+def test_synthetic_dictation_cer_before_and_after_correction(unbudgeted: Any) -> None:
+    import time
+
     pairs: dict[str, list[tuple[str, str]]] = {"raw": [], "t2s": [], "numbers": []}
     # five of the ten clips keep the suite fast; `clinicbox bench speech` runs all of them
     for clip_id, script in clip_scripts():
         if clip_id not in ("dict01", "dict03", "dict04", "dict06", "dict07"):
             continue
-        result = base_transcriber.transcribe_file(AUDIO / f"{clip_id}.wav")
-        assert result.language == "zh" and result.segments
-        assert result.rtf < 2.0  # no runaway decoding (loops took RTF > 2 before the guards)
+        cpu = time.process_time()
+        result = unbudgeted.transcribe_file(AUDIO / f"{clip_id}.wav")
+        cpu_per_audio_s = (time.process_time() - cpu) / result.duration_s
+        assert result.language == "zh" and result.segments and not result.truncated
+        # no runaway decoding (loops took RTF > 2 before the guards): the text stays about as
+        # long as the script, and the CPU work per audio second (all threads, not wall time,
+        # so a busy box does not inflate it) stays far from a loop's
+        assert len(result.steps["raw"]) <= 2 * len(script) + 20, result.steps["raw"]
+        assert cpu_per_audio_s < 4.0, cpu_per_audio_s
         for step in pairs:
             pairs[step].append((script, result.steps[step]))
     raw, cleaned, final = (corpus_cer(pairs[s]) for s in ("raw", "t2s", "numbers"))

@@ -156,3 +156,75 @@ def test_hub_http_refuses_tampered_and_unauthenticated(https_hub, tmp_path):
         r = client.post("/v1/bundles/batch", json={"bundles": [blob.decode()]}, headers=auth)
         assert r.json()["receipts"][0]["status"] == "rejected"
     assert https_hub.service.list_cases() == []
+
+
+def test_encrypted_clinic_store_to_postgres_hub_over_https_and_back(
+    https_pg_hub, store, store_settings, fresh_pg_database
+):
+    """The full stack at once: the clinic's SQLCipher store → its agent over HTTPS with a
+    pinned certificate → the hub on PostgreSQL → the mentor's advice over HTTPS → back into
+    the encrypted store, where the doctor sees it for the right patient."""
+    import psycopg
+
+    data_dir = store_settings.data_dir
+    db_file = next(data_dir.glob("clinic.db"))
+    assert not db_file.read_bytes()[:16].startswith(b"SQLite format 3")  # encrypted at rest
+    hub = https_pg_hub.service
+    info = enrol(
+        store,
+        data_dir,
+        https_pg_hub.url,
+        hub.create_enrol_token("青山镇卫生院"),
+        https_pg_hub.fingerprint,
+    )
+    case = corpus(1, seed=5)[0]
+    name = case.patient["name"]
+    outbox.record_consent(store, "pg1", True, "admin")
+    outbox.queue_case(
+        store,
+        box_keys(data_dir),
+        case_id="pgv1",
+        version=1,
+        patient_id="pg1",
+        patient=case.patient,
+        record=case.record,
+        question="血压控制不佳，请指导用药",
+    )
+    agent, transport = open_agent(store, data_dir)
+    try:
+        sent = agent.run_once()
+        assert sent.uploaded == 1 and sent.remaining == 0
+        assert outbox.pending(store) == []
+
+        # on the hub: the case is in PostgreSQL, de-identified
+        [on_hub] = hub.list_cases()
+        assert (on_hub["clinic_id"], on_hub["case_id"]) == (info["clinic_id"], "pgv1")
+        assert on_hub["question"] == "血压控制不佳，请指导用药"
+        with psycopg.connect(fresh_pg_database) as conn:
+            payload = conn.execute("SELECT payload FROM cases WHERE case_id = 'pgv1'").fetchone()[0]
+        assert name not in payload and case.patient["id_number"] not in payload
+
+        # the mentor answers through the hub's HTTPS page
+        hub.add_mentor("wang", "Mentor-pass-9", "王主任")
+        ca = ssl.create_default_context(cafile=str(hub.dir / "tls" / "hub-cert.pem"))
+        with httpx.Client(verify=ca, auth=("wang", "Mentor-pass-9")) as web:
+            r = web.post(
+                f"{https_pg_hub.url}/mentor/{info['clinic_id']}/pgv1/1",
+                data={"advice": "建议氨氯地平加量至10mg，两周后复诊"},
+                follow_redirects=True,
+            )
+            assert r.status_code == 200 and "氨氯地平" in r.text
+        with psycopg.connect(fresh_pg_database) as conn:
+            status = conn.execute("SELECT status FROM cases WHERE case_id = 'pgv1'").fetchone()[0]
+        assert status == "reviewed"
+
+        # back at the clinic: the reply arrives over HTTPS into the encrypted store
+        back = agent.run_once()
+        assert back.replies == 1
+        [reply] = outbox.replies(store)
+        assert reply["patient_id"] == "pg1" and "氨氯地平加量" in reply["advice"]
+        assert agent.run_once().replies == 0  # once only
+    finally:
+        transport.close()
+    for part in data_dir.glob("clinic.db*"):  # the advice is encrypted at rest too (WAL included)
+        assert "氨氯地平加量".encode() not in part.read_bytes(), part.name

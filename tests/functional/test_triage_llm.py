@@ -25,7 +25,7 @@ KB = triage_knowledge()
 )
 def test_rules_plus_tiny_model_never_lowers_the_rule_level(tiny_engine, request_):
     rules_only = triage(request_, None)
-    out = triage(request_, tiny_engine, timeout_s=120)
+    out = triage(request_, tiny_engine, timeout_s=600)  # a loaded box must not flip the branch
     assert out["level"] <= rules_only["level"]
     assert out["rules_level"] == rules_only["level"]
     meta = out["triage"]
@@ -118,12 +118,30 @@ def test_recommendation_phrasing_on_tiny_model_keeps_rule_options(tiny_engine):
 
     request = {"diagnosis": "社区获得性肺炎", "patient": {"age": 40, "allergies": ["青霉素"]}}
     rules = recommend_meds(request)
-    out = recommend_meds(request, engine=tiny_engine, timeout_s=120)
+    out = recommend_meds(request, engine=tiny_engine, timeout_s=600)
     assert out["options"] == rules["options"] and out["excluded"] == rules["excluded"]
-    # The model's text is verified against the rules (issue #17): it is shown only after the
-    # check (verified), or dropped entirely when no sentence was supported (summary_removed).
-    assert (
-        ("summary" in out and out["summary"]["origin"] == "model" and out["summary"]["verified"])
-        or out.get("summary_removed")
-        or out.get("llm_error")
-    )
+    # The model's text is verified against the rules (issue #17) before it is shown. The tiny
+    # model answers (no llm_error) and its text names no drug or dose, so nothing is removed:
+    # the verified-summary branch runs.
+    assert "llm_error" not in out and not out.get("summary_removed"), out
+    summary = out["summary"]
+    assert summary["origin"] == "model" and summary["verified"] is True
+    assert summary["model"] == tiny_engine.model
+
+
+def test_recommendation_phrasing_falls_back_to_the_rule_options():
+    """Fallback path: a timing-out model adds no summary, says why and keeps every option."""
+    from appliance.errors import LLMTimeout
+    from appliance.services.safety import recommend_meds
+
+    class TimingOut:
+        def chat(self, *args, **kwargs):
+            raise LLMTimeout()
+
+        stream = chat
+
+    request = {"diagnosis": "社区获得性肺炎", "patient": {"age": 40, "allergies": ["青霉素"]}}
+    rules = recommend_meds(request)
+    out = recommend_meds(request, engine=TimingOut(), timeout_s=5)
+    assert out["llm_error"] == "llm_timeout" and "summary" not in out
+    assert out["options"] == rules["options"] and out["excluded"] == rules["excluded"]

@@ -40,10 +40,14 @@ def test_doctor_logs_in_and_sees_a_role_menu(demo_service: Any, drive: Any) -> N
         await pilot.press("6")  # the admin key does nothing for a doctor
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
-        await pilot.press("ctrl+l")
+        assert demo_service.current_user()["username"] == "doctor"
+        await pilot.press("ctrl+l")  # logs out: back to an empty login form
         await wait_for(pilot, lambda: type(app.screen).__name__ == "LoginScreen")
+        assert demo_service.current_user() is None
+        assert app.screen.query_one("#password").value == ""
 
     drive(demo_service, scenario)
+    assert demo_service.current_user() is None
 
 
 def test_locked_store_asks_for_the_passphrase(demo_base: Any, drive: Any) -> None:

@@ -26,7 +26,7 @@ def test_search_by_pinyin_initials_phone_and_name(demo_service: Any, drive: Any)
         await type_text(pilot, "zjg")  # 张建国
         await wait_for(pilot, lambda: len(rows(app, "#patient-table")) == 1)
         assert rows(app, "#patient-table")[0][1] == "张建国"
-        app.screen.query_one("#search").value = "00000003"  # phone digits of 王桂兰
+        app.screen.query_one("#search").value = "00000002"  # phone digits of 王桂兰
         await wait_for(pilot, lambda: [r[1] for r in rows(app, "#patient-table")] == ["王桂兰"])
         app.screen.query_one("#search").value = "秀英"
         await wait_for(pilot, lambda: [r[1] for r in rows(app, "#patient-table")] == ["李秀英"])

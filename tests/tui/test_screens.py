@@ -37,8 +37,12 @@ def test_followup_worklist_or_not_installed(demo_service: Any, drive: Any) -> No
         assert any(r[1].isdigit() for r in rows)  # the phone to call
         assert not any(r[5].startswith("FU-") for r in rows)  # the rule in words, not its id
         table.focus()
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        name = str(table.get_row_at(table.cursor_row)[0])
         await pilot.press("enter")  # opens the patient to start the follow-up visit
         await wait_for(pilot, lambda: type(app.screen).__name__ == "PatientScreen")
+        assert app.screen.patient_id == str(row_key).split("#")[0]
+        assert name in text_of(app, "#patient .title")
 
     drive(demo_service, scenario)
 
@@ -187,19 +191,46 @@ def test_practice_case_answer_revealed_only_after_commit(demo_service: Any, driv
 
 
 def test_tour_and_help_open_and_close(demo_service: Any, drive: Any) -> None:
+    from tui.screens.training import TOUR
+
+    def screen_name(app: Any) -> str:
+        return type(app.screen).__name__
+
     async def scenario(app: Any, pilot: Any) -> None:
         await login(pilot, app)
+        assert screen_name(app) == "HomeScreen"
         await pilot.press("f1")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "HelpScreen")
+        await wait_for(pilot, lambda: screen_name(app) == "HelpScreen")
+        assert "帮助" in " ".join(str(w.render()) for w in app.screen.query("Static"))
         await pilot.press("escape")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "HomeScreen")
+        await wait_for(pilot, lambda: screen_name(app) == "HomeScreen")
         await pilot.press("7")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainingScreen")
+        await wait_for(pilot, lambda: screen_name(app) == "TrainingScreen")
         await pilot.press("f3")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "TourScreen")
-        for _ in range(10):
+        await wait_for(pilot, lambda: screen_name(app) == "TourScreen")
+
+        def card() -> str:
+            return text_of(app, "#tour-title")
+
+        assert card().startswith(f"1/{len(TOUR)}")
+        await pilot.press("left")  # already on the first card: stays there
+        await pilot.pause()
+        assert card().startswith(f"1/{len(TOUR)}")
+        for step in range(2, len(TOUR) + 1):
             await pilot.press("right")
-        await wait_for(pilot, lambda: type(app.screen).__name__ == "TrainingScreen")
+            await wait_for(pilot, lambda step=step: card().startswith(f"{step}/{len(TOUR)}"))
+            assert TOUR[step - 1][0] in card()
+        await pilot.press("left")
+        await wait_for(pilot, lambda: card().startswith(f"{len(TOUR) - 1}/{len(TOUR)}"))
+        await pilot.press("right")
+        await wait_for(pilot, lambda: card().startswith(f"{len(TOUR)}/{len(TOUR)}"))
+        await pilot.press("right")  # past the last card: the tour closes
+        await wait_for(pilot, lambda: screen_name(app) == "TrainingScreen")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: screen_name(app) == "TourScreen")
+        await pilot.press("escape")  # ends the tour at any card
+        await wait_for(pilot, lambda: screen_name(app) == "TrainingScreen")
+        assert screen_name(app) == "TrainingScreen"
 
     drive(demo_service, scenario)
 

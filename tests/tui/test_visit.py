@@ -160,10 +160,14 @@ def test_referral_needs_consent_and_queues_once(demo_service: Any, drive: Any) -
 
         drive(demo_service, scenario)
 
+    demo_service.login("admin", "demo1234")
+    pending_before = demo_service.sync_status()["referrals"].get("pending", 0)
+    demo_service.logout()
     run(consenting, "queued")
     run(refusing, "consent")
     demo_service.login("admin", "demo1234")
-    assert demo_service.sync_status()["referrals"].get("pending", 0) >= 1
+    # exactly the consenting patient's referral was queued by this test
+    assert demo_service.sync_status()["referrals"].get("pending", 0) == pending_before + 1
 
 
 def test_structuring_with_the_model_missing_reports_and_keeps_working(

@@ -42,8 +42,10 @@ def test_esc_during_a_model_step_cancels_it_and_keeps_the_visit(
     real_structure = demo_service.structure_record
 
     def slow_structure(text: str, **kw: Any) -> Any:  # a model step on a slow box
+        cancel = kw.get("cancel")
+        if cancel is None:  # the live rules pass while the text changes: not the step tested
+            return real_structure(text, **kw)
         started.set()
-        cancel = kw["cancel"]
         for _ in range(400):
             if cancel.cancelled:
                 break

@@ -120,26 +120,71 @@ def test_empty_text_is_a_clear_error(bad: str) -> None:
     assert "为空" in err.value.message_zh and "empty" in err.value.message_en
 
 
+class _Spy:
+    """The real engine, recording what each call returned or raised (which branch ran)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine, self.results, self.errors = engine, [], []
+
+    def chat(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            res = self.engine.chat(*args, **kwargs)
+        except Exception as exc:
+            self.errors.append(exc)
+            raise
+        self.results.append(res)
+        return res
+
+
 @pytest.mark.model
 def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None:
+    """With room to finish, the tiny model's output is schema-valid: the rules+llm branch runs
+    and grounding drops every clause of its nonsense (each listed in ``rejected``)."""
     text = _all()[1]["text"]
     rules_only = structure(text, use_llm=False)
-    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=48)
+    spy = _Spy(tiny_engine)
+    out = structure(text, engine=spy, use_llm=True, llm_timeout_s=600)
     meta = out["structuring"]
-    assert meta["method"] == "rules+llm" or "llm_error" in meta
+    assert meta["method"] == "rules+llm" and "llm_error" not in meta, meta
+    assert len(spy.results) == 1 and not spy.errors and isinstance(spy.results[0].data, dict)
+    assert meta["rejected"], "the tiny model's nonsense must be dropped, not merged"
     plain = re.sub(r"[\s，,。；;、:：]", "", normalize_numbers(text))
     for field in ("chief_complaint", "present_illness", "physical_exam", "treatment_plan"):
         for clause in re.split(r"[，。；]", out[field]):
             assert re.sub(r"\s", "", clause) in plain
     assert out["vitals"] == rules_only["vitals"]  # numbers always from the rules
     assert out["prescriptions"] == rules_only["prescriptions"]
-    # the contradiction pass on the same engine: only grounded model findings, never blocking
+
+
+@pytest.mark.model
+def test_llm_pass_that_runs_out_of_tokens_keeps_the_rules_record(tiny_engine: Any) -> None:
+    """Fallback path: 48 tokens cannot hold the schema, the output is invalid JSON, the record
+    is the rules' own and says why the model pass was skipped."""
+    text = _all()[1]["text"]
+    rules_only = structure(text, use_llm=False)
+    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=48, llm_timeout_s=600)
+    assert out["structuring"]["method"] == "rules"
+    assert out["structuring"]["llm_error"] == "llm_invalid_output"
+    strip = lambda r: {k: v for k, v in r.items() if k != "structuring"}  # noqa: E731
+    assert strip(out) == strip(rules_only)
+
+
+@pytest.mark.model
+def test_qc_contradiction_pass_on_the_tiny_model(tiny_engine: Any) -> None:
+    """The contradiction pass gets schema-valid output: only grounded model findings (none in
+    the nonsense), never blocking; with 32 tokens it falls back and says why."""
     from appliance.services.emr import run_qc
 
+    rules_only = structure(_all()[1]["text"], use_llm=False)
     plain_qc = run_qc(rules_only)
-    model_qc = run_qc(rules_only, engine=tiny_engine, use_llm=True, max_tokens=32)
+    spy = _Spy(tiny_engine)
+    model_qc = run_qc(rules_only, engine=spy, use_llm=True)
+    assert len(spy.results) == 1 and not spy.errors and "model_error" not in model_qc
     assert model_qc["passed"] == plain_qc["passed"] and model_qc["score"] == plain_qc["score"]
     assert all(f["origin"] == "model" for f in model_qc["findings"][len(plain_qc["findings"]) :])
+    short = run_qc(rules_only, engine=tiny_engine, use_llm=True, max_tokens=32)
+    assert short["model_error"] == "llm_invalid_output"
+    assert short["findings"] == plain_qc["findings"] and short["score"] == plain_qc["score"]
 
 
 def test_grounding_drops_what_is_not_in_the_words_and_merge_keeps_rule_numbers() -> None:

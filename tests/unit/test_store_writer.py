@@ -35,13 +35,26 @@ def _insert(k, v=1):
     return lambda db: db.execute("INSERT INTO t VALUES (?, ?)", [k, v]) and k
 
 
+def _until(condition, timeout=60.0):
+    """Wait for a state of the writer (not for a guessed time): fail if it never comes."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the writer never reached the expected state"
+        time.sleep(0.001)
+
+
+def _queued(w):
+    return w._queue.qsize()
+
+
 def test_concurrent_writers_each_get_their_outcome(writer):
     w, conn = writer
     results, errors = {}, {}
-    gate = threading.Event()
+    gate, started = threading.Event(), threading.Event()
 
     def slow(db):
-        gate.wait(2)
+        started.set()
+        assert gate.wait(60)
         db.execute("INSERT INTO t VALUES ('slow', 0)")
         return "slow"
 
@@ -56,11 +69,11 @@ def test_concurrent_writers_each_get_their_outcome(writer):
 
     first = threading.Thread(target=lambda: results.setdefault("slow", w.submit(slow)))
     first.start()
-    time.sleep(0.05)
+    assert started.wait(60)  # the writer is busy with the slow job
     threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
     for t in threads:
         t.start()
-    time.sleep(0.1)
+    _until(lambda: _queued(w) == 6)  # every client's first write waits behind it
     gate.set()
     for t in [first, *threads]:
         t.join()
@@ -74,11 +87,12 @@ def test_concurrent_writers_each_get_their_outcome(writer):
 
 def test_transaction_killing_job_in_a_batch_spares_the_others(writer):
     w, conn = writer
-    gate = threading.Event()
+    gate, started = threading.Event(), threading.Event()
     outcome = {}
 
     def slow(db):
-        gate.wait(2)
+        started.set()
+        assert gate.wait(60)
         db.execute("INSERT INTO t VALUES ('first', 0)")
 
     def submit(key, value):
@@ -89,12 +103,12 @@ def test_transaction_killing_job_in_a_batch_spares_the_others(writer):
 
     threads = [threading.Thread(target=w.submit, args=(slow,))]
     threads[0].start()
-    time.sleep(0.05)
-    for key, value in [("a", 1), ("bad", -1), ("b", 1)]:
+    assert started.wait(60)
+    for n, (key, value) in enumerate([("a", 1), ("bad", -1), ("b", 1)], start=1):
         t = threading.Thread(target=submit, args=(key, value))
         t.start()
         threads.append(t)
-        time.sleep(0.02)
+        _until(lambda n=n: _queued(w) == n)  # queued in this order behind the slow job
     gate.set()
     for t in threads:
         t.join()

@@ -1,0 +1,158 @@
+"""Accuracy floors on the frozen held-out sets, run through the CLI contracts (rules only).
+
+The held-out sets (``tests/clinical_cases/heldout/``, README.md there) are written by someone
+other than the rules' author and frozen; docs/accuracy.md says how they are kept. This module
+never asserts a case: a miss is a measurement, reported in the failure message and in
+docs/accuracy.md, and never a reason to add the missed wording to a data file
+(``tests/unit/test_heldout_leak.py`` fails if someone does). Each area asserts one honest
+floor with the held-out report's own scoring (``tests/clinical_cases/heldout/report.py``: every
+case through ``clinicbox <cmd> --json --no-llm``). The lead sets the floors below from the
+first run and only raises them after a general (mechanism) fix, recording the run in the
+history table of docs/accuracy.md.
+
+- triage: exact level over all cases (``clinicbox triage``);
+- meds: recall of the expected problem — right type, drugs and at least the minimum severity
+  (``clinicbox meds check``);
+- advise: the expected diagnosis among the top-3 differentials, township-scope cases
+  (``clinicbox advise``);
+- dictations: contract fields right after ``clinicbox emr structure`` of the reference text
+  (the audio → CER run is slow: ``python -m tests.clinical_cases.heldout.report speech``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.clinical_cases.heldout_files import HELDOUT_DIR, ROOT, heldout_files
+
+# Floors (fractions), for the lead to set from the first run and raise only after general fixes.
+# First run, 2026-12-03, rules of main d60ca4e: triage 40/95 = 42.1% exact (33 of 49 level-1/2
+# cases under-triaged), meds 31/50 = 62.0%, advise 14/46 = 30.4% (township top-3), dictation
+# fields 229/242 = 94.6%.
+# First run of the rebuilt rules (2026-12-03; #17 meds at main 31d1654, #16 triage at ec69f78,
+# #19 advise at d37a1d6): triage 82/95 = 86.3% exact, 4 of 49 level-1/2 under-triaged; meds
+# 49/50 = 98.0%, 0 of 18 safe with a major alert; advise 42/46 = 91.3% township top-3, refer
+# 22/22. Floors sit a few cases below those first runs, so a regression fails and one honest
+# miss from a general fix does not; they are never raised by tuning on these cases.
+TRIAGE_EXACT_MIN = 0.80
+TRIAGE_UNDER_L12_MAX = 6
+MEDS_RECALL_MIN = 0.90
+MEDS_FALSE_MAJOR_MAX = 0
+ADVISE_TOP3_MIN = 0.80
+ADVISE_REFER_RECALL_MIN = 0.95
+DICTATION_FIELDS_MIN = 0.90
+
+SETS = {
+    "triage": "triage_heldout.toml",
+    "meds": "meds_heldout.toml",
+    "advise": "advise_heldout.toml",
+    "dictations": "dictations_heldout.json",
+}
+# files in the held-out folder that are not case sets
+NOT_SETS = {"README.md"}
+
+
+def _report_module() -> Any:
+    if not (HELDOUT_DIR / "report.py").is_file():
+        pytest.skip("no held-out sets yet (tests/clinical_cases/heldout/report.py and its sets)")
+    from tests.clinical_cases.heldout import report
+
+    return report
+
+
+@pytest.fixture
+def runner(tmp_path: Path) -> Iterator[Any]:
+    """The held-out report's CLI runner (in-process ``clinicbox … --json --no-llm``)."""
+    report = _report_module()
+    yield report.Runner(use_llm=False, use_subprocess=False)
+
+
+def _run(area: str, func: Any, runner: Any) -> tuple[dict[str, Any], str]:
+    if not (HELDOUT_DIR / SETS[area]).is_file():
+        pytest.skip(f"no held-out {area} set yet (tests/clinical_cases/heldout/{SETS[area]})")
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        numbers = func(runner, False)  # case ids only, never case texts
+    errors = "".join(f"\n  error x{n}: {m}" for m, n in runner.errors.most_common(3))
+    return numbers, printed.getvalue() + errors
+
+
+def _check(area: str, rate: float, floor: float, detail: str, printed: str) -> None:
+    print(f"held-out {area}: {rate:.1%} ({detail}); floor {floor:.0%}")
+    assert rate >= floor, (
+        f"held-out {area}: {rate:.1%} ({detail}) is below the floor {floor:.0%}.\n{printed}\n"
+        "Report the number in docs/accuracy.md; fix the mechanism, never add a missed phrasing "
+        "to a data file."
+    )
+
+
+def test_every_heldout_file_is_a_known_set() -> None:
+    """A new set without a floor here would go unchecked."""
+    known = set(SETS.values()) | NOT_SETS
+    files = [p for p in heldout_files() if p.parent == HELDOUT_DIR]
+    unknown = [str(p.relative_to(ROOT)) for p in files if p.name not in known]
+    assert not unknown, f"held-out files without a floor test: {unknown}"
+
+
+def test_triage_exact_level_floor(runner: Any) -> None:
+    report = _report_module()
+    n, printed = _run("triage", report.report_triage, runner)
+    detail = (
+        f"{n['exact']}/{n['n']} exact, {n['under_triaged_l12']} level-1/2 cases under-triaged, "
+        f"{n['errors']} errors"
+    )
+    _check("triage", n["exact"] / n["n"], TRIAGE_EXACT_MIN, detail, printed)
+    assert n["under_triaged_l12"] <= TRIAGE_UNDER_L12_MAX, detail + "\n" + printed
+
+
+def test_meds_expected_problem_recall_floor(runner: Any) -> None:
+    report = _report_module()
+    n, printed = _run("meds", report.report_meds, runner)
+    detail = (
+        f"{n['found']}/{n['problems']} problems found; {n['false_major']} of {n['safe']} safe "
+        f"prescriptions with a major alert; {n['errors']} errors"
+    )
+    _check("meds", n["found"] / n["problems"], MEDS_RECALL_MIN, detail, printed)
+    assert n["false_major"] <= MEDS_FALSE_MAJOR_MAX, detail + "\n" + printed
+
+
+def test_advise_top3_floor(runner: Any) -> None:
+    report = _report_module()
+    n, printed = _run("advise", report.report_advise, runner)
+    detail = (
+        f"{n['township_top3']}/{n['township_n']} township cases with the diagnosis in the top 3; "
+        f"all cases {n['top3']}/{n['n']}; {n['errors']} errors"
+    )
+    _check("advise", n["township_top3"] / n["township_n"], ADVISE_TOP3_MIN, detail, printed)
+    refer = n["refer_ok"] / n["refer_n"]
+    assert refer >= ADVISE_REFER_RECALL_MIN, f"refer recall {refer:.1%}; {detail}\n{printed}"
+
+
+def test_dictation_fields_floor(runner: Any) -> None:
+    report = _report_module()
+    if not (HELDOUT_DIR / SETS["dictations"]).is_file():
+        pytest.skip("no held-out dictations yet")
+    cases = json.loads((HELDOUT_DIR / SETS["dictations"]).read_text(encoding="utf-8"))
+    right = total = 0
+    misses = []
+    for case in cases:
+        _rc, record = runner.run(
+            ["emr", "structure"], {"text": case["text"], "visit_type": case["visit_type"]}
+        )
+        ok, fields = report._score_fields(
+            record if isinstance(record, dict) else {}, case["expect"]
+        )
+        right += ok
+        total += fields
+        if ok < fields:
+            misses.append(f"{case['id']} {ok}/{fields}")
+    detail = f"{right}/{total} fields right in {len(cases)} dictations (reference text)"
+    printed = "misses: " + "; ".join(misses)
+    _check("dictations", right / total, DICTATION_FIELDS_MIN, detail, printed)
