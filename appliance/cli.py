@@ -1,8 +1,8 @@
 """The ``clinicbox`` command.
 
 Subcommands live in ``appliance/commands/<area>.py``; each module exposes
-``register(cli: click.Group) -> None`` and is discovered here, so an area that is not built yet
-simply has no commands. Help texts are written with ``t(zh, en)``: the language is fixed before
+``register(cli: click.Group) -> None`` and is listed in :data:`COMMAND_AREAS` (imported, not
+looked up by name; the modules import their heavy parts only when a command runs). Help texts are written with ``t(zh, en)``: the language is fixed before
 the command tree is built (``--lang`` anywhere on the line, else ``CLINICBOX_LANG``, else zh).
 
 Errors: a :class:`ClinicBoxError` becomes ``{"error": {"code", "message"}}`` on stderr (``--json``)
@@ -12,24 +12,71 @@ or one readable line, with its exit code; usage errors exit 2; anything unexpect
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
-import pkgutil
 import re
 import sys
 from collections.abc import Sequence
 
 import click
 
-import appliance.commands as commands_pkg
 from appliance import __version__
+from appliance.commands import (
+    api,
+    assistant,
+    bench_visit,
+    compute,
+    consent,
+    deid,
+    devices,
+    doctor,
+    emr,
+    exams,
+    followup,
+    hub,
+    kb,
+    meds,
+    models,
+    qc,
+    speech,
+    store,
+    sync,
+    triage,
+    tui,
+    visit,
+)
 from appliance.commands._base import BilingualGroup, CliState
 from appliance.errors import ClinicBoxError, InternalError, UsageError
 from appliance.i18n import lang_from_env, set_lang, t
 from appliance.logsafe import configure_logging, log_unexpected
 
 log = logging.getLogger("clinicbox.cli")
+
+#: Every command area, in help order.
+COMMAND_AREAS = (
+    api,
+    assistant,
+    bench_visit,
+    compute,
+    consent,
+    deid,
+    devices,
+    doctor,
+    emr,
+    exams,
+    followup,
+    hub,
+    kb,
+    meds,
+    models,
+    qc,
+    speech,
+    store,
+    sync,
+    triage,
+    tui,
+    visit,
+)
 
 
 def build_cli() -> click.Group:
@@ -76,13 +123,8 @@ def build_cli() -> click.Group:
         if data_dir:
             state.data_dir = data_dir
 
-    for info in sorted(pkgutil.iter_modules(commands_pkg.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands_pkg.__name__}.{info.name}")
-        register = getattr(module, "register", None)
-        if callable(register):
-            register(cli)
+    for area in COMMAND_AREAS:
+        area.register(cli)
     return cli
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from appliance.errors import BundleRejected, ClinicBoxError, HubRequestRejected, UpdateRejected
+from appliance.store import outbox as outbox_repo
 from sync import outbox
 from sync.bundle import open_bundle
 from sync.keys import KeyPair, unb64
@@ -224,10 +225,7 @@ class SyncAgent:
 
     def _updates(self, result: PassResult) -> None:
         with self.store.read() as db:
-            have = {
-                (r["kind"], r["version"])
-                for r in db.query("SELECT kind, version FROM sync_updates")
-            }
+            have = outbox_repo.installed_updates(db)
         for upd in self.transport.updates():
             key = (str(upd["kind"]), str(upd["version"]))
             if key in have:
@@ -266,10 +264,6 @@ class SyncAgent:
 
 def _record_update(key: tuple[str, str]) -> Callable[[Any], None]:
     def run(db: Any) -> None:
-        db.execute(
-            "INSERT INTO sync_updates (kind, version, installed_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (key[0], key[1], outbox.now()),
-        )
+        outbox_repo.record_update(db, key[0], key[1], outbox.now())
 
     return run

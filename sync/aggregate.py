@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from appliance.store import outbox as outbox_repo
+from appliance.store import reports
 from sync import outbox
 from sync.bundle import content_hash
 from sync.keys import KeyPair
@@ -25,36 +27,11 @@ def monthly_counts(store: Any, month: str) -> dict[str, int]:
         "followups_done": 0,
     }
     with store.read() as db:
-        tables = {
-            r["name"]
-            for r in db.query("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-        }
-        if "record_current" not in tables:
+        if not reports.has_clinical_tables(db):
             return c
-        rows = list(
-            db.query(
-                "SELECT v.id, r.content_json FROM visit v JOIN record_current r ON r.visit_id = v.id"
-                " WHERE r.status = 'signed' AND substr(v.started_at, 1, 7) = ?",
-                (month,),
-            )
-        )
-        referred = {
-            r["ref_id"] for r in db.query("SELECT ref_id FROM outbox WHERE kind = 'referral'")
-        }
-        referred |= {
-            r["case_id"] for r in db.query("SELECT case_id FROM sync_outbox WHERE kind = 'case'")
-        }
-        events = (
-            list(
-                db.query(
-                    "SELECT done_at IS NOT NULL OR outcome = 'done' AS done FROM followup_event"
-                    " WHERE substr(due_date, 1, 7) = ?",
-                    (month,),
-                )
-            )
-            if "followup_event" in tables
-            else []
-        )
+        rows = reports.signed_visits_of_month(db, month)
+        referred = outbox_repo.referred_visits(db)
+        events = reports.followups_of_month(db, month)
     for row in rows:
         content = json.loads(row["content_json"] or "{}")
         record = content.get("record") or {}
@@ -69,7 +46,7 @@ def monthly_counts(store: Any, month: str) -> dict[str, int]:
             c["qc_passed"] += bool(qc["passed"])
         c["referrals"] += bool((content.get("triage") or {}).get("refer")) or row["id"] in referred
     c["followups_due"] = len(events)
-    c["followups_done"] = sum(int(bool(e["done"])) for e in events)
+    c["followups_done"] = sum(int(done) for done in events)
     return c
 
 
@@ -78,14 +55,9 @@ def queue_month(store: Any, keys: KeyPair, month: str) -> dict[str, Any]:
     counts = monthly_counts(store, month)
     case_id = f"agg-{month}"
     with store.read() as db:
-        last = list(
-            db.query(
-                "SELECT version, content_hash FROM sync_outbox WHERE case_id = ? ORDER BY version DESC LIMIT 1",
-                (case_id,),
-            )
-        )
-    if last and last[0]["content_hash"] == content_hash({"period": month, **counts}):
+        last = outbox_repo.last_version(db, case_id)
+    if last and last["content_hash"] == content_hash({"period": month, **counts}):
         return {"month": month, "queued": False, **counts}
-    version = (last[0]["version"] + 1) if last else 1
+    version = (last["version"] + 1) if last else 1
     outbox.queue_aggregate(store, keys, month, counts, version=version)
     return {"month": month, "queued": True, "version": version, **counts}

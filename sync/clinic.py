@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from appliance.errors import ConfigError, HubRequestRejected, InputError, NotFoundError
+from appliance.services.referrals import referral_case
+from appliance.store import visits as records
 from sync import outbox
 from sync.agent import SyncAgent
 from sync.hub._tls import cert_fingerprint, fetch_server_cert, normalize_fingerprint
@@ -74,97 +76,68 @@ def open_agent(
 def refer_record(
     store: Any, keys: KeyPair, record_id: str, question: str, *, fhir: bool = True
 ) -> dict[str, Any]:
-    """Queue the latest finalized version of a record for mentor review (consent required)."""
+    """Queue the latest finalized version of a record for mentor review (consent required).
+
+    Same case as the visit use case (``appliance.services.referrals.refer_visit``): the case id is
+    the visit id (one hub case per visit) and the bundle carries the record itself and the box's
+    QC verdict, never the stored wrapper."""
     with store.read() as db:
-        rows = list(
-            db.query(
-                "SELECT record_id, version, status, content_json, patient_id FROM record WHERE record_id = ?"
-                " ORDER BY version DESC LIMIT 1",
-                (record_id,),
-            )
-        )
-        if not rows:
+        rec = records.latest_record(db, record_id)
+        if rec is None:
             raise NotFoundError("找不到该病历。", "No such record.")
-        rec = rows[0]
-        patients = list(db.query("SELECT * FROM patient WHERE id = ?", (rec["patient_id"],)))
+        patient = records.patient(db, rec["patient_id"])
     if rec["status"] not in ("signed", "amended"):
         raise InputError(
             "病历尚未签名定稿，不能发送。", "The record is not signed (finalized) yet."
         )
-    if not patients:
+    if patient is None:
         raise NotFoundError("找不到该病历的患者。", "The record's patient was not found.")
-    patient = {
-        k: patients[0].get(k)
-        for k in ("name", "sex", "birth_date", "id_number", "phone", "address")
-    }
     try:
         content = json.loads(rec["content_json"])
     except ValueError:
         raise ConfigError("病历内容无法读取。", "The record content cannot be read.") from None
-    return outbox.queue_case(
-        store,
-        keys,
-        case_id=record_id,
-        version=int(rec["version"]),
-        patient_id=rec["patient_id"],
-        patient=patient,
-        record=content,
-        question=question,
-        fhir=fhir,
+    case = referral_case(
+        str(rec["visit_id"] or record_id),
+        int(rec["version"]),
+        rec["patient_id"],
+        patient,
+        content if isinstance(content, dict) else {},
+        question,
     )
+    return outbox.queue_case(store, keys, **case, fhir=fhir)
 
 
 def seal_pending_referrals(store: Any, keys: KeyPair) -> dict[str, int]:
-    """Referral requests the UI left in the core outbox (box not enrolled then, or no sealer)
-    become sealed case bundles now; those without consent stay pending."""
+    """Referrals requested from a visit before the box could seal them (not enrolled yet, no
+    sealer) become sealed case bundles now; those without consent stay requested."""
     from appliance.errors import ConsentRequired
+    from appliance.store import outbox as outbox_repo
 
     with store.read() as db:
-        tables = {
-            r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
-        if "outbox" not in tables:
-            return {"sealed": 0, "waiting": 0}
-        rows = list(
-            db.query(
-                "SELECT id, patient_id, payload_json FROM outbox WHERE kind = 'referral' AND state = 'pending'"
-            )
-        )
+        rows = outbox_repo.requested_cases(db)
     sealed = waiting = 0
     for row in rows:
-        req = json.loads(row["payload_json"])
+        req = json.loads(row["payload_json"] or "{}")
         with store.read() as db:
-            recs = list(
-                db.query(
-                    "SELECT content_json FROM record WHERE record_id = ? AND version = ?",
-                    (req["record_id"], int(req["version"])),
-                )
+            content_json = records.record_content(
+                db, str(req.get("record_id")), int(row["version"])
             )
-            pats = list(db.query("SELECT * FROM patient WHERE id = ?", (row["patient_id"],)))
-        if not recs or not pats:
+            patient = records.patient(db, str(row["patient_id"]))
+        if content_json is None or patient is None:
             continue
-        content = json.loads(recs[0]["content_json"])
-        record = content.get("record", content) if isinstance(content, dict) else {}
-        qc = content.get("qc") if isinstance(content, dict) else None
+        content = json.loads(content_json)
+        case = referral_case(
+            str(row["case_id"]),
+            int(row["version"]),
+            str(row["patient_id"]),
+            patient,
+            content if isinstance(content, dict) else {},
+            str(req.get("question", "")),
+        )
         try:
-            outbox.queue_case(
-                store,
-                keys,
-                case_id=req["visit_id"],
-                version=int(req["version"]),
-                patient_id=row["patient_id"],
-                patient=pats[0],
-                record=record,
-                question=str(req.get("question", "")),
-                qc_passed=qc.get("passed") if isinstance(qc, dict) else None,
-            )
+            outbox.queue_case(store, keys, **case)
         except ConsentRequired:
             waiting += 1
             continue
-        store.write(
-            lambda db, rid=row["id"]: db.execute(
-                "UPDATE outbox SET state = 'sent', updated_at = ? WHERE id = ?", (outbox.now(), rid)
-            )
-        )
         sealed += 1
     return {"sealed": sealed, "waiting": waiting}

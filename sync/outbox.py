@@ -15,33 +15,17 @@ from typing import Any, Protocol, TypeVar
 
 import sqlite_utils
 
+from appliance.clinical.vocabulary import is_antibiotic
 from appliance.errors import ConsentRequired, NotEnrolled
+from appliance.knowledge.catalogs import resolve_drug
+from appliance.store import consent as consent_repo
+from appliance.store import outbox as repo
 from sync.bundle import Header, content_hash, seal_bundle
 from sync.deid import deidentify, scrub_text
 from sync.keys import KeyPair, unb64
 
 T = TypeVar("T")
 CONSENT_SCOPE = "mentor_review"
-_ANTIBIOTIC_HINTS = (
-    "西林",
-    "头孢",
-    "霉素",
-    "沙星",
-    "环素",
-    "硝唑",
-    "培南",
-    "磺胺",
-    "呋喃",
-    "克拉维",
-    "cillin",
-    "cef",
-    "mycin",
-    "floxacin",
-    "cycline",
-    "nidazole",
-    "penem",
-    "sulfamethoxazole",
-)
 
 
 class StoreLike(Protocol):
@@ -54,30 +38,16 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def _rows(
-    db: sqlite_utils.Database, sql: str, params: tuple[Any, ...] = ()
-) -> list[dict[str, Any]]:
-    return list(db.query(sql, params))
-
-
 # --- state ---------------------------------------------------------------------------------
 
 
 def get_state(store: StoreLike) -> dict[str, str]:
     with store.read() as db:
-        return {r["key"]: r["value"] for r in _rows(db, "SELECT key, value FROM sync_state")}
+        return repo.get_state(db)
 
 
 def set_state(store: StoreLike, **values: str) -> None:
-    def run(db: sqlite_utils.Database) -> None:
-        for key, value in values.items():
-            db.execute(
-                "INSERT INTO sync_state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )
-
-    store.write(run)
+    store.write(lambda db: repo.set_state(db, values))
 
 
 def enrolment(store: StoreLike) -> dict[str, str]:
@@ -99,32 +69,36 @@ def record_consent(
     note: str = "",
     scope: str = CONSENT_SCOPE,
 ) -> dict[str, Any]:
-    row = {
+    at = now()
+
+    def run(db: sqlite_utils.Database) -> str:
+        return consent_repo.record(
+            db,
+            patient_id=patient_id,
+            granted=granted,
+            recorded_by=recorded_by,
+            recorded_at=at,
+            method=method,
+            note=note,
+            scope=scope,
+        )
+
+    consent_id = store.write(run)
+    return {
+        "id": consent_id,
         "patient_id": patient_id,
         "scope": scope,
-        "granted": int(granted),
+        "granted": granted,
         "method": method,
         "recorded_by": recorded_by,
-        "recorded_at": now(),
+        "recorded_at": at,
         "note": note,
     }
-
-    def run(db: sqlite_utils.Database) -> int:
-        cur = db.execute(
-            "INSERT INTO sync_consent (patient_id, scope, granted, method, recorded_by, recorded_at, note)"
-            " VALUES (:patient_id, :scope, :granted, :method, :recorded_by, :recorded_at, :note)",
-            row,
-        )
-        return int(cur.lastrowid or 0)
-
-    return {"id": store.write(run), **row, "granted": granted}
 
 
 def consent_history(store: StoreLike, patient_id: str) -> list[dict[str, Any]]:
     with store.read() as db:
-        rows = _rows(
-            db, "SELECT * FROM sync_consent WHERE patient_id = ? ORDER BY id", (patient_id,)
-        )
+        rows = consent_repo.history(db, patient_id)
     for r in rows:
         r["granted"] = bool(r["granted"])
     return rows
@@ -132,24 +106,19 @@ def consent_history(store: StoreLike, patient_id: str) -> list[dict[str, Any]]:
 
 def has_consent(store: StoreLike, patient_id: str, scope: str = CONSENT_SCOPE) -> bool:
     with store.read() as db:
-        rows = _rows(
-            db,
-            "SELECT granted FROM sync_consent WHERE patient_id = ? AND scope = ? ORDER BY id DESC LIMIT 1",
-            (patient_id, scope),
-        )
-    return bool(rows and rows[0]["granted"])
+        return consent_repo.granted(db, patient_id, scope)
 
 
 # --- queueing cases ------------------------------------------------------------------------
 
 
 def case_indicators(record: dict[str, Any], qc_passed: bool | None, refer: bool) -> dict[str, Any]:
-    drugs = " ".join(
+    drugs = [
         str(p.get("drug", "")) for p in record.get("prescriptions") or [] if isinstance(p, dict)
-    )
+    ]
     plan = str(record.get("treatment_plan") or "")
     return {
-        "antibiotic": any(h in drugs.lower() for h in _ANTIBIOTIC_HINTS),
+        "antibiotic": any(is_antibiotic(d, resolve_drug) for d in drugs),
         "qc_passed": qc_passed,
         "referred": refer,
         "followup_planned": any(w in plan for w in ("复诊", "随访", "复查", "follow")),
@@ -207,13 +176,15 @@ def queue_case(
         raise ConsentRequired()
     state = enrolment(store)
     with store.read() as db:
-        existing = _rows(
-            db,
-            "SELECT state, size FROM sync_outbox WHERE case_id = ? AND version = ?",
-            (case_id, version),
-        )
-    if existing:
-        return {"case_id": case_id, "version": version, "queued": False, **existing[0]}
+        existing = repo.case(db, case_id, version)
+    if existing is not None and existing["state"] != "requested":
+        return {
+            "case_id": case_id,
+            "version": version,
+            "queued": False,
+            "state": existing["state"],
+            "size": existing["size"],
+        }
     payload = build_case_payload(
         keys,
         case_id,
@@ -267,18 +238,21 @@ def _insert(
     digest: str,
     pseudonym: str | None,
 ) -> None:
+    at = now()
+
     def run(db: sqlite_utils.Database) -> None:
-        db.execute(
-            "INSERT INTO sync_outbox (case_id, version, kind, patient_id, bundle, size, content_hash, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (case_id, version, kind, patient_id, blob, len(blob), digest, now()),
+        repo.store_bundle(
+            db,
+            case_id=case_id,
+            version=version,
+            kind=kind,
+            patient_id=patient_id,
+            bundle=blob,
+            digest=digest,
+            at=at,
         )
         if pseudonym and patient_id:
-            db.execute(
-                "INSERT INTO sync_links (pseudonym, patient_id, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                (pseudonym, patient_id, now()),
-            )
+            repo.link_pseudonym(db, pseudonym, patient_id, at)
 
     store.write(run)
 
@@ -289,49 +263,30 @@ def _insert(
 def pending(store: StoreLike, limit: int = 50) -> list[dict[str, Any]]:
     """Pending bundles, smallest first (bandwidth-aware), then oldest."""
     with store.read() as db:
-        return _rows(
-            db,
-            "SELECT case_id, version, size, attempts, upload_id FROM sync_outbox"
-            " WHERE state = 'pending' ORDER BY size, created_at, case_id LIMIT ?",
-            (limit,),
-        )
+        return repo.pending(db, limit)
 
 
 def bundle_of(store: StoreLike, case_id: str, version: int) -> bytes:
     with store.read() as db:
-        rows = _rows(
-            db,
-            "SELECT bundle FROM sync_outbox WHERE case_id = ? AND version = ?",
-            (case_id, version),
-        )
-    return bytes(rows[0]["bundle"])
+        return repo.bundle_of(db, case_id, version)
 
 
 def mark(
     store: StoreLike, case_id: str, version: int, state: str, error: str | None = None
 ) -> None:
-    store.write(
-        lambda db: db.execute(
-            "UPDATE sync_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
-            " last_error = ?, attempts = attempts + 1 WHERE case_id = ? AND version = ?",
-            (state, state, now(), error, case_id, version),
-        )
-    )
+    at = now()
+    store.write(lambda db: repo.mark(db, case_id, version, state, error, at))
 
 
 def mark_many(store: StoreLike, marks: list[tuple[str, int, str, str | None]]) -> None:
     """Mark several bundles in one transaction: (case_id, version, state, error)."""
     if not marks:
         return
-    stamp = now()
+    at = now()
 
     def run(db: sqlite_utils.Database) -> None:
         for case_id, version, state, error in marks:
-            db.execute(
-                "UPDATE sync_outbox SET state = ?, sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END,"
-                " last_error = ?, attempts = attempts + 1 WHERE case_id = ? AND version = ?",
-                (state, state, stamp, error, case_id, version),
-            )
+            repo.mark(db, case_id, version, state, error, at)
 
     store.write(run)
 
@@ -339,76 +294,32 @@ def mark_many(store: StoreLike, marks: list[tuple[str, int, str, str | None]]) -
 def note_attempt(
     store: StoreLike, case_id: str, version: int, error: str, upload_id: str | None = None
 ) -> None:
-    store.write(
-        lambda db: db.execute(
-            "UPDATE sync_outbox SET attempts = attempts + 1, last_error = ?, upload_id = COALESCE(?, upload_id)"
-            " WHERE case_id = ? AND version = ?",
-            (error[:200], upload_id, case_id, version),
-        )
-    )
+    store.write(lambda db: repo.note_attempt(db, case_id, version, error, upload_id))
 
 
 def save_reply(store: StoreLike, seq: int, payload: dict[str, Any]) -> bool:
     """Store one reply re-linked to its patient and advance the cursor in the same transaction."""
-
-    def run(db: sqlite_utils.Database) -> bool:
-        link = _rows(
-            db, "SELECT patient_id FROM sync_links WHERE pseudonym = ?", (payload.get("pseudonym"),)
-        )
-        cur = db.execute(
-            "INSERT INTO sync_replies (reply_id, seq, case_id, case_version, pseudonym, patient_id, mentor,"
-            " advice, created_at, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (
-                payload["reply_id"],
-                seq,
-                payload["case_id"],
-                int(payload["case_version"]),
-                payload.get("pseudonym"),
-                link[0]["patient_id"] if link else None,
-                str(payload["mentor"]),
-                str(payload["advice"]),
-                str(payload["created_at"]),
-                now(),
-            ),
-        )
-        db.execute(
-            "INSERT INTO sync_state (key, value) VALUES ('reply_cursor', ?) ON CONFLICT (key) DO UPDATE"
-            " SET value = CAST(MAX(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER)) AS TEXT)",
-            (str(seq),),
-        )
-        return bool(cur.rowcount)
-
-    return store.write(run)
+    at = now()
+    return store.write(lambda db: repo.save_reply(db, seq, payload, at))
 
 
 def replies(store: StoreLike, patient_id: str | None = None) -> list[dict[str, Any]]:
-    sql = "SELECT * FROM sync_replies"
-    params: tuple[Any, ...] = ()
-    if patient_id:
-        sql += " WHERE patient_id = ?"
-        params = (patient_id,)
     with store.read() as db:
-        return _rows(db, sql + " ORDER BY seq", params)
+        return repo.replies(db, patient_id)
 
 
 def summary(store: StoreLike) -> dict[str, Any]:
     with store.read() as db:
-        counts = {
-            r["state"]: r["n"]
-            for r in _rows(db, "SELECT state, COUNT(*) AS n FROM sync_outbox GROUP BY state")
-        }
-        pend = _rows(
-            db,
-            "SELECT COALESCE(SUM(size), 0) AS b, MIN(created_at) AS oldest FROM sync_outbox WHERE state = 'pending'",
-        )
-        nrep = _rows(db, "SELECT COUNT(*) AS n FROM sync_replies")[0]["n"]
-        unread = _rows(db, "SELECT COUNT(*) AS n FROM sync_replies WHERE read_at IS NULL")[0]["n"]
+        counts = repo.counts(db)
+        nrep, unread = repo.reply_counts(db)
+    by_state = counts["by_state"]
     return {
-        "pending": counts.get("pending", 0),
-        "sent": counts.get("sent", 0),
-        "rejected": counts.get("rejected", 0),
-        "pending_bytes": pend[0]["b"],
-        "oldest_pending": pend[0]["oldest"],
+        "pending": by_state.get("pending", 0),
+        "sent": by_state.get("sent", 0),
+        "rejected": by_state.get("rejected", 0),
+        "requested": by_state.get("requested", 0),
+        "pending_bytes": counts["pending_bytes"],
+        "oldest_pending": counts["oldest_pending"],
         "replies": nrep,
         "unread_replies": unread,
     }

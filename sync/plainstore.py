@@ -1,5 +1,5 @@
 """A plain SQLite stand-in for the clinic store with the same ``read()`` / ``write(fn)`` shape,
-holding only the sync tables (migration 0400). Used by the sync state-machine test and the sync
+holding only the sync tables (migrations 0400 and 0410). Used by the sync state-machine test and the sync
 benchmarks to simulate many clinics cheaply; the product uses the encrypted store."""
 
 from __future__ import annotations
@@ -23,10 +23,14 @@ class PlainStore:
         self._conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=FULL")
+        from appliance.store import _migrate
         from appliance.store._migrate import MIGRATIONS_DIR
 
         migration = MIGRATIONS_DIR / "0400_sync.sql"
         self._conn.executescript(migration.read_text(encoding="utf-8"))
+        # the one outbox and consent history (0410), as on the clinic store
+        merged = next(m for m in _migrate.discover() if m.number == 410)
+        _migrate.run_python(merged, self._conn)
 
     def write(self, func: Callable[[sqlite_utils.Database], T]) -> T:
         with self._lock:

@@ -32,6 +32,7 @@ ENDPOINT_PERMISSION: dict[str, str] = {
     "visits.get": "record.read",
     "visits.save": "record.write",
     "visits.refer": "referral.send",
+    "visits.amend": "record.sign",
     "visits.autosave.get": "visit.write",
     "visits.autosave.put": "visit.write",
     "visits.autosave.delete": "visit.write",

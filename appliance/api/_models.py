@@ -42,6 +42,9 @@ class PatientIn(_Strict):
 
 
 class VisitIn(_Strict):
+    """``triage``, ``qc`` and ``med_alerts`` are accepted from older clients and ignored: the
+    box computes them itself on every save."""
+
     visit_id: str | None = Field(None, max_length=64)
     patient_id: str = Field(min_length=1, max_length=64)
     visit_type: Literal["initial", "followup"] = "initial"
@@ -52,6 +55,13 @@ class VisitIn(_Strict):
     overrides: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
     followup_plan: dict[str, Any] | None = None
     sign: bool = False
+    amend_reason: str | None = Field(None, max_length=1000)
+
+
+class AmendIn(_Strict):
+    record: dict[str, Any]
+    reason: str = Field(min_length=1, max_length=1000)
+    overrides: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
 
 
 class AutosaveIn(_Strict):

@@ -10,7 +10,6 @@ OpenAPI: ``/api/v1/openapi.json`` and an offline page at ``/api/v1/docs`` (no CD
 from __future__ import annotations
 
 import html
-import importlib
 import logging
 from typing import Any
 
@@ -25,6 +24,7 @@ from appliance.api._context import ApiContext
 from appliance.api._security import GuardMiddleware
 from appliance.config import Settings
 from appliance.errors import ClinicBoxError, InputError, NotFoundError
+from appliance.services.interface import ClinicRuntime
 
 log = logging.getLogger("clinicbox.api")
 
@@ -56,16 +56,16 @@ def _http_error(exc: StarletteHTTPException) -> ClinicBoxError:
 
 def create_app(
     settings: Settings,
-    runtime: Any = None,
+    runtime: ClinicRuntime | None = None,
     *,
     fingerprint: str = "",
     clinic_name: str = "",
 ) -> FastAPI:
     """The API over ``runtime`` (a :class:`ClinicRuntime`, shared by one service per user)."""
     if runtime is None:
-        from appliance.services.interface import ClinicRuntime
+        from appliance.runtime import build_runtime
 
-        runtime = ClinicRuntime(settings)
+        runtime = build_runtime(settings)
     ctx = ApiContext(settings, runtime, fingerprint, clinic_name)
     app = FastAPI(
         title="ClinicBox LAN API",
@@ -113,21 +113,10 @@ def create_app(
 
 
 def _mount_assistant(app: FastAPI, ctx: ApiContext) -> None:
-    """The patient assistant page and its router come from ``routes_assistant`` (assistant
-    helper); mounted when present."""
-    try:
-        module = importlib.import_module("appliance.api.routes_assistant")
-    except ImportError:
-        return
-    build = getattr(module, "build_router", None) or getattr(module, "create_router", None)
-    router = getattr(module, "router", None)
-    try:
-        if callable(build):
-            router = build(ctx.settings, ctx.runtime)
-    except TypeError:
-        router = build(ctx.settings) if callable(build) else router
-    if router is not None:
-        app.include_router(router)
+    """The patient assistant page (kiosk/phone) and its endpoints."""
+    from appliance.api.routes_assistant import build_router
+
+    app.include_router(build_router(ctx.settings, ctx.runtime))
 
 
 def _docs_page(schema: dict[str, Any]) -> str:

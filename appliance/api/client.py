@@ -224,6 +224,12 @@ class RemoteClinicService:
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
         return self._call("POST", "/visits", json_body=dict(draft))  # type: ignore[no-any-return]
 
+    def amend_visit(
+        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+    ) -> VisitSummary:
+        body = {"record": record, "reason": reason, "overrides": list(overrides or [])}
+        return self._call("POST", f"/visits/{visit_id}/amend", json_body=body)  # type: ignore[no-any-return]
+
     def save_visit_draft(self, patient_id: str, visit_id: str | None, payload: JSON) -> JSON:
         body = {"visit_id": visit_id, "payload": payload}
         return self._call("PUT", f"/autosave/{patient_id}", json_body=body)  # type: ignore[no-any-return]

@@ -18,6 +18,7 @@ from appliance.api._context import ApiContext
 from appliance.api._fields import filter_fields
 from appliance.api._models import (
     AdviseIn,
+    AmendIn,
     AskIn,
     AutosaveIn,
     FollowupPlanIn,
@@ -123,7 +124,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
     ) -> Any:
         if body.sign and not role_can(session_of(caller).role, "record.sign"):
             raise PermissionDenied("只有医师可以签名病历。", "Only a doctor can sign a record.")
-        draft = body.model_dump()
+        draft = body.model_dump(exclude={"triage", "qc", "med_alerts"})  # the box computes them
 
         def save() -> Any:
             summary = svc(caller).save_visit(draft)
@@ -131,6 +132,22 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
             return summary
 
         return await calls.write(request, caller, save)
+
+    @route("post", "/visits/{visit_id}/amend", "visits.amend", summary="修订已签名病历 / Amend")
+    async def amend(
+        visit_id: str,
+        body: AmendIn,
+        request: Request,
+        caller: Caller = Depends(ctx.user("visits.amend")),
+    ) -> Any:
+        _check_id(visit_id)
+
+        def run() -> Any:
+            result = svc(caller).amend_visit(visit_id, body.record, body.reason, body.overrides)
+            calls.audit(caller, "visits.amend", result.get("patient_id"))
+            return result
+
+        return await calls.write(request, caller, run)
 
     # --- autosave of an open visit workspace --------------------------------------------
     @route("get", "/autosave/{patient_id}", "visits.autosave.get", summary="自动保存 / Autosave")

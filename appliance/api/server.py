@@ -19,15 +19,8 @@ log = logging.getLogger("clinicbox.api")
 
 
 def clinic_name_of(runtime: Any) -> str:
-    store = getattr(runtime, "store", None)
-    if store is None:
-        return ""
-    try:
-        with store.read() as db:
-            row = next(iter(db.query("SELECT name FROM clinic LIMIT 1")), None)
-    except Exception:
-        return ""
-    return str(row["name"]) if row else ""
+    """The clinic's name ("" while the store is locked or unreadable)."""
+    return str(runtime.clinic_name())
 
 
 def bind_socket(host: str, port: int) -> socket.socket:

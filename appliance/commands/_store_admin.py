@@ -165,8 +165,7 @@ def _register_backup(cli: click.Group) -> None:
     @common_options
     @pass_state
     def backup_cmd(state: CliState, dest: str | None, list_only: bool, keep: int) -> None:
-        from appliance.store import backup, list_backups
-        from appliance.store.backup import prune_backups
+        from appliance.services.store_admin import backup, list_backups, prune_backups
 
         if list_only:
             rows = list_backups(state.settings(), Path(dest) if dest else None)
@@ -198,7 +197,7 @@ def _register_backup(cli: click.Group) -> None:
     @pass_state
     def restore_cmd(state: CliState, path: str, yes: bool, recovery: bool) -> None:
         from appliance.commands._store_cli import stdin_is_tty
-        from appliance.store import restore
+        from appliance.services.store_admin import restore
 
         if not yes:
             if not stdin_is_tty():
@@ -232,7 +231,7 @@ def _register_audit(cli: click.Group) -> None:
     @common_options
     @pass_state
     def verify(state: CliState) -> None:
-        from appliance.store import verify_audit
+        from appliance.services.store_admin import verify_audit
 
         with open_cli_store(state) as store:
             result = verify_audit(store)

@@ -19,8 +19,8 @@ from appliance.errors import InputError, StoreLocked, StoreNotInitialized
 from appliance.i18n import t
 
 if TYPE_CHECKING:  # the store stack is imported only when a command runs (fast --help)
+    from appliance.runtime import Store
     from appliance.services.session import Session
-    from appliance.store import Store
 
 
 def stdin_is_tty() -> bool:
@@ -44,17 +44,17 @@ def read_secret(zh: str, en: str, *, confirm: bool = False) -> str:
 
 def open_cli_store(state: CliState, *, read_only: bool = False) -> Store:
     """Open the store named by ``--data-dir``; ask for the passphrase on a terminal."""
-    from appliance.store import StorePaths, open_store
+    from appliance.runtime import open_clinic_store, store_initialised
 
     settings = state.settings()
-    if not StorePaths(settings.data_dir).envelope.exists():
+    if not store_initialised(settings):
         raise StoreNotInitialized()
     passphrase = None
     if settings.passphrase is None and settings.key_file is None:
         if not stdin_is_tty():
             raise StoreLocked()
         passphrase = read_secret("数据库口令", "Database passphrase")
-    store = open_store(settings, passphrase, read_only=read_only)
+    store = open_clinic_store(settings, passphrase, read_only=read_only)
     if store.damaged:
         click.echo(
             t(

@@ -144,7 +144,7 @@ def _register_retention(cli: click.Group) -> None:
     @common_options
     @pass_state
     def show(state: CliState) -> None:
-        from appliance.store.lifecycle import retention_report
+        from appliance.services.store_admin import retention_report
 
         with open_cli_store(state) as store:
             cli_session(store).require("store.admin")
@@ -161,7 +161,7 @@ def _register_retention(cli: click.Group) -> None:
     @common_options
     @pass_state
     def apply(state: CliState) -> None:
-        from appliance.store.lifecycle import apply_retention
+        from appliance.services.store_admin import apply_retention
 
         with open_cli_store(state) as store:
             session = cli_session(store)

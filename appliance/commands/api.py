@@ -15,9 +15,9 @@ from appliance.i18n import t
 
 def open_runtime(settings: Any) -> Any:
     """The clinic runtime with its store unlocked (passphrase from the settings or a prompt)."""
-    from appliance.services.interface import ClinicRuntime
+    from appliance.runtime import build_runtime
 
-    runtime = ClinicRuntime(settings)
+    runtime = build_runtime(settings)
     passphrase = None
     if settings.passphrase is None and settings.key_file is None and sys.stdin.isatty():
         passphrase = click.prompt(t("开机口令", "Passphrase"), hide_input=True)
@@ -230,7 +230,7 @@ def _register_bench(cli: click.Group) -> None:
         import json
         from pathlib import Path
 
-        from appliance.api.bench import format_report, run_lan_bench
+        from appliance.bench.api import format_report, run_lan_bench
 
         report = run_lan_bench(
             state.settings(), clients=clients, seconds=seconds, think_ms=think_ms, model=model_path

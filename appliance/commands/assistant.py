@@ -29,15 +29,15 @@ def open_assistant_store(state: CliState) -> Any:
     """The clinic store when it exists and can be unlocked without a prompt, else None (the
     assistant then answers from the public starter documents)."""
     from appliance.errors import ClinicBoxError
-    from appliance.store import StorePaths, open_store
+    from appliance.runtime import open_clinic_store, store_initialised
 
     settings = state.settings()
-    if not StorePaths(settings.data_dir).envelope.exists():
+    if not store_initialised(settings):
         return None
     if settings.passphrase is None and settings.key_file is None:
         return None
     try:
-        return open_store(settings)
+        return open_clinic_store(settings)
     except ClinicBoxError:
         return None
 
@@ -173,9 +173,9 @@ def _register_bench(cli: click.Group) -> None:
     ) -> None:
         import json as _json
 
+        from appliance.bench import assistant as ab
+        from appliance.bench.assistant_eval import evaluate_all
         from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
-        from appliance.services import _assistant_bench as ab
-        from appliance.services._assistant_eval import evaluate_all
         from appliance.services.assistant import load_embedder
 
         settings = state.settings()
@@ -192,13 +192,11 @@ def _register_bench(cli: click.Group) -> None:
         if not skip_scale:
             report["scale"] = ab.bench_retrieval(chunks, model)
         if not no_llm:
-            from appliance.errors import ClinicBoxError
-            from appliance.llm import open_engine
+            from appliance.runtime import open_engine_or_none
 
-            try:
-                engine = open_engine(settings)
-            except ClinicBoxError as exc:
-                report["ttft"] = {"error": exc.code}
+            engine, why = open_engine_or_none(settings)
+            if engine is None:
+                report["ttft"] = {"error": why}
             else:
                 try:
                     report["ttft"] = ab.bench_ttft(hybrid or lexical, engine)
@@ -229,19 +227,17 @@ def _register_bench_advise(bench: click.Group) -> None:
         import json as _json
         from pathlib import Path
 
-        from appliance.services._advise_bench import bench_advise, load_cases
+        from appliance.bench.advise import bench_advise, load_cases
 
         settings = state.settings()
         engine = None
         report: dict[str, Any] = {}
         if not no_llm:
-            from appliance.errors import ClinicBoxError
-            from appliance.llm import open_engine
+            from appliance.runtime import open_engine_or_none
 
-            try:
-                engine = open_engine(settings)
-            except ClinicBoxError as exc:
-                report["model_error"] = exc.code
+            engine, why = open_engine_or_none(settings)
+            if engine is None:
+                report["model_error"] = why
         try:
             report.update(
                 bench_advise(load_cases(Path(cases_file) if cases_file else None), engine)

@@ -71,8 +71,12 @@ def register(cli: click.Group) -> None:
     def status_cmd(state: CliState, window: float, series: bool) -> None:
         import time
 
-        from appliance.llm.monitor import machine_sample, read_series, summary
-        from appliance.llm.remote import is_lan_host
+        from appliance.services.compute_admin import (
+            is_lan_host,
+            machine_sample,
+            read_series,
+            summary,
+        )
 
         settings = state.settings()
         model = None
@@ -119,7 +123,7 @@ def register(cli: click.Group) -> None:
     @pass_state
     def serve_cmd(state: CliState, host: str, port: int, tls: bool | None) -> None:
         from appliance.api.tls import server_fingerprint, tls_paths
-        from appliance.llm.serve import serve_openai
+        from appliance.services.compute_admin import serve_openai
 
         settings = state.settings()
         paths = tls_paths(settings)
@@ -179,7 +183,7 @@ def register(cli: click.Group) -> None:
         import json
         from pathlib import Path
 
-        from appliance.llm.bench import format_report, run_llm_bench
+        from appliance.bench.llm import format_report, run_llm_bench
 
         report = run_llm_bench(
             state.settings(),

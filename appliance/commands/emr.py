@@ -27,16 +27,9 @@ class StructureRequest(BaseModel):
 
 def open_engine_or_none(state: CliState) -> tuple[Any, str | None]:
     """The local LLM engine, or (None, error code) when no model is installed/loadable."""
-    from appliance.errors import ClinicBoxError
+    from appliance.runtime import open_engine_or_none as open_engine
 
-    try:
-        from appliance.llm import open_engine
-
-        return open_engine(state.settings(), monitor=False), None
-    except ClinicBoxError as exc:
-        return None, exc.code
-    except ImportError:
-        return None, "dependency_missing"
+    return open_engine(state.settings())
 
 
 def _record_human(record: dict[str, Any]) -> str:

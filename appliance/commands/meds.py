@@ -107,9 +107,9 @@ def _lookup_human(info: dict[str, Any]) -> str:
 
 
 def _store_exists(state: CliState) -> bool:
-    from appliance.store import StorePaths
+    from appliance.runtime import store_initialised
 
-    return StorePaths(state.settings().data_dir).envelope.exists()
+    return store_initialised(state.settings())
 
 
 def register(cli: click.Group) -> None:

@@ -92,9 +92,9 @@ def _batch(state: CliState, source: str | None, use_store: bool, no_llm: bool = 
 
     if use_store:
         from appliance.commands.emr import open_engine_or_none
-        from appliance.store import open_store
+        from appliance.runtime import open_clinic_store
 
-        store = open_store(state.settings())
+        store = open_clinic_store(state.settings())
         engine, _why = (None, None) if no_llm else open_engine_or_none(state)
         try:
             result = batch_qc_store(store, engine=engine, use_llm=engine is not None)

@@ -216,7 +216,7 @@ def register(cli: click.Group) -> None:
     ) -> None:
         import json as _json
 
-        from appliance.commands._speech_bench import run_speech_bench
+        from appliance.bench.speech import run_speech_bench
         from appliance.speech.models import select_model
 
         settings = state.settings()

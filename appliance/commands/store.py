@@ -72,7 +72,7 @@ def _register_init(cli: click.Group) -> None:
     @common_options
     @pass_state
     def init(state: CliState, clinic_name: str, admin_user: str, key_file: str | None) -> None:
-        from appliance.store import init_store
+        from appliance.services.store_admin import init_store
 
         settings = state.settings()
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
@@ -147,7 +147,7 @@ def _register_unlock(cli: click.Group) -> None:
     @common_options
     @pass_state
     def unlock(state: CliState, recovery: bool, full_check: bool) -> int:
-        from appliance.store import open_store
+        from appliance.services.store_admin import open_store
 
         settings = state.settings()
         if recovery:
@@ -199,8 +199,8 @@ def _register_key(cli: click.Group) -> None:
     @common_options
     @pass_state
     def change_passphrase(state: CliState, recovery: bool) -> None:
-        from appliance.store import open_store
-        from appliance.store.rekey import change_passphrase as change
+        from appliance.services.store_admin import change_passphrase as change
+        from appliance.services.store_admin import open_store
 
         if recovery:
             store = open_store(
@@ -225,13 +225,13 @@ def _register_key(cli: click.Group) -> None:
     @common_options
     @pass_state
     def rekey_cmd(state: CliState) -> None:
-        from appliance.store.rekey import rekey
+        from appliance.services.store_admin import rekey
 
         settings = state.settings()
         passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
         if not passphrase:
             passphrase = read_secret("数据库口令", "Database passphrase")
-        from appliance.store import open_store
+        from appliance.services.store_admin import open_store
 
         store = open_store(settings, passphrase)
         try:
@@ -259,7 +259,7 @@ def _register_key(cli: click.Group) -> None:
     @common_options
     @pass_state
     def new_recovery_cmd(state: CliState) -> None:
-        from appliance.store.rekey import new_recovery
+        from appliance.services.store_admin import new_recovery
 
         with open_cli_store(state) as store:
             recovery = new_recovery(store, actor=cli_session(store).username)
@@ -331,7 +331,7 @@ def _register_bench(cli: click.Group) -> None:
     def bench_store(state: CliState, size: str, folder: str | None, out: str | None) -> int:
         import time
 
-        from appliance.store.bench import run_bench
+        from appliance.bench.store import run_bench
 
         started = time.monotonic()
 

@@ -82,27 +82,40 @@ def register(cli: click.Group) -> None:
     @sync.command(
         "refer",
         help=t(
-            "把已签名病历（去标识化）发给帮扶医院会诊。",
-            "Refer a signed record (de-identified) to the mentor hub.",
+            "把已签名病历（去标识化）发给帮扶医院会诊（每次就诊一个会诊病例）。",
+            "Refer a signed record (de-identified) to the mentor hub (one hub case per visit).",
         ),
     )
-    @click.option("--record", "record_id", required=True)
+    @click.option("--visit", "visit_id", default=None, help=t("就诊编号。", "The visit id."))
+    @click.option("--record", "record_id", default=None, help=t("病历编号。", "The record id."))
     @click.option(
-        "--question", default="", help=t("想请教的问题。", "Your question to the mentor.")
+        "--question",
+        default="",
+        help=t("想请教的问题。", "Your question to the mentor."),
     )
     @common_options
     @pass_state
-    def refer(state: CliState, record_id: str, question: str) -> None:
-        from sync.clinic import refer_record
-        from sync.keys import box_keys
+    def refer(state: CliState, visit_id: str | None, record_id: str | None, question: str) -> None:
+        from appliance.commands._service import open_cli_service
+        from appliance.errors import UsageError
 
-        store = _store(state)
-        try:
-            result = refer_record(store, box_keys(state.settings().data_dir), record_id, question)
-            store.audit("cli", "doctor", "sync.refer", target=f"{record_id}:v{result['version']}")
-        finally:
-            store.close()
-        state.emit(result, human=lambda r: t("已加入待发送队列。", "Queued for sending."))
+        if bool(visit_id) == bool(record_id):
+            raise UsageError(
+                "请用 --visit 或 --record 指定一次就诊。",
+                "Name one visit with --visit or --record.",
+            )
+        question = question.strip() or t("请上级医院会诊指导。", "Please advise on this case.")
+        with open_cli_service(state) as service:
+            visit = visit_id or service.visit_of_record(str(record_id))
+            result = service.refer_to_mentor(visit, question)
+        state.emit(
+            result,
+            human=lambda r: (
+                t("已封装待发送。", "Sealed, waiting to be sent.")
+                if r.get("sealed")
+                else t("已加入待发送队列。", "Queued for sending.") + (r.get("note") or "")
+            ),
+        )
 
     @sync.command(
         "run",
@@ -305,7 +318,7 @@ def register(cli: click.Group) -> None:
         per_clinic: int,
         postgres: bool,
     ) -> None:
-        from sync import bench as b
+        from appliance.bench import sync as b
 
         def report(line: str) -> None:
             click.echo(line, err=True)

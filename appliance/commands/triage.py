@@ -51,16 +51,9 @@ def _human(result: dict[str, Any]) -> str:
 
 
 def _open_engine(state: CliState) -> tuple[Any, str | None]:
-    from appliance.errors import ClinicBoxError
+    from appliance.runtime import open_engine_or_none
 
-    try:
-        from appliance.llm import open_engine
-
-        return open_engine(state.settings(), monitor=False), None
-    except ClinicBoxError as exc:
-        return None, exc.code
-    except ImportError:
-        return None, "dependency_missing"
+    return open_engine_or_none(state.settings())
 
 
 def register(cli: click.Group) -> None:

@@ -36,20 +36,15 @@ def _need_terminal() -> None:
 
 
 def install_referral_sealer(settings: Any) -> bool:
-    """Referrals from the UI become signed, encrypted, de-identified case bundles in the sync
-    outbox right away when the sync area is installed (else they wait as referral requests)."""
-    try:
-        from sync.keys import box_keys
-        from sync.outbox import queue_case
-    except ImportError:
-        return False
+    """Make sync's case sealer the process default (for runtimes built without one). The
+    commands build their runtime with :func:`appliance.runtime.build_runtime`, which injects it."""
+    from appliance.runtime import referral_sealer
     from appliance.services.interface import set_referral_sealer
 
-    def seal(store: Any, case: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = queue_case(store, box_keys(settings.data_dir), **case)
-        return result
-
-    set_referral_sealer(seal)
+    sealer = referral_sealer(settings)
+    if sealer is None:
+        return False
+    set_referral_sealer(sealer)
     return True
 
 
@@ -105,10 +100,13 @@ def register(cli: click.Group) -> None:
         if connect:
             service = _remote_service(state, connect)
         else:
+            from appliance.runtime import build_runtime
             from appliance.services.interface import LocalClinicService
 
-            service = LocalClinicService(state.settings())
-            install_referral_sealer(state.settings())
+            settings = state.settings()
+            service = LocalClinicService(
+                settings, runtime=build_runtime(settings), owns_runtime=True
+            )
             service.try_unlock_from_settings()
         return _run_app(service, kiosk=kiosk)
 
@@ -157,7 +155,9 @@ def register(cli: click.Group) -> None:
                     shots.close()
             state.emit({"screenshots": [str(f) for f in files]})
             return 0
-        service = open_demo_clinic(state.settings())
+        from appliance.runtime import referral_sealer
+
+        service = open_demo_clinic(state.settings(), sealer=referral_sealer(state.settings()))
         interactive = sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
         if check or not interactive:
             try:
@@ -185,7 +185,6 @@ def register(cli: click.Group) -> None:
             )
             return 0
         _need_textual()
-        install_referral_sealer(service.settings)
         return _run_app(service, tour=True)
 
     bench = subgroup(cli, "bench", t("性能基准（不属于测试）。", "Benchmarks (not tests)."))
@@ -202,8 +201,8 @@ def register(cli: click.Group) -> None:
     @pass_state
     def bench_tui(state: CliState, keys: int) -> int:
         _need_textual()
+        from appliance.bench.tui import run_latency_bench
         from appliance.services.training import open_demo_clinic
-        from tui.bench import run_latency_bench
 
         with tempfile.TemporaryDirectory(prefix="clinicbox-bench-tui-") as tmp:
             settings = state.settings().model_copy(update={"data_dir": Path(tmp), "demo_dir": None})

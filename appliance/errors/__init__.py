@@ -13,7 +13,12 @@ from appliance.errors._base import (
     PermissionDenied,
     UsageError,
 )
-from appliance.errors._clinical import OverrideReasonMissing
+from appliance.errors._clinical import (
+    OverrideReasonMissing,
+    RecordAlreadySigned,
+    RecordNotSigned,
+    SignBlocked,
+)
 from appliance.errors._knowledge import (
     IdentityNotVerified,
     KnowledgeDocNotFound,
@@ -113,9 +118,12 @@ __all__ = [
     "PayloadTooLarge",
     "PermissionDenied",
     "RateLimited",
+    "RecordAlreadySigned",
+    "RecordNotSigned",
     "RemoteComputeUnavailable",
     "SelfServiceError",
     "ServerUnreachable",
+    "SignBlocked",
     "SpeechModelMissing",
     "StorageError",
     "StoreCorrupt",

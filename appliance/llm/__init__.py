@@ -34,7 +34,6 @@ __all__ = [
     "StreamPiece",
     "Task",
     "Timings",
-    "compute_status",
     "open_engine",
     "priority_for_task",
 ]
@@ -86,15 +85,6 @@ def open_engine(settings: Settings, *, monitor: bool = True, **overrides: Any) -
         backend.close()
         raise
     return Engine(backend, settings, monitor=mon, remote=remote)
-
-
-def compute_status(
-    settings: Settings, *, store: Any = None, engine: Any = None, window_s: float = 3600.0
-) -> dict[str, Any]:
-    """Compute monitor status for the TUI/API (see :mod:`appliance.llm.metrics_store`)."""
-    from appliance.llm.metrics_store import compute_status as _status
-
-    return _status(settings, store=store, engine=engine, window_s=window_s)
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ from typing import Any
 
 from appliance.errors import ClinicBoxError
 from appliance.knowledge.conditions_kb import condition_kb
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.assistant")
 
@@ -83,7 +84,7 @@ def checked_sentence_list(text: str, own: str, candidates: dict[str, Any]) -> tu
     return "".join(kept), removed
 
 
-def apply_model(result: dict[str, Any], record_text: str, engine: Any) -> dict[str, Any]:
+def apply_model(result: dict[str, Any], record_text: str, engine: EnginePort) -> dict[str, Any]:
     """Re-rank ``result["differentials"]`` and add explanations, in place; returns ``result``."""
     diffs = result["differentials"]
     result["model"] = {"used": False}

@@ -20,6 +20,7 @@ from appliance.knowledge.kb import KnowledgeBase
 from appliance.knowledge.kb_safety import SafetyRule, matching_rules
 from appliance.knowledge.retrieval import Hit
 from appliance.services._assistant_grounding import grounded_sentences, split_sentences
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.assistant")
 
@@ -166,7 +167,7 @@ def _messages(question: str, hits: list[Hit]) -> list[dict[str, str]]:
     ]
 
 
-def _model_answer(engine: Any, question: str, hits: list[Hit]) -> AskResult | None:
+def _model_answer(engine: EnginePort, question: str, hits: list[Hit]) -> AskResult | None:
     """A model answer keeping only grounded sentences; None when nothing survives."""
     try:
         res = engine.chat(_messages(question, hits), task="assistant", max_tokens=MAX_ANSWER_TOKENS)
@@ -183,7 +184,7 @@ def _model_answer(engine: Any, question: str, hits: list[Hit]) -> AskResult | No
 
 
 def answer_question(
-    kb: KnowledgeBase, question: str, engine: Any = None, no_llm: bool = False
+    kb: KnowledgeBase, question: str, engine: EnginePort | None = None, no_llm: bool = False
 ) -> AskResult:
     """The full, safe answer to a patient's question (see the module docstring for the order)."""
     question = question.strip()
@@ -217,7 +218,7 @@ def answer_question(
 
 
 def stream_answer(
-    kb: KnowledgeBase, question: str, engine: Any = None, no_llm: bool = False
+    kb: KnowledgeBase, question: str, engine: EnginePort | None = None, no_llm: bool = False
 ) -> Iterator[dict[str, Any]]:
     """Events for a streaming front end: ``{"event": "delta", "text"}`` pieces, then
     ``{"event": "final", "result": {...}}``. Safety checks run before anything is streamed;

@@ -5,13 +5,14 @@ Called by the CLI (``clinicbox selfservice ...``), the TUI's front-desk screens 
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from appliance.errors import InputError, NotFoundError
+from appliance.services.ports import StorePort
+from appliance.store import selfservice as data
 
 # No 0/O/1/I: read aloud and typed on a kiosk without confusion.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -22,25 +23,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def issue_visit_code(store: Any, patient_id: str, valid_days: int = 365) -> str:
+def issue_visit_code(store: StorePort, patient_id: str, valid_days: int = 365) -> str:
     """A new 8-character visit code for the patient (previous codes stay valid until revoked)."""
     code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
     expires = (datetime.now(UTC) + timedelta(days=valid_days)).isoformat(timespec="seconds")
 
     def write(conn: Any) -> None:
-        if not conn.execute("SELECT 1 FROM patient WHERE id = ?", (patient_id,)).fetchone():
+        if not data.patient_exists(conn, patient_id):
             raise NotFoundError("没有这个患者。", "No such patient.")
-        conn.execute(
-            "INSERT INTO visit_code (code, patient_id, issued_at, expires_at) VALUES (?,?,?,?)",
-            (code, patient_id, _now(), expires),
-        )
+        data.insert_visit_code(conn, code, patient_id, _now(), expires)
 
     store.write_raw(write)
     return code
 
 
 def add_slots(
-    store: Any, *, department: str, day: str, times: list[str], doctor_name: str = "",
+    store: StorePort, *, department: str, day: str, times: list[str], doctor_name: str = "",
     capacity: int = 1,
 ) -> list[str]:  # fmt: skip
     """Open bookable slots (``times`` like ``08:00-08:30``) for a department on ``day``."""
@@ -61,10 +59,16 @@ def add_slots(
     def write(conn: Any) -> None:
         for slot_id, span in zip(ids, times, strict=True):
             start, end = span.split("-")
-            conn.execute(
-                "INSERT INTO schedule_slot (id, department, doctor_name, day, start_time, "
-                "end_time, capacity, created_at) VALUES (?,?,?,?,?,?,?,?)",
-                (slot_id, department.strip(), doctor_name, day, start, end, capacity, _now()),
+            data.insert_slot(
+                conn,
+                slot_id=slot_id,
+                department=department.strip(),
+                doctor_name=doctor_name,
+                day=day,
+                start=start,
+                end=end,
+                capacity=capacity,
+                created_at=_now(),
             )
 
     store.write_raw(write)
@@ -72,36 +76,32 @@ def add_slots(
 
 
 def add_lab_report(
-    store: Any, patient_id: str, test_name: str, items: list[dict[str, Any]] | None = None,
+    store: StorePort, patient_id: str, test_name: str, items: list[dict[str, Any]] | None = None,
 ) -> str:  # fmt: skip
     """A lab report: pending without ``items``, ready with them (name, value, unit, range)."""
     report_id = secrets.token_hex(8)
-    status = "ready" if items else "pending"
     store.write_raw(
-        lambda conn: conn.execute(
-            "INSERT INTO lab_report (id, patient_id, test_name, status, items_json, ordered_at, "
-            "reported_at) VALUES (?,?,?,?,?,?,?)",
-            (report_id, patient_id, test_name, status, json.dumps(items or [], ensure_ascii=False),
-             _now(), _now() if items else None),
+        lambda conn: data.insert_lab_report(
+            conn, report_id=report_id, patient_id=patient_id, test_name=test_name, items=items,
+            at=_now(),
         )
     )  # fmt: skip
     return report_id
 
 
 def add_fee(
-    store: Any, patient_id: str, item: str, amount_fen: int, insurance_fen: int = 0,
+    store: StorePort, patient_id: str, item: str, amount_fen: int, insurance_fen: int = 0,
     paid: bool = False,
 ) -> str:  # fmt: skip
     if amount_fen < 0 or insurance_fen < 0 or insurance_fen > amount_fen:
         raise InputError("费用金额有误。", "Invalid fee amounts.")
     fee_id = secrets.token_hex(8)
     store.write_raw(
-        lambda conn: conn.execute(
-            "INSERT INTO fee_item (id, patient_id, item, amount_fen, insurance_fen, paid, "
-            "created_at) VALUES (?,?,?,?,?,?,?)",
-            (fee_id, patient_id, item, amount_fen, insurance_fen, int(paid), _now()),
+        lambda conn: data.insert_fee(
+            conn, fee_id=fee_id, patient_id=patient_id, item=item, amount_fen=amount_fen,
+            insurance_fen=insurance_fen, paid=paid, at=_now(),
         )
-    )
+    )  # fmt: skip
     return fee_id
 
 

@@ -17,6 +17,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -31,6 +32,8 @@ from appliance.services._assistant_tools import (
     _Args,
     validate_call,
 )
+from appliance.services.ports import StorePort
+from appliance.store import selfservice as data
 
 TOKEN_TTL_S = 600.0
 LOCKOUT_S = 900.0
@@ -81,7 +84,7 @@ def mask_name(name: str) -> str:
 
 
 class SelfService:
-    def __init__(self, store: Any, settings: Settings, clock: Any = time.monotonic) -> None:
+    def __init__(self, store: StorePort, settings: Settings, clock: Any = time.monotonic) -> None:
         self.store = store
         self.clock = clock
         self.failures = SlidingWindow(settings.assistant_verify_attempts, LOCKOUT_S, clock)
@@ -107,16 +110,12 @@ class SelfService:
                 "Too many failed checks; locked for 15 minutes.",
             )
         with self.store.read_raw() as conn:
-            row = conn.execute(
-                "SELECT p.id, p.name, p.phone, v.expires_at FROM visit_code v "
-                "JOIN patient p ON p.id = v.patient_id WHERE v.code = ? AND v.revoked = 0",
-                (code,),
-            ).fetchone()
+            row = data.visit_code_holder(conn, code)
         digits = "".join(ch for ch in str(row[2] or "") if ch.isdigit()) if row else ""
         expired = bool(row and row[3] and row[3] < _now_iso())
         ok = bool(row) and not expired and len(digits) >= 4
         ok = ok and hmac.compare_digest(digits[-4:], phone_last4.strip())
-        if not ok:
+        if not ok or row is None:
             self.failures.hit(f"code:{code}")
             self.client_failures.hit(client)
             self._audit("assistant.verify", client, outcome="denied")
@@ -158,25 +157,27 @@ class SelfService:
                         patient_id=who.patient_id)  # fmt: skip
             raise RateLimited()
         self.calls.hit(who.token)
-        handler = getattr(self, f"_tool_{name}")
+        handler = self._tools()[name]
         result: dict[str, Any] = handler(who, args)
         self._audit(f"assistant.tool.{name}", client, patient_id=who.patient_id)
         return {"tool": name, "patient": who.display_name, **result}
 
+    def _tools(self) -> dict[str, Callable[[Identity, _Args], dict[str, Any]]]:
+        return {
+            "schedule": self._tool_schedule,
+            "book": self._tool_book,
+            "my_appointments": self._tool_my_appointments,
+            "cancel": self._tool_cancel,
+            "reports": self._tool_reports,
+            "fees": self._tool_fees,
+            "followups": self._tool_followups,
+        }
+
     def _tool_schedule(self, who: Identity, args: _Args) -> dict[str, Any]:
         assert isinstance(args, ScheduleArgs)
         day = args.day or date.today().isoformat()
-        sql = (
-            "SELECT s.id, s.department, s.doctor_name, s.start_time, s.end_time, s.capacity, "
-            "(SELECT count(*) FROM appointment a WHERE a.slot_id = s.id AND a.status = 'booked') "
-            "FROM schedule_slot s WHERE s.day = ?"
-        )
-        params: list[Any] = [day]
-        if args.department:
-            sql += " AND s.department LIKE ?"
-            params.append(f"%{args.department}%")
         with self.store.read_raw() as conn:
-            rows = conn.execute(sql + " ORDER BY s.start_time, s.department", params).fetchall()
+            rows = data.slots_of_day(conn, day, args.department)
         slots = [
             {"slot_id": r[0], "department": r[1], "doctor": r[2], "time": f"{r[3]}-{r[4]}",
              "free": max(0, int(r[5]) - int(r[6]))}
@@ -188,29 +189,18 @@ class SelfService:
         assert isinstance(args, BookArgs)
 
         def book(conn: Any) -> dict[str, Any]:
-            slot = conn.execute(
-                "SELECT day, start_time, department, capacity FROM schedule_slot WHERE id = ?",
-                (args.slot_id,),
-            ).fetchone()
+            slot = data.slot(conn, args.slot_id)
             if slot is None:
                 raise SelfServiceError("没有这个号源。", "No such slot.")
             if slot[0] < date.today().isoformat():
                 raise SelfServiceError("这个号源的日期已过。", "This slot is in the past.")
-            taken = conn.execute(
-                "SELECT count(*), sum(patient_id = ?) FROM appointment "
-                "WHERE slot_id = ? AND status = 'booked'",
-                (who.patient_id, args.slot_id),
-            ).fetchone()
+            taken = data.bookings(conn, args.slot_id, who.patient_id)
             if taken[1]:
                 raise SelfServiceError("您已预约了这个号。", "You already booked this slot.")
             if int(taken[0]) >= int(slot[3]):
                 raise SelfServiceError("这个号已约满，请选择其他时间。", "This slot is full.")
             appointment_id = secrets.token_hex(8)
-            conn.execute(
-                "INSERT INTO appointment (id, slot_id, patient_id, status, channel, created_at) "
-                "VALUES (?, ?, ?, 'booked', 'assistant', ?)",
-                (appointment_id, args.slot_id, who.patient_id, _now_iso()),
-            )
+            data.insert_appointment(conn, appointment_id, args.slot_id, who.patient_id, _now_iso())
             return {"appointment_id": appointment_id, "day": slot[0], "time": slot[1],
                     "department": slot[2]}  # fmt: skip
 
@@ -224,12 +214,7 @@ class SelfService:
 
     def _tool_my_appointments(self, who: Identity, args: _Args) -> dict[str, Any]:
         with self.store.read_raw() as conn:
-            rows = conn.execute(
-                "SELECT a.id, s.day, s.start_time, s.department, a.status FROM appointment a "
-                "JOIN schedule_slot s ON s.id = a.slot_id WHERE a.patient_id = ? "
-                "AND s.day >= ? ORDER BY s.day, s.start_time",
-                (who.patient_id, date.today().isoformat()),
-            ).fetchall()
+            rows = data.upcoming_appointments(conn, who.patient_id, date.today().isoformat())
         return {"appointments": [
             {"appointment_id": r[0], "day": r[1], "time": r[2], "department": r[3], "status": r[4]}
             for r in rows
@@ -239,12 +224,7 @@ class SelfService:
         assert isinstance(args, CancelArgs)
 
         def cancel(conn: Any) -> int:
-            cur = conn.execute(
-                "UPDATE appointment SET status = 'cancelled' "
-                "WHERE id = ? AND patient_id = ? AND status = 'booked'",
-                (args.appointment_id, who.patient_id),
-            )
-            return int(cur.rowcount)
+            return data.cancel_appointment(conn, args.appointment_id, who.patient_id)
 
         if not self.store.write_raw(cancel):
             raise SelfServiceError("没有找到您的这条预约。", "No such booking of yours.")
@@ -252,11 +232,7 @@ class SelfService:
 
     def _tool_reports(self, who: Identity, args: _Args) -> dict[str, Any]:
         with self.store.read_raw() as conn:
-            rows = conn.execute(
-                "SELECT test_name, status, items_json, ordered_at, reported_at FROM lab_report "
-                "WHERE patient_id = ? ORDER BY ordered_at DESC LIMIT 20",
-                (who.patient_id,),
-            ).fetchall()
+            rows = data.lab_reports(conn, who.patient_id)
         reports = []
         for name, status, items, ordered, reported in rows:
             entry: dict[str, Any] = {"test": name, "status": status, "ordered_at": ordered}
@@ -270,11 +246,7 @@ class SelfService:
     def _tool_fees(self, who: Identity, args: _Args) -> dict[str, Any]:
         since = (date.today() - timedelta(days=90)).isoformat()
         with self.store.read_raw() as conn:
-            rows = conn.execute(
-                "SELECT item, amount_fen, insurance_fen, paid, created_at FROM fee_item "
-                "WHERE patient_id = ? AND created_at >= ? ORDER BY created_at DESC LIMIT 100",
-                (who.patient_id, since),
-            ).fetchall()
+            rows = data.fees_since(conn, who.patient_id, since)
         items = [
             {"item": r[0], "amount": r[1] / 100, "insurance": r[2] / 100,
              "self_pay": (r[1] - r[2]) / 100, "paid": bool(r[3]), "date": r[4][:10]}
@@ -285,11 +257,7 @@ class SelfService:
 
     def _tool_followups(self, who: Identity, args: _Args) -> dict[str, Any]:
         with self.store.read_raw() as conn:
-            rows = conn.execute(
-                "SELECT condition, next_due, interval_days FROM followup_plan "
-                "WHERE patient_id = ? AND status = 'active' ORDER BY next_due",
-                (who.patient_id,),
-            ).fetchall()
+            rows = data.active_followups(conn, who.patient_id)
         today = date.today().isoformat()
         return {"followups": [
             {"condition": r[0], "next_due": r[1], "overdue": r[1] < today,

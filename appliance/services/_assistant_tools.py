@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from appliance.errors import InputError
+from appliance.services.ports import EnginePort
 
 
 class _Args(BaseModel):
@@ -105,7 +106,7 @@ def validate_call(name: str, arguments: dict[str, Any]) -> _Args:
         ) from None
 
 
-def plan_with_model(engine: Any, message: str) -> tuple[str | None, dict[str, Any]]:
+def plan_with_model(engine: EnginePort, message: str) -> tuple[str | None, dict[str, Any]]:
     """Ask the model to pick a tool (JSON-schema output); falls back to keywords on failure."""
     tools = "；".join(f"{s.name}={s.zh}" for s in TOOLS.values())
     messages = [

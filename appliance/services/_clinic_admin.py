@@ -6,9 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from appliance.services import _parts
 from appliance.services._clinic_types import JSON, UserInfo
-from appliance.services._parts import as_json, call, find, need
+from appliance.services._parts import as_json
 
 
 def host_status() -> JSON:
@@ -45,15 +44,10 @@ class AdminMixin:
             "vram": None,
         }
         status.update(host_status())
-        fn = find("appliance.services.compute", "compute_status", "status") or find(
-            "appliance.llm", "compute_status"
-        )
-        if fn is not None:
-            extra = as_json(
-                call(fn, self.settings, store=self.runtime.store, engine=self.runtime._engine)
-            )
-            if isinstance(extra, dict):
-                status.update({k: v for k, v in extra.items() if v is not None})
+        from appliance.services.compute_metrics import compute_status
+
+        extra = compute_status(self.settings, store=self.runtime.store, engine=self.runtime._engine)
+        status.update({k: v for k, v in as_json(extra).items() if v is not None})
         problem = self.runtime.engine_problem()
         if problem is not None and not status.get("model"):
             status["model_problem"] = problem.message()
@@ -68,58 +62,54 @@ class AdminMixin:
 
     # --- users ---------------------------------------------------------------------------
     def list_users(self) -> list[UserInfo]:
-        fn = need("store", "appliance.services.users", "list_users")
-        return as_json(call(fn, self._require("user.manage")))  # type: ignore[no-any-return]
+        from appliance.services import users
+
+        return as_json(users.list_users(self._require("user.manage")))  # type: ignore[no-any-return]
 
     def add_user(self, username: str, password: str, role: str, display_name: str = "") -> None:
-        fn = need("store", "appliance.services.users", "add_user")
-        call(
-            fn,
-            self._require("user.manage"),
-            username,
-            password,
-            role,
-            display_name=display_name,
+        from appliance.services import users
+
+        users.add_user(
+            self._require("user.manage"), username, password, role, display_name=display_name
         )
 
     def set_user_locked(self, username: str, locked: bool) -> None:
-        fn = need("store", "appliance.services.users", "set_locked", "lock_user")
-        call(fn, self._require("user.manage"), username, locked)
+        from appliance.services import users
+
+        users.set_locked(self._require("user.manage"), username, locked)
 
     # --- backup and audit ----------------------------------------------------------------
     def backup(self, destination: str | None = None) -> JSON:
-        fn = need("backup", "appliance.store", "backup")
+        from appliance.store import backup
+
         session = self._require("backup")
-        out = as_json(
-            call(
-                fn,
+        return as_json(  # type: ignore[no-any-return]
+            backup(
                 self.runtime.require_store(),
                 destination or None,
                 actor=getattr(session, "username", "system"),
                 allowed_places_only=True,  # from a UI: no ../ or /etc, only backups or USB
             )
         )
-        return out if isinstance(out, dict) else {"path": str(out)}
 
     def restore(self, path: str) -> JSON:
-        fn = need("backup", "appliance.store", "restore")
+        from appliance.store import restore
+
         session = self._require("backup")
-        out = as_json(
-            call(
-                fn,
+        return as_json(  # type: ignore[no-any-return]
+            restore(
                 self.settings,
                 path,
                 passphrase=self.runtime.passphrase,
                 actor=getattr(session, "username", "system"),
             )
         )
-        return out if isinstance(out, dict) else {"restored": str(out)}
 
     def verify_audit(self) -> JSON:
-        fn = need("audit", "appliance.store", "verify_audit")
+        from appliance.store import verify_audit
+
         self._require("audit.verify")
-        out = as_json(call(fn, self.runtime.require_store()))
-        return out if isinstance(out, dict) else {"ok": bool(out), "problems": []}
+        return as_json(verify_audit(self.runtime.require_store()))  # type: ignore[no-any-return]
 
     # --- paired clinic PCs (LAN helper; see services/lan_devices.py) ---------------------
     def pairing_code(self, ttl_s: int = 600) -> JSON:
@@ -152,13 +142,12 @@ class AdminMixin:
     # --- models, settings, sync ----------------------------------------------------------
     def list_models(self) -> list[JSON]:
         """Installed models (active first) and catalog models that could be installed."""
-        registry = find("models.registry", "Registry")
-        catalog = find("models.catalog", "load_catalog")
-        if registry is None or catalog is None:
-            raise _parts.unavailable("models")
-        reg = registry(Path(self.settings.resolved("models_dir")))
+        from models.catalog import load_catalog
+        from models.registry import Registry
+
+        reg = Registry(Path(self.settings.resolved("models_dir")))
         active = reg.active
-        entries = {e.name: e for e in catalog()}
+        entries = {e.name: e for e in load_catalog()}
         rows: list[JSON] = []
         for name, item in reg.all().items():
             entry = entries.get(name)
@@ -204,20 +193,11 @@ class AdminMixin:
     def sync_status(self) -> JSON:
         """Sealed case bundles by state (the sync agent's outbox) and referral requests
         queued from visits, by state."""
+        from appliance.store import outbox
+
         store = self.runtime.require_store()
-        with store.read_raw() as conn:
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }
-            bundles: dict[str, int] = {}
-            if "sync_outbox" in tables:
-                for state, n in conn.execute(
-                    "SELECT state, count(*) FROM sync_outbox GROUP BY state"
-                ).fetchall():
-                    bundles[str(state)] = int(n)
-            referrals: dict[str, int] = {}
-            for state, n in conn.execute(
-                "SELECT state, count(*) FROM outbox WHERE kind = 'referral' GROUP BY state"
-            ).fetchall():
-                referrals[str(state)] = int(n)
+        with store.read() as db:
+            by_state: dict[str, int] = outbox.counts(db)["by_state"]
+        bundles = {k: int(v) for k, v in by_state.items() if k != "requested"}
+        referrals = {"pending": int(by_state.get("requested", 0))}
         return {"outbox": bundles, "referrals": referrals, "hub_url": self.settings.hub_url or ""}

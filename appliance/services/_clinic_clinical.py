@@ -1,14 +1,18 @@
 """Clinical calls of the clinic service: triage, medication checks, QC, EMR, speech, follow-up,
-assistant. Each delegates to its area's service module and returns contract-shaped JSON."""
+assistant. Each calls its use case directly (imported where it is used, so the first screen
+opens without loading every area) and returns contract-shaped JSON."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.errors import Cancelled
-from appliance.services import _parts
 from appliance.services._clinic_types import JSON, CancelToken, ProgressCallback, report
-from appliance.services._parts import as_json, call, need
+from appliance.services._parts import unavailable
+
+if TYPE_CHECKING:
+    from appliance.services._local_clinic import ClinicRuntime
+    from appliance.services.ports import EnginePort, SessionPort
 
 
 def _check(cancel: CancelToken | None) -> None:
@@ -17,7 +21,7 @@ def _check(cancel: CancelToken | None) -> None:
 
 
 class ClinicalMixin:
-    runtime: Any
+    runtime: ClinicRuntime
 
     def _require(self, permission: str) -> Any:  # provided by LocalClinicService
         raise NotImplementedError
@@ -25,26 +29,12 @@ class ClinicalMixin:
     def _session(self) -> Any:
         raise NotImplementedError
 
-    def _model_call(
-        self,
-        fn: Any,
-        *args: Any,
-        use_llm: bool,
-        progress: ProgressCallback | None,
-        cancel: CancelToken | None,
-        message: str,
-        **kwargs: Any,
-    ) -> JSON:
-        _check(cancel)
-        engine = self.runtime.engine() if use_llm else None
-        report(progress, fraction=0.0, message=message)
-        result = call(
-            fn, *args, engine=engine, progress=progress, cancel=cancel, use_llm=use_llm, **kwargs
-        )
-        _check(cancel)
-        report(progress, fraction=1.0, message=message)
-        out = as_json(result)
-        return out if isinstance(out, dict) else {"result": out}
+    def _optional_session(self) -> SessionPort | None:
+        session: SessionPort | None = getattr(self, "session", None)
+        return session
+
+    def _engine_for(self, use_llm: bool) -> EnginePort | None:
+        return self.runtime.engine() if use_llm else None
 
     # --- triage and medication safety ----------------------------------------------------
     def triage(
@@ -55,39 +45,37 @@ class ClinicalMixin:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
-        fn = need("triage", "appliance.services.safety", "triage")
-        return self._model_call(
-            fn,
-            request,
-            use_llm=use_llm,
-            progress=progress,
-            cancel=cancel,
-            message="triage",
-        )
+        from appliance.services.safety import triage
+
+        _check(cancel)
+        report(progress, fraction=0.0, message="triage")
+        out = triage(request, self._engine_for(use_llm), use_llm=use_llm)
+        _check(cancel)
+        report(progress, fraction=1.0, message="triage")
+        return out
 
     def check_meds(self, request: JSON) -> JSON:
-        fn = need("meds", "appliance.services.safety", "check_meds")
-        out = as_json(call(fn, request))
-        return out if isinstance(out, dict) else {"alerts": out}
+        from appliance.services.safety import check_meds
+
+        return check_meds(request, settings=self.runtime.settings, session=self._optional_session())
 
     def followup_due(self) -> list[JSON]:
-        fn = need("followup", "appliance.services.safety", "followup_due")
+        from appliance.services.safety import followup_due
+
         store = self.runtime.require_store()
-        out = as_json(call(fn, store, session=getattr(self, "session", None)))
-        if isinstance(out, dict):
-            out = out.get("patients", out.get("due", []))
-        return list(out)
+        out = followup_due(store, session=self._optional_session())
+        return list(out.get("patients", []))
 
     def followup_plan(self, patient: JSON, record: JSON) -> JSON:
-        fn = need("followup", "appliance.services.safety", "followup_plan", "plan_followup")
-        out = as_json(call(fn, patient, record, store=self.runtime.store))
-        return out if isinstance(out, dict) else {"plan": out}
+        from appliance.services.safety import followup_plan
+
+        return followup_plan(patient, record, store=self.runtime.store)
 
     # --- records -------------------------------------------------------------------------
     def run_qc(self, record: JSON) -> JSON:
-        fn = need("qc", "appliance.services.emr", "run_qc", "qc")
-        out = as_json(call(fn, record))
-        return out if isinstance(out, dict) else {"findings": out}
+        from appliance.services.emr import run_qc
+
+        return run_qc(record)
 
     def structure_record(
         self,
@@ -98,16 +86,21 @@ class ClinicalMixin:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
-        fn = need("emr", "appliance.services.emr", "structure", "structure_record")
-        return self._model_call(
-            fn,
+        from appliance.services.emr import structure
+
+        _check(cancel)
+        report(progress, fraction=0.0, message="emr")
+        out = structure(
             text,
+            visit_type=visit_type,
+            engine=self._engine_for(use_llm),
             use_llm=use_llm,
             progress=progress,
             cancel=cancel,
-            message="emr",
-            visit_type=visit_type,
         )
+        _check(cancel)
+        report(progress, fraction=1.0, message="emr")
+        return out
 
     def transcribe(
         self,
@@ -116,21 +109,20 @@ class ClinicalMixin:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
-        fn = need("transcribe", "appliance.services.emr", "transcribe")
+        from appliance.services.emr import transcribe
+
         _check(cancel)
-        out = as_json(
-            call(
-                fn,
-                audio_path,
-                settings=self.runtime.settings,
-                engine=self.runtime.engine(),
-                llm_correct=self.runtime.engine() is not None,
-                progress=progress,
-                cancel=cancel,
-            )
+        engine = self.runtime.engine()
+        out = transcribe(
+            audio_path,
+            settings=self.runtime.settings,
+            engine=engine,
+            llm_correct=engine is not None,
+            progress=progress,
+            cancel=cancel,
         )
         _check(cancel)
-        return out if isinstance(out, dict) else {"text": str(out)}
+        return out
 
     def dictate(
         self,
@@ -139,24 +131,24 @@ class ClinicalMixin:
         cancel: CancelToken | None = None,
         max_seconds: float = 300.0,
     ) -> JSON:
-        fn = _parts.find("appliance.services.emr", "dictate")
-        has_mic = _parts.find("appliance.speech.mic", "microphone_available")
-        if fn is None or has_mic is None or not has_mic():
-            raise _parts.unavailable(
+        from appliance.services.emr import dictate
+
+        try:
+            from appliance.speech.mic import microphone_available
+        except ImportError:  # the speech extras are not installed
+            microphone_available = None  # type: ignore[assignment]
+        if microphone_available is None or not microphone_available():
+            raise unavailable(
                 "dictation",
                 "本机没有可用的麦克风；可改为输入录音文件路径，或直接打字。",
                 "No microphone on this box; give an audio file path or type instead.",
             )
-        out = as_json(
-            call(
-                fn,
-                settings=self.runtime.settings,
-                progress=progress,
-                cancel=cancel,
-                max_seconds=max_seconds,
-            )
+        return dictate(
+            settings=self.runtime.settings,
+            progress=progress,
+            cancel=cancel,
+            max_seconds=max_seconds,
         )
-        return out if isinstance(out, dict) else {"text": str(out)}
 
     # --- assistant -----------------------------------------------------------------------
     def ask(
@@ -167,16 +159,16 @@ class ClinicalMixin:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
-        fn = need("assistant", "appliance.services.assistant", "ask")
-        return self._model_call(
-            fn,
-            question,
-            use_llm=use_llm,
-            progress=progress,
-            cancel=cancel,
-            message="assistant",
-            store=self.runtime.store,
+        from appliance.services.assistant import ask
+
+        _check(cancel)
+        report(progress, fraction=0.0, message="assistant")
+        out = ask(
+            question, store=self.runtime.store, engine=self._engine_for(use_llm), use_llm=use_llm
         )
+        _check(cancel)
+        report(progress, fraction=1.0, message="assistant")
+        return out
 
     def advise(
         self,
@@ -186,13 +178,11 @@ class ClinicalMixin:
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
-        fn = need("advise", "appliance.services.assistant", "advise")
-        return self._model_call(
-            fn,
-            record,
-            use_llm=use_llm,
-            progress=progress,
-            cancel=cancel,
-            message="advise",
-            store=self.runtime.store,
-        )
+        from appliance.services.assistant import advise
+
+        _check(cancel)
+        report(progress, fraction=0.0, message="advise")
+        out = advise(record, store=self.runtime.store, engine=self._engine_for(use_llm))
+        _check(cancel)
+        report(progress, fraction=1.0, message="advise")
+        return out

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 from appliance.i18n import t
 from appliance.services._clinic_types import FEATURES, FeatureStatus
-from appliance.services._parts import find, unavailable
+from appliance.services._parts import unavailable
 
-_PROBES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "store": ("appliance.store", ("open_store",)),
-    "patients": ("appliance.services.patients", ("add_patient", "add")),
-    "visits": ("appliance.services._visit_records", ("save_visit",)),
-    "triage": ("appliance.services.safety", ("triage",)),
-    "meds": ("appliance.services.safety", ("check_meds",)),
-    "followup": ("appliance.services.safety", ("followup_due",)),
-    "emr": ("appliance.services.emr", ("structure", "structure_record")),
-    "qc": ("appliance.services.emr", ("run_qc", "qc")),
-    "transcribe": ("appliance.services.emr", ("transcribe",)),
-    "dictation": ("appliance.services.emr", ("dictate",)),
-    "assistant": ("appliance.services.assistant", ("ask",)),
-    "advise": ("appliance.services.assistant", ("advise",)),
-    "llm": ("appliance.llm", ("open_engine",)),
-    "compute": ("psutil", ("virtual_memory",)),
-    "models": ("models.registry", ("Registry",)),
-    "quality": ("appliance.store", ("open_store",)),
-    "backup": ("appliance.store", ("backup",)),
-    "audit": ("appliance.store", ("verify_audit",)),
-    "training": ("appliance.services.training", ("open_demo_clinic",)),
+#: Features that need an optional extra (pyproject ``[project.optional-dependencies]``): the
+#: third-party distribution each one needs. Everything else is part of the core install.
+_EXTRAS: dict[str, tuple[str, ...]] = {
+    "llm": ("llama_cpp",),
+    "transcribe": ("faster_whisper",),
+    "dictation": ("faster_whisper", "sounddevice"),
 }
+
+
+def _installed(modules: tuple[str, ...]) -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in modules)
 
 
 def _ok() -> FeatureStatus:
@@ -42,16 +33,15 @@ def _no(feature: str) -> FeatureStatus:
 def feature_table(service: Any) -> dict[str, FeatureStatus]:
     table: dict[str, FeatureStatus] = {}
     for feature in FEATURES:
-        probe = _PROBES.get(feature)
-        if probe is None:
-            table[feature] = _no(feature)
+        if feature == "sync":
+            table[feature] = _no(feature)  # needs the unlocked store (below)
             continue
-        module, names = probe
-        table[feature] = _ok() if find(module, *names) is not None else _no(feature)
+        table[feature] = _ok() if _installed(_EXTRAS.get(feature, ())) else _no(feature)
     runtime = service.runtime
     if table["dictation"]["available"]:
-        has_mic = find("appliance.speech.mic", "microphone_available")
-        if has_mic is None or not has_mic():
+        from appliance.speech.mic import microphone_available
+
+        if not microphone_available():
             table["dictation"] = FeatureStatus(
                 available=False,
                 reason=t("本机没有可用的麦克风。", "No microphone on this box."),

@@ -9,7 +9,7 @@ from typing import Any
 
 from appliance.errors import InputError
 from appliance.services._clinic_types import JSON, Patient, VisitDraft, VisitSummary
-from appliance.services._parts import as_json, call, find, need
+from appliance.services._parts import as_json
 
 
 @lru_cache(maxsize=4096)
@@ -63,13 +63,6 @@ def enrich(raw: Any) -> Patient:
     return patient
 
 
-def _visits_module() -> str:
-    """The store area's visits service if it has one, else this interface's own."""
-    if find("appliance.services.visits", "save_visit") is not None:
-        return "appliance.services.visits"
-    return "appliance.services._visit_records"
-
-
 class PatientsMixin:
     runtime: Any
 
@@ -78,57 +71,78 @@ class PatientsMixin:
 
     # --- patients ------------------------------------------------------------------------
     def search_patients(self, query: str = "", limit: int = 50) -> list[Patient]:
+        from appliance.services import patients
+
         session = self._session()
-        lister = need("patients", "appliance.services.patients", "list_patients", "list")
         q = query.strip()
-        searcher = need("patients", "appliance.services.patients", "search_patients", "search")
-        rows = call(searcher, session, q, limit=max(limit, 200)) if q else []
-        found = [enrich(r) for r in rows]
-        if q and len(found) < limit and q.isascii() and (q.isalpha() or q.isdigit()):
+        if not q:
+            return [enrich(r) for r in patients.list_patients(session, limit=limit)][:limit]
+        found = [enrich(r) for r in patients.search_patients(session, q, limit=max(limit, 200))]
+        if len(found) < limit and q.isascii() and (q.isalpha() or q.isdigit()):
             # Pinyin initials and partial phone numbers: filter the clinic's list here.
             seen = {p.get("patient_id") for p in found}
-            for raw in call(lister, session, limit=5000):
+            for raw in patients.list_patients(session, limit=5000):
                 p = enrich(raw)
                 if p.get("patient_id") not in seen and matches(p, q):
                     found.append(p)
-        elif not q:
-            found = [enrich(r) for r in call(lister, session, limit=limit)]
         return found[:limit]
 
     def get_patient(self, patient_id: str) -> Patient:
-        getter = need("patients", "appliance.services.patients", "get_patient", "get")
-        return enrich(call(getter, self._session(), patient_id))
+        from appliance.services import patients
+
+        return enrich(patients.get_patient(self._session(), patient_id))
 
     def add_patient(self, data: Patient) -> str:
+        from appliance.services import patients
+
         if not str(data.get("name") or "").strip():
             raise InputError("请填写患者姓名。", "The patient's name is required.")
-        adder = need("patients", "appliance.services.patients", "add_patient", "add")
-        result = as_json(call(adder, self._session(), dict(data)))
-        if isinstance(result, dict):
-            return str(result.get("patient_id") or result.get("id"))
-        return str(result)
+        result = patients.add_patient(self._session(), dict(data))
+        return str(result["patient_id"])
 
     def patient_visits(self, patient_id: str) -> list[VisitSummary]:
-        lister = need("visits", _visits_module(), "list_visits", "patient_visits")
-        rows = as_json(call(lister, self._session(), patient_id))
+        from appliance.services import visits
+
+        rows = visits.list_visits(self._session(), patient_id)
         return [dict(r) for r in rows]  # type: ignore[misc]
 
     # --- visits --------------------------------------------------------------------------
     def get_visit(self, visit_id: str) -> VisitDraft:
-        getter = need("visits", _visits_module(), "get_visit")
-        return as_json(call(getter, self._session(), visit_id))  # type: ignore[no-any-return]
+        from appliance.services import visits
+
+        return visits.get_visit(self._session(), visit_id)  # type: ignore[return-value]
 
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
-        for override in draft.get("overrides") or []:
-            if not str(override.get("reason") or "").strip():
-                raise InputError(
-                    "忽略用药警示必须填写理由。",
-                    "Overriding a medication alert needs a reason.",
-                )
-        saver = need("visits", _visits_module(), "save_visit")
-        return as_json(call(saver, self._session(), dict(draft)))  # type: ignore[no-any-return]
+        """The box recomputes alerts, QC and triage; see :func:`visits.save_visit`."""
+        from appliance.services import visits
+
+        return visits.save_visit(  # type: ignore[return-value]
+            self._session(), dict(draft), settings=self.runtime.settings
+        )
+
+    def amend_visit(
+        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+    ) -> VisitSummary:
+        from appliance.services import visits
+
+        return visits.amend_visit(  # type: ignore[return-value]
+            self._session(),
+            visit_id,
+            record,
+            reason,
+            overrides or [],
+            settings=self.runtime.settings,
+        )
+
+    def visit_of_record(self, record_id: str) -> str:
+        """The visit a record id belongs to (in-process only; ``sync refer --record``)."""
+        from appliance.services import referrals
+
+        return referrals.visit_of_record(self._session(), record_id)
 
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
-        fn = need("sync", _visits_module(), "refer_to_mentor")
-        out = as_json(call(fn, self._session(), visit_id, question))
-        return out if isinstance(out, dict) else {"queued": bool(out)}
+        from appliance.services import referrals
+
+        return referrals.refer_visit(
+            self._session(), visit_id, question, sealer=self.runtime.referral_sealer()
+        )

@@ -102,6 +102,7 @@ class VisitDraft(TypedDict, total=False):
     overrides: list[JSON]  # [{"alert": {...}, "reason": "..."}]
     followup_plan: JSON | None
     sign: bool
+    amend_reason: str  # with sign on an already signed visit: save as an amendment
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import Any
 from appliance.config import Settings, load_settings
 from appliance.errors import Cancelled, ClinicBoxError
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+from appliance.services.ports import EnginePort
 
 #: A model pass that takes longer is dropped (see appliance.services.emr).
 LLM_TIMEOUT_S = 45.0
@@ -24,7 +25,7 @@ def _check(cancel: CancelToken | None) -> None:
 
 
 def _engine_json(
-    engine: Any, timeout_s: float = LLM_TIMEOUT_S
+    engine: EnginePort, timeout_s: float = LLM_TIMEOUT_S
 ) -> Callable[[list[dict[str, str]], dict[str, Any]], Any]:
     def chat(messages: list[dict[str, str]], schema: dict[str, Any]) -> Any:
         res = engine.chat(messages, task="emr", schema=schema, max_tokens=200, timeout_s=timeout_s)
@@ -59,7 +60,7 @@ def transcribe(
     audio_path: str | Path,
     *,
     settings: Settings | None = None,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     llm_correct: bool = False,
     context_words: Sequence[str] = (),
     progress: ProgressCallback | None = None,
@@ -90,7 +91,7 @@ def transcribe(
     ctx = decode_context(context_words)
     result = tr.transcribe_array(audio, progress=on_progress, context=ctx, confidence=use_model)
     out: dict[str, Any] = result.as_dict()
-    if use_model and result.text and result.uncertain:
+    if use_model and engine is not None and result.text and result.uncertain:
         from appliance.speech.lexicon import load_lexicon, with_context
         from appliance.speech.llm_correct import choose_corrections
 

@@ -11,51 +11,63 @@ from __future__ import annotations
 import contextlib
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance import __version__
 from appliance.config import Settings
 from appliance.errors import ClinicBoxError, NotLoggedIn
-from appliance.services import _parts
+from appliance.services import _referral
 from appliance.services._clinic_admin import AdminMixin
 from appliance.services._clinic_clinical import ClinicalMixin
 from appliance.services._clinic_patients import PatientsMixin
 from appliance.services._clinic_types import ClinicInfo, FeatureStatus, UserInfo
-from appliance.services._parts import find, unavailable
+from appliance.services._parts import unavailable
 from appliance.services._visit_autosave import VisitAutosaveMixin
+from appliance.services.ports import EnginePort, ReferralSealer
+
+if TYPE_CHECKING:
+    from appliance.store import Store
 
 
 class ClinicRuntime:
     """The store and engine of one clinic data dir, shared by many service objects."""
 
-    def __init__(self, settings: Settings, *, training: bool = False) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        training: bool = False,
+        sealer: ReferralSealer | None = None,
+    ) -> None:
         self.settings = settings
         self.training = training
+        self.sealer = sealer
         self._lock = threading.RLock()
-        self.store: Any | None = None
-        self._engine: Any | None = None
+        self.store: Store | None = None
+        self._engine: EnginePort | None = None
         self._engine_error: ClinicBoxError | None = None
         self.passphrase: str | None = None  # kept in memory only, for an admin's restore
 
     # --- store ---------------------------------------------------------------------------
     def store_installed(self) -> bool:
-        return find("appliance.store", "open_store") is not None
+        return True
 
     def store_exists(self) -> bool:
         return (self.settings.data_dir / "clinic.db").exists()
 
-    def open(self, passphrase: str | None = None) -> Any:
+    def open(self, passphrase: str | None = None) -> Store:
+        """Unlock the store (once). Raises WrongPassphrase, StoreLocked, StoreNotInitialized…"""
+        from appliance.store import open_store
+
         with self._lock:
             if self.store is not None:
                 return self.store
-            open_store = find("appliance.store", "open_store")
-            if open_store is None:
-                raise unavailable("store")
-            self.store = _parts.call(open_store, self.settings, passphrase=passphrase)
+            store = open_store(self.settings, passphrase=passphrase)
+            self.store = store
             self.passphrase = passphrase
-            return self.store
+            return store
 
-    def require_store(self) -> Any:
+    def require_store(self) -> Store:
         if self.store is None:
             from appliance.errors import FeatureUnavailable
 
@@ -67,12 +79,13 @@ class ClinicRuntime:
         return self.store
 
     # --- engine --------------------------------------------------------------------------
-    def engine(self, required: bool = False) -> Any | None:
+    def engine(self, required: bool = False) -> EnginePort | None:
         """The shared LLM engine, opened on first use; None when no model (unless required)."""
         with self._lock:
             if self._engine is None and self._engine_error is None:
-                open_engine = find("appliance.llm", "open_engine")
-                if open_engine is None:
+                try:
+                    from appliance.llm import open_engine
+                except ImportError:  # the LLM extras are not installed
                     self._engine_error = unavailable("llm")
                 else:
                     try:
@@ -84,15 +97,29 @@ class ClinicRuntime:
                 raise self._engine_error
             return self._engine
 
+    def clinic_name(self) -> str:
+        """The clinic's name, "" while the store is locked (or unreadable: decoration only)."""
+        from appliance.store import reports
+
+        if self.store is None:
+            return ""
+        try:
+            with self.store.read_raw() as conn:
+                return reports.clinic_name(conn)
+        except Exception:
+            return ""
+
+    def referral_sealer(self) -> ReferralSealer | None:
+        """The sealer injected when the runtime was built (else the process default)."""
+        return self.sealer if self.sealer is not None else _referral.current()
+
     def engine_problem(self) -> ClinicBoxError | None:
         return self._engine_error
 
     def close(self) -> None:
         with self._lock:
             if self._engine is not None:
-                close = getattr(self._engine, "close", None)
-                if callable(close):
-                    close()
+                self._engine.close()
                 self._engine = None
             if self.store is not None:
                 self.store.close()
@@ -108,10 +135,14 @@ class LocalClinicService(PatientsMixin, VisitAutosaveMixin, ClinicalMixin, Admin
         *,
         runtime: ClinicRuntime | None = None,
         training: bool = False,
+        sealer: ReferralSealer | None = None,
+        owns_runtime: bool | None = None,
     ) -> None:
+        """``runtime`` shared (the API server: one per user) or, by default, its own; a
+        service closes the runtime it owns (``owns_runtime``: its own, unless told)."""
         self.settings = settings
-        self.runtime = runtime or ClinicRuntime(settings, training=training)
-        self._owns_runtime = runtime is None
+        self.runtime = runtime or ClinicRuntime(settings, training=training, sealer=sealer)
+        self._owns_runtime = runtime is None if owns_runtime is None else owns_runtime
         self.session: Any | None = None
 
     # --- the box -------------------------------------------------------------------------
@@ -140,12 +171,12 @@ class LocalClinicService(PatientsMixin, VisitAutosaveMixin, ClinicalMixin, Admin
         plus the assistant's self-service tools after the patient's identity check, forgotten
         after ``idle_s`` without input. Opening the knowledge base may take seconds: call it
         from a worker."""
-        kiosk_cls = find("appliance.services.assistant", "KioskAssistant")
-        service_cls = find("appliance.services.assistant", "AssistantService")
-        if kiosk_cls is None or service_cls is None:
-            raise unavailable("assistant")
-        assistant = service_cls(self.settings, self.runtime.store, engine=self.runtime.engine())
-        return kiosk_cls(assistant, idle_s=idle_s)
+        from appliance.services.assistant import AssistantService, KioskAssistant
+
+        assistant = AssistantService(
+            self.settings, self.runtime.store, engine=self.runtime.engine()
+        )
+        return KioskAssistant(assistant, idle_s=idle_s)
 
     def warm_up(self) -> None:
         """Import the installed areas and load the pinyin tables ahead of first use (a front end
@@ -177,8 +208,9 @@ class LocalClinicService(PatientsMixin, VisitAutosaveMixin, ClinicalMixin, Admin
         return True
 
     def login(self, username: str, password: str) -> UserInfo:
+        from appliance.services.session import login
+
         store = self.runtime.require_store()
-        login = _parts.need("store", "appliance.services.session", "login")
         self.session = login(store, username, password)
         user = self.current_user()
         assert user is not None

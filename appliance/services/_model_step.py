@@ -25,6 +25,7 @@ from appliance.llm.budget import (
     step_budget_s,
 )
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+from appliance.services.ports import EnginePort
 
 
 def step_budgets(models_dir: Path, model: str) -> dict[str, Any]:
@@ -39,20 +40,20 @@ def step_budgets(models_dir: Path, model: str) -> dict[str, Any]:
     }
 
 
-def budget_for(engine: Any, step: str) -> float:
+def budget_for(engine: EnginePort, step: str) -> float:
     """Seconds ``step`` may take on ``engine`` at this box's measured speed."""
     shape = STEPS[step]
     return step_budget_s(engine_speed(engine), shape.prompt_tokens, shape.output_tokens)
 
 
-def engine_speed(engine: Any) -> Speed:
+def engine_speed(engine: EnginePort) -> Speed:
     meter = getattr(engine, "speed_meter", None)
     speed = getattr(meter, "speed", None)
     return speed if isinstance(speed, Speed) else DEFAULT_SPEED
 
 
 def model_step(
-    engine: Any,
+    engine: EnginePort,
     messages: Sequence[dict[str, Any]],
     *,
     step: str,

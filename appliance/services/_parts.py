@@ -1,16 +1,10 @@
-"""Finding the parts of the box that are installed, and calling them tolerantly.
-
-Each area lands on its own schedule; the clinic service looks its functions up here so a missing
-area becomes a clear :class:`FeatureUnavailable` (and a "not installed" panel in the UI), not an
-ImportError.
-"""
+"""Names of the box's features and the error for one that is not installed or usable, and
+:func:`as_json` for results crossing the service interface. (Use cases import what they call;
+nothing here looks a function up by name.)"""
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import inspect
-from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -53,40 +47,6 @@ def unavailable(feature: str, why_zh: str = "", why_en: str = "") -> FeatureUnav
         f"“{feature}” is not installed or not available. {why_en}".strip(),
         details={"feature": feature},
     )
-
-
-def find(module: str, *names: str) -> Callable[..., Any] | None:
-    """The first attribute of ``module`` among ``names``, or None if absent/unimportable."""
-    try:
-        mod = importlib.import_module(module)
-    except ImportError:
-        return None
-    for name in names:
-        fn = getattr(mod, name, None)
-        if fn is not None:
-            return fn  # type: ignore[no-any-return]
-    return None
-
-
-def need(feature: str, module: str, *names: str) -> Callable[..., Any]:
-    fn = find(module, *names)
-    if fn is None:
-        raise unavailable(feature)
-    return fn
-
-
-def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call ``fn`` passing only the keyword arguments it accepts (areas differ in extras such
-    as ``engine``, ``progress``, ``cancel``); positional arguments always go through."""
-    try:
-        sig = inspect.signature(fn)
-    except (TypeError, ValueError):
-        return fn(*args, **kwargs)
-    params = sig.parameters.values()
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
-        return fn(*args, **kwargs)
-    accepted = {k: v for k, v in kwargs.items() if k in sig.parameters}
-    return fn(*args, **accepted)
 
 
 def as_json(value: Any) -> Any:

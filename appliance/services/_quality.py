@@ -14,10 +14,12 @@ import json
 import re
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
+from appliance.clinical import vocabulary
+from appliance.knowledge.catalogs import resolve_drug
 from appliance.services._clinic_types import JSON
-from appliance.services._parts import find
+from appliance.services.ports import StorePort
+from appliance.store import reports
 
 INDICATORS = (
     "antibiotic_rate",
@@ -30,21 +32,11 @@ INDICATORS = (
 _IMAGING = re.compile(
     r"(?<![A-Za-z])(?:CT|DR|MRI)(?![A-Za-z])|核磁|X线|X光|胸片|B超|彩超|超声|造影", re.I
 )
-_ANTIBIOTIC_WORDS = re.compile(
-    r"西林|头孢|霉素|沙星|硝唑|培南|环素|磺胺|cillin|cef|mycin|floxacin|nidazole|cycline", re.I
-)
 
 
 def is_antibiotic(drug: str) -> bool:
-    resolve = find("appliance.knowledge.catalogs", "resolve_drug")
-    if resolve is not None:
-        try:
-            found = resolve(drug)
-        except Exception:
-            found = None
-        if found is not None:
-            return bool(getattr(found, "is_antibiotic", False))
-    return bool(_ANTIBIOTIC_WORDS.search(drug))
+    """The clinic's one antibiotic vocabulary (``appliance.clinical.vocabulary``)."""
+    return vocabulary.is_antibiotic(drug, resolve_drug)
 
 
 def month_keys(months: int, today: date | None = None) -> list[str]:
@@ -61,26 +53,14 @@ def _ratio(num: int, den: int) -> float | None:
     return None if den == 0 else round(num / den, 4)
 
 
-def quality_indicators(store: Any, months: int = 12, today: date | None = None) -> JSON:
+def quality_indicators(store: StorePort, months: int = 12, today: date | None = None) -> JSON:
     keys = month_keys(max(1, min(months, 60)), today)
     first = keys[0] + "-01"
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     with store.read_raw() as conn:
-        records = conn.execute(
-            "SELECT v.id, substr(v.started_at, 1, 7), r.content_json FROM visit v"
-            " JOIN record_current r ON r.visit_id = v.id"
-            " WHERE r.status = 'signed' AND v.started_at >= ?",
-            (first,),
-        ).fetchall()
-        referred = {
-            row[0]
-            for row in conn.execute("SELECT ref_id FROM outbox WHERE kind = 'referral'").fetchall()
-        }
-        events = conn.execute(
-            "SELECT substr(due_date, 1, 7), done_at IS NOT NULL OR outcome = 'done'"
-            " FROM followup_event WHERE due_date >= ? AND due_date <= ?",
-            (first, (today or date.today()).isoformat()),
-        ).fetchall()
+        records = reports.signed_visits_since(conn, first)
+        referred = reports.referred_visit_ids(conn)
+        events = reports.followup_events_between(conn, first, (today or date.today()).isoformat())
     for visit_id, month, content_json in records:
         c = counts[month]
         content = json.loads(content_json or "{}")

@@ -1,18 +1,14 @@
-"""Where referred cases go to be sealed (de-identified, signed, encrypted) for the mentor hub.
+"""The process-wide default referral sealer, for front ends that build a runtime without one.
 
-The sync area's ``queue_case`` does the sealing; a front end that has sync installs it with
-:func:`set_referral_sealer` (``clinicbox tui``/``demo`` do). Without one, a referral stays a
-pending request in the store's outbox until the sync agent picks it up.
+The sealer belongs to the runtime (:class:`~appliance.services.runtime.ClinicRuntime`, built by
+``appliance.commands._runtime.build_runtime`` with sync's sealer); this default is only the
+fallback of a runtime that has none (``set_referral_sealer`` is kept for older callers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from appliance.services.ports import ReferralSealer
 
-#: ``sealer(store, case) -> {"case_id", "version", "state", "size", ...}``; ``case`` has
-#: case_id, version, patient_id, patient, record, question, qc_passed.
-ReferralSealer = Callable[[Any, dict[str, Any]], dict[str, Any]]
 _sealer: ReferralSealer | None = None
 
 

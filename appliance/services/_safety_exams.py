@@ -14,6 +14,8 @@ from appliance.config import Settings
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import exam_knowledge
 from appliance.services._safety_meds import validate
+from appliance.services.ports import StorePort
+from appliance.store import reports
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -39,16 +41,13 @@ class ExamRequest(BaseModel):
     today: date | None = None
 
 
-def prior_from_store(store: Any, patient_id: str) -> list[PriorExam]:
+def prior_from_store(store: StorePort, patient_id: str) -> list[PriorExam]:
     """Exams named in the auxiliary exams of the patient's earlier records, dated by record."""
     kb = exam_knowledge()
     found: list[PriorExam] = []
     try:
         with store.read() as db:
-            rows = db.execute(
-                "SELECT content_json, created_at FROM record_current WHERE patient_id = ?",
-                [patient_id],
-            ).fetchall()
+            rows = reports.current_records_of_patient(db, patient_id)
     except Exception as exc:
         log.warning("exam history unavailable: %s", exc.__class__.__name__)
         return found
@@ -71,7 +70,7 @@ def prior_from_store(store: Any, patient_id: str) -> list[PriorExam]:
 
 
 def run_exam_hints(
-    request: Any, *, store: Any = None, settings: Settings | None = None
+    request: Any, *, store: StorePort | None = None, settings: Settings | None = None
 ) -> dict[str, Any]:
     req = validate(ExamRequest, request)
     today = req.today or date.today()

@@ -18,6 +18,8 @@ from appliance.clinical.followup import (
 from appliance.errors import InputError
 from appliance.i18n import get_lang, t
 from appliance.knowledge.catalogs import followup_knowledge
+from appliance.services.ports import StorePort
+from appliance.store import reports
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -102,29 +104,23 @@ def _diagnoses(record: dict[str, Any], patient: dict[str, Any]) -> list[tuple[st
     return out
 
 
-def _previous_uncontrolled(store: Any, patient_id: str | None, condition: str) -> int:
+def _previous_uncontrolled(store: StorePort | None, patient_id: str | None, condition: str) -> int:
     if store is None or not patient_id:
         return 0
     try:
         with store.read() as db:
-            rows = list(
-                db.execute(
-                    "SELECT rule FROM followup_plan WHERE patient_id = ? AND condition = ?"
-                    " ORDER BY created_at DESC LIMIT 1",
-                    [patient_id, condition],
-                ).fetchall()
-            )
+            rule = reports.last_plan_rule(db, patient_id, condition)
     except Exception as exc:  # store absent/locked: plan without history
         log.warning("follow-up history unavailable: %s", exc.__class__.__name__)
         return 0
-    return 1 if rows and "UNCONTROLLED" in str(rows[0][0]) else 0
+    return 1 if rule and "UNCONTROLLED" in rule else 0
 
 
 def make_plans(
     patient: Any,
     record: Any,
     *,
-    store: Any = None,
+    store: StorePort | None = None,
     today: date | None = None,
     previous_uncontrolled: dict[str, int] | None = None,
 ) -> list[FollowupPlan]:
@@ -155,15 +151,10 @@ def plan_dict(plans: list[FollowupPlan]) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------ worklist
 def _chronic_without_plan(db: Any, kb: Any) -> list[dict[str, Any]]:
-    active = {
-        (row[0], row[1])
-        for row in db.execute(
-            "SELECT patient_id, condition FROM followup_plan WHERE status = 'active'"
-        )
-    }
+    active = reports.active_plan_keys(db)
     out = []
     seen: set[tuple[str, str]] = set()
-    rows = db.execute("SELECT patient_id, content_json, created_at FROM record_current").fetchall()
+    rows = reports.all_current_record_contents(db)
     for pid, content, created in rows:
         try:
             rec = json.loads(content)
@@ -186,22 +177,16 @@ def _chronic_without_plan(db: Any, kb: Any) -> list[dict[str, Any]]:
 
 
 def due_list(
-    store: Any, *, today: date | None = None, within_days: int = 0
+    store: StorePort, *, today: date | None = None, within_days: int = 0
 ) -> list[dict[str, Any]]:
     kb = followup_knowledge()
     on = today or date.today()
     horizon = (on + timedelta(days=within_days)).isoformat()
     items: list[dict[str, Any]] = []
     with store.read() as db:
-        people = {
-            row[0]: (row[1], row[2]) for row in db.execute("SELECT id, name, phone FROM patient")
-        }
+        people = reports.patient_names_and_phones(db)
         names = {pid: name for pid, (name, _phone) in people.items()}
-        plans = db.execute(
-            "SELECT patient_id, condition, rule, source, interval_days, next_due FROM followup_plan"
-            " WHERE status = 'active' AND next_due <= ? ORDER BY next_due",
-            [horizon],
-        ).fetchall()
+        plans = reports.active_plans_due(db, horizon)
         unplanned = _chronic_without_plan(db, kb)
     for pid, cond, rule, source, interval, next_due in plans:
         due = date.fromisoformat(str(next_due)[:10])

@@ -15,6 +15,7 @@ from appliance.errors import InputError, OverrideReasonMissing
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import meds_knowledge
 from appliance.logsafe import redact
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.safety")
 M = TypeVar("M", bound=BaseModel)
@@ -143,7 +144,7 @@ def run_recommend(
     request: Any,
     *,
     settings: Settings | None = None,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     timeout_s: float | None = None,
     progress: Any = None,
 ) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any
 from appliance.clinical.meds_claims import RuleFacts, Verified, verify_text
 from appliance.errors import ClinicBoxError
 from appliance.knowledge.catalogs import formulary
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -38,7 +39,7 @@ DEFAULT_TIMEOUT_S = 60.0
 
 def phrase_recommendation(
     result: dict[str, Any],
-    engine: Any,
+    engine: EnginePort,
     timeout_s: float | None,
     progress: Progress | None = None,
 ) -> None:

@@ -23,6 +23,7 @@ from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import triage_knowledge
 from appliance.knowledge.triage_bank import semantic_bank, triage_embedder
 from appliance.services._safety_meds import validate
+from appliance.services.ports import EnginePort
 
 log = logging.getLogger("clinicbox.safety")
 
@@ -89,7 +90,7 @@ def _prompt(req: TriageRequest, listing: str) -> list[dict[str, str]]:
 
 
 def _ask_model(
-    engine: Any,
+    engine: EnginePort,
     req: TriageRequest,
     kb: TriageKnowledge,
     timeout_s: float,
@@ -153,7 +154,7 @@ def _semantic(
 
 def run_triage(
     request: Any,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     *,
     use_llm: bool = True,
     timeout_s: float | None = None,
@@ -167,7 +168,7 @@ def run_triage(
     extra, shortlist = _semantic(req, result, meta, shortlist=asking)
     if extra:
         result = triage_rules(req, kb, extra)
-    if asking:
+    if asking and engine is not None:
         budget = timeout_s if timeout_s is not None else MODEL_BUDGET_S
         try:
             found, vitals, model = _ask_model(engine, req, kb, budget, shortlist)

@@ -15,17 +15,10 @@ from typing import Any
 
 from appliance.errors import InputError
 from appliance.services._clinic_types import JSON
-from appliance.services._parts import need
 
 #: Enough for a long dictation plus a full record; a bigger payload is a client bug.
 MAX_PAYLOAD_CHARS = 200_000
 _ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
-
-
-def _repository(name: str) -> Any:
-    """The store's autosave repository, found like every store area (see ``_parts``): the front
-    ends import this interface and must not pull the database driver in with it."""
-    return need("store", "appliance.store.autosave", name)
 
 
 def draft_key(patient_id: str, visit_id: str | None) -> str:
@@ -47,7 +40,9 @@ class VisitAutosaveMixin:
             raise InputError("草稿内容必须是 JSON 对象。", "A draft must be a JSON object.")
         if len(json.dumps(payload, ensure_ascii=False)) > MAX_PAYLOAD_CHARS:
             raise InputError("草稿内容过长，未能自动保存。", "The draft is too large to autosave.")
-        row = _repository("put_autosave")(
+        from appliance.store import autosave
+
+        row = autosave.put_autosave(
             session.store,
             user_id=str(session.user_id),
             draft_key=draft_key(patient_id, visit_id),
@@ -59,7 +54,9 @@ class VisitAutosaveMixin:
 
     def load_visit_draft(self, patient_id: str, visit_id: str | None) -> JSON | None:
         session = self._require("visit.write")
-        row = _repository("get_autosave")(
+        from appliance.store import autosave
+
+        row = autosave.get_autosave(
             session.store, user_id=str(session.user_id), draft_key=draft_key(patient_id, visit_id)
         )
         if row is None:
@@ -68,6 +65,8 @@ class VisitAutosaveMixin:
 
     def discard_visit_draft(self, patient_id: str, visit_id: str | None) -> None:
         session = self._require("visit.write")
-        _repository("delete_autosave")(
+        from appliance.store import autosave
+
+        autosave.delete_autosave(
             session.store, user_id=str(session.user_id), draft_key=draft_key(patient_id, visit_id)
         )

@@ -35,6 +35,7 @@ from appliance.services._assistant_answer import (
 from appliance.services._assistant_kiosk import KioskAssistant
 from appliance.services._assistant_selfservice import Identity, SelfService
 from appliance.services._assistant_tools import plan_with_model, route_by_keywords
+from appliance.services.ports import EnginePort, StorePort
 
 log = logging.getLogger("clinicbox.assistant")
 _PERSONAL = re.compile(r"我的|帮我|给我|我想|我要|查(一下|查)?我")
@@ -70,7 +71,7 @@ def public_cache_path(settings: Settings) -> Path:
 
 def open_knowledge_base(
     settings: Settings,
-    store: Any = None,
+    store: StorePort | None = None,
     *,
     embedder: Embedder | str | None = "auto",
     progress: Progress | None = None,
@@ -98,9 +99,9 @@ class AssistantService:
     def __init__(
         self,
         settings: Settings,
-        store: Any = None,
+        store: StorePort | None = None,
         *,
-        engine: Any = None,
+        engine: EnginePort | None = None,
         kb: KnowledgeBase | None = None,
         embedder: Embedder | str | None = "auto",
         background_embedding: bool = False,
@@ -164,7 +165,7 @@ class AssistantService:
     ) -> dict[str, Any]:
         return self.self_service.call(token, name, arguments, client)
 
-    def _route(self, message: str, engine: Any) -> tuple[str | None, dict[str, Any]]:
+    def _route(self, message: str, engine: EnginePort | None) -> tuple[str | None, dict[str, Any]]:
         """The self-service tool a message asks for (None: a health question or emergency)."""
         if is_emergency(message)[0]:
             return None, {}
@@ -247,7 +248,9 @@ _public_kb: dict[str, KnowledgeBase] = {}
 _cache_lock = threading.Lock()
 
 
-def knowledge_base_for(store: Any = None, settings: Settings | None = None) -> KnowledgeBase:
+def knowledge_base_for(
+    store: StorePort | None = None, settings: Settings | None = None
+) -> KnowledgeBase:
     """A cached knowledge base per open store (or the public one per data dir)."""
     settings = settings or getattr(store, "settings", None) or load_settings()
     with _cache_lock:
@@ -265,7 +268,11 @@ def knowledge_base_for(store: Any = None, settings: Settings | None = None) -> K
 
 
 def ask(
-    question: str, *, store: Any = None, engine: Any = None, use_llm: bool = True
+    question: str,
+    *,
+    store: StorePort | None = None,
+    engine: EnginePort | None = None,
+    use_llm: bool = True,
 ) -> dict[str, Any]:
     """``clinicbox ask`` contract for one question (engine optional; no engine → passages)."""
     kb = knowledge_base_for(store)
@@ -274,7 +281,11 @@ def ask(
 
 
 def advise(
-    record: dict[str, Any], *, store: Any = None, engine: Any = None, use_llm: bool = True
+    record: dict[str, Any],
+    *,
+    store: StorePort | None = None,
+    engine: EnginePort | None = None,
+    use_llm: bool = True,
 ) -> dict[str, Any]:
     """``clinicbox advise`` contract for a structured record (rules + cited guidelines; with an
     engine, re-ranked and explained among the rules' candidates, claims checked)."""

@@ -39,13 +39,16 @@ from appliance.clinical.qc_llm import (
     ground_contradictions,
 )
 from appliance.clinical.record import OutpatientRecord
+from appliance.clinical.vocabulary import is_antibiotic, parse_allergies
 from appliance.errors import Cancelled, ClinicBoxError, InputError
 from appliance.i18n import get_lang
+from appliance.knowledge.catalogs import resolve_drug
 from appliance.llm.budget import STEPS, expected_output_tokens
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
 from appliance.services._emr_speech import dictate, transcribe, transcriber
 from appliance.services._model_step import model_step
-from appliance.services._parts import find
+from appliance.services.ports import EnginePort, StorePort
+from appliance.store import reports
 
 log = logging.getLogger("clinicbox.emr")
 DATA = Path(__file__).resolve().parents[1] / "knowledge" / "data"
@@ -88,18 +91,9 @@ def drug_names() -> tuple[str, ...]:
     return tuple(sorted(n for n in names if len(n) >= 2 and not n.isascii()))
 
 
-@lru_cache(maxsize=1)
-def _antibiotic_names() -> frozenset[str]:
-    names = set()
-    for row in _formulary_rows():
-        if "antibacterial" in (row.get("classes") or ""):
-            names.add(row["name_zh"])
-            names.update(n for n in (row.get("brands") or "").split("|") if len(n) >= 2)
-    return frozenset(names)
-
-
 def _is_antibiotic(name: str) -> bool:
-    return any(n in name for n in _antibiotic_names())
+    """The one antibiotic vocabulary (formulary first, then stems), as the dashboard uses."""
+    return is_antibiotic(name, resolve_drug)
 
 
 def _check(cancel: CancelToken | None) -> None:
@@ -128,7 +122,7 @@ def structure(
     text: str,
     *,
     visit_type: str | None = "initial",
-    engine: Any = None,
+    engine: EnginePort | None = None,
     use_llm: bool = True,
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
@@ -182,12 +176,12 @@ def structure(
 
 # --- QC -------------------------------------------------------------------------------------
 def _med_alerts(record: OutpatientRecord) -> list[MedAlert]:
-    check_meds = find("appliance.services.safety", "check_meds")
-    if check_meds is None or not record.prescriptions:
+    from appliance.services.safety import check_meds
+
+    if not record.prescriptions:
         return []
-    allergies = [a for a in record.allergy_history.replace("、", "，").split("，") if "过敏" in a]
     patient: dict[str, Any] = {
-        "allergies": [a.replace("过敏", "").replace("史", "").strip() for a in allergies],
+        "allergies": parse_allergies(record.allergy_history),
         "conditions": [d.name for d in record.diagnoses],
     }
     if record.patient:
@@ -220,7 +214,7 @@ def _med_alerts(record: OutpatientRecord) -> list[MedAlert]:
 def run_qc(
     record: Any,
     *,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     use_llm: bool = False,
     lang: str | None = None,
     progress: ProgressCallback | None = None,
@@ -267,7 +261,7 @@ def batch_qc(
     progress: ProgressCallback | None = None,
     total: int | None = None,
     *,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     use_llm: bool = False,
 ) -> dict[str, Any]:
     """QC many records → the clinic's 病历合格率 (pass rate), grades and the most common rules."""
@@ -279,7 +273,7 @@ def _run_batch(
     records: Iterable[Any],
     progress: ProgressCallback | None,
     total: int | None,
-    engine: Any,
+    engine: EnginePort | None,
     use_llm: bool,
 ) -> tuple[dict[str, Any], list[dict[str, Any] | None]]:
     results: list[dict[str, Any]] = []
@@ -323,9 +317,9 @@ def _run_batch(
 
 
 def batch_qc_store(
-    store: Any,
+    store: StorePort,
     *,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     use_llm: bool = False,
     progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
@@ -333,12 +327,7 @@ def batch_qc_store(
     in ``qc_result``. Model passes, when asked, run at the scheduler's ``batch`` priority so
     they never delay a doctor's request; the write happens after all model work."""
     with store.read() as db:
-        rows = list(
-            db.query(
-                "SELECT record_id, version, visit_id, content_json FROM record_current"
-                " ORDER BY created_at"
-            )
-        )
+        rows = reports.current_records(db)
     items = []
     for row in rows:
         content = json.loads(row["content_json"] or "{}")
@@ -364,23 +353,15 @@ def batch_qc_store(
         if result is not None
     ]
     if stored:
-        store.write(lambda db: db["qc_result"].insert_all(stored, replace=True))
+        store.write(lambda db: db.table("qc_result").insert_all(stored, replace=True))
     summary["stored"] = len(stored)
     return summary
 
 
-def qc_pass_rate_history(store: Any, days: int = 90) -> list[dict[str, Any]]:
+def qc_pass_rate_history(store: StorePort, days: int = 90) -> list[dict[str, Any]]:
     """The stored nightly results per day: checked, passed, pass rate (for the dashboard)."""
     with store.read() as db:
-        return list(
-            db.query(
-                "SELECT substr(checked_at, 1, 10) AS day, count(*) AS checked,"
-                " sum(passed) AS passed, round(avg(passed), 4) AS pass_rate"
-                " FROM qc_result WHERE checked_at >= date('now', ?)"
-                " GROUP BY day ORDER BY day",
-                [f"-{int(days)} days"],
-            )
-        )
+        return reports.qc_pass_rate_by_day(db, days)
 
 
 __all__ = [

@@ -40,7 +40,8 @@ from appliance.services._clinic_types import (
     VisitSummary,
 )
 from appliance.services._local_clinic import ClinicRuntime, LocalClinicService
-from appliance.services._referral import ReferralSealer, set_referral_sealer
+from appliance.services._referral import set_referral_sealer
+from appliance.services.ports import ReferralSealer
 
 __all__ = [
     "FEATURES",
@@ -109,11 +110,30 @@ class ClinicService(Protocol):
 
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
         """Save a new version (never overwrites); ``sign`` signs it (role record.sign).
-        Overrides of medication alerts must each carry a non-empty reason."""
+
+        The box recomputes the medication alerts, QC and triage level (anything the draft
+        carries in their place is ignored) and returns them: ``{"visit_id", "record_id",
+        "version", "status", "alerts", "qc", "triage"}``. Overrides are ``{"rule", "reason"}``
+        (or ``{"alert": {...}, "reason"}``), each with a non-empty reason.
+
+        Raises: SignBlocked (sign without chief complaint, diagnosis or an override for each
+        major/contraindicated alert — ``details.missing`` names them); RecordAlreadySigned (the
+        visit is signed: a change is an amendment, give ``amend_reason`` or use
+        :meth:`amend_visit`); PermissionDenied; NotFoundError; InputError."""
+        ...
+
+    def amend_visit(
+        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+    ) -> VisitSummary:
+        """Correct a signed record: a new version (status ``amended``) with the reason, author
+        and time, linked to the version it corrects; same checks as signing.
+        Raises RecordNotSigned for a draft, SignBlocked, InputError (no reason)."""
         ...
 
     def refer_to_mentor(self, visit_id: str, question: str) -> JSON:
-        """Queue a de-identified case for the mentor hospital → ``{"queued": bool, ...}``."""
+        """Refer the visit's signed record to the mentor hospital → ``{"queued", "case_id",
+        "version", "duplicate", "sealed", ...}``; one hub case per visit, asking twice for the
+        same version is a no-op. Raises RecordNotSigned for a draft, ConsentRequired."""
         ...
 
     # --- autosave of the visit workspace (never lose what was typed) ---------------------

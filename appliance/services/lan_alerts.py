@@ -13,6 +13,8 @@ from typing import Any
 
 from appliance.config import Settings
 from appliance.i18n import t
+from appliance.services.ports import StorePort
+from appliance.store import reports
 
 FAILED_LOGIN_WINDOW_S = 15 * 60
 DEVICE_EVENT_KINDS = ("unpaired_device", "revoked_device", "bad_signature", "pairing_failed")
@@ -48,7 +50,7 @@ def _alert(kind: str, severity: str, rows: list[float], message: str, **who: Any
 
 
 def security_alerts(
-    store: Any, settings: Settings, *, hours: float = 24.0, now: float | None = None
+    store: StorePort, settings: Settings, *, hours: float = 24.0, now: float | None = None
 ) -> list[dict[str, Any]]:
     """Alerts of the last ``hours``, most severe first. ``store``: an open clinic store."""
     now = now or time.time()
@@ -56,10 +58,8 @@ def security_alerts(
     with store.read() as db:
         if "api_security_events" not in db.table_names():
             return []
-        events = list(
-            db.query("SELECT * FROM api_security_events WHERE ts >= ? ORDER BY ts", [since])
-        )
-        access = list(db.query("SELECT * FROM api_access_log WHERE ts >= ? ORDER BY ts", [since]))
+        events = reports.security_events_since(db, since)
+        access = reports.access_log_since(db, since)
     alerts: list[dict[str, Any]] = []
     alerts += _failed_logins(events, settings.api_alert_failed_logins)
     alerts += _device_attempts(events)

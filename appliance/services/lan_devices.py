@@ -9,7 +9,6 @@ and list/revoke devices, not only the LAN API and the CLI.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import secrets
 import threading
@@ -19,6 +18,9 @@ from typing import Any
 
 from appliance.errors import NotFoundError, PairingFailed
 from appliance.services import lan_pairing as pairing
+from appliance.services.ports import StorePort
+from appliance.store import audit
+from appliance.store import devices as repo
 
 MAX_CODE_FAILURES = 5
 
@@ -48,7 +50,7 @@ def _iso(ts: float | None = None) -> str:
 class Registry:
     """Device and security bookkeeping over one open store."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: StorePort) -> None:
         self.store = store
         self._touched: dict[str, float] = {}
         self._pair_lock = threading.Lock()
@@ -65,18 +67,12 @@ class Registry:
             "expires_at": expires,
             "failures": 0,
         }
-        self.store.write(lambda db: db["api_pairing_codes"].insert(row))
+        self.store.write(lambda db: repo.insert_code(db, row))
         return {"code": code, "expires_at": _iso(expires), "ttl_s": ttl_s}
 
     def _active_codes(self) -> list[dict[str, Any]]:
         with self.store.read() as db:
-            return list(
-                db.query(
-                    "SELECT * FROM api_pairing_codes WHERE used_at IS NULL AND expires_at > ?"
-                    " AND failures < ?",
-                    [time.time(), MAX_CODE_FAILURES],
-                )
-            )
+            return repo.active_codes(db, time.time(), MAX_CODE_FAILURES)
 
     def pair(
         self, *, fingerprint: str, public_key: str, proof: str, name: str, ip: str
@@ -102,11 +98,9 @@ class Registry:
             now = _iso()
 
             def register(db: Any) -> None:
-                db["api_pairing_codes"].update(
-                    row["code_id"], {"used_at": now, "device_id": device_id}
-                )
-                db.execute("DELETE FROM api_devices WHERE public_key = ?", [public_key])
-                db["api_devices"].insert(
+                repo.use_code(db, row["code_id"], device_id, now)
+                repo.replace_device(
+                    db,
                     {
                         "device_id": device_id,
                         "name": name,
@@ -116,7 +110,7 @@ class Registry:
                         "paired_by": row.get("created_by") or "",
                         "last_seen": now,
                         "last_ip": ip,
-                    }
+                    },
                 )
 
             self.store.write(register)
@@ -127,21 +121,14 @@ class Registry:
         }
 
     def _fail_codes(self, ip: str) -> None:
-        def bump(db: Any) -> None:
-            db.execute(
-                "UPDATE api_pairing_codes SET failures = failures + 1"
-                " WHERE used_at IS NULL AND expires_at > ?",
-                [time.time()],
-            )
-
-        self.store.write(bump)
+        now = time.time()
+        self.store.write(lambda db: repo.count_code_failure(db, now))
         self.record_event("pairing_failed", ip=ip)
 
     # --- devices -------------------------------------------------------------------------
     def get_device(self, device_id: str) -> dict[str, Any] | None:
         with self.store.read() as db:
-            rows = list(db.query("SELECT * FROM api_devices WHERE device_id = ?", [device_id]))
-        return rows[0] if rows else None
+            return repo.device(db, device_id)
 
     def touch_due(self, device_id: str) -> bool:
         return time.monotonic() - self._touched.get(device_id, 0.0) >= _TOUCH_EVERY_S
@@ -151,13 +138,12 @@ class Registry:
         if not self.touch_due(device_id):
             return
         self._touched[device_id] = time.monotonic()
-        self.store.write(
-            lambda db: db["api_devices"].update(device_id, {"last_seen": _iso(), "last_ip": ip})
-        )
+        seen = {"last_seen": _iso(), "last_ip": ip}
+        self.store.write(lambda db: repo.update_device(db, device_id, seen))
 
     def list_devices(self) -> list[dict[str, Any]]:
         with self.store.read() as db:
-            rows = list(db.query("SELECT * FROM api_devices ORDER BY paired_at"))
+            rows = repo.devices(db)
         for row in rows:
             row.pop("public_key", None)
             row["revoked"] = row.get("revoked_at") is not None
@@ -166,9 +152,8 @@ class Registry:
     def revoke(self, device_id: str, by: str = "") -> dict[str, Any]:
         if self.get_device(device_id) is None:
             raise NotFoundError("没有这台设备。", "No such device.")
-        self.store.write(
-            lambda db: db["api_devices"].update(device_id, {"revoked_at": _iso(), "revoked_by": by})
-        )
+        revoked = {"revoked_at": _iso(), "revoked_by": by}
+        self.store.write(lambda db: repo.update_device(db, device_id, revoked))
         self.record_event("device_revoked", device_id=device_id, username=by)
         device = self.get_device(device_id) or {}
         device.pop("public_key", None)
@@ -193,7 +178,7 @@ class Registry:
             "ip": ip,
             "detail": (detail or "")[:200],
         }
-        self.store.write(lambda db: db["api_security_events"].insert(row))
+        self.store.write(lambda db: repo.insert_event(db, row))
 
     def log_access(
         self,
@@ -219,16 +204,8 @@ class Registry:
         append = getattr(self.store, "audit_key", None) is not None
 
         def record(conn: Any) -> None:
-            conn.execute(
-                "INSERT INTO api_access_log (ts, username, role, device_id, action, patient_id,"
-                " status) VALUES (:ts, :username, :role, :device_id, :action, :patient_id,"
-                " :status)",
-                row,
-            )
+            repo.log_access(conn, row)
             if append:
-                # looked up at run time like the clinic service's other store parts
-                # (services/_parts.py): the TUI must not import the store, even indirectly
-                audit = importlib.import_module("appliance.store.audit")
                 audit.append(
                     conn,
                     self.store.audit_key,
@@ -245,13 +222,7 @@ class Registry:
     # --- idempotency ---------------------------------------------------------------------
     def idempotent_result(self, device_id: str, key: str) -> dict[str, Any] | None:
         with self.store.read() as db:
-            rows = list(
-                db.query(
-                    "SELECT * FROM api_idempotency WHERE device_id = ? AND idem_key = ?",
-                    [device_id, key],
-                )
-            )
-        return rows[0] if rows else None
+            return repo.idempotent_result(db, device_id, key)
 
     def remember_result(
         self, device_id: str, key: str, request_hash: str, status: int, body: Any
@@ -266,8 +237,4 @@ class Registry:
         }
         cutoff = time.time() - 7 * 86400
 
-        def save(db: Any) -> None:
-            db["api_idempotency"].insert(row, replace=True)
-            db.execute("DELETE FROM api_idempotency WHERE created_at < ?", [cutoff])
-
-        self.store.write(save)
+        self.store.write(lambda db: repo.remember_result(db, row, cutoff))

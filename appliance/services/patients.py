@@ -20,8 +20,8 @@ from appliance.errors import DuplicatePatient, InputError, NotFoundError
 from appliance.logsafe import register_sensitive
 from appliance.services.session import Session
 from appliance.store import audit
+from appliance.store import patients as register
 from appliance.store.lifecycle import erase_patient as _erase
-from appliance.store.like import like_escape
 
 _SEX = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F", "u": "U", "未知": "U"}
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -185,27 +185,10 @@ def add_patient(session: Session, data: Any) -> dict[str, str]:
 
     def run(conn: Any) -> None:
         if patient.id_number:
-            row = conn.execute(
-                "SELECT id FROM patient WHERE id_number = ?", (patient.id_number,)
-            ).fetchone()
-            if row is not None:
-                raise DuplicatePatient(details={"patient_id": str(row[0])})
-        conn.execute(
-            "INSERT INTO patient (id, name, sex, birth_date, id_number, phone, address,"
-            " created_at, updated_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                patient_id,
-                patient.name,
-                patient.sex,
-                patient.birth_date.isoformat() if patient.birth_date else None,
-                patient.id_number,
-                patient.phone,
-                patient.address,
-                now,
-                now,
-                session.user_id,
-            ),
-        )
+            existing = register.with_id_number(conn, patient.id_number)
+            if existing is not None:
+                raise DuplicatePatient(details={"patient_id": existing})
+        register.insert(conn, patient_id, _values(patient), at=now, created_by=session.user_id)
         audit.append(
             conn,
             store.audit_key,
@@ -219,16 +202,22 @@ def add_patient(session: Session, data: Any) -> dict[str, str]:
     return {"patient_id": patient_id}
 
 
-def _rows(conn: Any, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    cursor = conn.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, v, strict=True)) for v in cursor.fetchall()]
+def _values(patient: PatientIn) -> dict[str, Any]:
+    return {
+        "name": patient.name,
+        "sex": patient.sex,
+        "birth_date": patient.birth_date.isoformat() if patient.birth_date else None,
+        "id_number": patient.id_number,
+        "phone": patient.phone,
+        "address": patient.address,
+    }
 
 
 def get_patient(session: Session, patient_id: str) -> dict[str, Any]:
     session.require("patient.read", patient_id=patient_id)
     with session.store.read_raw() as conn:
-        rows = _rows(conn, "SELECT * FROM patient WHERE id = ?", (patient_id,))
+        row = register.get(conn, patient_id)
+    rows = [row] if row is not None else []
     if not rows:
         raise NotFoundError(
             "没有这个患者。", "No such patient.", details={"patient_id": patient_id}
@@ -240,11 +229,7 @@ def get_patient(session: Session, patient_id: str) -> dict[str, Any]:
 def list_patients(session: Session, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     session.require("patient.read")
     with session.store.read_raw() as conn:
-        rows = _rows(
-            conn,
-            "SELECT * FROM patient ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
-            (max(1, min(int(limit), 10000)), max(0, int(offset))),
-        )
+        rows = register.page(conn, limit, offset)
     session.audit("patient.list", detail={"count": len(rows)})
     return _public_rows(rows)
 
@@ -253,19 +238,12 @@ def search_patients(session: Session, query: str, limit: int = 50) -> list[dict[
     """Find by name (substring), ID number or phone (exact or last digits), or patient id."""
     session.require("patient.read")
     # NUL and other control characters are never part of a name or number (SQLite would stop
-    # reading the pattern at a NUL and match everyone); % and _ are literal, not wildcards
+    # reading the pattern at a NUL and match everyone)
     q = "".join(ch for ch in query if ch.isprintable() or ch == " ").strip()
     if not q:
         return []
-    like, suffix = f"%{like_escape(q)}%", f"%{like_escape(q)}"
     with session.store.read_raw() as conn:
-        rows = _rows(
-            conn,
-            "SELECT * FROM patient WHERE name LIKE ? ESCAPE '\\' OR id = ? OR id_number = upper(?)"
-            " OR phone = ? OR (length(?) >= 4 AND (id_number LIKE ? ESCAPE '\\'"
-            " OR phone LIKE ? ESCAPE '\\')) ORDER BY name LIMIT ?",
-            (like, q, q, q, q, suffix, suffix, max(1, min(int(limit), 1000))),
-        )
+        rows = register.search(conn, q, limit)
     # the query itself may be a name: the audit row keeps only the count
     session.audit("patient.search", detail={"count": len(rows)})
     return _public_rows(rows)
@@ -279,20 +257,7 @@ def update_patient(session: Session, patient_id: str, changes: dict[str, Any]) -
     store = session.store
 
     def run(conn: Any) -> None:
-        conn.execute(
-            "UPDATE patient SET name=?, sex=?, birth_date=?, id_number=?, phone=?, address=?,"
-            " updated_at=? WHERE id=?",
-            (
-                patient.name,
-                patient.sex,
-                patient.birth_date.isoformat() if patient.birth_date else None,
-                patient.id_number,
-                patient.phone,
-                patient.address,
-                _now(),
-                patient_id,
-            ),
-        )
+        register.update(conn, patient_id, _values(patient), at=_now())
         audit.append(
             conn,
             store.audit_key,

@@ -21,6 +21,7 @@ from appliance.services._safety_exams import run_exam_hints
 from appliance.services._safety_followup import due_list, make_plans, plan_dict
 from appliance.services._safety_meds import MedsCheckRequest, run_meds_check, run_recommend
 from appliance.services._safety_triage import run_triage
+from appliance.services.ports import EnginePort, StorePort
 
 __all__ = [
     "MedsCheckRequest",
@@ -37,7 +38,7 @@ __all__ = [
 
 def triage(
     request: Any,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     *,
     use_llm: bool = True,
     timeout_s: float | None = None,
@@ -77,7 +78,7 @@ def drug_info(name: str, *, settings: Settings | None = None) -> dict[str, Any] 
 
 
 def followup_plan(
-    patient: Any, record: Any, *, store: Any = None, today: date | None = None
+    patient: Any, record: Any, *, store: StorePort | None = None, today: date | None = None
 ) -> dict[str, Any]:
     """Follow-up plan after a visit (hypertension / T2DM), ``{}`` when neither applies.
 
@@ -88,7 +89,7 @@ def followup_plan(
 
 
 def followup_due(
-    store: Any,
+    store: StorePort,
     *,
     session: Any = None,
     today: date | None = None,
@@ -105,7 +106,7 @@ def followup_due(
 
 
 def exam_hints(
-    request: Any, *, store: Any = None, settings: Settings | None = None
+    request: Any, *, store: StorePort | None = None, settings: Settings | None = None
 ) -> dict[str, Any]:
     """Exam-ordering hints: ``{"hints": [{rule, exam, severity, message, source, prior?}]}``.
 
@@ -119,7 +120,7 @@ def recommend_meds(
     request: Any,
     *,
     settings: Settings | None = None,
-    engine: Any = None,
+    engine: EnginePort | None = None,
     timeout_s: float | None = None,
     progress: Any = None,
 ) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from appliance.errors import PermissionDenied
-from appliance.store import Store
+from appliance.store import Store, reports
 from appliance.store.accounts import ROLE_NAMES_ZH, ROLES, User, authenticate
 
 log = logging.getLogger("clinicbox.session")
@@ -163,12 +163,6 @@ def patient_audit_trail(
     """Who touched a patient's data, oldest first (admin: ``audit.read``); the look-up is audited."""
     session.require("audit.read", patient_id=patient_id)
     with session.store.read_raw() as conn:
-        cursor = conn.execute(
-            "SELECT seq, ts, actor, role, action, outcome FROM audit_log WHERE patient_id = ?"
-            " ORDER BY seq LIMIT ?",
-            (patient_id, max(1, int(limit))),
-        )
-        names = [d[0] for d in cursor.description]
-        rows = [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+        rows = reports.audit_trail_of_patient(conn, patient_id, limit)
     session.audit("audit.show", patient_id=patient_id, detail={"count": len(rows)})
     return rows

@@ -8,14 +8,20 @@ real clinic's database. Accounts: admin / doctor / nurse / front, password ``dem
 
 from __future__ import annotations
 
-import json
 import random
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appliance.config import Settings
+from appliance.services._visit_safety import compute as compute_safety
+from appliance.services.ports import ReferralSealer
+from appliance.store import consent, visits
+from appliance.store import patients as register
+
+if TYPE_CHECKING:
+    from appliance.store import Store
 
 DEMO_PASSPHRASE = "clinicbox-demo-training"  # noqa: S105 - the demo clinic holds no real data
 DEMO_PASSWORD = "demo1234"  # noqa: S105
@@ -103,8 +109,11 @@ def demo_settings(settings: Settings) -> Settings:
     )
 
 
-def open_demo_clinic(settings: Settings, *, seed: int = 7) -> Any:
-    """Create (once) and open the demo clinic; returns an unlocked LocalClinicService."""
+def open_demo_clinic(
+    settings: Settings, *, seed: int = 7, sealer: ReferralSealer | None = None
+) -> Any:
+    """Create (once) and open the demo clinic; returns an unlocked LocalClinicService (with
+    ``sealer`` as its referral sealer)."""
     from appliance.services._local_clinic import LocalClinicService
     from appliance.store import init_store
 
@@ -126,7 +135,7 @@ def open_demo_clinic(settings: Settings, *, seed: int = 7) -> Any:
             admin_password=DEMO_PASSWORD,
             passphrase=DEMO_PASSPHRASE,
         )
-    service = LocalClinicService(demo, training=True)
+    service = LocalClinicService(demo, training=True, sealer=sealer)
     service.unlock(DEMO_PASSPHRASE)
     if fresh:
         seed_demo_data(service.runtime.store, seed=seed)
@@ -137,7 +146,7 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def seed_demo_data(store: Any, *, seed: int = 7, today: date | None = None) -> None:
+def seed_demo_data(store: Store, *, seed: int = 7, today: date | None = None) -> None:
     """Users, patients, six months of signed visits, follow-up plans/events, consents."""
     from appliance.services import users
     from appliance.services.session import system_session
@@ -150,51 +159,40 @@ def seed_demo_data(store: Any, *, seed: int = 7, today: date | None = None) -> N
     now = datetime.now(UTC)
 
     def run(conn: Any) -> None:
-        doctor = conn.execute("SELECT id FROM user WHERE username = 'doctor'").fetchone()[0]
-        has_sync_consent = (
-            conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_consent'"
-            ).fetchone()
-            is not None
-        )
+        doctor = visits.user_id_of(conn, "doctor") or "system"
         for i, (name, sex, year, conditions) in enumerate(DEMO_PATIENTS):
             pid = secrets.token_hex(8)
             created = now - timedelta(days=200 - i)
-            conn.execute(
-                "INSERT INTO patient (id, name, sex, birth_date, phone, address, created_at,"
-                " updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                (
-                    pid,
-                    name,
-                    sex,
-                    f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-                    f"1390000{i:04d}",
-                    "演示县演示镇",
-                    _iso(created),
-                    _iso(created),
-                ),
-            )
+            row = {
+                "name": name,
+                "sex": sex,
+                "birth_date": f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+                "phone": f"1390000{i:04d}",
+                "address": "演示县演示镇",
+            }
+            register.insert(conn, pid, row, at=_iso(created), created_by=None)
             if i % 3 != 2:
-                conn.execute(
-                    "INSERT INTO consent (id, patient_id, granted, recorded_at) VALUES (?,?,1,?)",
-                    (secrets.token_hex(8), pid, _iso(created)),
+                consent.record(
+                    conn,
+                    patient_id=pid,
+                    granted=True,
+                    recorded_by="demo-setup",
+                    recorded_at=_iso(created),
+                    note="演示数据",
                 )
-                if has_sync_consent:
-                    conn.execute(
-                        "INSERT INTO sync_consent (patient_id, scope, granted, method,"
-                        " recorded_by, recorded_at, note) VALUES (?,'mentor_review',1,"
-                        "'written','demo-setup',?,'演示数据')",
-                        (pid, _iso(created)),
-                    )
             for n in range(rng.randint(1, 3)):
-                _seed_visit(conn, rng, pid, doctor, now - timedelta(days=rng.randint(3, 175) + n))
+                when = now - timedelta(days=rng.randint(3, 175) + n)
+                _seed_visit(conn, rng, {"id": pid, **row}, doctor, when)
             for condition in conditions:
                 _seed_followup(conn, rng, pid, doctor, condition, today)
 
     store.write_raw(run)
 
 
-def _seed_visit(conn: Any, rng: random.Random, pid: str, doctor: str, when: datetime) -> None:
+def _seed_visit(
+    conn: Any, rng: random.Random, patient: dict[str, Any], doctor: str, when: datetime
+) -> None:
+    """A signed visit of the past, with the QC, alerts and triage the box computes for it."""
     template = dict(rng.choice(_VISITS))
     record = {
         **template,
@@ -205,40 +203,42 @@ def _seed_visit(conn: Any, rng: random.Random, pid: str, doctor: str, when: date
         "auxiliary_exams": "",
         "vitals": {"sbp": 130, "dbp": 80, "hr": 80, "temp": 36.8},
     }
-    passed = rng.random() < 0.8
-    content = {
-        "record": record,
-        "qc": {"score": 92 if passed else 68, "passed": passed, "findings": []},
-        "triage": {"level": 4, "disposition": "routine", "refer": rng.random() < 0.05},
-    }
-    vid, rid, stamp = secrets.token_hex(8), secrets.token_hex(8), _iso(when)
-    conn.execute(
-        "INSERT INTO visit (id, patient_id, doctor_id, status, started_at, ended_at)"
-        " VALUES (?,?,?,'closed',?,?)",
-        (vid, pid, doctor, stamp, stamp),
+    box = compute_safety(patient, record, "special", signer="doctor")
+    content = {"record": record, "qc": box.qc, "triage": box.triage, "alerts": box.alerts}
+    vid, rid, stamp, pid = secrets.token_hex(8), secrets.token_hex(8), _iso(when), patient["id"]
+    visits.insert_visit(
+        conn,
+        visit_id=vid,
+        patient_id=pid,
+        visit_type="initial",
+        department=(box.triage or {}).get("department"),
+        doctor_id=doctor,
+        started_at=stamp,
     )
-    conn.execute(
-        "INSERT INTO record (record_id, version, visit_id, patient_id, status, content_json,"
-        " author_id, signed_by, signed_at, created_at) VALUES (?,1,?,?,'signed',?,?,?,?,?)",
-        (rid, vid, pid, json.dumps(content, ensure_ascii=False), doctor, doctor, stamp, stamp),
+    visits.insert_record_version(
+        conn,
+        record_id=rid,
+        version=1,
+        visit_id=vid,
+        patient_id=pid,
+        status="signed",
+        content=content,
+        author_id=doctor,
+        signed_at=stamp,
+        change_note=None,
+        amends_version=None,
+        created_at=stamp,
     )
-    for rx in record["prescriptions"]:
-        conn.execute(
-            "INSERT INTO prescription (id, patient_id, visit_id, record_id, drug, dose_mg,"
-            " frequency_per_day, route, prescriber_id, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                secrets.token_hex(8),
-                pid,
-                vid,
-                rid,
-                rx["drug"],
-                rx["dose_mg"],
-                rx["frequency_per_day"],
-                rx["route"],
-                doctor,
-                stamp,
-            ),
-        )
+    visits.replace_prescriptions(
+        conn,
+        patient_id=pid,
+        visit_id=vid,
+        record_id=rid,
+        prescriber_id=doctor,
+        items=record["prescriptions"],
+        at=stamp,
+    )
+    visits.close_visit(conn, vid, at=stamp)
 
 
 def _seed_followup(
@@ -250,32 +250,29 @@ def _seed_followup(
         "hypertension": "高血压患者每年至少4次面对面随访",
         "diabetes": "2型糖尿病患者每年至少4次面对面随访",
     }[condition]
-    conn.execute(
-        "INSERT INTO followup_plan (id, patient_id, condition, rule, source, interval_days,"
-        " next_due, created_by, created_at) VALUES (?,?,?,?,?,90,?,?,?)",
-        (
-            plan_id,
-            pid,
-            condition,
-            rule,
-            "国家基本公共卫生服务规范（第三版）",
-            due.isoformat(),
-            doctor,
-            _iso(datetime.now(UTC) - timedelta(days=180)),
-        ),
+    plan = {
+        "condition": condition,
+        "rule": rule,
+        "source": "国家基本公共卫生服务规范（第三版）",
+        "interval_days": 90,
+        "next_due": due.isoformat(),
+    }
+    visits.insert_followup_plan(
+        conn,
+        patient_id=pid,
+        user_id=doctor,
+        plan=plan,
+        plan_id=plan_id,
+        created_at=_iso(datetime.now(UTC) - timedelta(days=180)),
     )
     for back in (180, 90):
         event_due = due - timedelta(days=back)
         done = rng.random() < 0.75
-        conn.execute(
-            "INSERT INTO followup_event (id, plan_id, patient_id, due_date, done_at, outcome)"
-            " VALUES (?,?,?,?,?,?)",
-            (
-                secrets.token_hex(8),
-                plan_id,
-                pid,
-                event_due.isoformat(),
-                event_due.isoformat() if done else None,
-                "done" if done else "missed",
-            ),
+        visits.insert_followup_event(
+            conn,
+            plan_id=plan_id,
+            patient_id=pid,
+            due_date=event_due.isoformat(),
+            done_at=event_due.isoformat() if done else None,
+            outcome="done" if done else "missed",
         )

@@ -67,7 +67,7 @@ def pending(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[Migration]:
     return [m for m in discover(directory) if m.number not in done]
 
 
-def _run_python(migration: Migration, conn: Any) -> None:
+def run_python(migration: Migration, conn: Any) -> None:
     spec = importlib.util.spec_from_file_location(
         f"clinicbox_migration_{migration.number:04d}", migration.path
     )
@@ -92,7 +92,7 @@ def apply_pending(conn: Any, directory: Path = MIGRATIONS_DIR) -> list[str]:
                 for statement in split_sql(migration.path.read_text(encoding="utf-8")):
                     conn.execute(statement)
             else:
-                _run_python(migration, conn)
+                run_python(migration, conn)
             conn.execute(
                 "INSERT INTO schema_migration (number, name, checksum, applied_at)"
                 " VALUES (?, ?, ?, ?)",

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from appliance.commands._speech_bench import score_record  # noqa: F401 - re-exported
+from appliance.bench.speech import score_record  # noqa: F401 - re-exported
 
 ROOT = Path(__file__).resolve().parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio"

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.bench
 
 
 def test_ten_clients_p95_under_100ms_while_the_model_is_busy(tiny_gguf, data_dir) -> None:
-    from appliance.api.bench import run_lan_bench
+    from appliance.bench.api import run_lan_bench
     from appliance.config import load_settings
 
     report = run_lan_bench(load_settings(data_dir), clients=10, seconds=10, model=str(tiny_gguf))

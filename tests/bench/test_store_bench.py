@@ -8,7 +8,7 @@ pytestmark = pytest.mark.bench
 
 
 def test_store_bench_quick_meets_targets(tmp_path):
-    from appliance.store.bench import run_bench
+    from appliance.bench.store import run_bench
 
     result = run_bench("quick", folder=tmp_path)
     assert set(result["workloads"]) == {

@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.bench, pytest.mark.model]
 
 
 def test_keystroke_latency_while_generating(tmp_path: Path, tiny_gguf: Path) -> None:
+    from appliance.bench.tui import run_latency_bench
     from appliance.config import load_settings
     from appliance.services.training import open_demo_clinic
-    from tui.bench import run_latency_bench
 
     model = os.environ.get("TUI_BENCH_MODEL") or str(tiny_gguf)
     settings = load_settings(

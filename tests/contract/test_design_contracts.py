@@ -326,6 +326,7 @@ def test_followup_due_lists_patients_with_the_rule(cli, store_env, store_setting
     from appliance.store import open_store
 
     htn = {
+        "chief_complaint": "头晕1周",  # a signed record needs a chief complaint
         "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],
         "vitals": {"sbp": 150, "dbp": 95},
     }

@@ -39,6 +39,7 @@ EXPECTED: dict[str, set[str]] = {
     "compute.status": {A, D, N},
     "visits.save": {A, D},
     "visits.refer": {A, D},
+    "visits.amend": {A, D},
     "assistant.advise": {A, D},
     "quality": {A, D},
     **{
@@ -69,6 +70,7 @@ BODIES: dict[str, Any] = {
     "patients.add": {"name": "测试", "sex": "F"},
     "visits.save": {"patient_id": "p0", "record": RECORD},
     "visits.refer": {"question": "请会诊"},
+    "visits.amend": {"record": RECORD, "reason": "更正"},
     "visits.autosave.put": {"payload": {"chief_complaint": "咳嗽"}},
     "triage": {"complaint": "头痛"},
     "meds.check": {"prescriptions": [{"drug": "阿莫西林"}]},

@@ -11,6 +11,7 @@ from appliance.services.safety import followup_due, followup_plan
 
 
 def _visit(session, pid, record, plan):
+    record = {"chief_complaint": "慢病随访", **record}  # a signed record needs a chief complaint
     draft = {"patient_id": pid, "record": record, "followup_plan": plan, "sign": True}
     return save_visit(session, draft)
 

@@ -48,7 +48,7 @@ def _roundtrip(hub, make_clinic, tmp_path):
         assert c.patient["name"] not in blob and c.patient["id_number"] not in blob
 
     # the same bundle again (crash after upload, before marking sent) is a duplicate
-    a.store.write(lambda db: db.execute("UPDATE sync_outbox SET state = 'pending'"))
+    a.store.write(lambda db: db.execute("UPDATE outbox SET state = 'pending'"))
     res = a.agent.run_once()
     assert res.duplicates == 2 and res.uploaded == 0
     assert len(hub.list_cases()) == 3
@@ -112,7 +112,7 @@ def test_consent_history_is_auditable(hub, make_clinic):
     assert [h["granted"] for h in hist] == [True, False]
     assert not outbox.has_consent(c.store, "p1")
     with pytest.raises(Exception, match="append-only"):
-        c.store.write(lambda db: db.execute("UPDATE sync_consent SET granted = 1"))
+        c.store.write(lambda db: db.execute("UPDATE consent SET granted = 1"))
 
 
 def test_enrolment_token_single_use_and_bad_credentials(hub):

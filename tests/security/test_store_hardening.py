@@ -251,7 +251,7 @@ def test_store_benchmark_compares_the_same_sqlite_version():
     """Issue 18 item 10: the benchmark's plain baseline runs the same SQLite version as the
     encrypted store (it ran the standard library's 3.40 against SQLCipher's 3.53), and it
     measures the read path the store uses under writes (a pooled reader after commits)."""
-    from appliance.store.bench import run_bench
+    from appliance.bench.store import run_bench
 
     result = run_bench("smoke")
     assert result["sqlite_version"] == result["sqlcipher_sqlite_version"]

@@ -31,6 +31,7 @@ def _signed_visit(service: Any, initials: str, complaint: str) -> tuple[str, str
             "record": {
                 "chief_complaint": complaint,
                 "present_illness": f"{patient['name']}，{complaint}",
+                "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],  # needed to sign
             },
             "sign": True,
         }
@@ -62,7 +63,7 @@ def test_enrolled_box_seals_a_deidentified_bundle(
     assert result["sealed"] and result["bundle"]["state"] == "pending"
     with store.read_raw() as conn:
         blob = conn.execute(
-            "SELECT bundle FROM sync_outbox WHERE case_id = ?", (visit_id,)
+            "SELECT bundle FROM outbox WHERE case_id = ?", (visit_id,)
         ).fetchone()[0]
     assert name.encode() not in blob  # encrypted on disk and in transit
     box = box_keys(demo_service.settings.data_dir)

@@ -145,6 +145,7 @@ def test_referral_needs_consent_and_queues_once(demo_service: Any, drive: Any) -
                 await pilot.pause()
                 assert "请先保存" in text_of(app, "#visit-status")
             app.screen.query_one("#complaint").value = "反复头晕"
+            app.screen.query_one("#r-diagnoses").value = "原发性高血压 (I10)"  # needed to sign
             await pilot.press("f10")
             await wait_for(pilot, lambda: "已签名保存" in text_of(app, "#visit-status"))
             await pilot.press("f9")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from appliance.services._assistant_eval import (
+from appliance.bench.assistant_eval import (
     evaluate_cases,
     evaluate_questions,
     load_eval,

@@ -249,7 +249,11 @@ def test_service_reads_prior_exams_from_the_store(store, admin_session):
         {
             "patient_id": pid,
             "sign": True,
-            "record": {"auxiliary_exams": "头颅CT：未见明显异常；血常规正常"},
+            "record": {
+                "chief_complaint": "头晕3天",  # signing needs a chief complaint and a diagnosis
+                "diagnoses": [{"name": "头晕"}],
+                "auxiliary_exams": "头颅CT：未见明显异常；血常规正常",
+            },
         },
     )
     out = exam_hints_service(

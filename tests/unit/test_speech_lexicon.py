@@ -152,7 +152,7 @@ def test_model_can_only_pick_a_listed_lexicon_word_or_keep() -> None:
 def test_bench_reads_a_heldout_set_when_present(tmp_path: Any, monkeypatch: Any) -> None:
     import json
 
-    from appliance.commands import _speech_bench_asr as bench
+    from appliance.bench import speech_asr as bench
 
     monkeypatch.setattr(bench, "HELDOUT_FILE", tmp_path / "none.json")
     assert bench.heldout_clips() == []

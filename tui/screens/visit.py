@@ -144,7 +144,11 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         self.signed = bool(draft.get("sign"))
         if self.signed:
             self._status(
-                t("此就诊已签名；再次保存会生成新版本。", "Signed; saving makes a new version.")
+                t(
+                    "此就诊已签名，不能再改为草稿或直接修改；更正请做病历修订（写明理由）。",
+                    "Signed: it cannot become a draft or change in place; correct it by an "
+                    "amendment with a reason.",
+                )
             )
 
     def _meds_patient(self, allergies: list[str]) -> JSON:

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from appliance.clinical.vocabulary import parse_allergies
 from appliance.errors import ClinicBoxError
 from appliance.i18n import t
 from appliance.services.interface import JSON
@@ -49,10 +50,8 @@ def alert_key(alert: JSON) -> str:
 
 
 def allergies_from_text(text: str) -> list[str]:
-    if not text or re.search(r"^(无|否认|不详|none|nkda)", text.strip(), re.I):
-        return []
-    parts = re.split(r"[，,、;；\s]+", re.sub(r"(过敏|allergy|allergic to)", "", text, flags=re.I))
-    return [p for p in parts if p and p not in ("对", "无", "否认")]
+    """The allergens of a 过敏史 (the box's one vocabulary: 否认/无/NKDA = none)."""
+    return parse_allergies(text)
 
 
 class PrescriptionPanel(Vertical):

@@ -229,7 +229,7 @@ def run_speech_bench(
     import os
     import platform
 
-    from appliance.commands._speech_bench_asr import asr_steps
+    from appliance.bench.speech_asr import asr_steps
 
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "threads": threads, "platform": platform.platform()},

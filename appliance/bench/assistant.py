@@ -23,14 +23,15 @@ from typing import Any
 
 import numpy as np
 
+from appliance.bench.assistant_eval import load_eval
 from appliance.knowledge import kb_index
 from appliance.knowledge.chunking import Chunk
 from appliance.knowledge.embed import Embedder, vector_to_blob
 from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
 from appliance.knowledge.kb_index import PreparedDocument
 from appliance.knowledge.kb_text import index_words
-from appliance.services._assistant_eval import load_eval
 from appliance.services._assistant_grounding import split_sentences
+from appliance.services.ports import EnginePort
 
 EMBED_SAMPLE = 128
 
@@ -150,7 +151,7 @@ def bench_retrieval(n_chunks: int, embedder: Embedder | None) -> dict[str, Any]:
             db.close()
 
 
-def bench_ttft(kb: KnowledgeBase, engine: Any, rounds: int = 3) -> dict[str, Any]:
+def bench_ttft(kb: KnowledgeBase, engine: EnginePort | None, rounds: int = 3) -> dict[str, Any]:
     """Seconds from the question to the first streamed token of a grounded answer."""
     from appliance.services._assistant_answer import stream_answer
 

@@ -3,8 +3,7 @@
 
 The engine never writes the database itself (monitoring must not queue behind clinical writes on
 the one writer thread): it appends to the metrics file, and :func:`ingest` copies new rows into
-the store whenever status is read with a store at hand. ``store`` is duck-typed (``read()``,
-``write(fn)``), so this layer does not import the store package.
+the store whenever status is read with a store at hand (SQL in ``appliance/store/metrics.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +13,8 @@ from typing import Any
 
 from appliance.config import Settings
 from appliance.llm.monitor import machine_sample, read_series, summary
+from appliance.services.ports import EnginePort, StorePort
+from appliance.store import metrics
 
 RETENTION_S = 180 * 86400  # half a year of compute history is plenty for capacity planning
 _COLUMNS = (
@@ -35,35 +36,36 @@ def _row(r: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def ingest(store: Any, settings: Settings) -> int:
+def ingest(store: StorePort, settings: Settings) -> int:
     """Copy metrics-file rows newer than the store's latest into ``compute_metrics``."""
     with store.read() as db:
-        if "compute_metrics" not in db.table_names():
+        if not metrics.has_table(db):
             return 0
-        last = db.execute("SELECT COALESCE(MAX(ts), 0) FROM compute_metrics").fetchone()[0]
+        last = metrics.latest_ts(db)
     rows = [
         _row(r) for r in read_series(settings, since=last, limit=100_000) if r.get("ts", 0) > last
     ]
     if not rows:
         return 0
 
-    def insert(db: Any) -> None:
-        db["compute_metrics"].insert_all(rows, ignore=True)
-        db.execute("DELETE FROM compute_metrics WHERE ts < ?", [time.time() - RETENTION_S])
-
-    store.write(insert)
+    keep_after = time.time() - RETENTION_S
+    store.write(lambda db: metrics.append(db, rows, keep_after))
     return len(rows)
 
 
-def _series_from_store(store: Any, since: float) -> list[dict[str, Any]]:
+def _series_from_store(store: StorePort, since: float) -> list[dict[str, Any]]:
     with store.read() as db:
-        if "compute_metrics" not in db.table_names():
+        if not metrics.has_table(db):
             return []
-        return list(db.query("SELECT * FROM compute_metrics WHERE ts >= ? ORDER BY ts", [since]))
+        return metrics.since(db, since)
 
 
 def compute_status(
-    settings: Settings, *, store: Any = None, engine: Any = None, window_s: float = 3600.0
+    settings: Settings,
+    *,
+    store: StorePort | None = None,
+    engine: EnginePort | None = None,
+    window_s: float = 3600.0,
 ) -> dict[str, Any]:
     """``{"model", "tokens_per_s": {"prompt", "generation"}, "queue", "ram", "vram",
     "recent_jobs", "series": {name: [[t, v], ...]}}`` for the TUI, API and CLI."""

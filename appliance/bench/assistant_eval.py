@@ -17,6 +17,7 @@ from appliance.knowledge.kb import KnowledgeBase
 from appliance.services._assistant_advise import advise_record
 from appliance.services._assistant_answer import answer_question
 from appliance.services._assistant_grounding import split_sentences, support
+from appliance.services.ports import EnginePort
 
 
 def load_eval(name: str) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def _grounded(answer: str, citations: list[dict[str, str]]) -> bool:
 
 
 def evaluate_questions(
-    kb: KnowledgeBase, engine: Any = None, name: str = "patient_questions.json"
+    kb: KnowledgeBase, engine: EnginePort | None = None, name: str = "patient_questions.json"
 ) -> dict[str, Any]:
     """End-to-end behaviour of ``ask`` on every question (with ``engine`` when given)."""
     data = load_eval(name)["questions"]
