@@ -62,9 +62,9 @@ def test_enrolled_box_seals_a_deidentified_bundle(
     result = demo_service.refer_to_mentor(visit_id, f"{name}的血压怎么调整？")
     assert result["sealed"] and result["bundle"]["state"] == "pending"
     with store.read_raw() as conn:
-        blob = conn.execute(
-            "SELECT bundle FROM outbox WHERE case_id = ?", (visit_id,)
-        ).fetchone()[0]
+        blob = conn.execute("SELECT bundle FROM outbox WHERE case_id = ?", (visit_id,)).fetchone()[
+            0
+        ]
     assert name.encode() not in blob  # encrypted on disk and in transit
     box = box_keys(demo_service.settings.data_dir)
     header, payload = open_bundle(blob, hub, lambda sender: box.signing_public)
