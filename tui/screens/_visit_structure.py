@@ -64,23 +64,63 @@ class StructuringMixin:
     visit_id: str | None
     _live_at: float = 0.0
     _live_busy: bool = False
+    _live_pending: str = ""
+    _live_timer: Any = None
+    _live_gen: int = 0
 
     def live_structure(self: Any, partial: str) -> None:
         """Fill what the rules can read from the transcript so far (quietly: the doctor is
-        speaking); the full pass runs when the dictation ends."""
-        now = time.monotonic()
-        if self._live_busy or now - self._live_at < LIVE_EVERY_S or len(partial.strip()) < 6:
+        speaking); the full pass runs when the dictation ends. Throttled to one pass per
+        ``LIVE_EVERY_S``, trailing edge included: the latest transcript is always read, even when
+        no more words arrive after it."""
+        if len(partial.strip()) < 6:
             return
-        self._live_at, self._live_busy = now, True
+        self._live_pending = partial
+        if self._live_busy:
+            return  # the pass in flight picks the newest text up when it ends
+        wait = LIVE_EVERY_S - (time.monotonic() - self._live_at)
+        if wait > 0:
+            if self._live_timer is None:
+                self._live_timer = self.set_timer(wait, self._live_due)
+            return
+        self._live_run()
+
+    def live_stop(self: Any) -> None:
+        """The dictation ended: no more live passes, and one still in flight is dropped (the
+        full pass over the whole transcript follows)."""
+        self._live_gen += 1
+        self._live_pending = ""
+        if self._live_timer is not None:
+            self._live_timer.stop()
+            self._live_timer = None
+
+    def _live_due(self: Any) -> None:
+        self._live_timer = None
+        if self._live_pending and not self._live_busy:
+            self._live_run()
+
+    def _live_run(self: Any) -> None:
+        partial, self._live_pending = self._live_pending, ""
+        self._live_at, self._live_busy = time.monotonic(), True
         visit_type = "followup" if self.visit_id else "initial"
         service = self.service
+        gen = self._live_gen
+
+        def settle() -> None:
+            self._live_busy = False
+            if gen != self._live_gen:
+                return
+            if self._live_pending and self._live_timer is None:
+                wait = max(0.0, LIVE_EVERY_S - (time.monotonic() - self._live_at))
+                self._live_timer = self.set_timer(wait, self._live_due)
 
         def done(record: JSON) -> None:
-            self._live_busy = False
-            self.query_one(RecordEditor).merge(record, offer=False)
+            settle()
+            if gen == self._live_gen:
+                self.query_one(RecordEditor).merge(record, offer=False)
 
         def failed(_error: Any) -> None:
-            self._live_busy = False
+            settle()
 
         self.run_quick(
             "live-structure",

@@ -196,6 +196,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
 
         def done(result: JSON) -> None:
             self.dictating = False
+            self.live_stop()
             panel.set_recording(False)
             panel.set_text(str(result.get("text", "")))
             if panel.text():
@@ -203,6 +204,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
 
         def failed(error: ClinicBoxError) -> None:
             self.dictating = False
+            self.live_stop()
             panel.set_recording(False)
             self.app.notify(error.message(), severity="warning", timeout=8)
             self.query_one("#audio-file", Input).focus()
