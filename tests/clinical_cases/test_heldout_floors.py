@@ -57,6 +57,9 @@ SETS = {
 }
 # files in the held-out folder that are not case sets
 NOT_SETS = {"README.md"}
+# frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
+# with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
+AWAITING_FIRST_RUN = {"triage_heldout_v2.toml"}
 
 
 def _report_module() -> Any:
@@ -95,7 +98,7 @@ def _check(area: str, rate: float, floor: float, detail: str, printed: str) -> N
 
 def test_every_heldout_file_is_a_known_set() -> None:
     """A new set without a floor here would go unchecked."""
-    known = set(SETS.values()) | NOT_SETS
+    known = set(SETS.values()) | NOT_SETS | AWAITING_FIRST_RUN
     files = [p for p in heldout_files() if p.parent == HELDOUT_DIR]
     unknown = [str(p.relative_to(ROOT)) for p in files if p.name not in known]
     assert not unknown, f"held-out files without a floor test: {unknown}"

@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -30,7 +30,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "heldout"
 SEVERITY = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
-SETS = ("triage", "meds", "advise", "speech")
+SETS = ("triage", "triage-v2", "meds", "advise", "speech")
+# triage sets by report target: the first held-out set and the second one (v2, frozen before the
+# triage rules changed after the first set's runs)
+TRIAGE_FILES = {"triage": "triage_heldout.toml", "triage-v2": "triage_heldout_v2.toml"}
 
 
 # ---------------------------------------------------------------- running the CLI
@@ -88,8 +91,10 @@ def _pct(n: int, d: int) -> str:
 # ---------------------------------------------------------------- triage
 
 
-def report_triage(runner: Runner, verbose: bool) -> dict[str, Any]:
-    cases = _load_toml("triage_heldout.toml")
+def report_triage(
+    runner: Runner, verbose: bool, filename: str = TRIAGE_FILES["triage"]
+) -> dict[str, Any]:
+    cases = _load_toml(filename)
     confusion: Counter[tuple[int, Any]] = Counter()
     exact = under12 = over = errors = 0
     disp_total = disp_ok = 0
@@ -124,7 +129,7 @@ def report_triage(runner: Runner, verbose: bool) -> dict[str, Any]:
                 disp_ok += 1
     n = len(cases)
     n12 = sum(1 for c in cases if int(c["level"]) <= 2)
-    print(f"TRIAGE  ({n} cases, {'model' if runner.use_llm else 'rules only'})")
+    print(f"TRIAGE  ({filename}: {n} cases, {'model' if runner.use_llm else 'rules only'})")
     print(f"  exact level         {_pct(exact, n)}")
     print(
         f"  under-triaged L1/L2 {under12} of {n12} "
@@ -151,6 +156,11 @@ def report_triage(runner: Runner, verbose: bool) -> dict[str, Any]:
         "disposition_n": disp_total,
         "confusion": {f"{w}->{g}": v for (w, g), v in confusion.items()},
     }
+
+
+def report_triage_v2(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The second held-out triage set (``triage_heldout_v2.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v2"])
 
 
 # ---------------------------------------------------------------- meds
@@ -536,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.sets or ["triage", "meds", "advise"]
     funcs = {
         "triage": report_triage,
+        "triage-v2": report_triage_v2,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,

@@ -9,7 +9,15 @@ from collections import Counter
 
 import pytest
 
-from tests.clinical_cases.heldout.report import AUDIO, HERE, _dx_match, _score_fields, normalise
+from tests.clinical_cases.heldout.report import (
+    AUDIO,
+    HERE,
+    SETS,
+    TRIAGE_FILES,
+    _dx_match,
+    _score_fields,
+    normalise,
+)
 
 TYPES = {
     "interaction",
@@ -30,8 +38,9 @@ def _cases(name: str) -> list[dict]:  # type: ignore[type-arg]
         return list(tomllib.load(fh)["case"])
 
 
-def test_triage_set_is_balanced_and_in_the_contract_shape() -> None:
-    cases = _cases("triage_heldout.toml")
+@pytest.mark.parametrize("name", sorted(TRIAGE_FILES.values()))
+def test_triage_set_is_balanced_and_in_the_contract_shape(name: str) -> None:
+    cases = _cases(name)
     assert len(cases) >= 80 and len({c["id"] for c in cases}) == len(cases)
     levels = Counter(c["level"] for c in cases)
     assert set(levels) == {1, 2, 3, 4} and min(levels.values()) >= 0.15 * len(cases)
@@ -39,6 +48,21 @@ def test_triage_set_is_balanced_and_in_the_contract_shape() -> None:
         assert case["complaint"].strip() and case["source"].strip()
         assert set(case.get("vitals", {})) <= VITALS
         assert case.get("disposition", "self_care") in {"self_care", "routine"}
+
+
+def test_triage_v2_set_is_the_frozen_mix_and_has_a_report_target() -> None:
+    """v2: 80 cases H2-001…H2-080, ~40% level 1-2, some with a self_care/routine disposition."""
+    cases = _cases(TRIAGE_FILES["triage-v2"])
+    assert [c["id"] for c in cases] == [f"H2-{i:03d}" for i in range(1, len(cases) + 1)]
+    assert len(cases) == 80
+    high = sum(1 for c in cases if c["level"] <= 2)
+    assert 0.35 <= high / len(cases) <= 0.45
+    assert sum(1 for c in cases if "disposition" in c) >= 10
+    assert all(c["level"] == 4 for c in cases if "disposition" in c)
+    for case in cases:
+        assert isinstance(case["age"], int | float) and 0 <= case["age"] < 120
+        assert case["sex"] in {"M", "F"} and case["level"] in {1, 2, 3, 4}
+    assert "triage-v2" in SETS
 
 
 def test_meds_set_has_problems_and_safe_prescriptions() -> None:
