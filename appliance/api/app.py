@@ -30,6 +30,15 @@ log = logging.getLogger("clinicbox.api")
 
 
 def _validation_error(exc: RequestValidationError) -> InputError:
+    unknown_vitals = [
+        str(err["loc"][-1])
+        for err in exc.errors()
+        if err.get("type") == "extra_forbidden" and "vitals" in err.get("loc", ())[:-1]
+    ]
+    if unknown_vitals:  # the same refusal, with the accepted keys, as the CLI gives
+        from appliance.services._safety_triage import unknown_vitals_error
+
+        return unknown_vitals_error(sorted(unknown_vitals))
     fields = []
     for err in exc.errors()[:8]:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]

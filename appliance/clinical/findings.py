@@ -153,6 +153,24 @@ def _gapped(term: str) -> re.Pattern[str] | None:
     return re.compile(re.escape(term[:-1]) + _GAP + re.escape(term[-1]))
 
 
+# A term that opens with a manner/time adverb ("突然看不见", "突发胸痛") is also written with the
+# site or a quantifier after the adverb: "突然右眼看不见", "突然什么都看不见", "突发剧烈胸痛". Up to
+# four characters may sit there, never a negation or a clause break ("突然不想吃" is not bridged).
+_LEAD_ADVERBS = ("突然", "突发", "忽然", "一下子", "猛然")
+_ADVERB_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,4}?"
+
+
+@lru_cache(maxsize=4096)
+def _adverb_gapped(term: str) -> re.Pattern[str] | None:
+    if term.isascii():
+        return None
+    for adverb in _LEAD_ADVERBS:
+        rest = term[len(adverb) :]
+        if term.startswith(adverb) and len(rest) >= 2:
+            return re.compile(re.escape(adverb) + _ADVERB_GAP + re.escape(rest))
+    return None
+
+
 # English terms match their plural forms ("seizures", "lips swelling") and, for two-word
 # terms, the prepositional paraphrase: "chest pressure" ~ "pressure in her chest",
 # "facial burn" is listed separately but "face burn" ~ "burns to the face".
@@ -193,11 +211,13 @@ def _english(term: str) -> re.Pattern[str] | None:
 
 
 def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
-    """Exact mentions of ``term``; for Chinese terms also mentions with a short modifier, for
-    English terms plural forms and the prepositional paraphrase."""
+    """Exact mentions of ``term``; for Chinese terms also mentions with a short modifier (after
+    a leading adverb or before a symptom head), for English terms plural forms and the
+    prepositional paraphrase."""
     out = [(start, start + len(term), neg) for start, neg in occurrences(folded, term)]
-    pattern = _gapped(term)
-    if pattern is not None:
+    for pattern in (_gapped(term), _adverb_gapped(term)):
+        if pattern is None:
+            continue
         for m in pattern.finditer(folded):
             c_start, _ = _clause_bounds(folded, m.start())
             out.append((m.start(), m.end(), _is_negated_zh(folded[c_start : m.start()])))

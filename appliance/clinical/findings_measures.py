@@ -5,10 +5,13 @@
   "一整瓶" ≈ 20, "几十片" ≈ 20, "a handful of pills" ≈ 20);
 - ``fall_height_m``: height of a fall in metres ("从3米高处摔下", "从三楼摔下" = 2 storeys ≈ 6 m,
   "fell 15 feet");
-- ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "seizing for 10 minutes").
+- ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "seizing for 10 minutes");
+- ``days_since_surgery``: how long ago an operation was ("5天前做的阑尾切除", "术后第3天",
+  "两周前在县医院开的刀", "post-op day 4", "had a hernia repair 10 days ago"): a time before an
+  operation word (手术/切除/修补/开刀/…术, surgery/operation/-ectomy/repair), the smallest wins.
 
 Each is a :class:`~appliance.clinical.findings_vitals.TextReading` with its span; the largest
-value wins when written twice. Thresholds live in triage data (``[[measure]]``), not here.
+value wins when written twice (the smallest for ``days_since_surgery``). Thresholds live in triage data (``[[measure]]``), not here.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ import re
 from appliance.clinical.findings_text import NUM, fold, to_number
 from appliance.clinical.findings_vitals import TextReading
 
+_BURN_WORD = r"(?:烧伤|烫伤|灼伤|烧烫伤|火焰伤|烫得|烧得|烫了|烧了|burns?|scald\w*|tbsa)"
 _BURN = (
+    re.compile(rf"{_BURN_WORD}[^。；;.!?]{{0,40}}?({NUM})\s*%"),
+    # tenths, as people estimate an area: "估计有三成面积" = 30%
     re.compile(
-        rf"(?:烧伤|烫伤|灼伤|烧烫伤|火焰伤|burns?|scald\w*|tbsa)[^。；;.!?]{{0,40}}?({NUM})\s*%"
+        rf"{_BURN_WORD}[^。；;.!?]{{0,40}}?({NUM})\s*成(?=\s*(?:的)?\s*(?:面积|左右|多|皮肤|身体|$|[，,]))"
     ),
     re.compile(
         rf"({NUM})\s*%\s*(?:的)?\s*(?:体表面积|tbsa|bsa|total body surface|body surface|烧伤|烫伤)"
@@ -30,12 +36,19 @@ _WORD_COUNTS = {"几十": 20.0, "十几": 12.0, "二三十": 25.0, "一大把": 
                 "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "半瓶": 10.0, "一整板": 10.0,
                 "tens of": 20.0, "dozens of": 24.0, "a handful of": 20.0, "handful of": 20.0,
                 "a bottle of": 20.0, "a whole bottle of": 20.0, "whole bottle of": 20.0}  # fmt: skip
-_COUNT = rf"({NUM}|{'|'.join(sorted(map(re.escape, _WORD_COUNTS), key=len, reverse=True))})"
+_COUNT_WORDS = "|".join(sorted(map(re.escape, _WORD_COUNTS), key=len, reverse=True))
+_COUNT = rf"({NUM}|{_COUNT_WORDS})"
+_COUNT_WORDS_FIRST = rf"({_COUNT_WORDS}|{NUM})"  # where nothing after the amount pins it down
 _TABLETS = (
     re.compile(
         rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:片|粒|颗|丸)"
     ),
     re.compile(rf"(?:吃|服|吞|服用|吞服|吃下)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
+    # the 把 construction puts the amount before the verb: "把一整瓶安眠药吞了", "把30片药都吃了"
+    re.compile(
+        rf"把\s*(?:约|大约|大概)?\s*{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)?\s*[^，,。；;]{{0,6}}?"
+        r"(?:吃|吞|服|喝)(?:了|下|掉|光)"
+    ),
     re.compile(
         rf"(?:took|swallowed|ingested|taken|take|swallow)\s+(?:about\s+|around\s+|~)?{_COUNT}\s*"
         r"(?:\w+\s+){0,2}?(?:tablets?|pills?|capsules?|tabs?)"
@@ -59,6 +72,48 @@ _SEIZURE = (
 )
 
 
+# An operation: a procedure word, or a "…术" that names one ("甲状腺切除术", "剖宫产术").
+_OPERATION = r"(?:手术|开刀|(?<=[开动]的)刀|切除|修补|置换|剖宫产|剖腹产|引流|摘除|结扎|缝合|取出|[^\s，,。；;不无没未]术(?!前|史))"
+_SPAN_UNIT = r"(天|日|周|星期|礼拜|个?月)"
+_SURGERY = (
+    # "6天前在镇医院做的阑尾切除", "两周前开的刀", "3天前行阑尾切除术"
+    re.compile(
+        rf"({NUM}|半)\s*(?:多)?\s*{_SPAN_UNIT}\s*(?:多)?\s*(?:前|之前|以前)"
+        rf"[^。；;！!？?]{{0,14}}?(?:做|行|动|开|施行|接受)[^。；;！!？?]{{0,10}}?{_OPERATION}"
+    ),
+    # "术后第3天", "手术后5天", "剖宫产后一周"
+    re.compile(
+        rf"(?:术|手术|开刀|剖宫产|剖腹产)\s*后\s*(?:第)?\s*({NUM}|半)\s*(?:多)?\s*{_SPAN_UNIT}"
+    ),
+    # "昨天/前天做的手术"
+    re.compile(
+        rf"(昨天|前天|昨日|前日)[^。；;！!？?]{{0,14}}?(?:做|行|动|开)[^。；;！!？?]{{0,10}}?{_OPERATION}"
+    ),
+)
+_SURGERY_EN = (
+    re.compile(
+        r"(?:surgery|operation|\w+ectomy|\w+otomy|\w+plasty|repair|c-section|caesarean|cesarean)"
+        r"[^.;!?]{0,20}?(\d+(?:\.\d+)?)\s*(days?|weeks?|months?)\s+ago"
+    ),
+    re.compile(
+        r"(\d+(?:\.\d+)?)\s*(days?|weeks?|months?)\s+(?:after|since|post)\s+(?:an?\s+|her\s+|his\s+)?"
+        r"(?:surgery|operation|\w+ectomy|\w+otomy|\w+plasty|repair|c-section|caesarean|cesarean)"
+    ),
+    re.compile(r"post-?op(?:erative)?\s+day\s+(\d+)()"),
+)
+_DAYS_IN = {"天": 1.0, "日": 1.0, "周": 7.0, "星期": 7.0, "礼拜": 7.0, "月": 30.0, "个月": 30.0,
+            "day": 1.0, "week": 7.0, "month": 30.0, "": 1.0}  # fmt: skip
+_YESTERDAY = {"昨天": 1.0, "昨日": 1.0, "前天": 2.0, "前日": 2.0}
+
+
+def _days(amount: str, unit: str) -> float | None:
+    if amount in _YESTERDAY:
+        return _YESTERDAY[amount]
+    value = 0.5 if amount == "半" else to_number(amount)
+    per = _DAYS_IN.get(unit.rstrip("s"), _DAYS_IN.get(unit))
+    return None if value is None or per is None else value * per
+
+
 def _count(word: str) -> float | None:
     return _WORD_COUNTS.get(word.strip(), to_number(word))
 
@@ -76,17 +131,26 @@ def extract_measures(text: str) -> dict[str, TextReading]:
     out: dict[str, TextReading] = {}
 
     def keep(
-        key: str, value: float | None, unit: str, m: re.Match[str], low: float, high: float
+        key: str,
+        value: float | None,
+        unit: str,
+        m: re.Match[str],
+        low: float,
+        high: float,
+        smallest: bool = False,
     ) -> None:
         if value is None or not low <= value <= high:
             return
         old = out.get(key)
-        if old is None or value > old.value:
+        if old is None or (value < old.value if smallest else value > old.value):
             out[key] = TextReading(key, round(value, 2), unit, m.span(), text[m.start() : m.end()])
 
     for pattern in _BURN:
         for m in pattern.finditer(folded):
-            keep("burn_tbsa", to_number(m.group(1)), "%", m, 0.5, 100)
+            value = to_number(m.group(1))
+            if value is not None and m.group(0).rstrip().endswith("成"):
+                value *= 10
+            keep("burn_tbsa", value, "%", m, 0.5, 100)
     for pattern in _TABLETS:
         for m in pattern.finditer(folded):
             keep("tablets", _count(m.group(1)), "tablets", m, 1, 1000)
@@ -101,4 +165,11 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             if value is not None and m.group(2).startswith(("小时", "个小时", "hour", "h")):
                 value *= 60
             keep("seizure_min", value, "min", m, 0.5, 24 * 60)
+    for pattern in _SURGERY:
+        for m in pattern.finditer(folded):
+            unit = m.group(2) if m.lastindex and m.lastindex >= 2 else ""
+            keep("days_since_surgery", _days(m.group(1), unit), "days", m, 0, 3650, True)
+    for pattern in _SURGERY_EN:
+        for m in pattern.finditer(folded):
+            keep("days_since_surgery", _days(m.group(1), m.group(2)), "days", m, 0, 3650, True)
     return out

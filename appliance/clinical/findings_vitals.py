@@ -71,8 +71,15 @@ _PLAUSIBLE = {"sbp": (30, 300), "dbp": (10, 200), "hr": (10, 300), "rr": (3, 90)
 _CENTRE = {"sbp": 120, "dbp": 80, "hr": 80, "rr": 16, "temp": 37, "spo2": 100, "gcs": 15,
            "glucose": 6, "pain": 0}  # fmt: skip
 
+# Between a label and its number, up to three short link words: a copula or a measuring verb
+# and a hedge, as triage notes and relatives write them ("血压量着六十八/四十", "心跳大概一百四",
+# "血氧只有85%", "体温测了39度").
+_LINK_WORD = (
+    r"(?:为|是|约|大约|大概|差不多|估计|达到?|高达|仅有?|只有|只|才|就|也|都|有|测得?|测着|测了|"
+    r"测出来?|量得?|量着|量了|量出来?|降至|降到|升至|快到|显示|一量|一测)"
+)
 _LINK = (
-    r"\s*[:：=]?\s*(?:为|是|约|达到?|高达|仅|只有|测得?|降至|降到|升至|快到|显示|of|at|is|was|~|"
+    rf"\s*[:：=]?\s*(?:{_LINK_WORD}\s*){{0,3}}(?:of|at|is|was|~|"
     r"reads?|reading|measured|showed|shows)?\s*"
 )
 _NOT_AFTER = r"(?!\s*(?:天|日|小时|周|个?月|年|岁|分钟|min\b|days?|hours?|weeks?|months?|years?))"
@@ -92,6 +99,10 @@ _TEMP_BARE = re.compile(
 _BP = re.compile(
     rf"(?:血压|\bb/?p\b|blood pressure){_LINK}({NUM})\s*(?:/|比|over)\s*"
     rf"({NUM}|触诊|触不到|测不出|palp(?:ated|able|ation)?\b|p\b)"
+)
+# "血压触诊大约六十", "BP palpable at 70": only a palpated systolic pressure.
+_BP_PALPATED = re.compile(
+    rf"(?:血压|\bb/?p\b|blood pressure)\s*(?:触诊|摸着|palp(?:ated|able)?)(?:\s*(?:at|of))?{_LINK}({NUM})"
 )
 _BP_BARE = re.compile(r"(?<![\d./])(\d{2,3})\s*/\s*(\d{2,3})\s*(?:mmhg|毫米汞柱)")
 _SBP_ONLY = re.compile(rf"(?:收缩压|(?<![血])高压|systolic(?: bp| pressure)?){_LINK}({NUM})")
@@ -263,6 +274,13 @@ def _blood_pressure(reader: _Reader, m: re.Match[str]) -> bool:
     return True
 
 
+def _palpated(reader: _Reader, m: re.Match[str]) -> bool:
+    if not reader.add("sbp", to_number(m.group(1)), "mmHg", m.span()):
+        return False
+    reader.palpable = TextFact("sbp_palpable", "palpable", m.span(), reader.raw[slice(*m.span())])
+    return True
+
+
 def _simple(reader: _Reader, key: str, unit: str, m: re.Match[str]) -> bool:
     return reader.add(key, to_number(m.group(1)), unit, m.span())
 
@@ -355,6 +373,7 @@ def extract_vitals(text: str) -> VitalsFromText:
     reader = _Reader(text)
     reader.scan(_BP, lambda m: _blood_pressure(reader, m))
     reader.scan(_BP_BARE, lambda m: _blood_pressure(reader, m))
+    reader.scan(_BP_PALPATED, lambda m: _palpated(reader, m))
     reader.scan(_SBP_ONLY, lambda m: _simple(reader, "sbp", "mmHg", m))
     reader.scan(_DBP_ONLY, lambda m: _simple(reader, "dbp", "mmHg", m))
     reader.scan(_SPO2, lambda m: _simple(reader, "spo2", "%", m))

@@ -120,7 +120,7 @@ def triage_rules(
         reasons += vital_reasons(kb.adult_vitals, vitals, kb)
     if inputs.pregnant:
         reasons += vital_reasons(kb.pregnancy_vitals, vitals, kb)
-    measured = measure_reasons(inputs.measures, age, kb)
+    measured = measure_reasons(inputs.measures, age, kb, text)
     reasons += measured
     by_id = {r.id: r for r in kb.complaints}
     findings = [_measure_finding(r, inputs) for r in measured]

@@ -120,6 +120,8 @@ class MeasureRule:
     min_age: float | None = None
     max_age: float | None = None
     department: str = "emergency"
+    #: one of these must also be affirmed in the text (recent surgery + vomiting/fever)
+    with_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ taken, fall height). Each returns :class:`Reason` rows with rule id and source."
 
 from __future__ import annotations
 
+from appliance.clinical.findings import Concept, Vocabulary, extract_findings
 from appliance.clinical.findings_vitals import TextReading
 from appliance.clinical.triage_model import (
     ChildBand,
@@ -115,15 +116,18 @@ def child_reasons(age: float, vitals: dict[str, float], kb: TriageKnowledge) -> 
 
 
 def measure_reasons(
-    measures: dict[str, TextReading], age: float | None, kb: TriageKnowledge
+    measures: dict[str, TextReading], age: float | None, kb: TriageKnowledge, text: str = ""
 ) -> list[Reason]:
-    """The most urgent matching row per measured quantity (burn %, tablets, fall height)."""
+    """The most urgent matching row per measured quantity (burn %, tablets, fall height); a row
+    with ``with_terms`` needs one of them affirmed in ``text`` too (recent surgery + vomiting)."""
     best: dict[str, Reason] = {}
     for rule in kb.measure_rules:
         reading = measures.get(rule.measure)
         if reading is None or not _OPS[rule.op](reading.value, rule.value):
             continue
         if not _age_applies(rule, age):
+            continue
+        if rule.with_terms and not _affirmed(text, rule.with_terms):
             continue
         reason = Reason(
             rule.id,
@@ -135,6 +139,11 @@ def measure_reasons(
         if rule.measure not in best or reason.level < best[rule.measure].level:
             best[rule.measure] = reason
     return list(best.values())
+
+
+def _affirmed(text: str, terms: tuple[str, ...]) -> bool:
+    concept = Concept("with", terms)
+    return bool(extract_findings(text, vocabulary=Vocabulary((concept,))))
 
 
 def _age_applies(rule: MeasureRule, age: float | None) -> bool:

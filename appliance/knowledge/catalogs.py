@@ -403,6 +403,8 @@ def triage_knowledge() -> TriageKnowledge:
             m["en"],
             m.get("min_age"),
             m.get("max_age"),
+            m.get("department", "emergency"),
+            tuple(m.get("with", ())),
         )
         for m in v.get("measure", [])
     )

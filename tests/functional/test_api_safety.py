@@ -169,6 +169,20 @@ def test_validation_errors_are_bilingual_name_the_field_and_never_echo_values(
     assert _count(lan_box, "patient") == before
 
 
+def test_an_unknown_vitals_key_is_refused_with_the_accepted_keys(lan_box, doctor) -> None:
+    """Issue #16: `temp_c` is refused, naming it and listing the keys triage accepts (zh/en),
+    the same refusal as `clinicbox triage --json`."""
+    body = {"complaint": "发热", "vitals": {"temp_c": 39.5, "hr": 120}}
+    r = doctor.raw("POST", "/api/v1/triage", json_body=body)
+    assert r.status_code == 422
+    err = r.json()["error"]
+    assert err["code"] == "bad_input"
+    assert (
+        "未知的生命体征字段：temp_c" in err["message_zh"] and "temp（体温 ℃）" in err["message_zh"]
+    )
+    assert "Accepted keys: sbp" in err["message_en"]
+
+
 def test_idempotency_key_makes_a_retried_write_happen_once(lan_box, doctor) -> None:
     before = _count(lan_box, "patient")
     body = {"name": "王五", "sex": "M", "birth_date": "1958-03-01"}

@@ -41,6 +41,13 @@ from appliance.knowledge.findings_data import lab_analytes
         ("高压一百九", "sbp", 190.0),
         ("心跳很快，150次/分", "hr", 150.0),
         ("烧了三天，最高39.5", "temp", 39.5),
+        # link words between label and number: a measuring verb and a hedge
+        ("血压量着九十/五十", "sbp", 90.0),
+        ("血压量着九十/五十", "dbp", 50.0),
+        ("心跳大概一百四", "hr", 140.0),
+        ("血氧只有百分之八十五", "spo2", 85.0),
+        ("体温测了三十九度", "temp", 39.0),
+        ("血压触诊大约七十", "sbp", 70.0),  # palpated: systolic only
     ],
 )
 def test_vital_read_from_text_with_its_span(text, key, value):
@@ -63,10 +70,17 @@ def test_vital_read_from_text_with_its_span(text, key, value):
         "咳嗽2个月",
         "心跳很快，一阵一阵的",
         "最高120次",
+        "血压有点高",
+        "血压一直都不稳",
     ],
 )
 def test_no_vital_invented_from_durations_or_words(text):
     assert extract_vitals(text).values == {}
+
+
+def test_a_palpated_systolic_pressure_is_reported_as_palpable():
+    v = extract_vitals("血压触诊大约七十，脉搏摸不清")
+    assert v.values["sbp"].value == 70 and v.sbp_palpable is not None and "dbp" not in v.values
 
 
 def test_palpable_only_blood_pressure_is_reported():
@@ -184,3 +198,30 @@ def test_concepts_found_with_negation(text, present, negated):
     for f in found:
         assert text[f.span[0] : f.span[1]] == f.text
     assert {f.id for f in extract_findings(text, vocabulary=VOCAB)} == present
+
+
+ADVERB_VOCAB = Vocabulary(
+    (
+        Concept("sudden_blindness", ("突然看不见",)),
+        Concept("sudden_chest_pain", ("突发胸痛",)),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [
+        ("今早左眼突然看不见了", {"sudden_blindness"}),  # exact
+        ("突然左眼看不见", {"sudden_blindness"}),  # a site after the adverb
+        ("昨晚突然一只眼什么都看不见", set()),  # more than four characters between: not bridged
+        ("突然全都看不见", {"sudden_blindness"}),
+        ("突发剧烈胸痛1小时", {"sudden_chest_pain"}),  # a modifier after the adverb
+        ("突然不看不见", set()),  # a negation character never bridges
+        ("突然头晕，后来看不见东西", set()),  # a clause break never bridges
+    ],
+)
+def test_a_leading_adverb_takes_a_short_site_or_modifier_after_it(text, present):
+    found = extract_findings(text, vocabulary=ADVERB_VOCAB)
+    assert {f.id for f in found} == present
+    for f in found:
+        assert text[f.span[0] : f.span[1]] == f.text

@@ -42,6 +42,15 @@ def ids(result):
         ("fell 15 feet from a ladder", "fall_height_m", 4.57),
         ("抽搐持续20分钟", "seizure_min", 20),
         ("seizing for 10 minutes", "seizure_min", 10),
+        ("腿上烫伤起泡，估计有两成面积", "burn_tbsa", 20),  # tenths (成)
+        ("把一整瓶安眠药吞了", "tablets", 20),  # the 把 construction
+        ("把40片降压药都吃了", "tablets", 40),
+        ("6天前在镇医院做的阑尾切除", "days_since_surgery", 6),
+        ("两周前开的刀", "days_since_surgery", 14),
+        ("术后第3天，伤口疼", "days_since_surgery", 3),
+        ("昨天做的手术", "days_since_surgery", 1),
+        ("post-op day 4 after a hernia repair", "days_since_surgery", 4),
+        ("had a cholecystectomy 10 days ago", "days_since_surgery", 10),
     ],
 )
 def test_quantities_read_from_text(text, key, value):
@@ -56,8 +65,11 @@ def _measure_case(rule, fires):
         "tablets": "一次吃了{}片药",
         "fall_height_m": "从{}米高处摔下",
         "seizure_min": "抽搐持续{}分钟",
+        "days_since_surgery": "{}天前做的阑尾切除，现在发烧呕吐",
     }[rule["measure"]]
     age = 8.0 if rule.get("max_age") else 40.0
+    if rule["op"] == "<=":  # a window: the quiet case lies beyond it
+        return unit_text.format(int(rule["value"] if fires else rule["value"] * 3)), age
     if not fires and rule["value"] < 1:  # "any seizure": the quiet case has none
         return "头痛持续3分钟", age
     value = max(rule["value"], 1) if fires else max(rule["value"] / 2 - 1, 1)
@@ -285,3 +297,17 @@ def test_rules_only_time_per_case_including_embedding():
         times.append(time.process_time() - start)
     p95 = statistics.quantiles(times, n=20)[-1]
     assert p95 < 0.2, p95
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("6天前做的阑尾切除，这两天吐得厉害", True),
+        ("6天前做的阑尾切除，恢复好，来复查", False),  # recent, but no complaint of a complication
+        ("两年前做过阑尾切除，现在发烧咳嗽", False),  # an operation long ago
+        ("3天前做的手术，没有发烧，不吐", False),  # the co-findings are denied
+        ("术前检查，发热", False),  # before an operation is not after one
+    ],
+)
+def test_recent_surgery_needs_a_complication_and_the_30_day_window(text, fires):
+    assert ("M-POSTOP-RECENT" in ids(run(text))) is fires
