@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     llm_gpu_layers: int | None = Field(None, ge=-1)
     llm_ctx: int = Field(4096, ge=512, le=131072)
     llm_timeout_s: float = Field(120.0, gt=0)
+    triage_model_budget_s: float = Field(
+        15.0, gt=0, le=600, description="Triage: time the model may take before the rules stand"
+    )
     llm_remote_url: str | None = Field(None, description="OpenAI-compatible peer/hub endpoint")
     llm_offload: Literal["never", "lan", "deidentified"] = "never"
     llm_offload_queue: int = Field(3, ge=0, description="Offload when this many jobs wait")

@@ -77,7 +77,8 @@ def register(cli: click.Group) -> None:
         req = parse_triage_request(read_json_input(source))
         engine, why = (None, None) if no_llm else _open_engine(state)
         try:
-            result = triage(req, engine, use_llm=not no_llm)
+            budget = state.settings().triage_model_budget_s
+            result = triage(req, engine, use_llm=not no_llm, timeout_s=budget)
         finally:
             if engine is not None:
                 engine.close()

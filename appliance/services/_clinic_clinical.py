@@ -49,7 +49,8 @@ class ClinicalMixin:
 
         _check(cancel)
         report(progress, fraction=0.0, message="triage")
-        out = triage(request, self._engine_for(use_llm), use_llm=use_llm)
+        budget = self.runtime.settings.triage_model_budget_s
+        out = triage(request, self._engine_for(use_llm), use_llm=use_llm, timeout_s=budget)
         _check(cancel)
         report(progress, fraction=1.0, message="triage")
         return out
