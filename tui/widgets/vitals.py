@@ -166,8 +166,8 @@ _SOURCE = {"rule": ("规则", "rule"), "semantic": ("语义", "semantic"), "mode
 
 
 def findings_lines(result: JSON) -> list[str]:
-    """What triage read from the complaint: each finding with its source and span, and each
-    vital taken from the text (a typed field is not repeated)."""
+    """What triage read from the complaint: each finding with its source and span, each vital
+    taken from the text (a typed field is not repeated), and the model's unconfirmed hints."""
     lines: list[str] = []
     for f in result.get("findings", []):
         zh, en = _SOURCE.get(str(f.get("source")), ("?", "?"))
@@ -193,4 +193,12 @@ def findings_lines(result: JSON) -> list[str]:
                     f"◦ {key}: typed {used.get('value')}, text says {c.get('text_value')} (typed used)",
                 )
             )
+    for hint in result.get("triage", {}).get("model_suggestions", []):
+        quote = f"“{hint['quote']}” " if hint.get("quote") else ""
+        lines.append(
+            t(
+                f"◦ 模型提示（未计入级别）：{quote}→ {hint.get('id')}（{hint.get('text', '')}）",
+                f"◦ model hint (not counted): {quote}→ {hint.get('id')} ({hint.get('text', '')})",
+            )
+        )
     return lines
