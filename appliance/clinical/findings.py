@@ -245,21 +245,63 @@ def _first(folded: str, terms: tuple[str, ...]) -> tuple[int, int, bool] | None:
     return best or negated
 
 
+# Intensifiers and progressives that sit inside a predicate ("尿特别少" ~ 尿少, "胸口越来越痛" ~
+# 胸口痛, "呼吸很困难" ~ 呼吸困难). Between two Chinese characters they are read past, in a second
+# pass for the concepts the text did not name as written. Softeners (有点, 稍微, 比较) are not:
+# "呼吸有点困难" must not become 呼吸困难.
+_INTENSIFIER = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?:越来越|越发|特别|非常|十分|极其|相当|更加|老是|总是|一直|很|太|更|挺|都)"
+    r"(?=[\u4e00-\u9fff])"
+)
+
+
+def _compact(folded: str) -> tuple[str, list[int]] | None:
+    """``folded`` without inner intensifiers, and each kept character's offset; None if none."""
+    if not _INTENSIFIER.search(folded):
+        return None
+    keep: list[int] = []
+    last = 0
+    for m in _INTENSIFIER.finditer(folded):
+        keep.extend(range(last, m.start()))
+        last = m.end()
+    keep.extend(range(last, len(folded)))
+    return "".join(folded[i] for i in keep), keep
+
+
+def _hit(
+    base: str,
+    compact: tuple[str, list[int]] | None,
+    terms: tuple[str, ...],
+    unless: tuple[str, ...],
+) -> tuple[int, int, bool] | None:
+    """The first mention of ``terms`` as written, else read past intensifiers (spans mapped back
+    to ``base``)."""
+    hit = _first(mask(base, unless) if unless else base, terms)
+    if (hit is not None and not hit[2]) or compact is None:
+        return hit
+    text, offsets = compact
+    again = _first(mask(text, unless) if unless else text, terms)
+    if again is None or (again[2] and hit is not None):
+        return hit
+    start, end, negated = again
+    return offsets[start], offsets[end - 1] + 1, negated
+
+
 def extract_findings(
     text: str, *, vocabulary: Vocabulary, include_negated: bool = False
 ) -> list[Finding]:
     """Concepts of ``vocabulary`` found in ``text``, in vocabulary order (see module doc)."""
     base = fold(text)
+    compact = _compact(base)
     out: list[Finding] = []
     for concept in vocabulary.concepts:
         terms, unless, requires = vocabulary.folded(concept.id)
-        folded = mask(base, unless) if unless else base
-        hit = _first(folded, terms)
+        hit = _hit(base, compact, terms, unless)
         if hit is None:
             continue
         start, end, negated = hit
         if requires and not negated:
-            also = _first(folded, requires)
+            also = _hit(base, compact, requires, unless)
             if also is None or also[2]:
                 continue
         if negated and not include_negated:

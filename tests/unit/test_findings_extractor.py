@@ -225,3 +225,31 @@ def test_a_leading_adverb_takes_a_short_site_or_modifier_after_it(text, present)
     assert {f.id for f in found} == present
     for f in found:
         assert text[f.span[0] : f.span[1]] == f.text
+
+
+INTENSIFIER_VOCAB = Vocabulary(
+    (
+        Concept("chest_pain", ("胸口痛",)),
+        Concept("oliguria", ("尿少",)),
+        Concept("dyspnoea", ("呼吸困难",)),
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "negated"),
+    [
+        ("胸口越来越痛", {"chest_pain"}, set()),  # a progressive inside the predicate
+        ("这两天尿特别少", {"oliguria"}, set()),
+        ("呼吸很困难", {"dyspnoea"}, set()),
+        ("呼吸有点困难", set(), set()),  # a softener is not read past: mild is not severe
+        ("没有胸口很痛", set(), {"chest_pain"}),  # the negation still holds
+        ("很胸口痛", {"chest_pain"}, set()),  # not inside: the term as written
+    ],
+)
+def test_an_intensifier_inside_a_predicate_is_read_past(text, present, negated):
+    found = extract_findings(text, vocabulary=INTENSIFIER_VOCAB, include_negated=True)
+    assert {f.id for f in found if not f.negated} == present
+    assert {f.id for f in found if f.negated} == negated
+    for f in found:
+        assert text[f.span[0] : f.span[1]] == f.text
