@@ -151,3 +151,31 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
     before_ok = start == 0 or not text[start - 1].isalnum() or not text[start - 1].isascii()
     after_ok = end == len(text) or not text[end].isalnum() or not text[end].isascii()
     return before_ok and after_ok
+
+
+# A clause that tells the past ("前年得过脑梗", "以前有过心梗", "history of stroke") is history, not
+# today's complaint — unless it also says now ("昨天又犯了", "今天再次", "again").
+_PAST_ZH = re.compile(
+    r"得过|患过|曾经|曾患|曾有|既往|以前|之前|从前|早年|去年|前年|多年前|"
+    r"[\d一二两三四五六七八九十几]+\s*(?:多)?\s*(?:个)?\s*(?:年|月)\s*(?:多)?\s*(?:前|以前)|病史|后遗症"
+)
+_PAST_EN = re.compile(r"\b(?:history of|previous(?:ly)?|prior|in the past|years? ago|last year)\b")
+_NOW = re.compile(
+    r"今天|今早|今晨|今晚|今日|现在|目前|刚才|刚刚|突然|又|再次|再发|复发|这次|此次|这两天|近来|"
+    r"开始|起病|以来|至今|一直|持续|加重|"  # "两个月前开始咳嗽": the onset of today's complaint
+    r"\b(?:today|now|tonight|this morning|again|suddenly|recurr\w*|new|since|started|worse)\b"
+)
+
+
+def is_past_history(clause: str) -> bool:
+    """``clause`` speaks of the past and not of now (see the patterns above)."""
+    if _NOW.search(clause):
+        return False
+    return bool(_PAST_ZH.search(clause) or _PAST_EN.search(clause))
+
+
+def clause_at(text: str, start: int, end: int) -> str:
+    """The clause of ``text`` around ``[start, end)``."""
+    c_start, _ = _clause_bounds(text, start)
+    _, c_end = _clause_bounds(text, max(start, end - 1))
+    return text[c_start:c_end]

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from appliance.clinical._text import find_terms
+from appliance.clinical._text import clause_at, find_terms, is_past_history
 from appliance.clinical.findings import Finding, extract_findings
 from appliance.clinical.triage_inputs import TriageInputs, merge_inputs
 from appliance.clinical.triage_model import (
@@ -44,13 +44,19 @@ def _applies(rule: ComplaintRule, age: float | None) -> bool:
 
 
 def rule_findings(text: str, inputs: TriageInputs, kb: TriageKnowledge) -> list[Finding]:
-    """Vocabulary findings in the complaint (a pregnancy given as a field counts as said)."""
+    """Vocabulary findings in the complaint (a pregnancy given as a field counts as said); a
+    finding told as past history in its clause ("前年得过脑梗，没落下毛病") is not today's
+    complaint and is left out (findings with a co-finding are kept: they read context, such as
+    a recent operation)."""
     prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
     found = extract_findings(prefix + text, vocabulary=kb.vocabulary)
     out: list[Finding] = []
     shift = len(prefix)
+    single = {r.id for r in kb.complaints if not r.with_terms}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
+        if start >= 0 and f.id in single and is_past_history(clause_at(text, start, end)):
+            continue  # "前年得过脑梗": history, not today's complaint
         if start < 0:  # the finding rests on the pregnancy field
             out.append(dataclasses.replace(f, text="pregnant=true", span=(0, 0)))
         else:

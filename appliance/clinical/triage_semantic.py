@@ -21,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from appliance.clinical._text import _is_negated_en, _is_negated_zh
+from appliance.clinical._text import _is_negated_en, _is_negated_zh, is_past_history
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_text import fold
 
@@ -33,7 +33,7 @@ _NEGATED_START = re.compile(
     r"^(?:无|否认|未|没有|没|不|非|能|可以|尚可|denies|denied|no|not|without|never|negative|"
     r"able to|can)(?![明诱])",
 )
-# A clause that only says something is normal ("breathing fine", "呼吸平稳") or mild ("有点红肿疼",
+# A clause that only says something is normal ("breathing fine", "呼吸平稳", "说话清楚") or mild ("有点红肿疼",
 # "a bit sore") is not matched: the rules' own terms judge those.
 # "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
 _NEGATED_HEAD = re.compile(r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|痒|烧|热|喘|吐|晕|出血|流血|发烧)")
@@ -41,7 +41,8 @@ _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )
 _NORMAL_END = re.compile(
-    r"(?:fine|normal|normally|ok|okay|stable|well|正常|平稳|良好|尚可|还行|可以)$"
+    r"(?<![不没未无])(?:fine|normal|normally|ok|okay|stable|well|clear|正常|平稳|良好|尚可|还行|"
+    r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事)$"
 )
 
 
@@ -93,6 +94,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
         mild = _MILD_START.match(clause) or _NEGATED_HEAD.search(clause)
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
+            continue
+        if is_past_history(clause):  # "前年得过脑梗": history, not today's complaint
             continue
         start = m.start() + m.group(0).index(clause)
         out.append((start, start + len(clause), text[start : start + len(clause)]))

@@ -311,3 +311,33 @@ def test_rules_only_time_per_case_including_embedding():
 )
 def test_recent_surgery_needs_a_complication_and_the_30_day_window(text, fires):
     assert ("M-POSTOP-RECENT" in ids(run(text))) is fires
+
+
+@pytest.mark.parametrize(
+    ("clause", "past"),
+    [
+        ("去年患过脑梗", True),
+        ("三年前得过肺结核", True),
+        ("以前胃出血住过院", True),
+        ("history of stroke", True),
+        ("两个月前开始咳嗽", False),  # the onset of today's complaint
+        ("老胃病今天又犯了", False),
+        ("5-year-old, drowsy", False),
+        ("抽搐过一次", False),
+    ],
+)
+def test_a_clause_told_as_past_history(clause, past):
+    from appliance.clinical._text import is_past_history
+
+    assert is_past_history(clause) is past
+
+
+def test_past_history_and_normal_statements_are_not_todays_findings():
+    """ "去年患过脑梗" is history and "说话清楚" states a normal function: neither is a stroke
+    finding (rules or semantic); the same words told as now still are."""
+    quiet = triage({"age": 66, "complaint": "去年患过脑梗，恢复得挺好；这两天流鼻涕、打喷嚏"}, None)
+    assert quiet["level"] == 4, quiet["reasons"]
+    clear = triage({"age": 40, "complaint": "头痛两天，说话清楚，手脚有力"}, None)
+    assert "C-STROKE-BEFAST" not in {f["id"] for f in clear["findings"]}
+    now = triage({"age": 66, "complaint": "今天早上又脑梗了，说话不利索"}, None)
+    assert now["level"] <= 2
