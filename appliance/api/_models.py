@@ -42,8 +42,9 @@ class PatientIn(_Strict):
 
 
 class VisitIn(_Strict):
-    """``triage``, ``qc`` and ``med_alerts`` are accepted from older clients and ignored: the
-    box computes them itself on every save."""
+    """``triage``, ``qc``, ``med_alerts`` and ``followup_plan`` are accepted from older clients
+    and ignored: the box computes them itself on every save. ``followup_note`` is the doctor's
+    free text."""
 
     visit_id: str | None = Field(None, max_length=64)
     patient_id: str = Field(min_length=1, max_length=64)
@@ -54,6 +55,7 @@ class VisitIn(_Strict):
     med_alerts: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
     overrides: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
     followup_plan: dict[str, Any] | None = None
+    followup_note: str | None = Field(None, max_length=2000)
     sign: bool = False
     amend_reason: str | None = Field(None, max_length=1000)
 
@@ -62,6 +64,7 @@ class AmendIn(_Strict):
     record: dict[str, Any]
     reason: str = Field(min_length=1, max_length=1000)
     overrides: list[dict[str, Any]] = Field(default_factory=list, max_length=200)
+    followup_note: str | None = Field(None, max_length=2000)
 
 
 class AutosaveIn(_Strict):

@@ -225,9 +225,16 @@ class RemoteClinicService:
         return self._call("POST", "/visits", json_body=dict(draft))  # type: ignore[no-any-return]
 
     def amend_visit(
-        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+        self,
+        visit_id: str,
+        record: JSON,
+        reason: str,
+        overrides: list[JSON] | None = None,
+        followup_note: str | None = None,
     ) -> VisitSummary:
-        body = {"record": record, "reason": reason, "overrides": list(overrides or [])}
+        body: JSON = {"record": record, "reason": reason, "overrides": list(overrides or [])}
+        if followup_note is not None:
+            body["followup_note"] = followup_note
         return self._call("POST", f"/visits/{visit_id}/amend", json_body=body)  # type: ignore[no-any-return]
 
     def save_visit_draft(self, patient_id: str, visit_id: str | None, payload: JSON) -> JSON:

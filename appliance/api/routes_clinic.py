@@ -124,7 +124,8 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
     ) -> Any:
         if body.sign and not role_can(session_of(caller).role, "record.sign"):
             raise PermissionDenied("只有医师可以签名病历。", "Only a doctor can sign a record.")
-        draft = body.model_dump(exclude={"triage", "qc", "med_alerts"})  # the box computes them
+        # the box computes these itself
+        draft = body.model_dump(exclude={"triage", "qc", "med_alerts", "followup_plan"})
 
         def save() -> Any:
             summary = svc(caller).save_visit(draft)
@@ -143,7 +144,9 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         _check_id(visit_id)
 
         def run() -> Any:
-            result = svc(caller).amend_visit(visit_id, body.record, body.reason, body.overrides)
+            result = svc(caller).amend_visit(
+                visit_id, body.record, body.reason, body.overrides, body.followup_note
+            )
             calls.audit(caller, "visits.amend", result.get("patient_id"))
             return result
 

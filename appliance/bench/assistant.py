@@ -17,7 +17,6 @@ import random
 import statistics
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,13 @@ from appliance.bench.assistant_eval import load_eval
 from appliance.knowledge import kb_index
 from appliance.knowledge.chunking import Chunk
 from appliance.knowledge.embed import Embedder, vector_to_blob
-from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
-from appliance.knowledge.kb_index import PreparedDocument
+from appliance.knowledge.kb import KnowledgeBase
+from appliance.knowledge.kb_index import PreparedDocument, rows_to_write
 from appliance.knowledge.kb_text import index_words
 from appliance.services._assistant_grounding import split_sentences
+from appliance.services.assistant import memory_knowledge_base
 from appliance.services.ports import EnginePort
+from appliance.store.knowledge_base import KbRepository, MemoryKbDatabase
 
 EMBED_SAMPLE = 128
 
@@ -44,15 +45,14 @@ def _percentile(values: list[float], pct: float) -> float:
 
 def synthetic_chunks(n_chunks: int, seed: int = 7) -> list[tuple[str, str]]:
     """(section, text) pairs made by recombining the starter base's sentences."""
-    starter = KnowledgeBase(MemoryKbDatabase(), None)
-    starter.ensure_starter()
+    starter = memory_knowledge_base(None)
     sentences: list[str] = []
     sections: list[str] = []
     for info in starter.documents():
         for section, text in starter.chunks_of(info.doc_key):
             sections.append(section)
             sentences.extend(split_sentences(text))
-    starter.db.close()  # type: ignore[attr-defined]
+    starter.storage.close()
     rng = random.Random(seed)
     return [
         (f"{rng.choice(sections)} {i}", "".join(rng.sample(sentences, rng.randint(2, 5))))
@@ -72,7 +72,7 @@ def bench_indexing(
             chunks=[Chunk(s, t, i) for i, (s, t) in enumerate(part)],
             words=[index_words(f"{s}\n{t}") for s, t in part],
         )  # fmt: skip
-        db.write_raw(partial(kb_index.write_document, doc=doc))
+        KbRepository(db).write_document(rows_to_write(doc))
     seconds = time.perf_counter() - started
     return {"chunks": len(chunks), "seconds": round(seconds, 2),
             "chunks_per_s": round(len(chunks) / seconds, 1)}  # fmt: skip
@@ -91,14 +91,9 @@ def add_bench_vectors(db: MemoryKbDatabase, embedder: Embedder) -> dict[str, Any
     noisy = picks + rng.normal(0, 0.02, picks.shape).astype(np.float32)
     noisy /= np.linalg.norm(noisy, axis=1, keepdims=True)
 
-    def write(conn: Any) -> None:
-        conn.executemany(
-            "INSERT INTO kb_vectors (chunk_id, model, vector) VALUES (?,?,?)",
-            [(r[0], embedder.name, vector_to_blob(v)) for r, v in zip(rows, noisy, strict=True)],
-        )
-        kb_index.bump_generation(conn)
-
-    db.write_raw(write)
+    KbRepository(db).write_vectors(
+        embedder.name, [int(r[0]) for r in rows], [vector_to_blob(v) for v in noisy]
+    )
     return {"sample": len(sample), "seconds": round(seconds, 2),
             "chunks_per_s": round(len(sample) / seconds, 2)}  # fmt: skip
 
@@ -138,10 +133,10 @@ def bench_retrieval(n_chunks: int, embedder: Embedder | None) -> dict[str, Any]:
         try:
             report: dict[str, Any] = {"n_chunks": n_chunks}
             report["indexing_lexical"] = bench_indexing(db, chunks)
-            report["latency_lexical"] = bench_latency(KnowledgeBase(db, None))
+            report["latency_lexical"] = bench_latency(KnowledgeBase(KbRepository(db), None))
             if embedder is not None:
                 report["embedding"] = add_bench_vectors(db, embedder)
-                hybrid = KnowledgeBase(db, embedder)
+                hybrid = KnowledgeBase(KbRepository(db), embedder)
                 report["latency_hybrid"] = bench_latency(hybrid)
                 report["latency_hybrid_cached_query"] = bench_latency(hybrid, fresh_queries=False)
                 report["query_embedding"] = bench_query_embedding(embedder)

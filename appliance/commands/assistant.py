@@ -175,19 +175,14 @@ def _register_bench(cli: click.Group) -> None:
 
         from appliance.bench import assistant as ab
         from appliance.bench.assistant_eval import evaluate_all
-        from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
-        from appliance.services.assistant import load_embedder
+        from appliance.services.assistant import load_embedder, memory_knowledge_base
 
         settings = state.settings()
         if embedder:
             settings = settings.model_copy(update={"kb_embedder": embedder})
         model = load_embedder(settings)
-        lexical = KnowledgeBase(MemoryKbDatabase(), None)
-        lexical.ensure_starter()
-        hybrid = None
-        if model is not None:
-            hybrid = KnowledgeBase(MemoryKbDatabase(), model)
-            hybrid.ensure_starter()
+        lexical = memory_knowledge_base(None)
+        hybrid = memory_knowledge_base(model) if model is not None else None
         report: dict[str, Any] = {"accuracy": evaluate_all(lexical, hybrid)}
         if not skip_scale:
             report["scale"] = ab.bench_retrieval(chunks, model)

@@ -1,9 +1,9 @@
 """The knowledge base facade: import, list, remove, reindex, search.
 
-It works over a :class:`KbDatabase` — the encrypted store (adapter in the services layer) or
-:class:`MemoryKbDatabase` (a plain SQLite file or memory, used only for the public starter
-documents when no store exists, and in tests). Slow work (segmentation, embedding) happens
-before the write; the write itself is a few inserts.
+It works over a ``KbStorage`` port (:mod:`appliance.knowledge.kb_port`): the services inject
+``appliance.store.knowledge_base.KbRepository`` over the encrypted store, or over a plain SQLite
+file of the public starter documents when no store exists (and in tests). Slow work
+(segmentation, embedding) happens before the write; the write itself is a few inserts.
 """
 
 from __future__ import annotations
@@ -11,64 +11,30 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any
+
+import numpy as np
 
 from appliance.errors import InputError, KnowledgeDocNotFound
 from appliance.knowledge import kb_index
 from appliance.knowledge.chunking import ParsedDocument, chunk_blocks
-from appliance.knowledge.embed import Embedder
+from appliance.knowledge.embed import Embedder, vector_to_blob
 from appliance.knowledge.kb_index import DocumentInfo, Progress, content_hash
 from appliance.knowledge.kb_loaders import load_document, parse_markdown
+from appliance.knowledge.kb_port import KbStorage
 from appliance.knowledge.retrieval import Hit, Retriever
 
-T = TypeVar("T")
 log = logging.getLogger("clinicbox.knowledge")
 AUDIENCES = ("patient", "clinician")
 
 
-class KbDatabase(Protocol):
-    def read_raw(self) -> Any:  # a context manager yielding a DB-API connection
-        ...
-
-    def write_raw(self, fn: Callable[[Any], T]) -> T: ...
-
-
-class MemoryKbDatabase:
-    """One SQLite connection (file or ``:memory:``) guarded by a lock; commits each write."""
-
-    def __init__(self, path: str | Path = ":memory:") -> None:
-        import sqlite3
-
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._lock = threading.RLock()
-        self._conn.execute("PRAGMA foreign_keys = ON")
-        kb_index.ensure_schema(self._conn)
-
-    @contextmanager
-    def read_raw(self) -> Iterator[Any]:
-        with self._lock:
-            yield self._conn
-
-    def write_raw(self, fn: Callable[[Any], T]) -> T:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                result = fn(self._conn)
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-            return result
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+def _not_found(doc_key: str) -> KnowledgeDocNotFound:
+    return KnowledgeDocNotFound(
+        f"知识库中没有文档：{doc_key}", f"No document in the knowledge base: {doc_key}"
+    )
 
 
 @dataclass(frozen=True)
@@ -99,8 +65,8 @@ def doc_key_for(path: Path, audience: str) -> str:
 
 
 class KnowledgeBase:
-    def __init__(self, db: KbDatabase, embedder: Embedder | None = None) -> None:
-        self.db = db
+    def __init__(self, storage: KbStorage, embedder: Embedder | None = None) -> None:
+        self.storage = storage
         self.embedder = embedder
         self.retriever = Retriever(embedder)
 
@@ -111,7 +77,7 @@ class KnowledgeBase:
         prepared = kb_index.prepare_document(
             parsed, embedder=self.embedder if embed else None, progress=progress, **kw
         )
-        self.db.write_raw(lambda conn: kb_index.write_document(conn, prepared))
+        self.storage.write_document(kb_index.rows_to_write(prepared))
         return self.get(prepared.doc_key)
 
     def add_file(
@@ -149,8 +115,8 @@ class KnowledgeBase:
         """Import bundled starter documents that are missing or changed; returns how many.
 
         ``embed=False`` imports them lexical-only (instant); call :meth:`embed_missing` later."""
-        with self.db.read_raw() as conn:
-            known = kb_index.document_hashes(conn)
+        with self.storage.reading() as reader:
+            known = reader.document_hashes()
         changed = 0
         for doc in starter_documents():
             digest = content_hash(doc.text.encode("utf-8"))
@@ -187,25 +153,18 @@ class KnowledgeBase:
         shipped = shipped_vectors(model)
         if not shipped:
             return 0
-        with self.db.read_raw() as conn:
-            hashes = kb_index.document_hashes(conn)
-            missing = {cid for cid, _ in kb_index.chunks_missing_vectors(conn, model)}
-            plan: list[tuple[list[int], Any]] = []
+        with self.storage.reading() as reader:
+            hashes = reader.document_hashes()
+            missing = {row.id for row in reader.chunks_missing_vectors(model)}
+            plan: list[tuple[list[int], np.ndarray]] = []
             for key, (sha, matrix) in shipped.items():
                 if hashes.get(key) != sha:
                     continue
-                ids = [
-                    int(r[0])
-                    for r in conn.execute(
-                        "SELECT c.id FROM kb_chunks c JOIN kb_documents d ON d.id = c.doc_id "
-                        "WHERE d.doc_key = ? ORDER BY c.ordinal",
-                        (key,),
-                    )
-                ]
+                ids = [row.id for row in reader.chunks_of(key)]
                 if len(ids) == len(matrix) and any(i in missing for i in ids):
                     plan.append((ids, matrix))
         for ids, matrix in plan:
-            self.db.write_raw(partial(kb_index.write_vectors, model=model, ids=ids, vectors=matrix))
+            self.storage.write_vectors(model, ids, [vector_to_blob(v) for v in matrix])
         return sum(len(ids) for ids, _ in plan)
 
     def embed_missing_in_background(self) -> threading.Thread | None:
@@ -225,51 +184,46 @@ class KnowledgeBase:
 
     # --- maintenance -----------------------------------------------------------------------
     def remove(self, doc_key: str) -> None:
-        self.db.write_raw(lambda conn: kb_index.remove_document(conn, doc_key))
+        if not self.storage.remove_document(doc_key):
+            raise _not_found(doc_key)
 
     def documents(self) -> list[DocumentInfo]:
-        with self.db.read_raw() as conn:
-            return kb_index.list_documents(conn)
+        with self.storage.reading() as reader:
+            return [kb_index.document_info(row) for row in reader.documents()]
 
     def get(self, doc_key: str) -> DocumentInfo:
         for info in self.documents():
             if info.doc_key == doc_key:
                 return info
-        raise KnowledgeDocNotFound(
-            f"知识库中没有文档：{doc_key}", f"No document in the knowledge base: {doc_key}"
-        )
+        raise _not_found(doc_key)
 
     def embed_missing(self, progress: Progress | None = None) -> int:
         """Embed chunks that have no vector for the current embedder (after a model change)."""
         if self.embedder is None:
             return 0
         embedder = self.embedder
-        with self.db.read_raw() as conn:
-            missing = kb_index.chunks_missing_vectors(conn, embedder.name)
+        with self.storage.reading() as reader:
+            missing = list(reader.chunks_missing_vectors(embedder.name))
         if not missing:
             return 0
-        ids = [cid for cid, _ in missing]
-        vectors = kb_index.embed_texts(embedder, [text for _, text in missing], progress)
-        self.db.write_raw(lambda conn: kb_index.write_vectors(conn, embedder.name, ids, vectors))
+        ids = [row.id for row in missing]
+        texts = [kb_index.chunk_row_index_text(row) for row in missing]
+        vectors = kb_index.embed_texts(embedder, texts, progress)
+        self.storage.write_vectors(embedder.name, ids, [vector_to_blob(v) for v in vectors])
         return len(ids)
 
     def reindex(self, progress: Progress | None = None) -> dict[str, int]:
         """Rebuild the word/trigram indexes and add missing vectors."""
-        chunks = self.db.write_raw(kb_index.rebuild_lexical)
+        chunks = self.storage.rebuild_lexical(kb_index.index_chunk)
         embedded = self.embed_missing(progress)
         return {"chunks": chunks, "embedded": embedded}
 
     # --- search ----------------------------------------------------------------------------
     def search(self, question: str, k: int = 5, audience: str | None = None) -> list[Hit]:
-        with self.db.read_raw() as conn:
-            return self.retriever.search(conn, question, k=k, audience=audience)
+        with self.storage.reading() as reader:
+            return self.retriever.search(reader, question, k=k, audience=audience)
 
     def chunks_of(self, doc_key: str) -> list[tuple[str, str]]:
         """(section, text) of a document's chunks in order."""
-        with self.db.read_raw() as conn:
-            rows = conn.execute(
-                "SELECT c.section, c.text FROM kb_chunks c JOIN kb_documents d ON d.id = c.doc_id "
-                "WHERE d.doc_key = ? ORDER BY c.ordinal",
-                (doc_key,),
-            ).fetchall()
-        return [(r[0], r[1]) for r in rows]
+        with self.storage.reading() as reader:
+            return [(row.section, row.text) for row in reader.chunks_of(doc_key)]

@@ -13,12 +13,11 @@ import math
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
 from appliance.knowledge.embed import EMBEDDER_CATALOG, Embedder, blob_to_matrix
-from appliance.knowledge.kb_index import generation
+from appliance.knowledge.kb_port import KbReader
 from appliance.knowledge.kb_text import (
     SYNONYMS,
     expanded_terms,
@@ -91,22 +90,19 @@ class _VectorCache:
         self._ids: np.ndarray = np.zeros(0, dtype=np.int64)
         self._matrix: np.ndarray = np.zeros((0, 0), dtype=np.float32)
 
-    def get(self, conn: Any, model: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
-        key = (generation(conn), model)
+    def get(self, reader: KbReader, model: str, dim: int) -> tuple[np.ndarray, np.ndarray]:
+        key = (reader.generation(), model)
         with self._lock:
             if key != self._key:
-                rows = conn.execute(
-                    "SELECT chunk_id, vector FROM kb_vectors WHERE model = ? ORDER BY chunk_id",
-                    (model,),
-                ).fetchall()
-                self._ids = np.array([r[0] for r in rows], dtype=np.int64)
-                self._matrix = blob_to_matrix([bytes(r[1]) for r in rows], dim)
+                ids, blobs = reader.vectors(model)
+                self._ids = np.array(ids, dtype=np.int64)
+                self._matrix = blob_to_matrix(blobs, dim)
                 self._key = key
             return self._ids, self._matrix
 
 
 class Retriever:
-    """Search the knowledge base on a connection; thread-safe, caches vectors and queries."""
+    """Search the knowledge base in a read snapshot; thread-safe, caches vectors and queries."""
 
     def __init__(self, embedder: Embedder | None = None) -> None:
         self.embedder = embedder
@@ -134,18 +130,12 @@ class Retriever:
                 self._query_cache.popitem(last=False)
         return vector
 
-    def _words(self, conn: Any, terms: tuple[str, ...]) -> list[int]:
+    def _words(self, reader: KbReader, terms: tuple[str, ...]) -> list[int]:
         if not terms:
             return []
-        expr = " OR ".join(fts_phrase(t) for t in terms)
-        rows = conn.execute(
-            "SELECT rowid FROM kb_fts_words WHERE kb_fts_words MATCH ? "
-            "ORDER BY bm25(kb_fts_words) LIMIT ?",
-            (expr, CANDIDATES),
-        ).fetchall()
-        return [int(r[0]) for r in rows]
+        return reader.match_words(" OR ".join(fts_phrase(t) for t in terms), CANDIDATES)
 
-    def _trigram(self, conn: Any, terms: tuple[str, ...], question: str) -> list[int]:
+    def _trigram(self, reader: KbReader, terms: tuple[str, ...], question: str) -> list[int]:
         long_terms = [t for t in terms if len(t) >= 3]
         compact = "".join(ch for ch in question if ch.isalnum())
         if 3 <= len(compact) <= 12:
@@ -153,16 +143,11 @@ class Retriever:
         if not long_terms:
             return []
         expr = " OR ".join(fts_phrase(t) for t in dict.fromkeys(long_terms))
-        rows = conn.execute(
-            "SELECT rowid FROM kb_fts_trigram WHERE kb_fts_trigram MATCH ? "
-            "ORDER BY bm25(kb_fts_trigram) LIMIT ?",
-            (expr, CANDIDATES),
-        ).fetchall()
-        return [int(r[0]) for r in rows]
+        return reader.match_trigram(expr, CANDIDATES)
 
-    def _dense(self, conn: Any, question: str) -> tuple[list[int], dict[int, float]]:
+    def _dense(self, reader: KbReader, question: str) -> tuple[list[int], dict[int, float]]:
         assert self.embedder is not None
-        ids, matrix = self._vectors.get(conn, self.embedder.name, self.embedder.dim)
+        ids, matrix = self._vectors.get(reader, self.embedder.name, self.embedder.dim)
         if len(ids) == 0:
             return [], {}
         # einsum runs single-threaded: a BLAS matrix-vector product spins up every core and,
@@ -171,22 +156,15 @@ class Retriever:
         top = np.argsort(-sims)[:CANDIDATES]
         return [int(ids[i]) for i in top], {int(ids[i]): float(sims[i]) for i in top}
 
-    def _idf(self, conn: Any, terms: tuple[str, ...]) -> dict[str, float]:
-        total = int(conn.execute("SELECT count(*) FROM kb_chunks").fetchone()[0]) or 1
+    def _idf(self, reader: KbReader, terms: tuple[str, ...]) -> dict[str, float]:
+        total = reader.chunk_total() or 1
         if not terms:
             return {}
-        marks = ",".join("?" for _ in terms)
-        df = {
-            r[0]: int(r[1])
-            for r in conn.execute(
-                f"SELECT term, doc FROM kb_fts_vocab WHERE term IN ({marks})",  # noqa: S608
-                terms,
-            )
-        }
+        df = reader.term_chunk_counts(terms)
         return {t: math.log(1 + total / (1 + df.get(t, 0))) for t in terms}
 
     def search(
-        self, conn: Any, question: str, k: int = 5, audience: str | None = None
+        self, reader: KbReader, question: str, k: int = 5, audience: str | None = None
     ) -> list[Hit]:
         """The ``k`` best chunks for ``question`` (optionally of one audience), best first."""
         embedding = None
@@ -197,29 +175,29 @@ class Retriever:
             embedding.start()
         terms = query_terms(question)
         rankings: dict[str, list[int]] = {
-            "words": self._words(conn, expanded_terms(terms)),
-            "trigram": self._trigram(conn, terms, question),
+            "words": self._words(reader, expanded_terms(terms)),
+            "trigram": self._trigram(reader, terms, question),
         }
         cosines: dict[int, float] = {}
         if embedding is not None:
             embedding.join()
-            rankings["dense"], cosines = self._dense(conn, question)
+            rankings["dense"], cosines = self._dense(reader, question)
         fused = rrf_fuse(rankings)
         if not fused:
             return []
-        idf = self._idf(conn, terms)
+        idf = self._idf(reader, terms)
         for term in idf:  # single characters (打, 量, 看) carry less meaning than words
             if len(term) == 1:
                 idf[term] *= SINGLE_CHAR_WEIGHT
         idf_total = sum(idf.values()) or 1.0
         hits: list[Hit] = []
         ids = [cid for cid, _ in fused[: CANDIDATES * 2]]
-        rows = _chunk_rows(conn, ids)
+        rows = reader.chunks(ids)
         for chunk_id, score in fused:
             row = rows.get(chunk_id)
-            if row is None or (audience and row["audience"] != audience):
+            if row is None or (audience and row.audience != audience):
                 continue
-            words = set(row["words"].split())
+            words = set(row.words.split())
             covered = sum(
                 w
                 for t, w in idf.items()
@@ -227,12 +205,12 @@ class Retriever:
             )
             hit = Hit(
                 chunk_id=chunk_id,
-                doc=row["doc_key"],
-                title=row["title"],
-                section=row["section"],
-                text=row["text"],
-                audience=row["audience"],
-                source=row["source"],
+                doc=row.doc_key,
+                title=row.title,
+                section=row.section,
+                text=row.text,
+                audience=row.audience,
+                source=row.source,
                 score=score,
                 coverage=covered / idf_total,
                 cosine=cosines.get(chunk_id),
@@ -241,7 +219,7 @@ class Retriever:
                     n: ids_.index(chunk_id) + 1 for n, ids_ in rankings.items() if chunk_id in ids_
                 },
             )
-            section = normalize(row["section"])
+            section = normalize(row.section)
             hit.score += (
                 COVERAGE_WEIGHT * hit.coverage
                 + SECTION_WEIGHT * sum(w for t, w in idf.items() if t in section) / idf_total
@@ -249,16 +227,3 @@ class Retriever:
             hits.append(hit)
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
-
-
-def _chunk_rows(conn: Any, ids: list[int]) -> dict[int, dict[str, Any]]:
-    if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    rows = conn.execute(
-        "SELECT c.id, d.doc_key, d.title, c.section, c.text, d.audience, d.source, c.words "  # noqa: S608
-        f"FROM kb_chunks c JOIN kb_documents d ON d.id = c.doc_id WHERE c.id IN ({marks})",
-        ids,
-    ).fetchall()
-    keys = ("id", "doc_key", "title", "section", "text", "audience", "source", "words")
-    return {int(r[0]): dict(zip(keys, r, strict=True)) for r in rows}

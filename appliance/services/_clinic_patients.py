@@ -113,7 +113,8 @@ class PatientsMixin:
         return visits.get_visit(self._session(), visit_id)  # type: ignore[return-value]
 
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
-        """The box recomputes alerts, QC and triage; see :func:`visits.save_visit`."""
+        """The box recomputes alerts, QC, triage and the follow-up plan; see
+        :func:`visits.save_visit`."""
         from appliance.services import visits
 
         return visits.save_visit(  # type: ignore[return-value]
@@ -121,7 +122,12 @@ class PatientsMixin:
         )
 
     def amend_visit(
-        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+        self,
+        visit_id: str,
+        record: JSON,
+        reason: str,
+        overrides: list[JSON] | None = None,
+        followup_note: str | None = None,
     ) -> VisitSummary:
         from appliance.services import visits
 
@@ -131,6 +137,7 @@ class PatientsMixin:
             record,
             reason,
             overrides or [],
+            followup_note=followup_note,
             settings=self.runtime.settings,
         )
 

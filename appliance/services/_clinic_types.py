@@ -100,7 +100,8 @@ class VisitDraft(TypedDict, total=False):
     qc: JSON | None
     med_alerts: list[JSON]
     overrides: list[JSON]  # [{"alert": {...}, "reason": "..."}]
-    followup_plan: JSON | None
+    followup_plan: JSON | None  # shown to the user; the box computes the stored plan itself
+    followup_note: str  # the doctor's free-text follow-up note (display only)
     sign: bool
     amend_reason: str  # with sign on an already signed visit: save as an amendment
 

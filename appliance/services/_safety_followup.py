@@ -104,12 +104,14 @@ def _diagnoses(record: dict[str, Any], patient: dict[str, Any]) -> list[tuple[st
     return out
 
 
-def _previous_uncontrolled(store: StorePort | None, patient_id: str | None, condition: str) -> int:
+def _previous_uncontrolled(
+    store: StorePort | None, patient_id: str | None, condition: str, before: str | None = None
+) -> int:
     if store is None or not patient_id:
         return 0
     try:
         with store.read() as db:
-            rule = reports.last_plan_rule(db, patient_id, condition)
+            rule = reports.last_plan_rule(db, patient_id, condition, before)
     except Exception as exc:  # store absent/locked: plan without history
         log.warning("follow-up history unavailable: %s", exc.__class__.__name__)
         return 0
@@ -123,7 +125,10 @@ def make_plans(
     store: StorePort | None = None,
     today: date | None = None,
     previous_uncontrolled: dict[str, int] | None = None,
+    history_before: str | None = None,
 ) -> list[FollowupPlan]:
+    """The plans of this visit. ``history_before`` (a time) limits the store's history to
+    plans made before it: an amendment must not count its own visit's plan as the previous."""
     p, r = _as_dict(patient), _as_dict(record)
     on = today or date.today()
     kb = followup_knowledge()
@@ -132,7 +137,7 @@ def make_plans(
     for cond in chronic_conditions(_diagnoses(r, p), kb):
         prev = (previous_uncontrolled or {}).get(cond)
         if prev is None:
-            prev = _previous_uncontrolled(store, pid, cond)
+            prev = _previous_uncontrolled(store, pid, cond, history_before)
         plans.append(
             plan_followup(cond, _visit(r, on), age=_age(p, on), previous_uncontrolled=prev, kb=kb)
         )

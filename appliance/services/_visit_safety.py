@@ -1,5 +1,6 @@
-"""What the box computes for every record version it saves: medication alerts, QC and the
-triage level — from the record and the store's patient, never from what a client sent — and
+"""What the box computes for every record version it saves: medication alerts, QC, the
+triage level and the chronic-disease follow-up plan — from the record and the store's patient
+(and, for the plan, the patient's previous plan), never from what a client sent — and
 what a signature needs (chief complaint, a diagnosis, an override for each major or
 contraindicated alert).
 """
@@ -20,9 +21,11 @@ from appliance.config import Settings
 from appliance.errors import ClinicBoxError, InputError, OverrideReasonMissing, SignBlocked
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import meds_knowledge
+from appliance.services._safety_followup import make_plans, plan_dict
 from appliance.services._safety_meds import tier_file
 from appliance.services._safety_triage import run_triage
 from appliance.services.emr import run_qc
+from appliance.services.ports import StorePort
 
 JSON = dict[str, Any]
 
@@ -38,6 +41,7 @@ class BoxSafety:
     alerts: list[JSON] = field(default_factory=list)
     qc: JSON = field(default_factory=dict)
     triage: JSON | None = None
+    followup_plan: JSON | None = None
 
 
 def _age(birth_date: object) -> float | None:
@@ -170,17 +174,39 @@ def compute_qc(
     return run_qc(data, use_llm=False)
 
 
+def compute_followup(
+    patient_row: Mapping[str, Any],
+    record: Mapping[str, Any],
+    store: StorePort | None = None,
+    history_before: str | None = None,
+) -> JSON | None:
+    """The follow-up plan (国家基本公共卫生服务规范: hypertension, type 2 diabetes) for this
+    record, or None when no chronic condition applies. With the ``store``, the patient's
+    previous plan (made before ``history_before``, when given) decides "two consecutive
+    uncontrolled visits" (referral)."""
+    try:
+        plans = make_plans(
+            dict(patient_row), dict(record), store=store, history_before=history_before
+        )
+    except InputError:  # a malformed diagnosis list: QC reports it; the draft is still kept
+        return None
+    return plan_dict(plans) or None
+
+
 def compute(
     patient_row: Mapping[str, Any],
     record: Mapping[str, Any],
     privilege: str,
     settings: Settings | None = None,
     signer: str | None = None,
+    store: StorePort | None = None,
+    history_before: str | None = None,
 ) -> BoxSafety:
     return BoxSafety(
         alerts=compute_alerts(patient_row, record, privilege, settings),
         qc=compute_qc(patient_row, record, signer),
         triage=compute_triage(patient_row, record),
+        followup_plan=compute_followup(patient_row, record, store, history_before),
     )
 
 

@@ -24,7 +24,7 @@ from typing import Any
 from appliance.config import Settings, load_settings
 from appliance.errors import ClinicBoxError, FeatureUnavailable, IdentityNotVerified
 from appliance.knowledge.embed import Embedder, open_embedder
-from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
+from appliance.knowledge.kb import KnowledgeBase
 from appliance.knowledge.kb_index import Progress
 from appliance.services._assistant_answer import (
     AskResult,
@@ -36,6 +36,7 @@ from appliance.services._assistant_kiosk import KioskAssistant
 from appliance.services._assistant_selfservice import Identity, SelfService
 from appliance.services._assistant_tools import plan_with_model, route_by_keywords
 from appliance.services.ports import EnginePort, StorePort
+from appliance.store.knowledge_base import KbRepository, MemoryKbDatabase
 
 log = logging.getLogger("clinicbox.assistant")
 _PERSONAL = re.compile(r"我的|帮我|给我|我想|我要|查(一下|查)?我")
@@ -48,6 +49,7 @@ __all__ = [
     "ask",
     "knowledge_base_for",
     "load_embedder",
+    "memory_knowledge_base",
     "open_knowledge_base",
 ]
 
@@ -85,11 +87,18 @@ def open_knowledge_base(
     """
     chosen = load_embedder(settings) if embedder == "auto" else embedder
     assert not isinstance(chosen, str)
-    db: Any = store if store is not None else MemoryKbDatabase(public_cache_path(settings))
-    kb = KnowledgeBase(db, chosen)
+    db = store if store is not None else MemoryKbDatabase(public_cache_path(settings))
+    kb = KnowledgeBase(KbRepository(db), chosen)
     kb.ensure_starter(progress, embed=not background_embedding)
     if background_embedding:
         kb.embed_missing_in_background()
+    return kb
+
+
+def memory_knowledge_base(embedder: Embedder | None = None) -> KnowledgeBase:
+    """A knowledge base in memory with the starter documents (benchmarks, evaluations)."""
+    kb = KnowledgeBase(KbRepository(MemoryKbDatabase()), embedder)
+    kb.ensure_starter()
     return kb
 
 
@@ -236,9 +245,8 @@ class AssistantService:
             if self._owns_engine and self._engine is not None:
                 self._engine.close()
             self._engine = None
-        db = self.kb.db
-        if self._owns_kb and isinstance(db, MemoryKbDatabase):
-            db.close()
+        if self._owns_kb:
+            self.kb.storage.close()  # closes a public-document cache file; never the store
 
 
 # --- module-level use cases (the ClinicService interface and the API call these) -------------

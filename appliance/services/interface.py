@@ -111,9 +111,9 @@ class ClinicService(Protocol):
     def save_visit(self, draft: VisitDraft) -> VisitSummary:
         """Save a new version (never overwrites); ``sign`` signs it (role record.sign).
 
-        The box recomputes the medication alerts, QC and triage level (anything the draft
-        carries in their place is ignored) and returns them: ``{"visit_id", "record_id",
-        "version", "status", "alerts", "qc", "triage"}``. Overrides are ``{"rule", "reason"}``
+        The box recomputes the medication alerts, QC, triage level and follow-up plan (anything
+        the draft carries in their place is ignored) and returns them: ``{"visit_id",
+        "record_id", "version", "status", "alerts", "qc", "triage", "followup_plan"}``. Overrides are ``{"rule", "reason"}``
         (or ``{"alert": {...}, "reason"}``), each with a non-empty reason.
 
         Raises: SignBlocked (sign without chief complaint, diagnosis or an override for each
@@ -123,10 +123,17 @@ class ClinicService(Protocol):
         ...
 
     def amend_visit(
-        self, visit_id: str, record: JSON, reason: str, overrides: list[JSON] | None = None
+        self,
+        visit_id: str,
+        record: JSON,
+        reason: str,
+        overrides: list[JSON] | None = None,
+        followup_note: str | None = None,
     ) -> VisitSummary:
         """Correct a signed record: a new version (status ``amended``) with the reason, author
-        and time, linked to the version it corrects; same checks as signing.
+        and time, linked to the version it corrects; same checks as signing, and the box
+        recomputes alerts, QC, triage and the follow-up plan. ``followup_note`` (the doctor's
+        free text) is kept from the corrected version when None.
         Raises RecordNotSigned for a draft, SignBlocked, InputError (no reason)."""
         ...
 

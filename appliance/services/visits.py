@@ -1,9 +1,9 @@
 """Visit use cases: save (draft or sign), amend, show, list, refer — the one path of the TUI, the
 LAN API and the CLI (``clinicbox visit save|show|amend``, ``sync refer``).
 
-The box computes safety: on every save and amendment the medication alerts, QC and triage level
-are recomputed from the record and the store's patient; alerts, QC or triage a client sends are
-ignored. A signature needs a chief complaint, a diagnosis and an override (rule + reason) for
+The box computes safety: on every save and amendment the medication alerts, QC, triage level
+and follow-up plan are recomputed from the record and the store's patient; alerts, QC, triage
+or a follow-up plan a client sends are ignored. A signature needs a chief complaint, a diagnosis and an override (rule + reason) for
 every major/contraindicated alert. Signed records never change: a later change is an amendment
 (a new version with reason, author and time, linked to the version it corrects); a draft never
 replaces a signed version; the visit's prescriptions are those of its newest signed version.
@@ -61,6 +61,15 @@ def _overrides_of(draft: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(overrides)
 
 
+def _note_of(value: Any) -> str | None:
+    """The doctor's free-text follow-up note (display only; the plan itself is the box's)."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InputError("followup_note 必须是文字。", "followup_note must be text.")
+    return value.strip()[:2000] or None
+
+
 def _summary(
     visit_id: str,
     patient_id: str,
@@ -80,6 +89,7 @@ def _summary(
         "alerts": box.alerts,
         "qc": box.qc,
         "triage": box.triage,
+        "followup_plan": box.followup_plan,
     }
 
 
@@ -94,7 +104,7 @@ def _write_version(
     status: str,
     record: JSON,
     box: safety.BoxSafety,
-    followup_plan: Any,
+    note: str | None = None,
     reason: str | None = None,
     amends: int | None = None,
 ) -> str | None:
@@ -106,7 +116,8 @@ def _write_version(
         "qc": box.qc,
         "triage": box.triage,
         "alerts": box.alerts,
-        "followup_plan": followup_plan if isinstance(followup_plan, Mapping) else None,
+        "followup_plan": box.followup_plan,
+        "followup_note": note,
     }
     repo.insert_record_version(
         conn,
@@ -152,8 +163,8 @@ def _write_version(
                 triage=box.triage,
                 vitals=vitals or {},
             )
-        if isinstance(followup_plan, Mapping):
-            for plan in [followup_plan, *(followup_plan.get("plans") or [])]:
+        if box.followup_plan:  # the box's own plan, never one a client sent
+            for plan in [box.followup_plan, *(box.followup_plan.get("plans") or [])]:
                 if isinstance(plan, Mapping):
                     repo.insert_followup_plan(conn, patient_id=patient_id, user_id=uid, plan=plan)
         repo.close_visit(conn, visit_id)
@@ -175,7 +186,9 @@ def save_visit(
 ) -> JSON:
     """Save a new record version of a visit (creating the visit on first save); ``sign`` signs
     it. Returns ``{"visit_id", "record_id", "version", "status", "alerts", "qc", "triage", ...}``
-    with the box's own results. A save of a signed visit with ``amend_reason`` is an amendment.
+    with the box's own results (``followup_plan`` too: a plan a client sends is ignored; its
+    ``followup_note`` is the doctor's free text). A save of a signed visit with ``amend_reason``
+    is an amendment.
 
     Raises InputError (bad input), NotFoundError (no such patient), PermissionDenied,
     SignBlocked (what a signature lacks), RecordAlreadySigned (the visit is signed).
@@ -196,6 +209,7 @@ def save_visit(
     overrides = _overrides_of(draft)
     visit_id = str(draft.get("visit_id") or "").strip() or repo.new_id()
     reason = str(draft.get("amend_reason") or "").strip()
+    note = _note_of(draft.get("followup_note"))
 
     with session.store.read_raw() as conn:
         patient = repo.patient(conn, pid)
@@ -204,10 +218,12 @@ def save_visit(
         raise NotFoundError("没有这个患者。", "No such patient.")
     if current is not None and current["status"] in SIGNED:
         if reason:
-            return amend_visit(session, visit_id, record, reason, overrides, settings=settings)
+            return amend_visit(
+                session, visit_id, record, reason, overrides, followup_note=note, settings=settings
+            )
         raise RecordAlreadySigned()
     signer = session.username if sign else None
-    box = safety.compute(patient, record, _privilege(session), settings, signer)
+    box = safety.compute(patient, record, _privilege(session), settings, signer, session.store)
     if safety.apply_overrides(box.alerts, overrides):
         session.require("alert.override", patient_id=pid)
     if sign:
@@ -243,7 +259,7 @@ def save_visit(
             status=status,
             record=record,
             box=box,
-            followup_plan=draft.get("followup_plan"),
+            note=note,
         )
         return _summary(visit_id, pid, record_id, version, status, at, box)
 
@@ -258,11 +274,13 @@ def amend_visit(
     reason: str,
     overrides: Sequence[Mapping[str, Any]] = (),
     *,
-    followup_plan: Any = None,
+    followup_note: str | None = None,
     settings: Settings | None = None,
 ) -> JSON:
     """Correct a signed record: a new signed version (status ``amended``) with the reason, the
-    author and the time, linked to the version it corrects. Same signature rules as signing."""
+    author and the time, linked to the version it corrects. Same signature rules as signing;
+    alerts, QC, triage and the follow-up plan are the box's, computed afresh. The follow-up
+    note is kept from the corrected version unless ``followup_note`` is given."""
     reason = str(reason or "").strip()
     if not reason:
         raise InputError(
@@ -270,9 +288,11 @@ def amend_visit(
         )
     if not isinstance(record, Mapping):
         raise InputError("record 必须是一个 JSON 对象。", "record must be a JSON object.")
+    note = _note_of(followup_note)
     with session.store.read_raw() as conn:
         current = repo.current_record(conn, visit_id)
         patient = repo.patient(conn, current["patient_id"]) if current else None
+        history = repo.record_history(conn, visit_id) if current else []
     if current is None or patient is None:
         raise NotFoundError("没有这次就诊。", "No such visit.")
     pid = str(current["patient_id"])
@@ -285,7 +305,17 @@ def amend_visit(
             hint_en="",
         )
     record = dict(record)
-    box = safety.compute(patient, record, _privilege(session), settings, session.username)
+    # the follow-up history is the patient's plans from before this visit was first signed
+    first_signed = min((str(h["signed_at"]) for h in history if h["signed_at"]), default=None)
+    box = safety.compute(
+        patient,
+        record,
+        _privilege(session),
+        settings,
+        session.username,
+        session.store,
+        history_before=first_signed,
+    )
     if safety.apply_overrides(box.alerts, list(overrides)):
         session.require("alert.override", patient_id=pid)
     safety.require_signable(record, box.alerts)
@@ -304,7 +334,7 @@ def amend_visit(
             status="amended",
             record=record,
             box=box,
-            followup_plan=followup_plan,
+            note=note if followup_note is not None else _content(now_current).get("followup_note"),
             reason=reason,
             amends=int(now_current["version"]),
         )
@@ -355,6 +385,7 @@ def get_visit(session: SessionPort, visit_id: str) -> JSON:
         "qc": content.get("qc"),
         "triage": content.get("triage"),
         "followup_plan": content.get("followup_plan"),
+        "followup_note": content.get("followup_note") or "",
         "history": [
             {
                 "version": int(h["version"]),

@@ -90,11 +90,14 @@ def qc_pass_rate_by_day(conn: Any, days: int) -> list[dict[str, Any]]:
 # --- follow-up -------------------------------------------------------------------------------
 
 
-def last_plan_rule(conn: Any, patient_id: str, condition: str) -> str | None:
+def last_plan_rule(
+    conn: Any, patient_id: str, condition: str, before: str | None = None
+) -> str | None:
+    """The rule of the patient's newest plan for ``condition`` (made before ``before``)."""
     row = conn.execute(
         "SELECT rule FROM followup_plan WHERE patient_id = ? AND condition = ?"
-        " ORDER BY created_at DESC LIMIT 1",
-        (patient_id, condition),
+        " AND (? IS NULL OR created_at < ?) ORDER BY created_at DESC LIMIT 1",
+        (patient_id, condition, before, before),
     ).fetchone()
     return str(row[0]) if row else None
 

@@ -14,10 +14,11 @@ import pytest
 
 @pytest.fixture(scope="session")
 def _starter_db() -> Iterator[Any]:
-    from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
+    from appliance.knowledge.kb import KnowledgeBase
+    from appliance.store.knowledge_base import KbRepository, MemoryKbDatabase
 
     db = MemoryKbDatabase()
-    KnowledgeBase(db, None).ensure_starter()
+    KnowledgeBase(KbRepository(db), None).ensure_starter()
     yield db
     db.close()
 
@@ -25,8 +26,9 @@ def _starter_db() -> Iterator[Any]:
 @pytest.fixture
 def lexical_kb(_starter_db: Any) -> Any:
     from appliance.knowledge.kb import KnowledgeBase
+    from appliance.store.knowledge_base import KbRepository
 
-    return KnowledgeBase(_starter_db, None)
+    return KnowledgeBase(KbRepository(_starter_db), None)
 
 
 @pytest.fixture

@@ -321,7 +321,6 @@ def test_advise_contract(cli) -> None:
 def test_followup_due_lists_patients_with_the_rule(cli, store_env, store_settings) -> None:
     from appliance.services import patients
     from appliance.services._visit_records import save_visit
-    from appliance.services.safety import followup_plan
     from appliance.services.session import system_session
     from appliance.store import open_store
 
@@ -333,10 +332,10 @@ def test_followup_due_lists_patients_with_the_rule(cli, store_env, store_setting
     with open_store(store_settings, PASSPHRASE) as store:
         session = system_session(store)
         pid = patients.add_patient(session, {"name": "李四", "sex": "F"})["patient_id"]
-        plan = followup_plan({"patient_id": pid}, htn, today=date.today() - timedelta(days=30))
-        draft = {"patient_id": pid, "record": htn, "followup_plan": plan, "sign": True}
-        save_visit(session, draft)
-    out = ok(cli("followup", "due", "--json", "--no-llm"))
+        # the box plans a recheck in 2 weeks (uncontrolled); a month later it is overdue
+        save_visit(session, {"patient_id": pid, "record": htn, "sign": True})
+    a_month_later = (date.today() + timedelta(days=30)).isoformat()
+    out = ok(cli("followup", "due", "--json", "--no-llm", "--date", a_month_later))
     items = out["patients"] if isinstance(out, dict) else out
     assert [i["patient_id"] for i in items] == [pid]
     assert isinstance(items[0]["rule"], str) and items[0]["rule"].startswith("FU-")

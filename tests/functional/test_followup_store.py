@@ -1,5 +1,9 @@
-"""``followup due`` on a real SQCipher store: plans saved with visits come back when due, with
-the rule; chronic patients without a plan are listed for enrolment; the CLI contract holds."""
+"""``followup due`` on a real SQCipher store: the plans the box computes when a visit is signed
+come back when due, with the rule; chronic patients without a plan are listed for enrolment;
+the CLI contract holds.
+
+The box computes the plan itself (a plan a client sends is ignored), as of the day of the
+visit: "a month later" is asked of ``followup due`` with its date (``--date``)."""
 
 from __future__ import annotations
 
@@ -9,11 +13,12 @@ from appliance.services import patients
 from appliance.services._visit_records import save_visit
 from appliance.services.safety import followup_due, followup_plan
 
+A_MONTH_LATER = date.today() + timedelta(days=30)
 
-def _visit(session, pid, record, plan):
+
+def _visit(session, pid, record, *, sign=True):
     record = {"chief_complaint": "慢病随访", **record}  # a signed record needs a chief complaint
-    draft = {"patient_id": pid, "record": record, "followup_plan": plan, "sign": True}
-    return save_visit(session, draft)
+    return save_visit(session, {"patient_id": pid, "record": record, "sign": sign})
 
 
 def _setup(admin_session):
@@ -30,19 +35,17 @@ def _setup(admin_session):
         "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],
         "vitals": {"sbp": 150, "dbp": 95},
     }
-    long_ago = date.today() - timedelta(days=30)
-    plan_a = followup_plan({"patient_id": a, "birth_date": "1950-02-03"}, htn, today=long_ago)
+    plan_a = _visit(admin_session, a, htn)["followup_plan"]  # the box's plan
     assert plan_a["rule"] == "FU-HTN-UNCONTROLLED-RECHECK"
-    _visit(admin_session, a, htn, plan_a)
     dm = {"diagnoses": [{"name": "2型糖尿病", "icd10": "E11.9"}], "vitals": {"glucose": 6.1}}
-    _visit(admin_session, b, dm, followup_plan({"patient_id": b}, dm))  # due in 90 days
-    _visit(admin_session, c, htn, None)  # diagnosed, never planned
+    _visit(admin_session, b, dm)  # due in 90 days
+    _visit(admin_session, c, htn, sign=False)  # diagnosed, never planned (a draft has no plan)
     return a, b, c
 
 
 def test_followup_due_lists_due_overdue_and_unplanned(store, admin_session):
     a, b, c = _setup(admin_session)
-    out = followup_due(store, session=admin_session)
+    out = followup_due(store, session=admin_session, today=A_MONTH_LATER)
     by_patient = {i["patient_id"]: i for i in out["patients"]}
     assert by_patient[a]["status"] == "uncontrolled" and by_patient[a]["overdue"]
     assert by_patient[a]["overdue_days"] == 16
@@ -68,7 +71,7 @@ def test_followup_due_cli(cli, store_env, store_settings):
 
     with open_store(store_settings, PASSPHRASE) as store:
         _setup(system_session(store))
-    r = cli("followup", "due", "--json", "--no-llm")
+    r = cli("followup", "due", "--json", "--no-llm", "--date", A_MONTH_LATER.isoformat())
     assert r.rc == 0, r.err
     out = r.json()
     assert {i["rule"] for i in out["patients"]} >= {
@@ -100,3 +103,24 @@ def test_followup_plan_cli(cli):
     )
     assert r.rc == 0, r.err
     assert r.json()["rule"] == "FU-DM-URGENT-GLUCOSE" and r.json()["refer"] is True
+
+
+def test_an_amendment_does_not_count_its_own_visit_as_the_previous_one(store, admin_session):
+    from appliance.services.visits import amend_visit
+
+    pid = patients.add_patient(
+        admin_session, {"name": "赵六", "sex": "M", "birth_date": "1970-01-01"}
+    )["patient_id"]
+    htn = {
+        "chief_complaint": "慢病随访",
+        "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],
+        "vitals": {"sbp": 150, "dbp": 95},
+    }
+    first = _visit(admin_session, pid, htn)
+    assert first["followup_plan"]["rule"] == "FU-HTN-UNCONTROLLED-RECHECK"
+    corrected = {**htn, "treatment_plan": "调整降压药，2周后复查血压"}
+    amended = amend_visit(admin_session, first["visit_id"], corrected, "补充治疗方案")
+    assert amended["status"] == "amended"
+    assert amended["followup_plan"]["rule"] == "FU-HTN-UNCONTROLLED-RECHECK"  # still one visit
+    second = _visit(admin_session, pid, htn)  # the next uncontrolled visit: refer
+    assert second["followup_plan"]["rule"] == "FU-HTN-REFER-TWO-UNCONTROLLED"

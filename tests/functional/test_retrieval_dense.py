@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from appliance.knowledge.embed import EMBEDDER_CATALOG, open_embedder
-from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
+from appliance.knowledge.kb import KnowledgeBase
 from appliance.knowledge.kb_loaders import parse_markdown
+from appliance.store.knowledge_base import KbRepository, MemoryKbDatabase
 
 DOC = """# 用药须知
 ## 降压药服用时间
@@ -28,7 +29,7 @@ def embedder() -> object:
 
 def test_dense_list_finds_paraphrases(embedder: object) -> None:
     db = MemoryKbDatabase()
-    kb = KnowledgeBase(db, embedder)  # type: ignore[arg-type]
+    kb = KnowledgeBase(KbRepository(db), embedder)  # type: ignore[arg-type]
     kb._store(parse_markdown(DOC, "d"), None, doc_key="meds")
     hits = kb.search("小孩发高烧怎么办")
     assert hits[0].section == "儿童退热"
@@ -40,10 +41,10 @@ def test_dense_list_finds_paraphrases(embedder: object) -> None:
 
 def test_lexical_base_gets_vectors_when_a_model_is_added(embedder: object) -> None:
     db = MemoryKbDatabase()
-    lexical = KnowledgeBase(db, None)
+    lexical = KnowledgeBase(KbRepository(db), None)
     lexical._store(parse_markdown(DOC, "d"), None, doc_key="meds")
     assert lexical.search("胰岛素")[0].cosine is None
-    hybrid = KnowledgeBase(db, embedder)  # type: ignore[arg-type]
+    hybrid = KnowledgeBase(KbRepository(db), embedder)  # type: ignore[arg-type]
     assert hybrid.embed_missing() == 3
     assert hybrid.search("胰岛素")[0].cosine is not None
     assert hybrid.embed_missing() == 0
@@ -86,7 +87,7 @@ def test_shipped_starter_vectors_are_current_and_used(embedder: object) -> None:
             return embedder.embed_passages(texts)  # type: ignore[attr-defined]
 
     db = MemoryKbDatabase()
-    kb = KnowledgeBase(db, Counting())  # type: ignore[arg-type]
+    kb = KnowledgeBase(KbRepository(db), Counting())  # type: ignore[arg-type]
     kb.ensure_starter()
     assert sum(embedded) == 0  # every starter chunk's vector came from the package
     assert kb.embed_missing() == 0

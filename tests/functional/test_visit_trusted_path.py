@@ -2,6 +2,7 @@
 and the in-process service of the TUI, on real SQLCipher stores:
 
 - a forged draft (no alerts, QC 100/甲, triage 4) is stored with the box's own alerts and QC;
+- a forged follow-up plan is ignored: the plan stored (and the worklist's) is the box's own;
 - signing without an override for a major alert fails (422 / exit 2) and names the rule;
 - a draft cannot replace a signed record; a correction is an amendment with its history;
 - a draft cannot be referred from any front end; a visit is one hub case, whatever is asked.
@@ -34,6 +35,46 @@ FORGED = {
     "med_alerts": [],
 }
 OVERRIDE = [{"rule": WARFARIN_NSAID, "reason": "短期使用，已告知出血风险并监测INR"}]
+# Hypertension above target (<140/90 under 65): the box plans a recheck within 2 weeks.
+HTN_RECORD = {
+    "chief_complaint": "头晕1周",
+    "allergy_history": "否认药物过敏史",
+    "diagnoses": [{"name": "原发性高血压", "icd10": "I10"}],
+    "vitals": {"sbp": 152, "dbp": 96, "hr": 78},
+}
+BOX_HTN_RULE = "FU-HTN-UNCONTROLLED-RECHECK"
+FORGED_PLAN = {
+    "condition": "hypertension",
+    "status": "controlled",
+    "rule": "FU-HTN-CONTROLLED",
+    "interval_days": 365,
+    "next_due": "2099-01-01",
+    "source": "client",
+    "plans": [{"condition": "diabetes", "rule": "FU-DM-CONTROLLED", "interval_days": 365}],
+}
+
+
+def _stored_plans(db: Any, patient_id: str) -> list[dict[str, Any]]:
+    return list(
+        db.query(
+            "SELECT condition, rule, interval_days, next_due FROM followup_plan "
+            "WHERE patient_id = ? AND status = 'active'",
+            (patient_id,),
+        )
+    )
+
+
+def _assert_box_plan(plans: list[dict[str, Any]]) -> None:
+    from datetime import date, timedelta
+
+    assert plans == [
+        {
+            "condition": "hypertension",
+            "rule": BOX_HTN_RULE,
+            "interval_days": 14,
+            "next_due": (date.today() + timedelta(days=14)).isoformat(),
+        }
+    ]
 
 
 # --- the LAN API --------------------------------------------------------------------------
@@ -140,6 +181,19 @@ def test_api_sign_needs_an_override_then_only_amendments(lan_box: Any, doctor: A
     assert active == ["对乙酰氨基酚"]  # prescriptions follow the current signed version
 
 
+def test_api_forged_followup_plan_is_not_stored(lan_box: Any, doctor: Any) -> None:
+    pid = _patient(doctor)
+    body = {"patient_id": pid, "record": HTN_RECORD, "followup_plan": FORGED_PLAN, "sign": True}
+    r = doctor.raw("POST", "/api/v1/visits", json_body=body)
+    assert r.status_code == 200, r.text
+    plan = r.json()["followup_plan"]  # what the box computed, returned to the client
+    assert plan["rule"] == BOX_HTN_RULE and plan["interval_days"] == 14 and plan["plans"] == []
+    content, _alerts = _stored(lan_box, r.json()["visit_id"])
+    assert content["followup_plan"] == plan
+    with lan_box.runtime.store.read() as db:
+        _assert_box_plan(_stored_plans(db, pid))
+
+
 def test_api_refuses_to_refer_a_draft(lan_box: Any, doctor: Any) -> None:
     pid = _patient(doctor)
     saved = doctor.raw("POST", "/api/v1/visits", json_body={"patient_id": pid, "record": RECORD})
@@ -223,6 +277,31 @@ def test_cli_visit_save_sign_amend_show(cli: Any, store_env: Any, store_settings
     ]
     assert view["history"][2]["reason"] == "补充用药说明" and view["history"][2]["author"]
     assert cli("visit", "show", "nope", "--json").rc == 4
+
+
+def test_cli_forged_followup_plan_is_not_stored(
+    cli: Any, store_env: Any, store_settings: Any
+) -> None:
+    from appliance.store import open_store
+    from tests._fixtures.store import PASSPHRASE
+
+    pid = _cli_patient(cli)
+    forged = {"patient_id": pid, "record": HTN_RECORD, "followup_plan": FORGED_PLAN, "sign": True}
+    saved = cli("visit", "save", "--json", stdin=forged)
+    assert saved.rc == 0, saved.err
+    assert saved.json()["followup_plan"]["rule"] == BOX_HTN_RULE
+    shown = cli("visit", "show", saved.json()["visit_id"], "--json").json()
+    assert shown["followup_plan"]["rule"] == BOX_HTN_RULE
+    assert shown["followup_plan"]["next_due"] != "2099-01-01"
+    # no chronic condition in the record: a forged plan makes no plan at all
+    other = _cli_patient(cli)
+    knee = {"patient_id": other, "record": RECORD, "overrides": OVERRIDE, "sign": True}
+    plain = cli("visit", "save", "--json", stdin={**knee, "followup_plan": FORGED_PLAN})
+    assert plain.rc == 0, plain.err
+    assert plain.json()["followup_plan"] is None
+    with open_store(store_settings, PASSPHRASE) as store, store.read() as db:
+        _assert_box_plan(_stored_plans(db, pid))
+        assert _stored_plans(db, other) == []
 
 
 def test_cli_refer_refuses_a_draft_and_makes_one_case_per_visit(

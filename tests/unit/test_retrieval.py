@@ -7,10 +7,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from appliance.knowledge.kb import KnowledgeBase, MemoryKbDatabase
+from appliance.knowledge.kb import KnowledgeBase
 from appliance.knowledge.kb_loaders import parse_markdown
 from appliance.knowledge.kb_text import query_terms
 from appliance.knowledge.retrieval import rrf_fuse
+from appliance.store.knowledge_base import KbRepository, MemoryKbDatabase
 
 
 def test_rrf_rewards_agreement_between_lists() -> None:
@@ -52,7 +53,7 @@ def test_two_character_terms_need_the_word_index() -> None:
             == 0
         )
         conn.execute("DELETE FROM kb_fts_trigram")
-    kb = KnowledgeBase(db)
+    kb = KnowledgeBase(KbRepository(db))
     kb._store(parse_markdown("# 低血糖\n## 处理\n血糖偏低时吃糖。", "t"), None, doc_key="t")
     assert [h.section for h in kb.search("血糖")] == ["处理"]
     db.close()
@@ -94,7 +95,7 @@ class _FakeDenseEmbedder:
 
 def test_vectors_are_stored_reloaded_after_changes_and_removed_with_docs() -> None:
     db = MemoryKbDatabase()
-    kb = KnowledgeBase(db, _FakeDenseEmbedder())
+    kb = KnowledgeBase(KbRepository(db), _FakeDenseEmbedder())
     kb._store(parse_markdown("# 甲\n## 一\n挂号在一楼。", "a"), None, doc_key="a")
     first = kb.search("挂号")
     assert first[0].cosine is not None and first[0].ranks.get("dense") == 1
@@ -117,7 +118,7 @@ def test_starter_import_is_idempotent_and_reindex_keeps_results(lexical_kb: Any)
 
 def test_servers_search_lexically_while_vectors_are_added_in_background() -> None:
     db = MemoryKbDatabase()
-    kb = KnowledgeBase(db, _FakeDenseEmbedder())
+    kb = KnowledgeBase(KbRepository(db), _FakeDenseEmbedder())
     kb.ensure_starter(embed=False)
     assert kb.search("低血糖怎么办")[0].cosine is None  # usable at once, lexical
     thread = kb.embed_missing_in_background()

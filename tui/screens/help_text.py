@@ -32,12 +32,14 @@ HELP: dict[str, tuple[str, str]] = {
     "visit": (
         "左侧：主诉与体征（实时分诊），F5 听写/停止，F6 把口述整理成结构化病历。\n"
         "右侧：病历（质控提示显示在对应字段下）、处方（严重警示须填写忽略理由）、随访、辅助决策(F8)。\n"
-        "F7 重新质控，Ctrl+S 存草稿，F10 签名保存，F9 转诊帮扶医院，Esc 取消正在进行的模型任务。",
+        "F7 重新质控，Ctrl+S 存草稿，F10 签名保存，F9 转诊帮扶医院，Esc 取消正在进行的模型任务。\n"
+        "已签名的病历不能覆盖：按 Ctrl+R 修订，写明理由后保存为新版本。",
         "Left: complaint and vitals (instant triage), F5 dictate/stop, F6 structures the dictation.\n"
         "Right: record (QC findings under their field), prescriptions (serious alerts need an "
         "override reason), follow-up, advice (F8).\n"
         "F7 re-runs QC, Ctrl+S saves a draft, F10 signs, F9 refers to the mentor hospital, Esc "
-        "cancels running model work.",
+        "cancels running model work.\n"
+        "A signed record is never overwritten: Ctrl+R amends it, with a reason, as a new version.",
     ),
     "followup": (
         "列出到期、逾期、未达标的慢病患者及依据的规则；选中一行回车打开患者、开始随访；F5 刷新。",

@@ -4,8 +4,10 @@ Left: vitals with instant triage, dictation (live transcript, level meter). Righ
 editable structured record (QC findings inline + score), prescriptions with alerts and override
 reasons, the follow-up plan and decision support. Keys (from any field): F5 dictate/stop,
 F6 structure, F7 QC, F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft,
-Alt+1..4 the tabs, Esc cancels model work only (never leaves), F4 leaves (asking first when
-something is unsaved). Every edit autosaves (see ``_visit_autosave``).
+Ctrl+R amend a signed record (with a reason, see ``amend``), Alt+1..4 the tabs, Esc cancels
+model work only (never leaves), F4 leaves (asking first when something is unsaved). Every edit
+autosaves (see ``_visit_autosave``). Alerts, QC, triage and the follow-up plan that are stored
+are the box's own: the screen shows what the save returned.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from appliance.services.interface import JSON, Patient, Progress, VisitDraft
 from tui._base import ClinicScreen
 from tui.screens._visit_autosave import AutosaveMixin
 from tui.screens._visit_structure import StructuringMixin
+from tui.screens.amend import AmendMixin
 from tui.widgets.dictation import DictationPanel
 from tui.widgets.prescriptions import PrescriptionPanel, allergies_from_text
 from tui.widgets.record import RecordEditor
@@ -39,7 +42,7 @@ class _FieldColumn(VerticalScroll):
 TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
 
-class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
+class VisitScreen(AmendMixin, StructuringMixin, AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
     AUTO_FOCUS = "#complaint"  # typed-ahead keys land here, not on a scroll container
@@ -54,6 +57,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         Binding("f9", "refer", "转诊帮扶|Refer", priority=True),
         Binding("f10", "sign", "签名保存|Sign & save", priority=True),
         Binding("ctrl+s", "save_draft", "存草稿|Save draft", priority=True),
+        Binding("ctrl+r", "amend", "修订|Amend", priority=True),
         *[
             Binding(f"alt+{i}", f"show_tab({i - 1})", show=False, priority=True)
             for i in range(1, len(TABS) + 1)
@@ -65,6 +69,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         self.patient = patient
         self.visit_id = visit_id
         self.signed = False
+        self.version: int | None = None
         self.dictating = False
         self.triage_result: JSON | None = None
         self.qc_result: JSON | None = None
@@ -99,10 +104,12 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             yield Button(t("存草稿", "Save draft"), id="save-draft")
             yield Button(t("签名并保存 F10", "Sign & save F10"), id="sign", variant="success")
             yield Button(t("转诊帮扶医院 F9", "Refer to mentor F9"), id="refer")
+            yield Button(t("修订 Ctrl+R", "Amend Ctrl+R"), id="amend", variant="warning")
             yield Static("", id="visit-status")
             yield Static("", id="autosave-state")
 
     def on_mount(self) -> None:
+        self.query_one("#amend", Button).display = False
         allergies = self.patient.get("allergies") or []
         self.query_one(PrescriptionPanel).patient_context = self._meds_patient(allergies)
         if self.visit_id:
@@ -141,15 +148,13 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             if value is not None and self.query(f"#v-{key}"):
                 self.query_one(f"#v-{key}", Input).value = f"{value:g}"
         self.query_one("#complaint", Input).value = str(record.get("chief_complaint") or "")
-        self.signed = bool(draft.get("sign"))
+        self.query_one("#followup-note", TextArea).text = str(draft.get("followup_note") or "")
+        version: Any = dict(draft).get("version")  # get_visit says which version is shown
+        self.version = int(version or 0) or None
+        self._show_plan(draft.get("followup_plan"))
+        self.set_signed(bool(draft.get("sign")))
         if self.signed:
-            self._status(
-                t(
-                    "此就诊已签名，不能再改为草稿或直接修改；更正请做病历修订（写明理由）。",
-                    "Signed: it cannot become a draft or change in place; correct it by an "
-                    "amendment with a reason.",
-                )
-            )
+            self._status(self.signed_hint())
 
     def _meds_patient(self, allergies: list[str]) -> JSON:
         ctx: JSON = {"allergies": list(allergies)}
@@ -279,9 +284,15 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             box.update("⚠ " + exc.message())
             return
         self.plan = plan
+        self._show_plan(plan)
+
+    def _show_plan(self, plan: Any) -> None:
+        if not isinstance(plan, dict):
+            return
         from tui.screens.followup import format_plan
 
-        box.update(format_plan(plan))
+        self.plan = plan
+        self.query_one("#followup-plan", Static).update(format_plan(plan))
 
     def advise_now(self) -> None:
         record = self._record()
@@ -300,12 +311,11 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         )
 
     # --- save, sign, refer ---------------------------------------------------------------
+    def _followup_note(self) -> str:
+        return self.query_one("#followup-note", TextArea).text.strip()
+
     def _draft(self, sign: bool) -> VisitDraft:
         rx = self.query_one(PrescriptionPanel)
-        note = self.query_one("#followup-note", TextArea).text.strip()
-        plan = dict(self.plan or {})
-        if note:
-            plan["note"] = note
         return VisitDraft(
             visit_id=self.visit_id,
             patient_id=str(self.patient.get("patient_id")),
@@ -315,7 +325,7 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             qc=self.qc_result,
             med_alerts=list(rx.alerts),
             overrides=rx.overrides(),
-            followup_plan=plan or None,
+            followup_note=self._followup_note(),  # the plan itself is computed by the box
             sign=sign,
         )
 
@@ -337,8 +347,23 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
     def save_draft_now(self) -> None:
         self._save(sign=False)
 
+    @on(Button.Pressed, "#amend")
+    def amend_pressed(self) -> None:
+        self.amend_now()
+
     @on(Button.Pressed, "#sign")
     def sign_now(self) -> None:
+        if self.signed:  # signing a signed record again is an amendment: ask for the reason
+            self.amend_now()
+            return
+        problems = self._sign_problems()
+        if problems:
+            self._status("✖ " + t("不能签名：", "Cannot sign: ") + "；".join(problems))
+            return
+        self._save(sign=True)
+
+    def _sign_problems(self) -> list[str]:
+        """What the screen already knows would stop a signature (the box checks again)."""
         problems = []
         if list(self.query_one(VitalsPanel).query(".-invalid")):
             problems.append(t("生命体征有误", "vitals are invalid"))
@@ -353,23 +378,29 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             self.query_one(TabbedContent).active = "tab-rx"
         if not self._record().get("chief_complaint"):
             problems.append(t("主诉为空", "chief complaint is empty"))
-        if problems:
-            self._status("✖ " + t("不能签名：", "Cannot sign: ") + "；".join(problems))
-            return
-        self._save(sign=True)
+        return problems
+
+    def _saved(self, summary: Any, snapshot: JSON, *, signed: bool) -> None:
+        """A save or amendment came back: the visit, its version and the box's plan."""
+        self._saving = False
+        old_key = self._autosave_key
+        self.visit_id = str(summary.get("visit_id") or self.visit_id or "")
+        self._autosave_key = (str(self.patient.get("patient_id")), self.visit_id or None)
+        self.discard_autosave(*{k for k in (old_key, self._autosave_key) if k is not None})
+        self._clean = self._autosaved = snapshot
+        self.version = int(summary.get("version") or 0) or self.version
+        self._show_plan(summary.get("followup_plan"))
+        self.set_signed(signed)
 
     def _save(self, sign: bool, then_leave: bool = False) -> None:
+        if self.signed:  # a signed record is never replaced by a draft
+            self._status("✖ " + self.signed_hint())
+            return
         draft = self._draft(sign)
         saved_snapshot = self.snapshot()
 
         def done(summary: Any) -> None:
-            self._saving = False
-            old_key = self._autosave_key
-            self.visit_id = str(summary.get("visit_id") or self.visit_id or "")
-            self._autosave_key = (str(self.patient.get("patient_id")), self.visit_id or None)
-            self.discard_autosave(*{k for k in (old_key, self._autosave_key) if k is not None})
-            self._clean = self._autosaved = saved_snapshot
-            self.signed = sign
+            self._saved(summary, saved_snapshot, signed=sign)
             msg = (
                 t(
                     f"已签名保存（就诊 {self.visit_id}）",
