@@ -288,6 +288,7 @@ class RemoteClinicService:
         self,
         audio_path: str,
         *,
+        patient_id: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
@@ -307,12 +308,18 @@ class RemoteClinicService:
                 f"无法读取音频文件：{path.name}", f"Cannot read the audio file: {path.name}"
             ) from None
         return self._long(  # type: ignore[no-any-return]
-            "/transcribe", None, progress, cancel, content=data, params={"format": suffix}
+            "/transcribe",
+            None,
+            progress,
+            cancel,
+            content=data,
+            params={"format": suffix, **({"patient_id": patient_id} if patient_id else {})},
         )
 
     def dictate(
         self,
         *,
+        patient_id: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
         max_seconds: float = 300.0,

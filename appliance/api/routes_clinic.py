@@ -250,6 +250,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
     async def transcribe(
         request: Request,
         format: str = Query("wav", pattern=r"^(wav|mp3|m4a|ogg|webm|flac|amr)$"),
+        patient_id: str | None = Query(None, max_length=64),
         stream: bool = False,
         caller: Caller = Depends(ctx.user("transcribe")),
     ) -> Any:
@@ -263,7 +264,9 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         def work(progress: Any = None, cancel: Any = None) -> Any:
             # the patient's voice stays in memory: an anonymous memfd, never a file on disk
             with audio_in_memory(data) as path:
-                return s.transcribe(str(path), progress=progress, cancel=cancel)
+                return s.transcribe(
+                    str(path), patient_id=patient_id, progress=progress, cancel=cancel
+                )
 
         if stream:
             return calls.stream(work, request_lang(request), llm=False)

@@ -4,10 +4,19 @@ opens without loading every area) and returns contract-shaped JSON."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
-from appliance.errors import Cancelled
-from appliance.services._clinic_types import JSON, CancelToken, ProgressCallback, report
+from appliance.errors import Cancelled, ClinicBoxError
+from appliance.services._clinic_types import (
+    JSON,
+    CancelToken,
+    Patient,
+    ProgressCallback,
+    VisitDraft,
+    VisitSummary,
+    report,
+)
 from appliance.services._parts import unavailable
 
 if TYPE_CHECKING:
@@ -35,6 +44,16 @@ class ClinicalMixin:
 
     def _engine_for(self, use_llm: bool) -> EnginePort | None:
         return self.runtime.engine() if use_llm else None
+
+    # provided by PatientsMixin (the speech context reads the patient's record)
+    def get_patient(self, patient_id: str) -> Patient:
+        raise NotImplementedError
+
+    def patient_visits(self, patient_id: str) -> list[VisitSummary]:
+        raise NotImplementedError
+
+    def get_visit(self, visit_id: str) -> VisitDraft:
+        raise NotImplementedError
 
     # --- triage and medication safety ----------------------------------------------------
     def triage(
@@ -103,31 +122,60 @@ class ClinicalMixin:
         report(progress, fraction=1.0, message="emr")
         return out
 
+    def speech_context(self, patient_id: str | None) -> tuple[str, ...]:
+        """This patient's words worth listening for: the last visit's complaint, diagnoses of
+        recent visits and known conditions, the last visit's drugs (empty without a patient)."""
+        if not patient_id:
+            return ()
+        from appliance.speech.context import patient_words
+
+        patient = self.get_patient(patient_id)  # an unknown patient is refused here
+        try:
+            visits = self.patient_visits(patient_id)[:3]
+        except ClinicBoxError:  # a role without record.read: the patient's conditions only
+            visits = []
+        complaint = str(visits[0].get("chief_complaint") or "") if visits else ""
+        diagnoses = [str(d) for v in visits for d in v.get("diagnoses") or []]
+        drugs: list[str] = []
+        if visits:
+            with contextlib.suppress(ClinicBoxError):
+                record = self.get_visit(visits[0]["visit_id"]).get("record") or {}
+                for rx in record.get("prescriptions") or []:
+                    if isinstance(rx, dict) and rx.get("drug"):
+                        drugs.append(str(rx["drug"]))
+        conditions = [str(c) for c in patient.get("conditions") or []]
+        return patient_words(complaint, [*diagnoses, *conditions], drugs)
+
     def transcribe(
         self,
         audio_path: str,
         *,
+        patient_id: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
     ) -> JSON:
         from appliance.services.emr import transcribe
 
         _check(cancel)
+        words = self.speech_context(patient_id)
         engine = self.runtime.engine()
         out = transcribe(
             audio_path,
             settings=self.runtime.settings,
             engine=engine,
             llm_correct=engine is not None,
+            context_words=words,
             progress=progress,
             cancel=cancel,
         )
         _check(cancel)
+        out["context_words"] = len(words)
         return out
 
     def dictate(
         self,
         *,
+        patient_id: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
         max_seconds: float = 300.0,
@@ -146,6 +194,7 @@ class ClinicalMixin:
             )
         return dictate(
             settings=self.runtime.settings,
+            context_words=self.speech_context(patient_id),
             progress=progress,
             cancel=cancel,
             max_seconds=max_seconds,

@@ -34,14 +34,14 @@ def _engine_json(
     return chat
 
 
-def transcriber(settings: Settings | None = None) -> Any:
+def transcriber(settings: Settings | None = None, context_words: Sequence[str] = ()) -> Any:
     from appliance.speech.models import select_model
     from appliance.speech.transcriber import Transcriber, cuda_available
 
     s = settings or load_settings()
     gpu = cuda_available()
     folder = select_model(s.resolved("models_dir"), s.speech_model, gpu=gpu)
-    return Transcriber(folder, threads=s.llm_threads or 0, context=decode_context())
+    return Transcriber(folder, threads=s.llm_threads or 0, context=decode_context(context_words))
 
 
 def decode_context(context_words: Sequence[str] = ()) -> Any:
@@ -114,15 +114,17 @@ def transcribe(
 def dictate(
     *,
     settings: Settings | None = None,
+    context_words: Sequence[str] = (),
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     max_seconds: float = 300.0,
 ) -> dict[str, Any]:
-    """Record from the microphone until cancelled or ``max_seconds``, transcribing in chunks."""
+    """Record from the microphone until cancelled or ``max_seconds``, transcribing in chunks;
+    ``context_words`` as for :func:`transcribe`."""
     from appliance.speech.mic import MicDictation, require_microphone
 
     require_microphone()  # a clear zh/en error before the model is loaded
-    tr = transcriber(settings)
+    tr = transcriber(settings, context_words)
     session = MicDictation(tr)
 
     def stop() -> bool:

@@ -186,19 +186,26 @@ class ClinicService(Protocol):
         self,
         audio_path: str,
         *,
+        patient_id: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
-    ) -> JSON: ...
+    ) -> JSON:
+        """A recording → transcript. With ``patient_id`` the box listens for this patient's
+        words (last complaint, diagnoses and conditions, current drugs): decoder hotwords and
+        lexicon terms for this dictation only; an unknown patient is refused."""
+        ...
 
     def dictate(
         self,
         *,
+        patient_id: str | None = None,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
         max_seconds: float = 300.0,
     ) -> JSON:
         """Record from the box's microphone until cancelled (= stop) or ``max_seconds``;
-        ``progress`` carries the level meter and the live transcript (``partial``)."""
+        ``progress`` carries the level meter and the live transcript (``partial``);
+        ``patient_id`` as for :meth:`transcribe`."""
         ...
 
     def followup_plan(self, patient: JSON, record: JSON) -> JSON: ...

@@ -376,6 +376,21 @@ def test_audio_upload_transcribes_through_the_lan(lan_box, remote, tmp_path) -> 
     result = service.transcribe(str(wav), progress=seen.append)
     assert set(result) >= {"text", "segments"} and "65" in result["text"]
     assert result["segments"] and seen
+    assert result["context_words"] == 0  # no patient given: no patient words
+    # issue #21: with the patient, the box listens for this patient's words (read from the
+    # record on the box, never sent by the PC); an unknown patient is refused
+    pid = service.add_patient({"name": "听写测试", "sex": "F"})
+    record = {
+        "chief_complaint": "头晕2年",
+        "diagnoses": [{"name": "原发性高血压"}],
+        "prescriptions": [{"drug": "苯磺酸氨氯地平片", "dose": "5mg", "frequency": "qd"}],
+    }
+    service.save_visit({"patient_id": pid, "record": record})  # type: ignore[typeddict-item]
+    words = service.transcribe(str(wav), patient_id=pid)
+    assert words["context_words"] > 0 and "65" in words["text"]
+    with pytest.raises(ClinicBoxError) as info:
+        service.transcribe(str(wav), patient_id="P-NOT-A-PATIENT")
+    assert info.value.code == "not_found"
     r = service.http.raw("POST", "/api/v1/transcribe", params={"format": "exe"}, content=b"MZ\0\0")
     assert r.status_code == 422  # the box checks the format too
     r = service.http.raw("POST", "/api/v1/transcribe", content=b"")

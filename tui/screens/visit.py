@@ -216,12 +216,19 @@ class VisitScreen(AmendMixin, StructuringMixin, AutosaveMixin, ClinicScreen):
 
         self.run_task(
             t("听写中（F5 停止）", "Dictating (F5 stops)"),
-            lambda prog, cancel: self.service.dictate(progress=prog, cancel=cancel),
+            lambda prog, cancel: self.service.dictate(
+                patient_id=self._patient_id(), progress=prog, cancel=cancel
+            ),
             done,
             on_progress=lambda p: self._dictation_progress(panel, p),
             on_error=failed,
             keep_result_on_cancel=True,
         )
+
+    def _patient_id(self) -> str | None:
+        """Whose words the recogniser listens for (the box reads them from the record)."""
+        pid = self.patient.get("patient_id")
+        return str(pid) if pid else None
 
     def _dictation_progress(self, panel: DictationPanel, progress: Progress) -> None:
         panel.show_progress(progress)
@@ -240,7 +247,9 @@ class VisitScreen(AmendMixin, StructuringMixin, AutosaveMixin, ClinicScreen):
         panel = self.query_one(DictationPanel)
         self.run_task(
             t("转写录音", "Transcribing"),
-            lambda prog, cancel: self.service.transcribe(path, progress=prog, cancel=cancel),
+            lambda prog, cancel: self.service.transcribe(
+                path, patient_id=self._patient_id(), progress=prog, cancel=cancel
+            ),
             lambda result: self._transcribed(panel, result),
             on_progress=panel.show_progress,
         )
