@@ -119,6 +119,7 @@ class MedsIn(_Strict):
 
 class RecordIn(_Strict):
     record: dict[str, Any]
+    use_llm: bool = False  # QC: add the model's contradiction pass (suggestions only)
 
 
 class StructureIn(_Strict):

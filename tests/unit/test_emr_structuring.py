@@ -10,6 +10,7 @@ import pytest
 
 from appliance.clinical.extract import durations, extract_vitals, split_diagnoses
 from appliance.clinical.extract_numbers import cn_to_number, normalize_numbers
+from appliance.clinical.extract_sections import dictation_sections
 from appliance.services.emr import structure
 from tests._fixtures.speech import dictations, score_record
 
@@ -146,7 +147,10 @@ def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None
     out = structure(text, engine=spy, use_llm=True, llm_timeout_s=600)
     meta = out["structuring"]
     assert meta["method"] == "rules+llm" and "llm_error" not in meta, meta
-    assert len(spy.results) == 1 and not spy.errors and isinstance(spy.results[0].data, dict)
+    # one small call per section of the dictation (issue 20), not one long call at the end
+    sections = dictation_sections(text)
+    assert len(sections) > 1 and len(spy.results) == len(sections) and not spy.errors
+    assert all(isinstance(r.data, dict) for r in spy.results)
     assert meta["rejected"], "the tiny model's nonsense must be dropped, not merged"
     plain = re.sub(r"[\s，,。；;、:：]", "", normalize_numbers(text))
     for field in ("chief_complaint", "present_illness", "physical_exam", "treatment_plan"):
