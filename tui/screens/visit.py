@@ -3,8 +3,8 @@
 Left: vitals with instant triage, dictation (live transcript, level meter). Right: tabs with the
 editable structured record (QC findings inline + score), prescriptions with alerts and override
 reasons, the follow-up plan and decision support. Keys (from any field): F5 dictate/stop,
-F6 structure, F7 QC, F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft,
-Alt+1..4 the tabs, Esc cancels model work only (never leaves), F4 leaves (asking first when
+F6 structure, F7 QC (the rules' at once, then the model's suggestions, see ``_visit_model_qc``),
+F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft, Alt+1..4 the tabs, Esc cancels model work only (never leaves), F4 leaves (asking first when
 something is unsaved). Every edit autosaves (see ``_visit_autosave``).
 """
 
@@ -23,6 +23,7 @@ from appliance.i18n import t
 from appliance.services.interface import JSON, Patient, Progress, VisitDraft
 from tui._base import ClinicScreen
 from tui.screens._visit_autosave import AutosaveMixin
+from tui.screens._visit_model_qc import ModelQcMixin
 from tui.screens._visit_structure import StructuringMixin
 from tui.widgets.dictation import DictationPanel
 from tui.widgets.prescriptions import PrescriptionPanel, allergies_from_text
@@ -39,7 +40,7 @@ class _FieldColumn(VerticalScroll):
 TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
 
-class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
+class VisitScreen(StructuringMixin, ModelQcMixin, AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
     AUTO_FOCUS = "#complaint"  # typed-ahead keys land here, not on a scroll container
@@ -201,6 +202,8 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
             panel.set_text(str(result.get("text", "")))
             if panel.text():
                 self.action_structure()  # the dictation ended: the record follows at once
+            else:
+                self.model_qc_if_wanted()
 
         def failed(error: ClinicBoxError) -> None:
             self.dictating = False
@@ -259,9 +262,10 @@ class VisitScreen(StructuringMixin, AutosaveMixin, ClinicScreen):
         editor = self.query_one(RecordEditor)
 
         def done(qc: JSON) -> None:
-            self.qc_result = qc
+            self.qc_result = qc  # the rules' QC: the one signing uses
             editor.show_qc(qc)
             self._update_plan(record)
+            self.model_qc(record)  # the model's suggestions follow, in the background
 
         service = self.service
         self.run_quick(
