@@ -67,9 +67,22 @@ def test_free_text_goes_in_sentence_chunks_with_every_field() -> None:
     text = sentence * 5  # ~170 characters, no cue
     parts = dictation_sections(text)
     assert len(parts) >= 2
-    assert all(p.cue == "" and p.fields == FREE_FIELDS for p in parts)
+    for p in parts:  # 主诉 and 现病史 always; the other fields only where the rules read them
+        assert p.cue == "" and {"chief_complaint", "present_illness"} <= set(p.fields)
+        assert set(p.fields) <= set(FREE_FIELDS) and "treatment_plan" not in p.fields
     assert all(len(p.words(text)) <= CHUNK_CHARS for p in parts)
     assert "".join(p.words(text) + "。" for p in parts).replace("。。", "。") == text
+
+
+def test_a_chunk_asks_for_the_fields_the_rules_read_in_it() -> None:
+    text = "咳嗽咳痰一周，发热两天。既往体健，否认药物过敏史。"
+    (chunk,) = dictation_sections(text)
+    assert chunk.fields == (
+        "chief_complaint",
+        "present_illness",
+        "past_history",
+        "allergy_history",
+    )
 
 
 def test_text_before_the_first_cue_is_its_own_chunk_and_history_cues_are_not_sent() -> None:
