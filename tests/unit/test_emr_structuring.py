@@ -162,11 +162,12 @@ def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None
 
 @pytest.mark.model
 def test_llm_pass_that_runs_out_of_tokens_keeps_the_rules_record(tiny_engine: Any) -> None:
-    """Fallback path: 48 tokens cannot hold the schema, the output is invalid JSON, the record
-    is the rules' own and says why the model pass was skipped."""
+    """Fallback path: 8 tokens cannot hold any section's schema (48 held the smallest once the
+    model went section by section), the output is invalid JSON, the record is the rules' own
+    and says why the model pass was skipped."""
     text = _all()[1]["text"]
     rules_only = structure(text, use_llm=False)
-    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=48, llm_timeout_s=600)
+    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=8, llm_timeout_s=600)
     assert out["structuring"]["method"] == "rules"
     assert out["structuring"]["llm_error"] == "llm_invalid_output"
     strip = lambda r: {k: v for k, v in r.items() if k != "structuring"}  # noqa: E731
