@@ -231,3 +231,49 @@ def test_a_model_qc_pass_that_runs_out_of_time_is_said_in_plain_words(
         drive(demo_service, scenario)
     finally:
         del demo_service.run_qc, demo_service.features
+
+
+def test_esc_during_the_sections_keeps_the_finished_ones_and_says_the_rest_is_rules(
+    demo_service: Any, drive: Any
+) -> None:
+    from appliance.services.interface import Progress
+
+    p = first_patient(demo_service, "zjg")
+    real_structure = demo_service.structure_record
+
+    def structure(text: str, **kw: Any) -> Any:
+        record = real_structure(text, visit_type=kw.get("visit_type", "initial"), use_llm=False)
+        if not kw.get("use_llm"):
+            return record
+        piece = {"section": 0, "of": 2, "cue": "既往史", "record": {"personal_history": "吸烟20年"}}
+        kw["progress"](Progress(fraction=0.5, message="1/2", piece=piece))
+        while not kw["cancel"].cancelled:  # the second section never finishes on this box
+            kw["progress"](Progress(fraction=0.6, message="第 2/2 段", eta_s=20.0))
+            threading.Event().wait(0.05)
+        return record
+
+    demo_service.structure_record = structure
+    with_model(demo_service)
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        screen = app.screen
+        screen.query_one(
+            "#transcript"
+        ).text = "既往史高血压五年，吸烟二十年。查体血压一百七十比一百。"
+        await pilot.press("f6")
+        assert await wait_for(
+            pilot, lambda: screen.query_one("#r-personal_history").value == "吸烟20年"
+        )
+        assert screen.is_busy()
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: not screen.is_busy())
+        assert app.screen is screen  # the visit stays
+        assert await wait_for(pilot, lambda: "已取消" in text_of(app, "#visit-status"))
+        assert "规则" in text_of(app, "#visit-status")
+        assert screen.query_one("#r-personal_history").value == "吸烟20年"  # section 1 stays
+
+    try:
+        drive(demo_service, scenario)
+    finally:
+        del demo_service.structure_record, demo_service.features
