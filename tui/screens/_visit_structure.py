@@ -174,7 +174,7 @@ class StructuringMixin:
             )
         )
         service = self.service
-        self._section_offers = 0
+        self._pieces_seen = 0
 
         def stopped(words: str) -> None:
             self._status("ℹ " + words)
@@ -196,8 +196,8 @@ class StructuringMixin:
         piece = getattr(progress, "piece", None)
         if not piece or not isinstance(piece.get("record"), dict):
             return
-        offered = self.query_one(RecordEditor).merge(piece["record"])
-        self._section_offers = getattr(self, "_section_offers", 0) + len(offered)
+        self.query_one(RecordEditor).merge(piece["record"])
+        self._pieces_seen = getattr(self, "_pieces_seen", 0) + 1
         cue = str(piece.get("cue") or "")
         where = t(f"（{cue}）", f" ({cue})") if cue else ""
         n, of = int(piece.get("section", 0)) + 1, int(piece.get("of", 0))
@@ -216,10 +216,14 @@ class StructuringMixin:
             self._status("ℹ " + fallback_words(str(meta.get("llm_error") or ""), reason))
             self.model_qc_if_wanted()
             return
-        fields = meta.get("fields")
-        if isinstance(fields, list):  # only what the model filled (each section's already shown)
-            record = {k: record[k] for k in fields if k in record}
-        offered = self._apply_structured(record) + getattr(self, "_section_offers", 0)
+        if getattr(self, "_pieces_seen", 0):  # every section's fields are on screen already
+            self.qc_now()  # (merging them again would re-offer what the doctor edited since)
+        else:  # a service that sends the record only at the end: what the model filled
+            fields = meta.get("fields")
+            if isinstance(fields, list):
+                record = {k: record[k] for k in fields if k in record}
+            self._apply_structured(record)
+        offered = len(self.query_one(RecordEditor).offers)
         model = str(meta.get("model") or "")
         done, total = int(meta.get("sections_done") or 0), len(meta.get("sections") or [])
         sections = t(f"（{done}/{total} 段）", f" ({done}/{total} sections)") if total else ""
