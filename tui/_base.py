@@ -7,6 +7,7 @@ language (and again when the user presses F2), so the footer follows the languag
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +84,16 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
             )
             return
         self.refresh(recompose=True)
+        self.call_after_refresh(self._focus_first_field)
+
+    def _focus_first_field(self) -> None:
+        """After a rebuild (F2) the old focused widget is gone: the cursor goes back to the
+        screen's first field, so the next key (F2 again, typing) lands somewhere."""
+        if self.focused is not None or not self.AUTO_FOCUS:
+            return
+        target = next((w for w in self.query(self.AUTO_FOCUS) if w.focusable), None)
+        if target is not None:
+            self.set_focus(target)
 
     def on_screen_resume(self) -> None:
         # Back on a screen built in the other language (F2 was pressed elsewhere): rebuild it.
@@ -90,6 +101,7 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
             localize_bindings(self)
             self.refresh_bindings()
             self.refresh(recompose=True)
+            self.call_after_refresh(self._focus_first_field)
 
     def _forward_event(self, event: events.Event) -> None:
         # A key the app hands to the screen itself (no field focused yet): remember that it
@@ -104,6 +116,8 @@ class ClinicScreen(BackgroundMixin, Screen[Any]):
         dropped or moving the focus from nowhere."""
         if not getattr(event, "_typed_ahead", False) or event.key == "escape":
             return
+        if re.fullmatch(r"f\d+", event.key):
+            return  # F1…F12 are the app's keys (help, language, …), never a field's input
         target = self.focused
         if target is None:
             selector = self.AUTO_FOCUS or self.app.AUTO_FOCUS or "*"

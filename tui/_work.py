@@ -126,9 +126,11 @@ class BackgroundMixin:
         on_progress: Callable[[Progress], None] | None = None,
         on_error: Callable[[ClinicBoxError], None] | None = None,
         keep_result_on_cancel: bool = False,
+        on_cancel: Callable[[], None] | None = None,
     ) -> CancelToken:
         """Run ``work(progress, cancel)`` in a thread. A cancelled task's result is dropped,
-        unless ``keep_result_on_cancel`` (dictation: "stop" keeps what was said so far)."""
+        unless ``keep_result_on_cancel`` (dictation: "stop" keeps what was said so far);
+        ``on_cancel`` then says what stands instead."""
         token = CancelToken()
         if self._cancel is not None:
             self._cancel.cancel()
@@ -158,6 +160,8 @@ class BackgroundMixin:
             if error is not None:
                 if isinstance(error, Cancelled):
                     app.notify(error.message(), severity="warning")
+                    if on_cancel is not None:
+                        on_cancel()
                 elif on_error is not None:
                     on_error(error)
                 else:

@@ -122,6 +122,7 @@ class MedsIn(_Strict):
 
 class RecordIn(_Strict):
     record: dict[str, Any]
+    use_llm: bool = False  # QC: add the model's contradiction pass (suggestions only)
 
 
 class StructureIn(_Strict):

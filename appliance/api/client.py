@@ -269,7 +269,17 @@ class RemoteClinicService:
     def check_meds(self, request: JSON) -> JSON:
         return self._call("POST", "/meds/check", json_body=request)  # type: ignore[no-any-return]
 
-    def run_qc(self, record: JSON) -> JSON:
+    def run_qc(
+        self,
+        record: JSON,
+        *,
+        use_llm: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
+        if use_llm:
+            body = {"record": record, "use_llm": True}
+            return self._long("/qc", body, progress, cancel)  # type: ignore[no-any-return]
         return self._call("POST", "/qc", json_body={"record": record})  # type: ignore[no-any-return]
 
     def structure_record(

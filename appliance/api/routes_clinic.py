@@ -222,8 +222,22 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         return await calls.run(lambda: svc(caller).check_meds(req))
 
     @route("post", "/qc", "qc", summary="病历质控 / Record QC")
-    async def run_qc(body: RecordIn, caller: Caller = Depends(ctx.user("qc"))) -> Any:
-        return await calls.run(lambda: svc(caller).run_qc(body.record))
+    async def run_qc(
+        body: RecordIn,
+        request: Request,
+        stream: bool = False,
+        caller: Caller = Depends(ctx.user("qc")),
+    ) -> Any:
+        s = svc(caller)
+        if stream:
+            return calls.stream(
+                lambda p, c: s.run_qc(body.record, use_llm=body.use_llm, progress=p, cancel=c),
+                request_lang(request),
+                llm=body.use_llm,
+            )
+        return await calls.run(
+            lambda: s.run_qc(body.record, use_llm=body.use_llm), llm=body.use_llm
+        )
 
     @route("post", "/emr/structure", "emr.structure", summary="病历结构化 / Structure")
     async def structure(

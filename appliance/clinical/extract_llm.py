@@ -30,12 +30,14 @@ LLM_TEXT_FIELDS = (
     "auxiliary_exams",
     "treatment_plan",
 )
-_LIMITS = {"chief_complaint": 60, "present_illness": 400}
+#: The longest text the model may put in a field (others: 240 characters).
+FIELD_LIMITS = {"chief_complaint": 60, "present_illness": 400}
 
 
 def llm_schema() -> dict[str, Any]:
     props: dict[str, Any] = {
-        name: {"type": "string", "maxLength": _LIMITS.get(name, 240)} for name in LLM_TEXT_FIELDS
+        name: {"type": "string", "maxLength": FIELD_LIMITS.get(name, 240)}
+        for name in LLM_TEXT_FIELDS
     }
     props["diagnoses"] = {
         "type": "array",

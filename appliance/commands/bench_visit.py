@@ -31,13 +31,27 @@ def _human(r: dict[str, Any]) -> str:
             f"  目标 ≤ {r['targets']['first_fields_s']:g} 秒",
             f"  target ≤ {r['targets']['first_fields_s']:g} s",
         ),
+        *(
+            [
+                t("模型首段字段", "First model section")
+                + f": {r['first_model_fields_s']} {s} "
+                + t(
+                    f"（{r['structuring']['sections_done']}/{r['structuring']['sections']} 段完成）",
+                    f"({r['structuring']['sections_done']}/{r['structuring']['sections']} "
+                    "sections done)",
+                )
+            ]
+            if r.get("first_model_fields_s") is not None
+            else []
+        ),
         t("全部字段（模型）", "All fields (model)")
         + f": {r['all_fields_s']} {s} ({len(r['all_fields'])})"
         + t(
             f"  目标 ≤ {r['targets']['all_fields_s']:g} 秒",
             f"  target ≤ {r['targets']['all_fields_s']:g} s",
         ),
-        t("质控完成", "QC done")
+        t("规则质控", "Rules QC") + f": {r['rules_qc_s']} {s}",
+        t("质控完成（含模型）", "QC done (with the model)")
         + f": {r['qc_s']} {s}  "
         + t("得分", "score")
         + f" {r['qc']['score']}",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Task = Literal["triage", "emr", "qc", "meds", "assistant", "batch"]
+Task = Literal["triage", "emr", "emr_section", "qc", "meds", "assistant", "batch"]
 
 # Lower number = served first. triage > record structuring/QC > medication > assistant > batch.
 TASK_PRIORITY: dict[str, int] = {
     "triage": 0,
     "emr": 1,
+    "emr_section": 1,  # one section of a dictation: record structuring too
     "qc": 1,
     "meds": 2,
     "assistant": 3,

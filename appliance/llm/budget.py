@@ -41,6 +41,10 @@ class StepShape:
 #: The model steps of a visit (expected sizes measured on the bundled prompts and schemas).
 STEPS: dict[str, StepShape] = {
     "emr": StepShape("病历结构化", "record structuring", 700, 320, 900),
+    # one section of a dictation (主诉, 查体 …): the shared system prompt is cached by the engine
+    "emr_section": StepShape(
+        "病历结构化（一段）", "record structuring (one section)", 330, 70, 400
+    ),
     "qc": StepShape("病历质控（模型）", "record QC (model pass)", 900, 160, 500),
     "advise": StepShape("辅助决策", "decision support", 1100, 300, 600),
     "triage": StepShape("分诊（模型）", "triage (model pass)", 400, 80, 256),

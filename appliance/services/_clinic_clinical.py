@@ -92,10 +92,25 @@ class ClinicalMixin:
         return followup_plan(patient, record, store=self.runtime.store)
 
     # --- records -------------------------------------------------------------------------
-    def run_qc(self, record: JSON) -> JSON:
+    def run_qc(
+        self,
+        record: JSON,
+        *,
+        use_llm: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
         from appliance.services.emr import run_qc
 
-        return run_qc(record)
+        if not use_llm:
+            return run_qc(record)
+        _check(cancel)
+        engine = self._engine_for(True)
+        out = run_qc(record, engine=engine, use_llm=True, progress=progress, cancel=cancel)
+        _check(cancel)
+        if engine is None:
+            out["model_error"] = "feature_unavailable"
+        return out
 
     def structure_record(
         self,

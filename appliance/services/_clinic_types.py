@@ -109,13 +109,16 @@ class VisitDraft(TypedDict, total=False):
 @dataclass(frozen=True)
 class Progress:
     """One progress report of long work: fraction in [0, 1] (None when unknown), a short
-    message, the partial output so far (streamed text) and the seconds left when known."""
+    message, the partial output so far (streamed text) and the seconds left when known.
+    ``piece`` is a part of the result that is already final (record structuring: one
+    section's fields, so a screen can show them before the other sections are done)."""
 
     fraction: float | None = None
     message: str = ""
     partial: str = ""
     eta_s: float | None = None
     level: float | None = None  # microphone level 0..1 for the dictation meter
+    piece: JSON | None = None
 
 
 ProgressCallback = Callable[[Progress], None]

@@ -4,7 +4,8 @@
   VAD, t2s, lexicon correction, numbers; optional LLM post-pass marking every change).
 - :func:`dictate` — the microphone in chunks with a live transcript (sounddevice/PortAudio).
 - :func:`structure` — dictated text to an :class:`OutpatientRecord` (deterministic extraction,
-  refined by the LLM when one is given; numbers and drugs always from the rules).
+  refined by the LLM section by section when one is given; numbers and drugs always from the
+  rules).
 - :func:`run_qc` — the rule catalog (+ the model's contradiction pass when asked) → score,
   passed, findings. :func:`batch_qc` / :func:`batch_qc_store` — a clinic's 病历合格率.
 
@@ -29,7 +30,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from appliance.clinical.extract import extract_record
-from appliance.clinical.extract_llm import ground, llm_messages, llm_schema, merge
 from appliance.clinical.icd10 import Icd10Table, entry_from_row
 from appliance.clinical.qc import Hit, MedAlert, QcCatalog, QcContext, catalog_from_data
 from appliance.clinical.qc import run_qc as run_rules
@@ -43,8 +43,9 @@ from appliance.clinical.vocabulary import is_antibiotic, parse_allergies
 from appliance.errors import Cancelled, ClinicBoxError, InputError
 from appliance.i18n import get_lang
 from appliance.knowledge.catalogs import resolve_drug
-from appliance.llm.budget import STEPS, expected_output_tokens
+from appliance.llm.budget import STEPS
 from appliance.services._clinic_types import CancelToken, ProgressCallback, report
+from appliance.services._emr_sections import refine_by_sections
 from appliance.services._emr_speech import dictate, transcribe, transcriber
 from appliance.services._model_step import model_step
 from appliance.services.ports import EnginePort, StorePort
@@ -129,7 +130,11 @@ def structure(
     max_tokens: int = 900,
     llm_timeout_s: float | None = None,
 ) -> dict[str, Any]:
-    """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``)."""
+    """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``).
+
+    The rules' record comes first; with an ``engine`` the model refines it section by section
+    (``_emr_sections``: progress in sections done of N, each finished section's fields sent as
+    a progress ``piece``, ``llm_timeout_s`` a per-section budget overriding this box's)."""
     if not isinstance(text, str) or not text.strip():
         raise InputError(
             "没有可结构化的文字（text 为空）。", "Nothing to structure: text is empty."
@@ -143,31 +148,22 @@ def structure(
     names = drug_names()
     record = extract_record(text, visit_type=vt, icd=icd_table(), drug_names=names)  # type: ignore[arg-type]
     meta: dict[str, Any] = {"method": "rules", "cross_check": [], "rejected": []}
-    if use_llm and engine is not None:
+    if use_llm and engine is not None:  # section by section: the first fields come early
         _check(cancel)
-        try:
-            res = model_step(
-                engine,
-                llm_messages(text, vt),
-                step="emr",
-                schema=llm_schema(),
-                max_tokens=max_tokens,
-                expected_tokens=expected_output_tokens("emr", len(text)),
-                progress=progress,
-                cancel=cancel,
-                budget_s=llm_timeout_s,
-            )
-            grounded = ground(res.data if isinstance(res.data, dict) else {}, text)
-            record, cross = merge(record, grounded, icd_table(), names)
-            meta = {
-                "method": "rules+llm",
-                "model": getattr(res, "model", ""),
-                "cross_check": cross,
-                "rejected": grounded.rejected,
-            }
-        except ClinicBoxError as exc:  # timeout, invalid output, cancelled: rules result stands
-            meta["llm_error"] = exc.code
-            log.warning("emr structuring: model pass skipped (%s)", exc.code)
+        record, meta = refine_by_sections(
+            record,
+            text,
+            vt,
+            engine,
+            icd=icd_table(),
+            drug_names=names,
+            progress=progress,
+            cancel=cancel,
+            max_tokens=max_tokens,
+            budget_s=llm_timeout_s,
+        )
+        if meta.get("llm_error"):
+            log.warning("emr structuring: model pass stopped (%s)", meta["llm_error"])
     meta["elapsed_s"] = round(time.monotonic() - started, 3)
     out = record.contract_dict()
     out["structuring"] = meta

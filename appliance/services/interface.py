@@ -170,7 +170,19 @@ class ClinicService(Protocol):
 
     def check_meds(self, request: JSON) -> JSON: ...
 
-    def run_qc(self, record: JSON) -> JSON: ...
+    def run_qc(
+        self,
+        record: JSON,
+        *,
+        use_llm: bool = False,
+        progress: ProgressCallback | None = None,
+        cancel: CancelToken | None = None,
+    ) -> JSON:
+        """The rule catalog's QC → ``{"score", "passed", "grade", "findings"}``. With
+        ``use_llm`` the model's contradiction pass adds findings with ``origin="model"``
+        (suggestions: they never change the score or ``passed``) under a time budget; a pass
+        that does not finish is named in ``model_error`` and the rules' result stands."""
+        ...
 
     def structure_record(
         self,
@@ -180,7 +192,11 @@ class ClinicService(Protocol):
         use_llm: bool = True,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
-    ) -> JSON: ...
+    ) -> JSON:
+        """Dictated text → a record. The rules' fields at once; with ``use_llm`` the model
+        refines them section by section and reports each finished section's fields as a
+        ``Progress.piece`` (``{"section", "of", "cue", "record"}``) before the whole result."""
+        ...
 
     def transcribe(
         self,

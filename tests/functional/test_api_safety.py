@@ -339,6 +339,20 @@ def test_remote_long_work_reports_progress_and_can_be_cancelled(lan_box, remote)
         service.structure_record("咳嗽三天。", progress=seen.append, cancel=cancel)
 
 
+def test_remote_model_qc_streams_and_never_changes_the_rules_result(lan_box, remote) -> None:
+    """``run_qc(use_llm=True)`` over the LAN (the visit screen's model QC pass): streamed, the
+    rules' score and verdict unchanged; without a model on the box it says so."""
+    service = remote("doctor")
+    record = {"chief_complaint": "咳嗽3天", "present_illness": "3天前受凉后咳嗽，否认发热。"}
+    plain = service.run_qc(record)
+    with_model = service.run_qc(record, use_llm=True, progress=lambda _p: None)
+    assert (with_model["score"], with_model["passed"]) == (plain["score"], plain["passed"])
+    rules = [f for f in with_model["findings"] if f["origin"] == "rule"]
+    assert rules == plain["findings"]
+    if lan_box.runtime.engine() is None:
+        assert with_model["model_error"] == "feature_unavailable"
+
+
 def test_admin_sees_alerts_through_the_clinic_service_local_and_remote(lan_box, remote) -> None:
     from appliance.services.interface import ClinicService, LocalClinicService
 

@@ -85,6 +85,28 @@ def test_language_switch_relabels_the_screen(demo_service: Any, drive: Any) -> N
     drive(demo_service, scenario)
 
 
+def test_f2_twice_switches_back_to_chinese_and_keeps_the_cursor(
+    demo_service: Any, drive: Any
+) -> None:
+    """The rebuilt login form takes the cursor again, so a second F2 (and typing) still work
+    (issue 20: after the first switch the focus was lost and F2 went nowhere)."""
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        assert "登录" in text_of(app, "#login")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "Log in" in text_of(app, "#login"))
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "username"
+        await pilot.press("f2")
+        assert await wait_for(pilot, lambda: "登录" in text_of(app, "#login"))
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "username"
+        await pilot.press(*"doctor")
+        assert app.screen.query_one("#username").value == "doctor"
+
+    drive(demo_service, scenario)
+
+
 def test_language_switch_keeps_a_visit_in_progress(demo_service: Any, drive: Any) -> None:
     async def scenario(app: Any, pilot: Any) -> None:
         from tui.screens.visit import VisitScreen

@@ -10,6 +10,7 @@ import pytest
 
 from appliance.clinical.extract import durations, extract_vitals, split_diagnoses
 from appliance.clinical.extract_numbers import cn_to_number, normalize_numbers
+from appliance.clinical.extract_sections import dictation_sections
 from appliance.services.emr import structure
 from tests._fixtures.speech import dictations, score_record
 
@@ -146,7 +147,10 @@ def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None
     out = structure(text, engine=spy, use_llm=True, llm_timeout_s=600)
     meta = out["structuring"]
     assert meta["method"] == "rules+llm" and "llm_error" not in meta, meta
-    assert len(spy.results) == 1 and not spy.errors and isinstance(spy.results[0].data, dict)
+    # one small call per section of the dictation (issue 20), not one long call at the end
+    sections = dictation_sections(text)
+    assert len(sections) > 1 and len(spy.results) == len(sections) and not spy.errors
+    assert all(isinstance(r.data, dict) for r in spy.results)
     assert meta["rejected"], "the tiny model's nonsense must be dropped, not merged"
     plain = re.sub(r"[\s，,。；;、:：]", "", normalize_numbers(text))
     for field in ("chief_complaint", "present_illness", "physical_exam", "treatment_plan"):
@@ -158,11 +162,12 @@ def test_llm_pass_with_a_real_tiny_model_never_invents(tiny_engine: Any) -> None
 
 @pytest.mark.model
 def test_llm_pass_that_runs_out_of_tokens_keeps_the_rules_record(tiny_engine: Any) -> None:
-    """Fallback path: 48 tokens cannot hold the schema, the output is invalid JSON, the record
-    is the rules' own and says why the model pass was skipped."""
+    """Fallback path: 8 tokens cannot hold any section's schema (48 held the smallest once the
+    model went section by section), the output is invalid JSON, the record is the rules' own
+    and says why the model pass was skipped."""
     text = _all()[1]["text"]
     rules_only = structure(text, use_llm=False)
-    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=48, llm_timeout_s=600)
+    out = structure(text, engine=tiny_engine, use_llm=True, max_tokens=8, llm_timeout_s=600)
     assert out["structuring"]["method"] == "rules"
     assert out["structuring"]["llm_error"] == "llm_invalid_output"
     strip = lambda r: {k: v for k, v in r.items() if k != "structuring"}  # noqa: E731

@@ -1,5 +1,7 @@
 """Structuring a dictation on the visit screen: the rules first (instant: the first fields are on
-screen at once), then the model refines in the background while the doctor keeps working.
+screen at once), then the model refines in the background while the doctor keeps working,
+section by section (主诉, 现病史, 查体 … as the doctor cued them): each section's fields appear
+as soon as that section is done, and the task bar counts sections done of N.
 
 Model output never overwrites the doctor: it fills empty fields and replaces only what the rules
 filled and nobody has edited since; where it differs from the doctor's text it is offered beside
@@ -35,18 +37,25 @@ FALLBACK_WORDS: dict[str, tuple[str, str]] = {
         "模型正忙（排队已满）",
         "the model is busy (queue full)",
     ),
-    "cancelled": ("已取消模型完善", "model pass cancelled"),
-    "llm_cancelled": ("已取消模型完善", "model pass cancelled"),
+    "cancelled": ("已取消模型步骤", "model step cancelled"),
+    "llm_cancelled": ("已取消模型步骤", "model step cancelled"),
+    "feature_unavailable": ("本机未安装大模型", "no model on this box"),
 }
 
 
-def fallback_words(code: str, reason: str = "") -> str:
-    """The plain-words status line when the model pass did not finish."""
+def fallback_words(code: str, reason: str = "", *, step: str = "structure") -> str:
+    """The plain-words status line when a model pass did not finish (``step``: "structure"
+    for the record, "qc" for the model's QC pass)."""
     if code in FALLBACK_WORDS:
         zh, en = FALLBACK_WORDS[code]
     else:
         zh = reason or "模型不可用"
         en = reason or "the model is not available"
+    if step == "qc":
+        return t(
+            f"质控只按规则完成（未使用大模型：{zh}）。规则质控结果有效。",
+            f"QC by the rules only (no model: {en}). The rules' QC stands.",
+        )
     return t(
         f"病历由规则抽取（未使用大模型：{zh}）。请核对。",
         f"Structured by rules (no model: {en}). Please check it.",
@@ -165,13 +174,39 @@ class StructuringMixin:
             )
         )
         service = self.service
+        self._pieces_seen = 0
+
+        def stopped(words: str) -> None:
+            self._status("ℹ " + words)
+            self.model_qc_if_wanted()  # the QC pass waited for the model: its turn now
+
         self.run_task(
-            t("模型完善病历", "Model refining the record"),
+            t("模型完善病历（分段）", "Model refining the record (by sections)"),
             lambda prog, cancel: service.structure_record(
                 text, visit_type=visit_type, use_llm=True, progress=prog, cancel=cancel
             ),
             self._structured_model,
-            on_error=lambda e: self._status("ℹ " + fallback_words(e.code, e.message())),
+            on_progress=self._section_done,
+            on_error=lambda e: stopped(fallback_words(e.code, e.message())),
+            on_cancel=lambda: stopped(fallback_words("cancelled")),
+        )
+
+    def _section_done(self: Any, progress: Any) -> None:
+        """One section is refined: its fields go on screen now (never over the doctor's)."""
+        piece = getattr(progress, "piece", None)
+        if not piece or not isinstance(piece.get("record"), dict):
+            return
+        self.query_one(RecordEditor).merge(piece["record"])
+        self._pieces_seen = getattr(self, "_pieces_seen", 0) + 1
+        cue = str(piece.get("cue") or "")
+        where = t(f"（{cue}）", f" ({cue})") if cue else ""
+        n, of = int(piece.get("section", 0)) + 1, int(piece.get("of", 0))
+        self._status(
+            t(
+                f"模型已完善第 {n}/{of} 段{where}；其余各段仍在完善（可继续编辑，Esc 取消）。",
+                f"The model refined section {n}/{of}{where}; the rest is still being refined "
+                "(keep working; Esc cancels).",
+            )
         )
 
     def _structured_model(self: Any, record: JSON) -> None:
@@ -179,17 +214,43 @@ class StructuringMixin:
         if meta.get("method") == "rules":
             reason = str(self.feature("llm").get("reason") or "")
             self._status("ℹ " + fallback_words(str(meta.get("llm_error") or ""), reason))
+            self.model_qc_if_wanted()
             return
-        offered = self._apply_structured(record)
+        if getattr(self, "_pieces_seen", 0):  # every section's fields are on screen already
+            self.qc_now()  # (merging them again would re-offer what the doctor edited since)
+        else:  # a service that sends the record only at the end: what the model filled
+            fields = meta.get("fields")
+            if isinstance(fields, list):
+                record = {k: record[k] for k in fields if k in record}
+            self._apply_structured(record)
+        offered = len(self.query_one(RecordEditor).offers)
         model = str(meta.get("model") or "")
+        done, total = int(meta.get("sections_done") or 0), len(meta.get("sections") or [])
+        sections = t(f"（{done}/{total} 段）", f" ({done}/{total} sections)") if total else ""
         self._status(
-            t(f"模型 {model} 已完善病历，请核对。", f"Refined by {model}; please check it.")
+            t(
+                f"模型 {model} 已完善病历{sections}，请核对。",
+                f"Refined by {model}{sections}; please check it.",
+            )
             + (
                 t(f" {offered} 处建议待您确认。", f" {offered} suggestion(s) to review.")
                 if offered
                 else ""
             )
+            + (
+                self._rest_by_rules(str(meta["llm_error"]), total - done)
+                if meta.get("llm_error")
+                else ""
+            )
         )
+
+    @staticmethod
+    def _rest_by_rules(code: str, left: int) -> str:
+        """A pass that refined some sections and then stopped: what the rest is, and why."""
+        if left <= 0:
+            return ""
+        zh, en = FALLBACK_WORDS.get(code, (code, code))
+        return t(f" 其余 {left} 段按规则（{zh}）。", f" The other {left} by the rules ({en}).")
 
     def _apply_structured(self: Any, record: JSON) -> int:
         editor = self.query_one(RecordEditor)

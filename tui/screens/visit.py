@@ -3,11 +3,12 @@
 Left: vitals with instant triage, dictation (live transcript, level meter). Right: tabs with the
 editable structured record (QC findings inline + score), prescriptions with alerts and override
 reasons, the follow-up plan and decision support. Keys (from any field): F5 dictate/stop,
-F6 structure, F7 QC, F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft,
-Ctrl+R amend a signed record (with a reason, see ``amend``), Alt+1..4 the tabs, Esc cancels
-model work only (never leaves), F4 leaves (asking first when something is unsaved). Every edit
-autosaves (see ``_visit_autosave``). Alerts, QC, triage and the follow-up plan that are stored
-are the box's own: the screen shows what the save returned.
+F6 structure, F7 QC (the rules' at once, then the model's suggestions, see ``_visit_model_qc``),
+F8 advise, F9 refer to mentor, F10 sign & save, Ctrl+S save draft, Ctrl+R amend a signed record
+(with a reason, see ``amend``), Alt+1..4 the tabs, Esc cancels model work only (never leaves),
+F4 leaves (asking first when something is unsaved). Every edit autosaves (see
+``_visit_autosave``). Alerts, QC, triage and the follow-up plan that are stored are the box's
+own: the screen shows what the save returned.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from appliance.i18n import t
 from appliance.services.interface import JSON, Patient, Progress, VisitDraft
 from tui._base import ClinicScreen
 from tui.screens._visit_autosave import AutosaveMixin
+from tui.screens._visit_model_qc import ModelQcMixin
 from tui.screens._visit_structure import StructuringMixin
 from tui.screens.amend import AmendMixin
 from tui.widgets.dictation import DictationPanel
@@ -42,7 +44,7 @@ class _FieldColumn(VerticalScroll):
 TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
 
-class VisitScreen(AmendMixin, StructuringMixin, AutosaveMixin, ClinicScreen):
+class VisitScreen(AmendMixin, StructuringMixin, ModelQcMixin, AutosaveMixin, ClinicScreen):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
     AUTO_FOCUS = "#complaint"  # typed-ahead keys land here, not on a scroll container
@@ -206,6 +208,8 @@ class VisitScreen(AmendMixin, StructuringMixin, AutosaveMixin, ClinicScreen):
             panel.set_text(str(result.get("text", "")))
             if panel.text():
                 self.action_structure()  # the dictation ended: the record follows at once
+            else:
+                self.model_qc_if_wanted()
 
         def failed(error: ClinicBoxError) -> None:
             self.dictating = False
@@ -273,9 +277,10 @@ class VisitScreen(AmendMixin, StructuringMixin, AutosaveMixin, ClinicScreen):
         editor = self.query_one(RecordEditor)
 
         def done(qc: JSON) -> None:
-            self.qc_result = qc
+            self.qc_result = qc  # the rules' QC: the one signing uses
             editor.show_qc(qc)
             self._update_plan(record)
+            self.model_qc(record)  # the model's suggestions follow, in the background
 
         service = self.service
         self.run_quick(

@@ -74,6 +74,10 @@ class RecordEditor(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(t("质控：未运行", "QC: not run yet"), id="qc-score")
+        # the model's QC suggestions (shown from its first pass on; see _visit_model_qc)
+        model_qc = Static("", id="qc-model", classes="qc-finding")
+        model_qc.display = False
+        yield model_qc
         for key, zh, en, multi in RECORD_FIELDS:
             yield Label(t(zh, en), classes="field-label")
             if multi:
