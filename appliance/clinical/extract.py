@@ -325,6 +325,15 @@ def split_diagnoses(text: str) -> list[str]:
     return names
 
 
+def _span(text: str, start: int, end: int) -> Span:
+    """``text[start:end]`` without the whitespace at its ends (the span stays true to it)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start=start, end=end, text=text[start:end])
+
+
 def extract_record(
     text: str,
     *,
@@ -356,7 +365,7 @@ def extract_record(
     plan_parts = sections.get("treatment_plan", [])
     prescriptions, rx_spans = find_prescriptions(plan_parts, drug_names)
     if rx_spans:
-        sources["prescriptions"] = [Span(start=s, end=e, text=text[s:e]) for s, e in rx_spans]
+        sources["prescriptions"] = [_span(text, s, e) for s, e in rx_spans]
     return OutpatientRecord(
         visit_type=visit_type,
         patient=_patient(text),

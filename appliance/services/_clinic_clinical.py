@@ -139,12 +139,16 @@ class ClinicalMixin:
 
     def speech_context(self, patient_id: str | None) -> tuple[str, ...]:
         """This patient's words worth listening for: the last visit's complaint, diagnoses of
-        recent visits and known conditions, the last visit's drugs (empty without a patient)."""
+        recent visits and known conditions, the last visit's drugs (empty without a patient, or
+        when the patient cannot be read: a dictation never fails over its hotwords)."""
         if not patient_id:
             return ()
         from appliance.speech.context import patient_words
 
-        patient = self.get_patient(patient_id)  # an unknown patient is refused here
+        try:
+            patient = self.get_patient(patient_id)
+        except ClinicBoxError:  # unknown patient or no patient.read: transcribe without words
+            return ()
         try:
             visits = self.patient_visits(patient_id)[:3]
         except ClinicBoxError:  # a role without record.read: the patient's conditions only

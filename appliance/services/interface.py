@@ -208,7 +208,8 @@ class ClinicService(Protocol):
     ) -> JSON:
         """A recording → transcript. With ``patient_id`` the box listens for this patient's
         words (last complaint, diagnoses and conditions, current drugs): decoder hotwords and
-        lexicon terms for this dictation only; an unknown patient is refused."""
+        lexicon terms for this dictation only (``context_words`` in the answer says how many;
+        0 for an unknown patient: a dictation never fails over its hotwords)."""
         ...
 
     def dictate(
