@@ -18,12 +18,20 @@ CN_NUM = r"[零〇一二两三四五六七八九十百]+(?:点[零〇一二三�
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
 
+# Characters written interchangeably in complaints, read as one (same length): 疼 and 痛 name the
+# same pain ("右下腹疼" ~ 右下腹痛, "头疼" ~ 头痛), so no vocabulary needs both spellings.
+_SAME_CHAR = {"疼": "痛"}
+
+
 def fold(text: str) -> str:
     """Same-length normalisation: ``len(fold(t)) == len(t)`` and spans carry over unchanged."""
     out: list[str] = []
     for char in text:
         if char.isspace():
             out.append(" ")
+            continue
+        if char in _SAME_CHAR:
+            out.append(_SAME_CHAR[char])
             continue
         folded = unicodedata.normalize("NFKC", char).lower()
         out.append(folded if len(folded) == 1 else char.lower() if len(char.lower()) == 1 else char)

@@ -253,3 +253,12 @@ def test_an_intensifier_inside_a_predicate_is_read_past(text, present, negated):
     assert {f.id for f in found if f.negated} == negated
     for f in found:
         assert text[f.span[0] : f.span[1]] == f.text
+
+
+def test_teng_and_tong_name_the_same_pain():
+    """疼 and 痛 are written interchangeably: a term in either spelling finds both."""
+    vocab = Vocabulary((Concept("rlq", ("右下腹痛",)), Concept("headache", ("头疼",))))
+    text = "昨天开始右下腹疼，头痛"
+    found = {f.id: f for f in extract_findings(text, vocabulary=vocab)}
+    assert set(found) == {"rlq", "headache"}
+    assert found["rlq"].text == "右下腹疼" and text[slice(*found["rlq"].span)] == "右下腹疼"
