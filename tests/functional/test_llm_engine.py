@@ -178,6 +178,11 @@ def test_priority_scheduler_orders_concurrent_requests(tiny_engine):
 
     gate = threading.Event()
     blocker = tiny_engine.scheduler.submit(Job(task="batch", work=lambda _j: gate.wait(10)))
+    # a job an earlier test left finishing (a timed-out answer stops at its next token) runs
+    # first on a loaded box; the scenario starts once the blocker holds the engine
+    deadline = time.monotonic() + 30
+    while tiny_engine.scheduler.stats().running != "batch" and time.monotonic() < deadline:
+        time.sleep(0.005)
     started: list[str] = []
     lock = threading.Lock()
 
