@@ -110,26 +110,23 @@ def test_every_heldout_file_is_a_known_set() -> None:
     assert not unknown, f"held-out files without a floor test: {unknown}"
 
 
-def test_triage_exact_level_floor(runner: Any) -> None:
+@pytest.mark.parametrize(
+    ("area", "exact_min", "under_max"),
+    [
+        ("triage", TRIAGE_EXACT_MIN, TRIAGE_UNDER_L12_MAX),
+        ("triage-v2", TRIAGE_V2_EXACT_MIN, TRIAGE_V2_UNDER_L12_MAX),
+    ],
+)
+def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
     report = _report_module()
-    n, printed = _run("triage", report.report_triage, runner)
+    func = report.report_triage if area == "triage" else report.report_triage_v2
+    n, printed = _run(area, func, runner)
     detail = (
         f"{n['exact']}/{n['n']} exact, {n['under_triaged_l12']} level-1/2 cases under-triaged, "
         f"{n['errors']} errors"
     )
-    _check("triage", n["exact"] / n["n"], TRIAGE_EXACT_MIN, detail, printed)
-    assert n["under_triaged_l12"] <= TRIAGE_UNDER_L12_MAX, detail + "\n" + printed
-
-
-def test_second_triage_set_exact_level_floor(runner: Any) -> None:
-    report = _report_module()
-    n, printed = _run("triage-v2", report.report_triage_v2, runner)
-    detail = (
-        f"{n['exact']}/{n['n']} exact, {n['under_triaged_l12']} level-1/2 cases under-triaged, "
-        f"{n['errors']} errors"
-    )
-    _check("triage-v2", n["exact"] / n["n"], TRIAGE_V2_EXACT_MIN, detail, printed)
-    assert n["under_triaged_l12"] <= TRIAGE_V2_UNDER_L12_MAX, detail + "\n" + printed
+    _check(area, n["exact"] / n["n"], exact_min, detail, printed)
+    assert n["under_triaged_l12"] <= under_max, detail + "\n" + printed
 
 
 def test_meds_expected_problem_recall_floor(runner: Any) -> None:
