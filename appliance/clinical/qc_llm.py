@@ -15,7 +15,8 @@ from typing import Any
 from appliance.clinical.qc import Hit
 from appliance.clinical.record import FIELD_NAMES_ZH, OutpatientRecord
 
-_FIELDS = [
+#: The record fields the model QC pass reads (the TUI re-runs it only when one changes).
+MODEL_QC_FIELDS = (
     "chief_complaint",
     "present_illness",
     "past_history",
@@ -25,7 +26,7 @@ _FIELDS = [
     "auxiliary_exams",
     "diagnoses",
     "treatment_plan",
-]
+)
 
 
 def contradiction_schema() -> dict[str, Any]:
@@ -40,7 +41,7 @@ def contradiction_schema() -> dict[str, Any]:
                     "type": "object",
                     "additionalProperties": False,
                     "properties": {
-                        "field": {"enum": _FIELDS},
+                        "field": {"enum": list(MODEL_QC_FIELDS)},
                         "quote_a": {"type": "string", "maxLength": 60},
                         "quote_b": {"type": "string", "maxLength": 60},
                         "explanation": {"type": "string", "maxLength": 120},
@@ -54,7 +55,7 @@ def contradiction_schema() -> dict[str, Any]:
 
 
 def contradiction_messages(record: OutpatientRecord) -> list[dict[str, str]]:
-    sections = {FIELD_NAMES_ZH[f]: record.text_of(f) for f in _FIELDS if record.text_of(f)}
+    sections = {FIELD_NAMES_ZH[f]: record.text_of(f) for f in MODEL_QC_FIELDS if record.text_of(f)}
     return [
         {
             "role": "system",
@@ -75,11 +76,11 @@ def _norm(text: str) -> str:
 def ground_contradictions(answer: Any, record: OutpatientRecord) -> list[Hit]:
     """Model contradictions whose two quotes are both in the record (others are dropped)."""
     items = answer.get("contradictions") if isinstance(answer, dict) else None
-    whole = _norm("".join(record.text_of(f) for f in _FIELDS))
+    whole = _norm("".join(record.text_of(f) for f in MODEL_QC_FIELDS))
     hits = []
 
     def locate(quote: str) -> tuple[str, int, int] | None:
-        for name in _FIELDS:
+        for name in MODEL_QC_FIELDS:
             at = record.text_of(name).find(quote)
             if at >= 0:
                 return (name, at, at + len(quote))
@@ -91,7 +92,7 @@ def ground_contradictions(answer: Any, record: OutpatientRecord) -> list[Hit]:
         a, b = _norm(str(item.get("quote_a", ""))), _norm(str(item.get("quote_b", "")))
         if len(a) < 2 or len(b) < 2 or a == b or a not in whole or b not in whole:
             continue
-        field = item.get("field") if item.get("field") in _FIELDS else "record"
+        field = item.get("field") if item.get("field") in MODEL_QC_FIELDS else "record"
         explanation = str(item.get("explanation", ""))[:120]
         quotes = (str(item["quote_a"]).strip(), str(item["quote_b"]).strip())
         spans = tuple(span for q in quotes if (span := locate(q)) is not None)

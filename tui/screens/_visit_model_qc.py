@@ -19,23 +19,10 @@ from typing import Any
 
 from textual.widgets import Static
 
+from appliance.clinical.qc_llm import MODEL_QC_FIELDS
 from appliance.i18n import t
 from appliance.services.interface import JSON
 from tui.screens._visit_structure import fallback_words
-
-#: Record keys the model's QC reads (a change elsewhere — vitals typed, a status — does not
-#: call for another model pass).
-_READ = (
-    "chief_complaint",
-    "present_illness",
-    "past_history",
-    "allergy_history",
-    "personal_history",
-    "physical_exam",
-    "auxiliary_exams",
-    "diagnoses",
-    "treatment_plan",
-)
 
 
 def model_findings_text(qc: JSON) -> str:
@@ -69,7 +56,9 @@ class ModelQcMixin:
         ends. Nothing happens without a model, or when this content was checked already."""
         if not self.feature("llm").get("available"):
             return
-        key = json.dumps({k: record.get(k) for k in _READ}, ensure_ascii=False, sort_keys=True)
+        key = json.dumps(
+            {k: record.get(k) for k in MODEL_QC_FIELDS}, ensure_ascii=False, sort_keys=True
+        )
         if key == self._model_qc_done_for:
             return
         if self.is_busy():
