@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|triage-v3|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -30,10 +30,15 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "heldout"
 SEVERITY = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
-SETS = ("triage", "triage-v2", "meds", "advise", "speech")
-# triage sets by report target: the first held-out set and the second one (v2, frozen before the
-# triage rules changed after the first set's runs)
-TRIAGE_FILES = {"triage": "triage_heldout.toml", "triage-v2": "triage_heldout_v2.toml"}
+SETS = ("triage", "triage-v2", "triage-v3", "meds", "advise", "speech")
+# triage sets by report target: the first held-out set, the second one (v2, frozen before the
+# triage rules changed after the first set's runs) and the third one (v3, frozen before the next
+# rule change)
+TRIAGE_FILES = {
+    "triage": "triage_heldout.toml",
+    "triage-v2": "triage_heldout_v2.toml",
+    "triage-v3": "triage_heldout_v3.toml",
+}
 
 
 # ---------------------------------------------------------------- running the CLI
@@ -161,6 +166,11 @@ def report_triage(
 def report_triage_v2(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The second held-out triage set (``triage_heldout_v2.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v2"])
+
+
+def report_triage_v3(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The third held-out triage set (``triage_heldout_v3.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v3"])
 
 
 # ---------------------------------------------------------------- meds
@@ -547,6 +557,7 @@ def main(argv: list[str] | None = None) -> int:
     funcs = {
         "triage": report_triage,
         "triage-v2": report_triage_v2,
+        "triage-v3": report_triage_v3,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,
