@@ -129,6 +129,7 @@ class StructureIn(_Strict):
     text: str = Field(min_length=1, max_length=20000)
     visit_type: Literal["initial", "followup"] = "initial"
     use_llm: bool = True
+    live: bool = False  # still dictating: only the sections a later cue closed
 
 
 class FollowupPlanIn(_Strict):

@@ -290,8 +290,9 @@ class RemoteClinicService:
         use_llm: bool = True,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        live: bool = False,
     ) -> JSON:
-        body = {"text": text, "visit_type": visit_type, "use_llm": use_llm}
+        body = {"text": text, "visit_type": visit_type, "use_llm": use_llm, "live": live}
         return self._long("/emr/structure", body, progress, cancel)  # type: ignore[no-any-return]
 
     def transcribe(

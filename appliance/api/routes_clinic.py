@@ -247,7 +247,7 @@ def build_clinic_router(ctx: ApiContext) -> APIRouter:
         caller: Caller = Depends(ctx.user("emr.structure")),
     ) -> Any:
         s = svc(caller)
-        kw = {"visit_type": body.visit_type, "use_llm": body.use_llm}
+        kw = {"visit_type": body.visit_type, "use_llm": body.use_llm, "live": body.live}
         if stream:
             return calls.stream(
                 lambda p, c: s.structure_record(body.text, progress=p, cancel=c, **kw),

@@ -18,10 +18,19 @@ def _human(r: dict[str, Any]) -> str:
         + str(r.get("model") or t("未安装（只用规则）", "none (rules only)")),
     ]
     if "audio_s" in r:
+        how = t("实时送入", "live") if r.get("mode") == "live" else t("整段文件", "whole file")
         lines.append(
             t(
-                f"口述 {r['audio_s']} 秒；转写完成：{r['transcribed_s']} 秒",
-                f"Dictation {r['audio_s']} s; transcribed: {r['transcribed_s']} s",
+                f"口述 {r['audio_s']} 秒（{how}）；转写完成：{r['transcribed_s']} 秒",
+                f"Dictation {r['audio_s']} s ({how}); transcribed: {r['transcribed_s']} s",
+            )
+        )
+    reused = (r.get("structuring") or {}).get("sections_reused")
+    if reused:
+        lines.append(
+            t(
+                f"口述中模型已完成 {reused} 段（结束后直接采用）",
+                f"{reused} section(s) done by the model while the doctor spoke (reused)",
             )
         )
     lines += [
@@ -87,11 +96,22 @@ def register(cli: click.Group) -> None:
     @click.option(
         "--text", default=None, help=t("跳过转写，直接用这段文字。", "Skip speech: use this text.")
     )
+    @click.option(
+        "--file",
+        "whole_file",
+        is_flag=True,
+        help=t(
+            "录音结束后才整段转写（上传文件的情形）；默认按麦克风实时送入。",
+            "Transcribe the whole recording after it ends (an uploaded file); "
+            "default: fed in real time, as the microphone does.",
+        ),
+    )
     @common_options
     @pass_state
-    def bench_visit(state: CliState, audio: Path | None, text: str | None) -> int:
+    def bench_visit(state: CliState, audio: Path | None, text: str | None, whole_file: bool) -> int:
         from appliance.bench.visit import run_visit_bench
 
-        result = run_visit_bench(state.settings(), audio=audio, text=text)
+        mode = "file" if whole_file else "live"
+        result = run_visit_bench(state.settings(), audio=audio, text=text, mode=mode)
         state.emit(result, human=_human)
         return 0 if result["passed"] else 1

@@ -120,6 +120,7 @@ class ClinicalMixin:
         use_llm: bool = True,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        live: bool = False,
     ) -> JSON:
         from appliance.services.emr import structure
 
@@ -132,6 +133,8 @@ class ClinicalMixin:
             use_llm=use_llm,
             progress=progress,
             cancel=cancel,
+            memo=self.runtime.section_memo,
+            live=live,
         )
         _check(cancel)
         report(progress, fraction=1.0, message="emr")

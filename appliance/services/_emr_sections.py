@@ -8,6 +8,14 @@ fast the sections so far really went). As each section finishes, the fields it f
 reported as a :class:`Progress` ``piece``, so a screen shows them at once. A section whose
 answer is invalid is skipped; a timeout, a busy queue or a cancel stops the pass: the sections
 done so far stand, the rest is the rules' record.
+
+While the doctor is still speaking, a *live* pass (``settled_only``) structures only the
+sections already closed by a later cue (the last one may still grow). Its answers go into a
+:class:`SectionMemo` keyed by the section's exact words, so the pass at the end of the dictation
+reuses them and only the sections said last go to the model: that is what brings "all fields"
+close to the end of speech on a slow box. A section being written by one pass is waited for by
+another, never written twice. The memo lives in memory only (never on disk) and keeps the last
+:data:`~appliance.services._section_memo.MEMO_SIZE` answers.
 """
 
 from __future__ import annotations
@@ -32,11 +40,58 @@ from appliance.i18n import t
 from appliance.llm.budget import STEPS
 from appliance.services._clinic_types import CancelToken, Progress, ProgressCallback, report
 from appliance.services._model_step import engine_speed, model_step
+from appliance.services._section_memo import SectionMemo, SectionMemoKey
 from appliance.services.ports import EnginePort
 
 _COMPARED = (*LLM_TEXT_FIELDS, "diagnoses")
 #: A section that fails with this is skipped and the next one tried; anything else stops.
 _SKIP_SECTION = "llm_invalid_output"
+
+
+def _memo_key(part: Section, text: str, visit_type: str, model: str) -> SectionMemoKey:
+    return (visit_type, part.cue, part.words(text), part.fields, model)
+
+
+def _ask_model(
+    engine: EnginePort,
+    part: Section,
+    text: str,
+    visit_type: str,
+    *,
+    memo: SectionMemo | None,
+    progress: ProgressCallback | None,
+    cancel: CancelToken | None,
+    max_tokens: int,
+    budget_s: float | None,
+) -> tuple[Any, bool]:
+    """The model's answer for one section → (answer, reused from the memo)."""
+    expected, most = section_tokens(part, text)
+    key = _memo_key(part, text, visit_type, str(getattr(engine, "model", "")))
+    if memo is not None:
+        speed = engine_speed(engine)
+        wait = budget_s or speed.seconds(STEPS["emr_section"].prompt_tokens, most)
+        hit, answer = memo.claim(key, wait)
+        if hit:
+            return answer, True
+    try:
+        res = model_step(
+            engine,
+            section_messages(part, text, visit_type),
+            step="emr_section",
+            schema=section_schema(part, text),
+            max_tokens=min(max_tokens, most),
+            expected_tokens=expected,
+            progress=progress,
+            cancel=cancel,
+            budget_s=budget_s,
+        )
+    except BaseException:
+        if memo is not None:
+            memo.drop(key)
+        raise
+    if memo is not None:
+        memo.keep(key, res.data)
+    return res.data, False
 
 
 def refine_by_sections(
@@ -51,9 +106,16 @@ def refine_by_sections(
     cancel: CancelToken | None,
     max_tokens: int,
     budget_s: float | None,
+    memo: SectionMemo | None = None,
+    settled_only: bool = False,
 ) -> tuple[OutpatientRecord, dict[str, Any]]:
-    """The rules' ``record`` refined by the model section by section → (record, meta)."""
+    """The rules' ``record`` refined by the model section by section → (record, meta).
+
+    ``settled_only``: the dictation is still going on; the last section is left for later.
+    ``memo``: answers kept from an earlier pass over the same words are reused."""
     parts = dictation_sections(text)
+    if settled_only:
+        parts = parts[:-1]
     status = ["pending"] * len(parts)
     meta: dict[str, Any] = {"method": "rules", "cross_check": [], "rejected": []}
     speed = engine_speed(engine)
@@ -61,20 +123,20 @@ def refine_by_sections(
     pace = _Pace([speed.seconds(prompt, section_tokens(p, text)[0]) for p in parts])
     filled: list[str] = []
     errors: list[str] = []
+    reused = 0
     for n, part in enumerate(parts):
-        expected, most = section_tokens(part, text)
         try:
             if cancel is not None and cancel.cancelled:
                 raise Cancelled()
-            res = model_step(
+            answer, hit = _ask_model(
                 engine,
-                section_messages(part, text, visit_type),
-                step="emr_section",
-                schema=section_schema(part, text),
-                max_tokens=min(max_tokens, most),
-                expected_tokens=expected,
+                part,
+                text,
+                visit_type,
+                memo=memo,
                 progress=_section_progress(progress, n, parts, pace),
                 cancel=cancel,
+                max_tokens=max_tokens,
                 budget_s=budget_s,
             )
         except ClinicBoxError as exc:
@@ -83,8 +145,9 @@ def refine_by_sections(
             if exc.code == _SKIP_SECTION:
                 continue
             break
-        pace.finished(n)
-        grounded = ground_section(res.data, part, text)
+        pace.finished(n, reused=hit)
+        reused += hit
+        grounded = ground_section(answer, part, text)
         before = record.contract_dict()
         record, cross = merge(record, grounded, icd, drug_names)
         after = record.contract_dict()
@@ -92,7 +155,7 @@ def refine_by_sections(
         filled.extend(f for f in changed if f not in filled)
         meta["cross_check"].extend(cross)
         meta["rejected"].extend(grounded.rejected)
-        meta["model"] = getattr(res, "model", "")
+        meta["model"] = str(getattr(engine, "model", ""))
         status[n] = "done"
         report(
             progress,
@@ -117,6 +180,7 @@ def refine_by_sections(
         for p, s in zip(parts, status, strict=True)
     ]
     meta["sections_done"] = done
+    meta["sections_reused"] = reused
     meta["model_s"] = round(time.monotonic() - pace.started, 2)
     return record, meta
 
@@ -137,11 +201,18 @@ class _Pace:
     def __init__(self, estimates: list[float]) -> None:
         self.estimates = estimates
         self.started = time.monotonic()
-        self._done_s = 0.0  # time spent on the sections finished so far
+        self._mark = self.started  # when the last section finished
+        self._done_s = 0.0  # model time spent on the sections finished so far
         self._done_estimate = 0.0
 
-    def finished(self, n: int) -> None:
-        self._done_s = time.monotonic() - self.started
+    def finished(self, n: int, *, reused: bool = False) -> None:
+        """Section ``n`` is done; a reused answer took no model time and teaches no pace."""
+        now = time.monotonic()
+        took, self._mark = now - self._mark, now
+        if reused:
+            self.estimates[n] = 0.0
+            return
+        self._done_s += took
         self._done_estimate += self.estimates[n]
 
     def left_after(self, n: int) -> float:

@@ -22,6 +22,7 @@ from appliance.services._clinic_clinical import ClinicalMixin
 from appliance.services._clinic_patients import PatientsMixin
 from appliance.services._clinic_types import ClinicInfo, FeatureStatus, UserInfo
 from appliance.services._parts import unavailable
+from appliance.services._section_memo import SectionMemo
 from appliance.services._visit_autosave import VisitAutosaveMixin
 from appliance.services.ports import EnginePort, ReferralSealer
 
@@ -47,6 +48,8 @@ class ClinicRuntime:
         self._engine: EnginePort | None = None
         self._engine_error: ClinicBoxError | None = None
         self.passphrase: str | None = None  # kept in memory only, for an admin's restore
+        # the model's answers per dictation section, in memory only (services/_emr_sections)
+        self.section_memo = SectionMemo()
 
     # --- store ---------------------------------------------------------------------------
     def store_installed(self) -> bool:

@@ -48,6 +48,7 @@ from appliance.services._clinic_types import CancelToken, ProgressCallback, repo
 from appliance.services._emr_sections import refine_by_sections
 from appliance.services._emr_speech import dictate, transcribe, transcriber
 from appliance.services._model_step import model_step
+from appliance.services._section_memo import SectionMemo
 from appliance.services.ports import EnginePort, StorePort
 from appliance.store import reports
 
@@ -129,12 +130,16 @@ def structure(
     cancel: CancelToken | None = None,
     max_tokens: int = 900,
     llm_timeout_s: float | None = None,
+    memo: SectionMemo | None = None,
+    live: bool = False,
 ) -> dict[str, Any]:
     """Dictated text → a structured record (contract fields + ``sources`` + ``structuring``).
 
     The rules' record comes first; with an ``engine`` the model refines it section by section
     (``_emr_sections``: progress in sections done of N, each finished section's fields sent as
-    a progress ``piece``, ``llm_timeout_s`` a per-section budget overriding this box's)."""
+    a progress ``piece``, ``llm_timeout_s`` a per-section budget overriding this box's).
+    ``live``: the doctor is still speaking — the model takes only the sections a later cue has
+    closed; with a ``memo`` their answers are kept for the pass at the end."""
     if not isinstance(text, str) or not text.strip():
         raise InputError(
             "没有可结构化的文字（text 为空）。", "Nothing to structure: text is empty."
@@ -161,6 +166,8 @@ def structure(
             cancel=cancel,
             max_tokens=max_tokens,
             budget_s=llm_timeout_s,
+            memo=memo,
+            settled_only=live,
         )
         if meta.get("llm_error"):
             log.warning("emr structuring: model pass stopped (%s)", meta["llm_error"])

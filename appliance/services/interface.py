@@ -192,10 +192,13 @@ class ClinicService(Protocol):
         use_llm: bool = True,
         progress: ProgressCallback | None = None,
         cancel: CancelToken | None = None,
+        live: bool = False,
     ) -> JSON:
         """Dictated text → a record. The rules' fields at once; with ``use_llm`` the model
         refines them section by section and reports each finished section's fields as a
-        ``Progress.piece`` (``{"section", "of", "cue", "record"}``) before the whole result."""
+        ``Progress.piece`` (``{"section", "of", "cue", "record"}``) before the whole result.
+        ``live``: the dictation is still going on — the model takes only the sections closed
+        by a later cue, and the box keeps its answers for the pass after the dictation ends."""
         ...
 
     def transcribe(

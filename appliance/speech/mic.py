@@ -50,6 +50,7 @@ class ChunkedDictation:
         self._voiced = False
         self.position = 0.0
         self.elapsed_asr = 0.0
+        self._shown, self._shown_for = "", 0
 
     def _flush(self, keep: int = 0) -> None:
         """Transcribe the chunk; its last ``keep`` blocks start the next one."""
@@ -102,7 +103,18 @@ class ChunkedDictation:
 
     @property
     def partial(self) -> str:
+        """The utterances so far as recognised (before the whole-text correction)."""
         return join_segments([s.text for s in self.segments])
+
+    @property
+    def text_so_far(self) -> str:
+        """The transcript so far as :meth:`finish` will write it (lexicon correction, numbers
+        and units): what the doctor sees while speaking, and what the live structuring reads —
+        so a section closed while speaking has the same words in the final transcript."""
+        if self._shown_for != len(self.segments):
+            self._shown = postprocess(self.partial, self.transcriber.lexicon).text
+            self._shown_for = len(self.segments)
+        return self._shown
 
     def finish(self) -> Transcript:
         self._flush()
@@ -121,7 +133,7 @@ class ChunkedDictation:
             before = len(self.segments)
             level = self.feed(block)
             if on_update is not None and (len(self.segments) != before or level > 0):
-                on_update(self.partial, level, self.position)
+                on_update(self.text_so_far, level, self.position)
         return self.finish()
 
 

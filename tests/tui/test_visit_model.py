@@ -277,3 +277,60 @@ def test_esc_during_the_sections_keeps_the_finished_ones_and_says_the_rest_is_ru
         drive(demo_service, scenario)
     finally:
         del demo_service.structure_record, demo_service.features
+
+
+def test_the_model_takes_the_closed_sections_while_the_doctor_speaks(
+    demo_service: Any, drive: Any
+) -> None:
+    """Live dictation with a model: besides the rules' live pass, the model is asked (quietly,
+    ``live=True``) for the sections a later cue has closed; what it fills lands in empty boxes
+    before the doctor stops, and the pass at the end follows without F6."""
+    from appliance.services.interface import Progress
+
+    p = first_patient(demo_service, "zjg")
+    words = "主诉咳嗽三天。既往史高血压五年。查体体温三十八度五，咽部充血。"
+    real_structure = demo_service.structure_record
+    calls: list[tuple[str, bool, bool]] = []
+
+    def structure(text: str, **kw: Any) -> Any:
+        vt = kw.get("visit_type", "initial")
+        calls.append((text, bool(kw.get("use_llm")), bool(kw.get("live"))))
+        record = dict(real_structure(text, visit_type=vt, use_llm=False))
+        if kw.get("live"):
+            record["auxiliary_exams"] = "血常规正常"
+            record["structuring"] = {"method": "rules+llm", "fields": ["auxiliary_exams"]}
+        return record
+
+    def dictate(**kw: Any) -> Any:
+        said = ""
+        for ch in words:
+            if kw["cancel"].cancelled:
+                break
+            said += ch
+            kw["progress"](Progress(partial=said, level=0.5))
+            threading.Event().wait(0.05)
+        while not kw["cancel"].cancelled:
+            threading.Event().wait(0.05)
+        return {"text": said, "language": "zh", "segments": []}
+
+    demo_service.structure_record = structure
+    demo_service.dictate = dictate
+    with_model(demo_service)
+
+    async def scenario(app: Any, pilot: Any) -> None:
+        await open_visit(app, pilot, p)
+        screen = app.screen
+        await pilot.press("f5")
+        assert await wait_for(
+            pilot, lambda: screen.query_one("#r-auxiliary_exams").value == "血常规正常", 15
+        )
+        assert screen.dictating  # filled while the doctor is still speaking
+        assert any(live and llm for _t, llm, live in calls)
+        assert await wait_for(pilot, lambda: "咽部充血" in screen.query_one("#transcript").text, 15)
+        await pilot.press("f5")  # stop: the end pass (not live) follows without F6
+        assert await wait_for(pilot, lambda: any(c == (words, True, False) for c in calls), 15)
+
+    try:
+        drive(demo_service, scenario)
+    finally:
+        del demo_service.structure_record, demo_service.dictate, demo_service.features

@@ -227,3 +227,81 @@ def test_sections_never_overlap_and_stay_inside_the_text(text: str) -> None:
     for a, b in itertools.pairwise(parts):
         assert a.end <= b.start
     assert all(0 <= p.start < p.end <= len(text) for p in parts)
+
+
+# --- live passes while the doctor speaks, and the memo the end pass reuses ---------------------
+def test_a_live_pass_leaves_the_last_section_and_the_end_pass_reuses_the_rest() -> None:
+    from appliance.services._section_memo import SectionMemo
+
+    answers = {
+        "主诉": {"chief_complaint": "头晕3天"},
+        "既往史": {"past_history": "高血压5年"},
+        "查体": {"physical_exam": "血压170/100mmHg"},
+        "诊断": {"diagnoses": ["高血压病"]},
+    }
+    engine, memo = ScriptedEngine(answers), SectionMemo()
+    so_far = TEXT[: TEXT.index("诊断")]  # the doctor is still speaking: 查体 may still grow
+    live = structure(so_far, engine=engine, memo=memo, live=True)
+    assert [c["cue"] for c in engine.calls] == ["未说明", "主诉", "既往史"]
+    assert live["structuring"]["sections_done"] == 3
+    assert live["past_history"].startswith("高血压5年")
+    engine.calls.clear()
+    seen: list[Any] = []
+    out = structure(TEXT, engine=engine, memo=memo, progress=seen.append)
+    assert [c["cue"] for c in engine.calls] == ["查体", "诊断"]  # only what was said last
+    meta = out["structuring"]
+    assert meta["sections_done"] == 5 and meta["sections_reused"] == 3
+    assert [p.piece["section"] for p in seen if p.piece] == [0, 1, 2, 3, 4]
+    assert out == structure(TEXT, engine=ScriptedEngine(answers)) | {"structuring": meta}
+
+
+def test_the_memo_is_keyed_by_the_exact_words_and_the_model() -> None:
+    from appliance.services._section_memo import SectionMemo
+
+    engine, memo = ScriptedEngine({"主诉": {"chief_complaint": "头晕3天"}}), SectionMemo()
+    structure(TEXT, engine=engine, memo=memo)
+    first = len(engine.calls)
+    structure(TEXT.replace("头晕3天", "头晕4天"), engine=engine, memo=memo)
+    assert [c["cue"] for c in engine.calls[first:]] == ["主诉"]  # only the changed words
+    other = ScriptedEngine({})
+    other.model = "another-model"
+    structure(TEXT, engine=other, memo=memo)
+    assert len(other.calls) == 5  # another model's answers are its own
+
+
+def test_a_failed_section_is_not_kept_and_a_second_pass_waits_for_one_in_flight() -> None:
+    import threading
+
+    from appliance.services._section_memo import SectionMemo
+
+    memo = SectionMemo(size=2)
+    key = ("initial", "主诉", "头晕3天", ("chief_complaint",), "m")
+    assert memo.claim(key, 0) == (False, None)  # mine to write
+    got: list[Any] = []
+    waiter = threading.Thread(target=lambda: got.append(memo.claim(key, 5)))
+    waiter.start()
+    memo.keep(key, {"chief_complaint": "头晕3天"})
+    waiter.join(5)
+    assert got == [(True, {"chief_complaint": "头晕3天"})]  # waited, not written twice
+    other = ("initial", "查体", "x", ("physical_exam",), "m")
+    assert memo.claim(other, 0) == (False, None)
+    memo.drop(other)  # the model failed: nothing kept, the next pass writes it
+    assert memo.claim(other, 0) == (False, None)
+    memo.drop(other)
+    for n in range(3):  # bounded: the oldest answers go first
+        k = ("initial", "诊断", str(n), ("diagnoses",), "m")
+        memo.claim(k, 0)
+        memo.keep(k, {})
+    assert memo.claim(key, 0) == (False, None)
+
+
+def test_a_timeout_in_a_live_pass_leaves_the_section_for_the_end_pass() -> None:
+    from appliance.services._section_memo import SectionMemo
+
+    memo = SectionMemo()
+    structure(TEXT, engine=ScriptedEngine({"主诉": LLMTimeout()}), memo=memo, live=True)
+    engine = ScriptedEngine({"主诉": {"chief_complaint": "头晕3天"}})
+    out = structure(TEXT, engine=engine, memo=memo)
+    assert [c["cue"] for c in engine.calls] == ["主诉", "既往史", "查体", "诊断"]
+    assert out["chief_complaint"] == "头晕3天"
+    assert out["structuring"]["sections_reused"] == 1 and "llm_error" not in out["structuring"]

@@ -76,6 +76,7 @@ class StructuringMixin:
     _live_pending: str = ""
     _live_timer: Any = None
     _live_gen: int = 0
+    _live_model_busy: bool = False
 
     def live_structure(self: Any, partial: str) -> None:
         """Fill what the rules can read from the transcript so far (quietly: the doctor is
@@ -127,6 +128,7 @@ class StructuringMixin:
             settle()
             if gen == self._live_gen:
                 self.query_one(RecordEditor).merge(record, offer=False)
+                self._live_model(partial)
 
         def failed(_error: Any) -> None:
             settle()
@@ -137,6 +139,42 @@ class StructuringMixin:
             done,
             on_error=failed,
         )
+
+    def _live_model(self: Any, partial: str) -> None:
+        """While the doctor speaks, the model takes the sections a later cue has closed, one
+        pass at a time, quietly: the box keeps each answer, so the pass after the dictation
+        only has the last sections left. Its fields fill empty boxes only."""
+        if self._live_model_busy:
+            return
+        self._live_model_busy = True
+        visit_type = "followup" if self.visit_id else "initial"
+        service = self.service
+        gen = self._live_gen
+
+        def work() -> JSON | None:  # in the worker: the feature check may read the disk
+            llm = service.features().get("llm")
+            if llm is None or not llm.get("available"):
+                return None
+            record: JSON = service.structure_record(
+                partial, visit_type=visit_type, use_llm=True, live=True
+            )
+            return record
+
+        def done(record: JSON | None) -> None:
+            self._live_model_busy = False
+            if record is None:
+                return
+            meta = record.get("structuring") or {}
+            if gen == self._live_gen and meta.get("method") != "rules":
+                fields = [str(f) for f in meta.get("fields") or []]
+                self.query_one(RecordEditor).merge(
+                    {k: record[k] for k in fields if k in record}, offer=False
+                )
+
+        def failed(_error: Any) -> None:
+            self._live_model_busy = False  # the pass at the end says what happened
+
+        self.run_quick("live-model", work, done, on_error=failed)
 
     def action_structure(self: Any) -> None:
         self.after_typing(self.structure_now)
