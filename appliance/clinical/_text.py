@@ -35,7 +35,15 @@ _RESET_ZH = (
     "又",
 )
 _RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " reports", " complains")
-_NEG_ZH = ("无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非")
+_NEG_ZH = (
+    "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非",
+    # a sign looked for and not found: "看不出在喘气", "摸不着脉", "测不到血氧" (not 看不到 /
+    # 听不见 / 感觉不到: those are symptoms themselves — vision or hearing loss, numbness)
+    "看不出", "摸不着", "摸不到", "测不到", "测不出", "量不出", "量不到",
+)  # fmt: skip
+# "不" before these verbs negates what follows ("不吃抗凝药", "不抽烟"); before other words it
+# is part of a word that states something (不适, 不能, 不清).
+_NEG_VERB_ZH = ("吃", "服", "用", "服用", "使用", "喝", "抽", "吸", "打", "吃过", "用过", "服过")
 # Words that contain a negation character but state a positive finding ("肢体无力" is weakness,
 # "无法站立" cannot stand, "无反应" unresponsive). They are masked before looking for a cue, so
 # "突发右侧肢体无力、口角歪斜" keeps 口角歪斜 affirmed. When unsure, prefer masking: a missed
@@ -85,19 +93,18 @@ def _is_negated_zh(before: str) -> bool:
     """``before`` is the clause text preceding the term; is the term under a negation cue?"""
     for word in _NOT_NEGATION_ZH:
         before = before.replace(word, "_" * len(word))
-    best = -1
+    best, best_end = -1, -1  # the cue that ends last (the longer one on a tie: 看不出 over 不)
     for cue in _NEG_ZH:
         idx = before.rfind(cue)
-        if idx > best:
-            best = idx
-            cue_len = len(cue)
+        if idx >= 0 and (idx + len(cue) > best_end or (idx + len(cue) == best_end and idx < best)):
+            best, best_end = idx, idx + len(cue)
     if best < 0:
         return False
-    between = before[best + cue_len :]
-    # "不" inside words such as 不适/不能/不清 is not a negation of the symptom that follows.
-    if before[best] == "不" and before[best : best + 2] in ("不伴",):
-        pass
-    elif before[best] in "不非" and len(between) > 0:
+    cue = before[best:best_end]
+    between = before[best_end:]
+    # "不" inside words such as 不适/不能/不清 is not a negation of the symptom that follows;
+    # "不伴", and "不" before a verb of taking ("不吃抗凝药"), are.
+    if cue in "不非" and between and between not in _NEG_VERB_ZH:
         return False
     return not any(r in between for r in _RESET_ZH)
 

@@ -5,7 +5,11 @@ The public API, shared by triage and decision support:
 - :class:`Concept` — one finding of a vocabulary: ``id``, its terms (Chinese and English names,
   synonyms, colloquial forms), ``unless`` phrases that mean something else ("心梗病史" is not an
   acute MI) and optional ``requires`` terms of which one must also be affirmed (pregnancy +
-  bleeding).
+  bleeding). ``absent`` names signs whose *absence* is the finding: "没有呼吸", "看不出在喘气",
+  "摸不着跳" fire cardiac arrest when the sign is negated at the end of its clause (so "无呼吸
+  困难" never does), optionally only with a body site in the clause (``absent_site``: a limb's
+  pulse) or never with one (``absent_not_site``). ``cancelled_by`` phrases after the mention in the
+  same sentence mean it is over ("流了不少血，已经止住").
 - :class:`Vocabulary` — an ordered tuple of concepts (triage builds one from
   ``triage_findings.toml``; a differential module can build its own).
 - :func:`extract_findings` ``(text, *, vocabulary, include_negated=False) -> list[Finding]`` —
@@ -14,7 +18,9 @@ The public API, shared by triage and decision support:
   "未见黑便", "没有呕吐", "denies chest pain", "no fever, cough or rash") is left out, or
   returned with ``negated=True`` when ``include_negated`` (pertinent negatives for a
   differential). Words that contain a negation character but state a positive finding
-  ("肢体无力", "无法站立", "无反应") are not negations.
+  ("肢体无力", "无法站立", "无反应") are not negations. A Chinese mention that cuts a word
+  of the sentence in two ("撞上吊柜" holds 上吊 across 撞上|吊柜, by jieba's dictionary) is not
+  a mention. Similes are read as the "X样" they mean ("大便像柏油一样黑" ~ 柏油样).
 - :func:`appliance.clinical.findings_vitals.extract_vitals` — vital signs, age, sex, pregnancy
   weeks; :func:`appliance.clinical.findings_labs.extract_labs` — lab values with units.
 
@@ -42,6 +48,20 @@ class Concept:
     terms: tuple[str, ...]
     unless: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    absent_site: tuple[str, ...] = ()
+    absent_not_site: tuple[str, ...] = ()
+    cancelled_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _More:
+    """A concept's absence and stop words, folded."""
+
+    absent: tuple[str, ...]
+    absent_site: tuple[str, ...]
+    absent_not_site: tuple[str, ...]
+    cancelled_by: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,7 @@ class Vocabulary:
     _folded: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _more: dict[str, _More] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for c in self.concepts:
@@ -58,6 +79,13 @@ class Vocabulary:
                 _fold_all(c.unless),
                 _fold_all(c.requires),
             )
+            if c.absent or c.cancelled_by:
+                self._more[c.id] = _More(
+                    _fold_all(c.absent),
+                    _fold_all(c.absent_site),
+                    _fold_all(c.absent_not_site),
+                    _fold_all(c.cancelled_by),
+                )
 
     def folded(self, concept_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
         return self._folded[concept_id]
@@ -210,10 +238,48 @@ def _english(term: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(forms)})(?![a-z0-9]|[- ]free)")
 
 
+@lru_cache(maxsize=512)
+def _word_edges(folded: str) -> tuple[tuple[int, int], ...]:
+    """The multi-character words of ``folded`` by jieba's dictionary (no HMM guessing: an
+    unknown run stays single characters, so only dictionary words can refuse a mention)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for word in jieba.cut(folded, HMM=False):
+        if len(word) > 1:
+            out.append((pos, pos + len(word)))
+        pos += len(word)
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _is_word(text: str) -> bool:
+    import jieba
+
+    return bool(jieba.dt.FREQ.get(text)) if jieba.dt.initialized else False
+
+
+def _cuts_a_word(folded: str, start: int, end: int) -> bool:
+    """Is the mention ``folded[start:end]`` a dictionary word that the sentence's segmentation
+    split across its edge? ("撞上吊柜" reads 撞上|吊柜: 上吊 is a word, but not here.) A mention
+    that is not one word ("小腿肿" in 小腿|肿胀) is never refused."""
+    edges = _word_edges(folded)  # initialises jieba's dictionary first
+    if not _is_word(folded[start:end]):
+        return False
+    for w_start, w_end in edges:
+        if w_start >= end:
+            break
+        if w_start < start < w_end < end or start < w_start < end < w_end:
+            return True
+    return False
+
+
 def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
     """Exact mentions of ``term``; for Chinese terms also mentions with a short modifier (after
     a leading adverb or before a symptom head), for English terms plural forms and the
-    prepositional paraphrase."""
+    prepositional paraphrase. A Chinese mention that cuts a word in two is none."""
     out = [(start, start + len(term), neg) for start, neg in occurrences(folded, term)]
     for pattern in (_gapped(term), _adverb_gapped(term)):
         if pattern is None:
@@ -221,6 +287,8 @@ def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
         for m in pattern.finditer(folded):
             c_start, _ = _clause_bounds(folded, m.start())
             out.append((m.start(), m.end(), _is_negated_zh(folded[c_start : m.start()])))
+    if not term.isascii():
+        out = [hit for hit in out if not _cuts_a_word(folded, hit[0], hit[1])]
     english = _english(term)
     if english is not None:
         for m in english.finditer(folded):
@@ -255,17 +323,36 @@ _INTENSIFIER = re.compile(
 )
 
 
+# A simile names the quality it compares with: "像柏油一样" is 柏油样, "跟狗叫似的" 狗叫样. Read
+# as "X样" in the second pass (the "样" kept at the offset of 一样/似的).
+_SIMILE = re.compile(r"(?:好像|就像|像|跟|如同)([\u4e00-\u9fff]{1,4}?)(一样|似的|那样|一般)")
+
+
 def _compact(folded: str) -> tuple[str, list[int]] | None:
-    """``folded`` without inner intensifiers, and each kept character's offset; None if none."""
-    if not _INTENSIFIER.search(folded):
+    """``folded`` without inner intensifiers and with similes read as "X样", and each kept
+    character's offset into ``folded``; None if there is nothing to read past."""
+    cuts: list[tuple[int, int, str, int]] = []  # (start, end, replacement, its offset)
+    for m in _INTENSIFIER.finditer(folded):
+        cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _SIMILE.finditer(folded):
+        cuts.append((m.start(), m.start(1), "", m.start()))
+        cuts.append((m.start(2), m.end(2), "样", m.end(2) - 1))  # span ends after 一样/似的
+    if not cuts:
         return None
+    chars: list[str] = []
     keep: list[int] = []
     last = 0
-    for m in _INTENSIFIER.finditer(folded):
-        keep.extend(range(last, m.start()))
-        last = m.end()
+    for start, end, replacement, at in sorted(cuts):
+        if start < last:
+            continue  # overlapping: the first wins
+        chars.extend(folded[last:start])
+        keep.extend(range(last, start))
+        chars.extend(replacement)
+        keep.extend([at] * len(replacement))
+        last = end
+    chars.extend(folded[last:])
     keep.extend(range(last, len(folded)))
-    return "".join(folded[i] for i in keep), keep
+    return "".join(chars), keep
 
 
 def _hit(
@@ -296,7 +383,13 @@ def extract_findings(
     out: list[Finding] = []
     for concept in vocabulary.concepts:
         terms, unless, requires = vocabulary.folded(concept.id)
+        more = vocabulary._more.get(concept.id)
         hit = _hit(base, compact, terms, unless)
+        if (hit is None or hit[2]) and more is not None and more.absent:
+            hit = _absence(base, more) or hit
+        over = more is not None and more.cancelled_by
+        if hit is not None and not hit[2] and over and _cancelled_after(base, hit[1], over):
+            hit = (hit[0], hit[1], True)  # told, then said to be over
         if hit is None:
             continue
         start, end, negated = hit
@@ -310,6 +403,40 @@ def extract_findings(
     return out
 
 
+# A sign's absence is the finding only where the negated sign closes its clause ("没有呼吸",
+# "看不出在喘气，"), a final particle allowed: "无呼吸困难" goes on and never fires it.
+_CLAUSE_TAIL = re.compile(r"\s*(?:了|的|啦|呢|啊|呀|音|声)?\s*(?:[，,。；;、!?！？\n]|$)")
+
+
+def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
+    """The first clause where one of ``more.absent`` is negated and ends the clause."""
+    for term in more.absent:
+        for start, end, negated in _spans(folded, term):
+            if not negated or not _CLAUSE_TAIL.match(folded, end):
+                continue
+            c_start, c_end = _clause_bounds(folded, start)
+            clause = folded[c_start:c_end]
+            if more.absent_site and not any(site in clause for site in more.absent_site):
+                continue
+            if any(site in clause for site in more.absent_not_site):
+                continue
+            return c_start, c_end, False
+    return None
+
+
+def _cancelled_after(folded: str, end: int, phrases: tuple[str, ...]) -> bool:
+    """Is the mention ending at ``end`` cancelled later in its sentence?"""
+    stop = re.search(r"[。；;!?！？\n]", folded[end:])
+    sentence = folded[end : end + stop.start()] if stop else folded[end:]
+    return any(phrase in sentence for phrase in phrases)
+
+
+def cancelled_after(text: str, end: int, phrases: Iterable[str]) -> bool:
+    """Is a mention of ``text`` ending at ``end`` cancelled later in its sentence (``phrases``:
+    "止住", "不流了" …: the bleeding is over)?"""
+    return _cancelled_after(fold(text), end, _fold_all(phrases))
+
+
 def affirmed(findings: Iterable[Finding]) -> list[Finding]:
     return [f for f in findings if not f.negated]
 
@@ -321,6 +448,7 @@ __all__ = [
     "Span",
     "Vocabulary",
     "affirmed",
+    "cancelled_after",
     "extract_findings",
     "mask",
     "occurrences",

@@ -21,7 +21,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from appliance.clinical._text import clause_at, find_terms, is_past_history
-from appliance.clinical.findings import Finding, extract_findings
+from appliance.clinical.findings import Finding, FindingSource, cancelled_after, extract_findings
 from appliance.clinical.triage_inputs import TriageInputs, merge_inputs
 from appliance.clinical.triage_model import (
     CHILD_AGE,
@@ -131,13 +131,23 @@ def triage_rules(
     by_id = {r.id: r for r in kb.complaints}
     findings = [_measure_finding(r, inputs) for r in measured]
     fired: list[ComplaintRule] = []
-    for finding in [*rule_findings(text, inputs, kb), *extra]:
+    have: dict[str, Finding] = {}
+    for finding in [*rule_findings(text, inputs, kb), *_not_over(text, extra, by_id)]:
         rule = by_id.get(finding.id)
         if rule is None or rule in fired or not _applies(rule, age):
             continue
         fired.append(rule)
         findings.append(finding)
+        have[finding.id] = finding
         if rule.level < 4:  # a level-4 complaint names the problem; it is not a reason
+            reasons.append(_finding_reason(rule, finding, kb))
+    for finding in composite_findings(kb, inputs, vitals, have, text):
+        rule = by_id.get(finding.id)
+        if rule is None or rule in fired or not _applies(rule, age):
+            continue
+        fired.append(rule)
+        findings.append(finding)
+        if rule.level < 4:
             reasons.append(_finding_reason(rule, finding, kb))
     level = min((r.level for r in reasons), default=4)
     urgent = [r for r in fired if r.level < 4]
@@ -156,6 +166,85 @@ def triage_rules(
     return dataclasses.replace(
         result, findings=tuple(findings), vitals_used=inputs.vitals_used, resources=resources
     )
+
+
+def _not_over(
+    text: str, extra: Sequence[Finding], by_id: dict[str, ComplaintRule]
+) -> list[Finding]:
+    """Semantic and model findings, less those said to be over later in their sentence
+    (the rules' own mentions are checked by the extractor)."""
+    out = []
+    for f in extra:
+        rule = by_id.get(f.id)
+        if (
+            rule is not None
+            and rule.cancelled_by
+            and cancelled_after(text, f.span[1], rule.cancelled_by)
+        ):
+            continue
+        out.append(f)
+    return out
+
+
+_FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
+OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
+
+
+def _fact(
+    name: str,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+) -> Finding | None:
+    """Evidence for one member of a composite group: a finding found, or a fact."""
+    if name in have:
+        return have[name]
+    if name == "pregnant" and inputs.pregnant:
+        return Finding("pregnant", "pregnant=true", (0, 0))
+    if name == "older_adult" and inputs.age is not None and inputs.age >= OLDER_ADULT:
+        return Finding("older_adult", f"age={inputs.age:g}", (0, 0))
+    if name == "fever":
+        temp = vitals.get("temp")
+        if temp is not None and temp >= 38.0:
+            used = inputs.vitals_used.get("temp", {})
+            span = used.get("span")
+            where = (int(span[0]), int(span[1])) if isinstance(span, list) else (0, 0)
+            return Finding("fever", str(used.get("text") or f"temp={temp:g}"), where)
+        if temp is None and find_terms(text, _FEVER_WORDS):
+            return Finding("fever", "fever", (0, 0))
+    return None
+
+
+def composite_findings(
+    kb: TriageKnowledge,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+) -> list[Finding]:
+    """The composites of ``kb`` whose every group holds; each carries its parts' words, the
+    first part's span, and the weakest source among its parts (a semantic part makes it
+    semantic, with that similarity)."""
+    out: list[Finding] = []
+    for comp in kb.composites:
+        if comp.id in have:
+            continue
+        parts: list[Finding] = []
+        for group in comp.groups:
+            part = next(
+                (e for e in (_fact(n, inputs, vitals, have, text) for n in group) if e), None
+            )
+            if part is None:
+                break
+            parts.append(part)
+        else:
+            source: FindingSource = next((p.source for p in parts if p.source != "rule"), "rule")
+            sims = [p.similarity for p in parts if p.similarity is not None]
+            span = next((p.span for p in parts if p.span != (0, 0)), (0, 0))
+            words = " + ".join(p.text for p in parts)
+            out.append(Finding(comp.id, words, span, source, False, min(sims) if sims else None))
+    return out
 
 
 def _measure_finding(reason: Reason, inputs: TriageInputs) -> Finding:

@@ -103,6 +103,22 @@ class ComplaintRule:
     max_age: float | None = None
     criterion: str = ""
     resources: int | None = None
+    absent: tuple[str, ...] = ()
+    absent_site: tuple[str, ...] = ()
+    absent_not_site: tuple[str, ...] = ()
+    cancelled_by: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Composite:
+    """A finding made of others (and of facts of the request): every group must hold, a group
+    by any of its members. Members are finding ids or the facts ``pregnant``, ``fever``
+    (a measured temperature ≥ 38.0 ℃ or a fever word) and ``older_adult`` (age ≥ 65).
+    Pregnancy + a seizure is eclampsia whichever words told the seizure."""
+
+    id: str
+    groups: tuple[tuple[str, ...], ...]
+    source: str
 
 
 @dataclass(frozen=True)
@@ -148,6 +164,7 @@ class TriageKnowledge:
     measure_rules: tuple[MeasureRule, ...] = ()
     self_care_normal: dict[str, tuple[float, float]] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(()))
+    composites: tuple[Composite, ...] = ()
 
     def cite(self, keys: str) -> str:
         return "；".join(

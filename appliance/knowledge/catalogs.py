@@ -37,6 +37,7 @@ from appliance.clinical.meds_resolve import build_index, resolve_in
 from appliance.clinical.triage_model import (
     ChildBand,
     ComplaintRule,
+    Composite,
     MeasureRule,
     RoutingRule,
     TriageKnowledge,
@@ -385,11 +386,27 @@ def triage_knowledge() -> TriageKnowledge:
             max_age=r.get("max_age"),
             criterion=r.get("criterion", ""),
             resources=r.get("resources"),
+            absent=tuple(r.get("absent", ())),
+            absent_site=tuple(r.get("absent_site", ())),
+            absent_not_site=tuple(r.get("absent_not_site", ())),
+            cancelled_by=tuple(r.get("cancelled_by", ())),
         )
         for r in f["finding"]
     )
     vocabulary = Vocabulary(
-        tuple(Concept(r.id, r.terms, r.unless, r.with_terms) for r in complaints)
+        tuple(
+            Concept(
+                r.id,
+                r.terms,
+                r.unless,
+                r.with_terms,
+                absent=r.absent,
+                absent_site=r.absent_site,
+                absent_not_site=r.absent_not_site,
+                cancelled_by=r.cancelled_by,
+            )
+            for r in complaints
+        )
     )
     measures = tuple(
         MeasureRule(
@@ -408,8 +425,13 @@ def triage_knowledge() -> TriageKnowledge:
         )
         for m in v.get("measure", [])
     )
+    composites = tuple(
+        Composite(x["id"], tuple(tuple(g) for g in x["all"]), x["source"])
+        for x in f.get("composite", [])
+    )
     self_care = c["self_care"][0]
     return TriageKnowledge(
+        composites=composites,
         adult_vitals=tuple(_vital_rule(r) for r in v["adult"]),
         any_age_vitals=tuple(_vital_rule(r) for r in v["any_age"]),
         child_bands=bands,

@@ -68,6 +68,8 @@ def test_vital_rule_fires_past_threshold_and_not_when_normal(rule, age):
 
 def _complaint_cases():
     for r in COMPLAINTS:
+        if not r["terms"]:  # a composite's finding has no words of its own (test_triage_composites)
+            continue
         yield pytest.param(r, id=f"{r['id']}[{r['source'].split(';')[0]}]")
 
 
