@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from appliance.clinical._text import _clause_bounds, _is_negated_en, _is_negated_zh
 from appliance.clinical.findings_text import fold, fold_term
@@ -238,16 +238,25 @@ def _english(term: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(forms)})(?![a-z0-9]|[- ]free)")
 
 
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    """A private jieba tokenizer on jieba's own dictionary: words other modules add to the
+    shared one (the knowledge base's medical words) never change how a complaint is read."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    return tokenizer
+
+
 @lru_cache(maxsize=512)
 def _word_edges(folded: str) -> tuple[tuple[int, int], ...]:
     """The multi-character words of ``folded`` by jieba's dictionary (no HMM guessing: an
     unknown run stays single characters, so only dictionary words can refuse a mention)."""
-    import jieba
-
-    jieba.setLogLevel(60)
     out: list[tuple[int, int]] = []
     pos = 0
-    for word in jieba.cut(folded, HMM=False):
+    for word in _tokenizer().cut(folded, HMM=False):
         if len(word) > 1:
             out.append((pos, pos + len(word)))
         pos += len(word)
@@ -256,19 +265,16 @@ def _word_edges(folded: str) -> tuple[tuple[int, int], ...]:
 
 @lru_cache(maxsize=4096)
 def _is_word(text: str) -> bool:
-    import jieba
-
-    return bool(jieba.dt.FREQ.get(text)) if jieba.dt.initialized else False
+    return bool(_tokenizer().FREQ.get(text))
 
 
 def _cuts_a_word(folded: str, start: int, end: int) -> bool:
     """Is the mention ``folded[start:end]`` a dictionary word that the sentence's segmentation
     split across its edge? ("撞上吊柜" reads 撞上|吊柜: 上吊 is a word, but not here.) A mention
     that is not one word ("小腿肿" in 小腿|肿胀) is never refused."""
-    edges = _word_edges(folded)  # initialises jieba's dictionary first
     if not _is_word(folded[start:end]):
         return False
-    for w_start, w_end in edges:
+    for w_start, w_end in _word_edges(folded):
         if w_start >= end:
             break
         if w_start < start < w_end < end or start < w_start < end < w_end:
@@ -429,6 +435,11 @@ def _cancelled_after(folded: str, end: int, phrases: tuple[str, ...]) -> bool:
     stop = re.search(r"[。；;!?！？\n]", folded[end:])
     sentence = folded[end : end + stop.start()] if stop else folded[end:]
     return any(phrase in sentence for phrase in phrases)
+
+
+def prepare() -> None:
+    """Load the segmenter's dictionary now (about 1 s) instead of at the first complaint."""
+    _tokenizer()
 
 
 def cancelled_after(text: str, end: int, phrases: Iterable[str]) -> bool:

@@ -184,10 +184,12 @@ class LocalClinicService(PatientsMixin, VisitAutosaveMixin, ClinicalMixin, Admin
     def warm_up(self) -> None:
         """Import the installed areas and load the pinyin tables ahead of first use (a front end
         calls this from a worker at start so the first screens open without a pause)."""
+        from appliance.clinical.findings import prepare
         from appliance.services._clinic_patients import pinyin_initials
 
         self.features()
         pinyin_initials("预热")
+        prepare()  # the complaint segmenter's dictionary (triage, decision support)
 
     def close(self) -> None:
         self.logout()
