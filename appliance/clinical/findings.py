@@ -463,4 +463,5 @@ __all__ = [
     "extract_findings",
     "mask",
     "occurrences",
+    "prepare",
 ]
