@@ -52,6 +52,10 @@ TRIAGE_V2_UNDER_L12_MAX = 5
 # 5 of 34 level-1/2 under-triaged; the floor sits a few cases below that first run.
 TRIAGE_V3_EXACT_MIN = 0.72
 TRIAGE_V3_UNDER_L12_MAX = 5
+# Fourth triage set (frozen e2db465), first run 2026-12-03 at the third batch's rules: 52/80 =
+# 65.0% exact, 9 of 34 level-1/2 under-triaged — the floor is that first run, a little below.
+TRIAGE_V4_EXACT_MIN = 0.62
+TRIAGE_V4_UNDER_L12_MAX = 9
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -62,6 +66,7 @@ SETS = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
     "triage-v3": "triage_heldout_v3.toml",
+    "triage-v4": "triage_heldout_v4.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -70,7 +75,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v4.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:
@@ -121,6 +126,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage", TRIAGE_EXACT_MIN, TRIAGE_UNDER_L12_MAX),
         ("triage-v2", TRIAGE_V2_EXACT_MIN, TRIAGE_V2_UNDER_L12_MAX),
         ("triage-v3", TRIAGE_V3_EXACT_MIN, TRIAGE_V3_UNDER_L12_MAX),
+        ("triage-v4", TRIAGE_V4_EXACT_MIN, TRIAGE_V4_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -129,6 +135,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage": report.report_triage,
         "triage-v2": report.report_triage_v2,
         "triage-v3": report.report_triage_v3,
+        "triage-v4": report.report_triage_v4,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (
