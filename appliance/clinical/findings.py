@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from appliance.clinical._text import _clause_bounds, _is_negated_en, _is_negated_zh
-from appliance.clinical.findings_text import fold, fold_term
+from appliance.clinical.findings_text import body_part_variants, fold, fold_term
 from appliance.clinical.findings_vitals import Span
 
 FindingSource = Literal["rule", "semantic", "model"]
@@ -120,8 +120,11 @@ class Finding:
 
 
 def _fold_all(terms: Iterable[str]) -> tuple[str, ...]:
-    # Longest first so that "胸闷痛" is reported rather than the shorter "胸闷" inside it.
-    return tuple(sorted({t for t in (fold_term(x) for x in terms) if t}, key=len, reverse=True))
+    # Longest first so that "胸闷痛" is reported rather than the shorter "胸闷" inside it; each
+    # term with the lay and clinical names of the body parts it names (findings_text.BODY_PARTS).
+    folded = {t for t in (fold_term(x) for x in terms) if t}
+    forms = {v for t in folded for v in body_part_variants(t)}
+    return tuple(sorted(forms, key=len, reverse=True))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -334,11 +337,26 @@ _INTENSIFIER = re.compile(
 _SIMILE = re.compile(r"(?:好像|就像|像|跟|如同)([\u4e00-\u9fff]{1,4}?)(一样|似的|那样|一般)")
 
 
+# The side of a body part is read past in the second pass: "溅进右眼" ~ 溅进眼, "左胳膊麻" ~ 胳膊麻
+# (terms that name a side, "右下腹痛", match as written in the first pass).
+_SIDE = re.compile(
+    r"(?:左侧|右侧|一侧|单侧|双侧|左边|右边|左|右|双)(?=[眼耳手脚足腿臂胳膊膝肩腰背胸腹肋颈])"
+)
+
+
+# A size after a measure word is read past too: "压了块大石头" ~ 压了块石头, "起了个小包" ~ 起了个包.
+_SIZE = re.compile(r"(?<=[块个颗片只条根张])(?:老大|大|小)(?=[\u4e00-\u9fff])")
+
+
 def _compact(folded: str) -> tuple[str, list[int]] | None:
-    """``folded`` without inner intensifiers and with similes read as "X样", and each kept
-    character's offset into ``folded``; None if there is nothing to read past."""
+    """``folded`` without inner intensifiers, sides of body parts and sizes, similes read as
+    "X样", and each kept character's offset into ``folded``; None if nothing is read past."""
     cuts: list[tuple[int, int, str, int]] = []  # (start, end, replacement, its offset)
     for m in _INTENSIFIER.finditer(folded):
+        cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _SIDE.finditer(folded):
+        cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _SIZE.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
     for m in _SIMILE.finditer(folded):
         cuts.append((m.start(), m.start(1), "", m.start()))

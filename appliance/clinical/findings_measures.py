@@ -1,10 +1,13 @@
 """Quantities in free text that change urgency but are not vital signs (pure):
 
-- ``burn_tbsa``: burnt body-surface area in % ("烧伤面积约30%", "20% TBSA burns");
+- ``burn_tbsa``: burnt body-surface area in % ("烧伤面积约30%", "20% TBSA burns", palms by the
+  手掌法: "烫起的水泡有十几个巴掌大" ≈ 15%);
 - ``tablets``: how many tablets were taken at once ("吃了三十片扑热息痛", "took 40 pills",
   "一整瓶" ≈ 20, "几十片" ≈ 20, "a handful of pills" ≈ 20);
 - ``fall_height_m``: height of a fall in metres ("从3米高处摔下", "从三楼摔下" = 2 storeys ≈ 6 m,
   "fell 15 feet");
+- ``gi_episodes``: vomiting or diarrhoea episodes told as a count ("上吐下泻十几次", "拉了八九回",
+  "vomited 12 times");
 - ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "seizing for 10 minutes");
 - ``days_since_surgery``: how long ago an operation was ("5天前做的阑尾切除", "术后第3天",
   "两周前在县医院开的刀", "post-op day 4", "had a hernia repair 10 days ago"): a time before an
@@ -32,6 +35,12 @@ _BURN = (
         rf"({NUM})\s*%\s*(?:的)?\s*(?:体表面积|tbsa|bsa|total body surface|body surface|烧伤|烫伤)"
     ),
 )
+# 手掌法 (BURN-CN): the patient's palm with fingers is about 1% of the body surface, so "烫了
+# 十几个巴掌大" is 15%; only in a sentence that speaks of a burn or scald.
+_PALMS = re.compile(rf"({NUM})\s*(?:个|只)?\s*(?:巴掌|手掌)")
+_SCALD_CONTEXT = re.compile(
+    r"烫|烧伤|烧着|开水|热水|滚水|热油|油锅|水泡|水疱|起泡|燎|火烧|burn|scald"
+)
 _WORD_COUNTS = {"几十": 20.0, "十几": 12.0, "二三十": 25.0, "一大把": 20.0, "一把": 20.0,
                 "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "半瓶": 10.0, "一整板": 10.0,
                 "tens of": 20.0, "dozens of": 24.0, "a handful of": 20.0, "handful of": 20.0,
@@ -54,10 +63,22 @@ _TABLETS = (
         r"(?:\w+\s+){0,2}?(?:tablets?|pills?|capsules?|tabs?)"
     ),
 )
+# the 把 construction with the amount told in passing, across commas of the same sentence
+_BA_SENTENCE = re.compile(r"把([^。；;!?！？]{1,30}?)(?:吃|吞|服|喝)(?:了|下|掉|光)")
+_BA_AMOUNT = re.compile(rf"{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)|({_COUNT_WORDS})")
+# vomiting/diarrhoea episodes: "上吐下泻十几次", "拉了八九回", "vomited 12 times"
+_GI_EPISODES = (
+    re.compile(
+        rf"(?:吐|拉|泻|屙|呕|稀便|水样便|大便)[^。；;!?！？，,]{{0,8}}?({NUM})\s*(?:多)?\s*(?:次|回|趟|遍)"
+    ),
+    re.compile(rf"(?:vomit\w*|diarrh\w*|stools?|loose\s+\w+)\D{{0,12}}?({NUM})\s*times"),
+)
 _FALL = (
     re.compile(rf"从\s*(?:约|大约)?\s*({NUM})\s*(米|m|层|楼)"),
     re.compile(rf"({NUM})\s*(米|m)\s*(?:多)?\s*(?:高)?\s*(?:处|的地方)?\s*(?:摔|坠|跌|掉|跳)"),
-    re.compile(rf"({NUM})\s*(楼|层)\s*(?:摔|坠|跌|掉|跳)"),
+    re.compile(rf"({NUM})\s*(楼|层)\s*(?:楼顶|楼上|顶上|平台|阳台)?[^。；;，,]{{0,4}}?(?:摔|坠|跌|掉|跳)"),
+    # the height told after the fall: "掉下来，七八米高", "fell, about 20 feet"
+    re.compile(rf"(?:摔|坠|跌|掉|跳)[^。；;!?！？]{{0,8}}?({NUM})\s*(米|m)\s*(?:多)?\s*高"),
     re.compile(
         r"(?:fell|fall(?:en)?|jumped)\s+(?:about\s+|approximately\s+|from\s+)?(?:about\s+)?"
         r"(\d+(?:\.\d+)?)\s*(m|metres?|meters?|feet|ft|stor(?:e)?ys?|stories|floors?)\b"
@@ -151,9 +172,21 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             if value is not None and m.group(0).rstrip().endswith("成"):
                 value *= 10
             keep("burn_tbsa", value, "%", m, 0.5, 100)
+    for m in _PALMS.finditer(folded):
+        stop = max(folded.rfind(c, 0, m.start()) for c in "。；;!?！？\n")
+        end = min((i for i in (folded.find(c, m.end()) for c in "。；;!?！？\n") if i >= 0),
+                  default=len(folded))  # fmt: skip
+        if _SCALD_CONTEXT.search(folded[stop + 1 : end]):
+            keep("burn_tbsa", to_number(m.group(1)), "%", m, 0.5, 100)
     for pattern in _TABLETS:
         for m in pattern.finditer(folded):
             keep("tablets", _count(m.group(1)), "tablets", m, 1, 1000)
+    for m in _BA_SENTENCE.finditer(folded):  # "把一整瓶扑热息痛，二十来片，全吞了"
+        for amount in _BA_AMOUNT.finditer(m.group(1)):
+            keep("tablets", _count(amount.group(1) or amount.group(2)), "tablets", m, 1, 1000)
+    for pattern in _GI_EPISODES:
+        for m in pattern.finditer(folded):
+            keep("gi_episodes", to_number(m.group(1)), "episodes", m, 1, 200)
     for pattern in _FALL:
         for m in pattern.finditer(folded):
             value = to_number(m.group(1))

@@ -13,8 +13,9 @@ import unicodedata
 
 from appliance.clinical.extract_numbers import cn_to_number
 
-#: a number in digits or Chinese numerals (一百七十, 三十八点五, 一七零)
-CN_NUM = r"[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?"
+#: a number in digits or Chinese numerals (一百七十, 三十八点五, 一七零), spoken estimates
+#: included ("二十来" ≈ 20, "十几" ≈ 15, "七八" = 7–8)
+CN_NUM = r"[零〇一二两三四五六七八九十百]+(?:几|来)?(?:点[零〇一二三四五六七八九]+)?"
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
 
@@ -48,10 +49,67 @@ _DIGIT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, 
 _SHORT_HUNDRED = re.compile(r"^([一二两三四五六七八九])百([一二三四五六七八九])$")
 
 
+# Two neighbouring digits are a spoken range, not a number read digit by digit: "七八米" is 7–8 m
+# (not 78), "三四天", "两三片", "七八十岁" 70–80. Triage reads the upper end (the more urgent one at
+# a threshold: "五六米" reaches the 6 m of a high-risk fall).
+_RANGE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百]?)$")
+_UNIT = {"": 1, "十": 10, "百": 100}
+
+
 def to_number(text: str) -> float | None:
-    """Digits or Chinese numerals → float (``None`` when it is not a number)."""
+    """Digits or Chinese numerals → float (``None`` when it is not a number). Spoken estimates:
+    a range of two neighbouring digits → its upper end; "…来" (about) → the number; "…几"
+    (some) → the middle of its decade ("十几" 15, "三十几" 35)."""
     text = text.strip()
     short = _SHORT_HUNDRED.match(text)
     if short:
         return float(_DIGIT[short.group(1)] * 100 + _DIGIT[short.group(2)] * 10)
+    spoken = _RANGE.match(text)
+    if spoken and _DIGIT[spoken.group(2)] - _DIGIT[spoken.group(1)] == 1:
+        return float(_DIGIT[spoken.group(2)] * _UNIT[spoken.group(3)])
+    if text.endswith("来") and len(text) > 1:
+        return cn_to_number(text[:-1])
+    if text.endswith("几") and len(text) > 1:
+        base = cn_to_number(text[:-1])
+        return None if base is None else base + 5
     return cn_to_number(text)
+
+
+# Body parts as patients and as notes name them. A vocabulary term naming one part also matches
+# the others of its group ("放射到左臂" ~ "窜到左胳膊", "下颌" ~ "下巴", "溅进眼睛" ~ "溅进眼"): the
+# term list says the finding once, the lay names come from here. Longest name first.
+BODY_PARTS: tuple[tuple[str, ...], ...] = (
+    ("手臂", "胳膊", "胳臂", "臂"),
+    ("下颌", "下巴", "下颚"),
+    ("腹部", "肚子", "肚皮", "腹"),
+    ("头部", "脑袋", "头"),
+    ("眼睛", "眼球", "眼"),
+    ("后背", "背部", "背"),
+    ("后腰", "腰部", "腰"),
+    ("足", "脚"),
+    ("下肢", "腿"),
+    ("颈部", "脖子", "颈"),
+    ("耳朵", "耳"),
+    ("咽喉", "喉咙", "嗓子"),
+    ("胸口", "胸部", "胸"),
+)
+_PART = re.compile("|".join(sorted((p for g in BODY_PARTS for p in g), key=len, reverse=True)))
+_GROUP = {p: g for g in BODY_PARTS for p in g}
+_MAX_VARIANTS = 12
+
+
+def body_part_variants(term: str) -> set[str]:
+    """``term`` with each body part it names replaced by the other names of its group (one
+    part at a time, then combined; at most a dozen forms)."""
+    if term.isascii():
+        return {term}
+    forms = {term}
+    for m in _PART.finditer(term):
+        for form in list(forms):
+            if form[m.start() : m.end()] != m.group(0):
+                continue  # an earlier replacement moved this part
+            for other in _GROUP[m.group(0)]:
+                if len(forms) >= _MAX_VARIANTS:
+                    return forms
+                forms.add(form[: m.start()] + other + form[m.end() :])
+    return forms

@@ -107,6 +107,7 @@ class ComplaintRule:
     absent_site: tuple[str, ...] = ()
     absent_not_site: tuple[str, ...] = ()
     cancelled_by: tuple[str, ...] = ()
+    semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
 
 
 @dataclass(frozen=True)

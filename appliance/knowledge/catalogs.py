@@ -390,6 +390,7 @@ def triage_knowledge() -> TriageKnowledge:
             absent_site=tuple(r.get("absent_site", ())),
             absent_not_site=tuple(r.get("absent_not_site", ())),
             cancelled_by=tuple(r.get("cancelled_by", ())),
+            semantic=bool(r.get("semantic", True)),
         )
         for r in f["finding"]
     )

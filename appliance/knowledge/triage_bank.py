@@ -42,7 +42,7 @@ _lock = threading.Lock()
 
 def _rows() -> tuple[list[str], list[str]]:
     kb = triage_knowledge()
-    return bank_terms([(r.id, r.terms) for r in kb.complaints if not r.with_terms])
+    return bank_terms([(r.id, r.terms) for r in kb.complaints if not r.with_terms and r.semantic])
 
 
 def _digest(ids: list[str], terms: list[str]) -> str:

@@ -74,6 +74,12 @@ _BEFORE_V3 = (
 )
 REVIEWED: tuple[tuple[str, str, str], ...] = (
     (
+        "脚趾甲往肉里长",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the lay name of an ingrown toenail; in the file since f5c4b58, before the fourth triage "
+        "set was frozen (e2db465)",
+    ),
+    (
         "headache of my life",
         "appliance/knowledge/data/triage_findings.toml",
         f"the classic SAH history ('worst headache of my life'); {_BEFORE_V3}",

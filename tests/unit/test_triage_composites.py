@@ -108,3 +108,71 @@ def test_a_swallowed_coin_without_symptoms_is_one_resource_a_stuck_bone_is_two()
     assert coin["resources"] == 1
     bone = run("吃鱼时鱼刺卡在嗓子里，咽东西刺痛", 40)
     assert "C-FOREIGN-BODY-STUCK" in ids(bone) and bone["level"] == 3
+
+
+# --- fourth batch (after the fourth held-out set's first run) ------------------------------------
+@pytest.mark.parametrize(
+    ("spoken", "value"),
+    [("七八", 8.0), ("三四", 4.0), ("两三", 3.0), ("七八十", 80.0), ("二十来", 20.0),
+     ("十几", 15.0), ("三十几", 35.0), ("一七零", 170.0), ("一百七", 170.0), ("二十", 20.0)],
+)  # fmt: skip
+def test_spoken_estimates_are_numbers_and_ranges_read_at_their_upper_end(
+    spoken: str, value: float
+) -> None:
+    from appliance.clinical.findings_text import to_number
+
+    assert to_number(spoken) == value
+
+
+def test_body_parts_match_by_their_lay_names_and_their_side_is_read_past() -> None:
+    from appliance.clinical.findings_text import body_part_variants
+
+    assert {"放射至左胳膊", "放射至左臂"} <= body_part_variants("放射至左臂")
+    assert "下巴痛" in body_part_variants("下颌痛") and "溅进眼" in body_part_variants("溅进眼睛")
+    out = run("刷墙时石灰浆溅进左眼，睁不开眼", 45)
+    assert "C-EYE-CHEMICAL" in ids(out) and out["level"] == 2
+    assert "C-EYE-CHEMICAL" not in ids(run("刷墙时石灰浆溅到衣服上", 45))
+
+
+def test_a_size_after_a_measure_word_is_read_past() -> None:
+    out = run("搬东西时心口像是压着一块大石头，出冷汗", 60)
+    assert out["level"] <= 2 and "C-CHEST-PAIN-ACS" in ids(out)
+    assert "C-CHEST-PAIN-ACS" not in ids(run("院子里搬了块大石头，腰有点酸", 60))
+
+
+def test_a_scald_measured_in_palms_is_a_burn_area() -> None:
+    out = run("一岁半，被热水烫了，前胸起水泡，差不多十二个巴掌大", 1.5)
+    assert "M-BURN-MAJOR-CHILD" in ids(out) and out["level"] <= 2
+    assert "M-BURN-MAJOR-CHILD" not in ids(run("一岁半，拍了他两巴掌，哭了一会", 1.5))
+
+
+def test_tablets_told_in_passing_in_the_ba_construction_and_a_fall_height_told_after() -> None:
+    out = run("她把一瓶安眠药，三十来片，一下子全吞了", 19)
+    assert "M-TABLETS-OVERDOSE" in ids(out) and out["level"] <= 2
+    assert "M-TABLETS-OVERDOSE" not in ids(run("把药吃了以后有点头晕", 60))
+    fall = run("修房顶时脚一滑掉下来，五六米高，后背痛", 45)
+    assert "M-FALL-HEIGHT" in ids(fall) and fall["level"] <= 2
+    assert "M-FALL-HEIGHT" not in ids(run("跳绳时摔了一跤，膝盖擦破", 10))
+
+
+def test_many_vomiting_or_diarrhoea_episodes_need_two_resources() -> None:
+    out = run("从昨晚开始拉水样便十几次，口干", 35)
+    assert "M-GI-EPISODES" in ids(out) and out["level"] == 3
+    assert "M-GI-EPISODES" not in ids(run("今天拉了两次稀便，能吃能喝", 35))
+
+
+def test_a_mechanism_is_never_a_semantic_match() -> None:
+    out = run("骑三轮车时不小心摔了一下，手掌擦破点皮", 40)
+    assert not any(
+        f["id"] in ("C-HIGH-RISK-MECHANISM", "C-FALL-FROM-HEIGHT") for f in out["findings"]
+    )
+    assert out["level"] >= 3
+
+
+def test_a_wound_with_a_retained_foreign_body_and_streaked_sputum_need_two_resources() -> None:
+    wound = run("光脚踩到碎玻璃，脚底划了个口子，感觉里面还有东西", 30)
+    assert "C-WOUND-RETAINED-FB" in ids(wound) and wound["level"] == 3
+    assert "C-WOUND-RETAINED-FB" not in ids(run("打碎了一个玻璃杯，人没受伤", 30))
+    sputum = run("咳嗽两周，痰中带血丝，不发烧", 55)
+    assert "C-HAEMOPTYSIS-MINOR" in ids(sputum) and sputum["level"] == 3
+    assert "C-HAEMOPTYSIS-MINOR" not in ids(run("咳嗽两周，痰白，没有血", 55))

@@ -66,6 +66,7 @@ def _measure_case(rule, fires):
         "fall_height_m": "从{}米高处摔下",
         "seizure_min": "抽搐持续{}分钟",
         "days_since_surgery": "{}天前做的阑尾切除，现在发烧呕吐",
+        "gi_episodes": "从昨晚起上吐下泻共{}次",
     }[rule["measure"]]
     age = 8.0 if rule.get("max_age") else 40.0
     if rule["op"] == "<=":  # a window: the quiet case lies beyond it
