@@ -76,7 +76,9 @@ _GI_EPISODES = (
 _FALL = (
     re.compile(rf"从\s*(?:约|大约)?\s*({NUM})\s*(米|m|层|楼)"),
     re.compile(rf"({NUM})\s*(米|m)\s*(?:多)?\s*(?:高)?\s*(?:处|的地方)?\s*(?:摔|坠|跌|掉|跳)"),
-    re.compile(rf"({NUM})\s*(楼|层)\s*(?:楼顶|楼上|顶上|平台|阳台)?[^。；;，,]{{0,4}}?(?:摔|坠|跌|掉|跳)"),
+    re.compile(
+        rf"({NUM})\s*(楼|层)\s*(?:楼顶|楼上|顶上|平台|阳台)?[^。；;，,]{{0,4}}?(?:摔|坠|跌|掉|跳)"
+    ),
     # the height told after the fall: "掉下来，七八米高", "fell, about 20 feet"
     re.compile(rf"(?:摔|坠|跌|掉|跳)[^。；;!?！？]{{0,8}}?({NUM})\s*(米|m)\s*(?:多)?\s*高"),
     re.compile(

@@ -132,23 +132,21 @@ def triage_rules(
     findings = [_measure_finding(r, inputs) for r in measured]
     fired: list[ComplaintRule] = []
     have: dict[str, Finding] = {}
-    for finding in [*rule_findings(text, inputs, kb), *_not_over(text, extra, by_id)]:
+
+    def take(finding: Finding) -> None:
         rule = by_id.get(finding.id)
         if rule is None or rule in fired or not _applies(rule, age):
-            continue
+            return
         fired.append(rule)
         findings.append(finding)
         have[finding.id] = finding
         if rule.level < 4:  # a level-4 complaint names the problem; it is not a reason
             reasons.append(_finding_reason(rule, finding, kb))
-    for finding in composite_findings(kb, inputs, vitals, have, text):
-        rule = by_id.get(finding.id)
-        if rule is None or rule in fired or not _applies(rule, age):
-            continue
-        fired.append(rule)
-        findings.append(finding)
-        if rule.level < 4:
-            reasons.append(_finding_reason(rule, finding, kb))
+
+    for finding in [*rule_findings(text, inputs, kb), *_not_over(text, extra, by_id)]:
+        take(finding)
+    for finding in composite_findings(kb, inputs, vitals, have, text):  # made of the above
+        take(finding)
     level = min((r.level for r in reasons), default=4)
     urgent = [r for r in fired if r.level < 4]
     resources = max((r.resources for r in urgent if r.resources is not None), default=None)
@@ -188,6 +186,8 @@ def _not_over(
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
+#: the facts a composite group may name besides finding ids
+COMPOSITE_FACTS = frozenset({"pregnant", "fever", "older_adult"})
 
 
 def _fact(

@@ -34,6 +34,7 @@ from appliance.clinical.meds_model import (
 )
 from appliance.clinical.meds_recommend import RecommendEntry, RecommendOption
 from appliance.clinical.meds_resolve import build_index, resolve_in
+from appliance.clinical.triage import COMPOSITE_FACTS
 from appliance.clinical.triage_model import (
     ChildBand,
     ComplaintRule,
@@ -430,6 +431,11 @@ def triage_knowledge() -> TriageKnowledge:
         Composite(x["id"], tuple(tuple(g) for g in x["all"]), x["source"])
         for x in f.get("composite", [])
     )
+    known = {r.id for r in complaints} | COMPOSITE_FACTS
+    for comp in composites:  # a misspelt member would silently never hold
+        unknown = {m for g in comp.groups for m in g} - known
+        if comp.id not in known or unknown:
+            raise ValueError(f"triage_findings.toml composite {comp.id}: unknown {unknown}")
     self_care = c["self_care"][0]
     return TriageKnowledge(
         composites=composites,
