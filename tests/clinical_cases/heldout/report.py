@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|triage-v3|triage-v4|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|triage-v3|triage-v4|triage-v5|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -30,15 +30,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "heldout"
 SEVERITY = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
-SETS = ("triage", "triage-v2", "triage-v3", "triage-v4", "meds", "advise", "speech")
+SETS = ("triage", "triage-v2", "triage-v3", "triage-v4", "triage-v5", "meds", "advise", "speech")
 # triage sets by report target: the first held-out set, the second one (v2, frozen before the
 # triage rules changed after the first set's runs), the third one (v3, frozen before the next
-# rule change) and the fourth one (v4, frozen before the rule change after v3's first run)
+# rule change), the fourth one (v4, frozen before the rule change after v3's first run) and the
+# fifth one (v5, frozen before the next rule change)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
     "triage-v3": "triage_heldout_v3.toml",
     "triage-v4": "triage_heldout_v4.toml",
+    "triage-v5": "triage_heldout_v5.toml",
 }
 
 
@@ -177,6 +179,11 @@ def report_triage_v3(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v4(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The fourth held-out triage set (``triage_heldout_v4.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v4"])
+
+
+def report_triage_v5(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The fifth held-out triage set (``triage_heldout_v5.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v5"])
 
 
 # ---------------------------------------------------------------- meds
@@ -565,6 +572,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v2": report_triage_v2,
         "triage-v3": report_triage_v3,
         "triage-v4": report_triage_v4,
+        "triage-v5": report_triage_v5,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,

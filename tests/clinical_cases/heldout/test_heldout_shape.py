@@ -95,6 +95,21 @@ def test_triage_v4_set_is_the_frozen_mix_and_has_a_report_target() -> None:
     assert "triage-v4" in SETS
 
 
+def test_triage_v5_set_is_the_frozen_mix_and_has_a_report_target() -> None:
+    """v5: 80 cases H5-001…H5-080, ~40% level 1-2, some with a self_care/routine disposition."""
+    cases = _cases(TRIAGE_FILES["triage-v5"])
+    assert [c["id"] for c in cases] == [f"H5-{i:03d}" for i in range(1, len(cases) + 1)]
+    assert len(cases) == 80
+    high = sum(1 for c in cases if c["level"] <= 2)
+    assert 0.35 <= high / len(cases) <= 0.45
+    assert sum(1 for c in cases if "disposition" in c) >= 10
+    assert all(c["level"] == 4 for c in cases if "disposition" in c)
+    for case in cases:
+        assert isinstance(case["age"], int | float) and 0 <= case["age"] < 120
+        assert case["sex"] in {"M", "F"} and case["level"] in {1, 2, 3, 4}
+    assert "triage-v5" in SETS
+
+
 def test_meds_set_has_problems_and_safe_prescriptions() -> None:
     cases = _cases("meds_heldout.toml")
     problems = [c for c in cases if c["problem"]]
