@@ -56,6 +56,11 @@ TRIAGE_V3_UNDER_L12_MAX = 5
 # 65.0% exact, 9 of 34 level-1/2 under-triaged — the floor is that first run, a little below.
 TRIAGE_V4_EXACT_MIN = 0.62
 TRIAGE_V4_UNDER_L12_MAX = 9
+# Fifth triage set (frozen 4209dbb; its writer read neither the rules nor the commit history),
+# first run 2026-12-03 at the fourth batch's rules (aa9c08c): 59/80 = 73.8% exact, 2 of 34
+# level-1/2 under-triaged. Nobody has read its misses: it is still held-out.
+TRIAGE_V5_EXACT_MIN = 0.70
+TRIAGE_V5_UNDER_L12_MAX = 3
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -67,6 +72,7 @@ SETS = {
     "triage-v2": "triage_heldout_v2.toml",
     "triage-v3": "triage_heldout_v3.toml",
     "triage-v4": "triage_heldout_v4.toml",
+    "triage-v5": "triage_heldout_v5.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -75,7 +81,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v5.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:
@@ -127,6 +133,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v2", TRIAGE_V2_EXACT_MIN, TRIAGE_V2_UNDER_L12_MAX),
         ("triage-v3", TRIAGE_V3_EXACT_MIN, TRIAGE_V3_UNDER_L12_MAX),
         ("triage-v4", TRIAGE_V4_EXACT_MIN, TRIAGE_V4_UNDER_L12_MAX),
+        ("triage-v5", TRIAGE_V5_EXACT_MIN, TRIAGE_V5_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -136,6 +143,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v2": report.report_triage_v2,
         "triage-v3": report.report_triage_v3,
         "triage-v4": report.report_triage_v4,
+        "triage-v5": report.report_triage_v5,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (
