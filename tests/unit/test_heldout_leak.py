@@ -41,7 +41,7 @@ STOP_PHRASES = (
     "否认高血压、糖尿病病史", "双肺呼吸音清", "未闻及干湿性啰音", "未闻及干湿啰音",
     "心律齐，各瓣膜听诊区未闻及病理性杂音", "各瓣膜听诊区未闻及杂音", "腹软，无压痛",
     "肝脾肋下未触及", "双下肢无水肿", "神志清楚", "神清语利", "生命体征平稳", "转上级医院",
-    "尿频尿急尿痛", "尿频、尿急、尿痛",
+    "尿频尿急尿痛", "尿频、尿急、尿痛", "生命体征正常",
 )  # fmt: skip
 UNITS = (
     "毫米汞柱",
@@ -73,6 +73,12 @@ _BEFORE_V3 = (
     "in the file (commits c554793 / 772530a) before the third triage set was frozen (e503ed4)"
 )
 REVIEWED: tuple[tuple[str, str, str], ...] = (
+    (
+        "hit by a car",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the plain English for a pedestrian struck (CDC field triage); in the file since c554793, "
+        "before the fifth triage set was frozen (4209dbb)",
+    ),
     (
         "脚趾甲往肉里长",
         "appliance/knowledge/data/triage_findings.toml",
