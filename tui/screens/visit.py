@@ -23,9 +23,10 @@ from textual.widgets import Button, Input, Static, TabbedContent, TabPane, TextA
 
 from appliance.errors import ClinicBoxError
 from appliance.i18n import t
-from appliance.services.interface import JSON, Patient, Progress, VisitDraft
+from appliance.services.interface import JSON, Patient, VisitDraft
 from tui._base import ClinicScreen
 from tui.screens._visit_autosave import AutosaveMixin
+from tui.screens._visit_dictation import DictationMixin
 from tui.screens._visit_model_qc import ModelQcMixin
 from tui.screens._visit_structure import StructuringMixin
 from tui.screens.amend import AmendMixin
@@ -44,7 +45,9 @@ class _FieldColumn(VerticalScroll):
 TABS = ("tab-record", "tab-rx", "tab-followup", "tab-advice")
 
 
-class VisitScreen(AmendMixin, StructuringMixin, ModelQcMixin, AutosaveMixin, ClinicScreen):
+class VisitScreen(
+    AmendMixin, DictationMixin, StructuringMixin, ModelQcMixin, AutosaveMixin, ClinicScreen
+):
     HELP_KEY = "visit"
     KEEPS_INPUT = True
     AUTO_FOCUS = "#complaint"  # typed-ahead keys land here, not on a scroll container
@@ -191,77 +194,14 @@ class VisitScreen(AmendMixin, StructuringMixin, ModelQcMixin, AutosaveMixin, Cli
         panel.patient_context = self._meds_patient(known + allergies_from_text(event.value))
         panel.check()
 
-    # --- dictation and structuring -------------------------------------------------------
-    def action_dictate(self) -> None:
-        panel = self.query_one(DictationPanel)
-        if self.dictating:
-            if self._cancel is not None:
-                self._cancel.cancel()  # stop: the worker returns what was said so far
-            return
-        self.dictating = True
-        panel.set_recording(True)
-
-        def done(result: JSON) -> None:
-            self.dictating = False
-            self.live_stop()
-            panel.set_recording(False)
-            panel.set_text(str(result.get("text", "")))
-            if panel.text():
-                self.action_structure()  # the dictation ended: the record follows at once
-            else:
-                self.model_qc_if_wanted()
-
-        def failed(error: ClinicBoxError) -> None:
-            self.dictating = False
-            self.live_stop()
-            panel.set_recording(False)
-            self.app.notify(error.message(), severity="warning", timeout=8)
-            self.query_one("#audio-file", Input).focus()
-
-        self.run_task(
-            t("听写中（F5 停止）", "Dictating (F5 stops)"),
-            lambda prog, cancel: self.service.dictate(
-                patient_id=self._patient_id(), progress=prog, cancel=cancel
-            ),
-            done,
-            on_progress=lambda p: self._dictation_progress(panel, p),
-            on_error=failed,
-            keep_result_on_cancel=True,
-        )
-
-    def _patient_id(self) -> str | None:
-        """Whose words the recogniser listens for (the box reads them from the record)."""
-        pid = self.patient.get("patient_id")
-        return str(pid) if pid else None
-
-    def _dictation_progress(self, panel: DictationPanel, progress: Progress) -> None:
-        panel.show_progress(progress)
-        if progress.partial:
-            self.live_structure(progress.partial)  # fields fill while the doctor speaks
-
+    # --- dictation and structuring (the work itself: _visit_dictation) -----------------------
     @on(Button.Pressed, "#dictate")
     def dictate_pressed(self) -> None:
         self.action_dictate()
 
     @on(Input.Submitted, "#audio-file")
     def transcribe_file(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
-        if not path:
-            return
-        panel = self.query_one(DictationPanel)
-        self.run_task(
-            t("转写录音", "Transcribing"),
-            lambda prog, cancel: self.service.transcribe(
-                path, patient_id=self._patient_id(), progress=prog, cancel=cancel
-            ),
-            lambda result: self._transcribed(panel, result),
-            on_progress=panel.show_progress,
-        )
-
-    def _transcribed(self, panel: DictationPanel, result: JSON) -> None:
-        panel.set_text(str(result.get("text", "")))
-        if panel.text():
-            self.action_structure()
+        self.transcribe_path(event.value.strip())
 
     def on_unmount(self) -> None:
         if self._cancel is not None:
