@@ -13,7 +13,11 @@ from appliance.services import patients
 from appliance.services._visit_records import save_visit
 from appliance.services.safety import followup_due, followup_plan
 
-A_MONTH_LATER = date.today() + timedelta(days=30)
+
+def a_month_later() -> date:
+    """30 days after today, read when the test runs (a module constant read at collection went
+    stale when the suite crossed midnight: overdue by 15 days instead of 16)."""
+    return date.today() + timedelta(days=30)
 
 
 def _visit(session, pid, record, *, sign=True):
@@ -45,7 +49,7 @@ def _setup(admin_session):
 
 def test_followup_due_lists_due_overdue_and_unplanned(store, admin_session):
     a, b, c = _setup(admin_session)
-    out = followup_due(store, session=admin_session, today=A_MONTH_LATER)
+    out = followup_due(store, session=admin_session, today=a_month_later())
     by_patient = {i["patient_id"]: i for i in out["patients"]}
     assert by_patient[a]["status"] == "uncontrolled" and by_patient[a]["overdue"]
     assert by_patient[a]["overdue_days"] == 16
@@ -71,7 +75,7 @@ def test_followup_due_cli(cli, store_env, store_settings):
 
     with open_store(store_settings, PASSPHRASE) as store:
         _setup(system_session(store))
-    r = cli("followup", "due", "--json", "--no-llm", "--date", A_MONTH_LATER.isoformat())
+    r = cli("followup", "due", "--json", "--no-llm", "--date", a_month_later().isoformat())
     assert r.rc == 0, r.err
     out = r.json()
     assert {i["rule"] for i in out["patients"]} >= {
