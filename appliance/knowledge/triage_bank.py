@@ -25,8 +25,8 @@ import numpy as np
 
 from appliance.clinical.triage_semantic import SemanticBank, bank_terms
 from appliance.errors import FeatureUnavailable
-from appliance.knowledge.catalogs import triage_knowledge
 from appliance.knowledge.embed import Embedder, embedder_available, open_embedder
+from appliance.knowledge.triage_catalog import triage_knowledge
 
 log = logging.getLogger("clinicbox.triage")
 

@@ -29,8 +29,8 @@ from appliance.clinical.triage_model import TriageKnowledge, TriageRequest, Tria
 from appliance.clinical.triage_semantic import candidates, semantic_findings
 from appliance.errors import ClinicBoxError, InputError
 from appliance.i18n import get_lang
-from appliance.knowledge.catalogs import triage_knowledge
 from appliance.knowledge.triage_bank import semantic_bank, triage_embedder
+from appliance.knowledge.triage_catalog import triage_knowledge
 from appliance.services._safety_meds import validate
 from appliance.services.ports import EnginePort
 

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from appliance.knowledge.catalogs import triage_knowledge
+from appliance.knowledge.triage_catalog import triage_knowledge
 from appliance.services.safety import triage
 
 KB = triage_knowledge()

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from appliance.clinical.triage import triage_rules
 from appliance.clinical.triage_model import TriageRequest
-from appliance.knowledge.catalogs import meds_knowledge, resolve_drug, triage_knowledge
+from appliance.knowledge.catalogs import meds_knowledge, resolve_drug
+from appliance.knowledge.triage_catalog import triage_knowledge
 
 KB = triage_knowledge()
 DRUGS = meds_knowledge().drugs

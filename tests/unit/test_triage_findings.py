@@ -13,8 +13,9 @@ from appliance.clinical.findings_measures import extract_measures
 from appliance.clinical.triage import triage_rules
 from appliance.clinical.triage_model import TriageRequest
 from appliance.clinical.triage_semantic import clauses, semantic_findings
-from appliance.knowledge.catalogs import load_toml, triage_knowledge
+from appliance.knowledge.catalogs import load_toml
 from appliance.knowledge.triage_bank import semantic_bank, triage_embedder
+from appliance.knowledge.triage_catalog import triage_knowledge
 from appliance.services.safety import triage
 
 KB = triage_knowledge()

@@ -8,7 +8,8 @@ import pytest
 
 from appliance.clinical.triage import triage_rules
 from appliance.clinical.triage_model import TriageRequest
-from appliance.knowledge.catalogs import load_toml, triage_knowledge
+from appliance.knowledge.catalogs import load_toml
+from appliance.knowledge.triage_catalog import triage_knowledge
 
 KB = triage_knowledge()
 VITALS = load_toml("triage_vitals.toml")

@@ -1,0 +1,167 @@
+"""Loader of the triage (智能导诊) knowledge: vital-sign criteria, paediatric bands, the findings
+vocabulary with its composites, measures, self-care and routing, from ``triage_vitals.toml``,
+``triage_complaints.toml`` and ``triage_findings.toml`` (cached)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from appliance.clinical.findings import Concept, Vocabulary
+from appliance.clinical.triage import COMPOSITE_FACTS
+from appliance.clinical.triage_model import (
+    ChildBand,
+    ComplaintRule,
+    Composite,
+    MeasureRule,
+    RoutingRule,
+    TriageKnowledge,
+    VitalRule,
+)
+from appliance.knowledge.catalogs import load_toml, sources
+
+
+def _vital_rule(r: dict[str, Any]) -> VitalRule:
+    return VitalRule(
+        r["id"],
+        r["vital"],
+        r["op"],
+        float(r["value"]),
+        int(r["level"]),
+        r["source"],
+        r["zh"],
+        r["en"],
+    )
+
+
+@lru_cache(maxsize=1)
+def triage_knowledge() -> TriageKnowledge:
+    """Vital-sign criteria, paediatric bands, red-flag complaints and department routing."""
+    v = load_toml("triage_vitals.toml")
+    c = load_toml("triage_complaints.toml")
+    f = load_toml("triage_findings.toml")
+    fever = v.get("infant_fever")
+    infant = (
+        VitalRule(
+            fever["id"],
+            "temp",
+            ">=",
+            float(fever["temp"]),
+            int(fever["level"]),
+            fever["source"],
+            fever["zh"],
+            fever["en"],
+        )
+        if fever
+        else None
+    )
+    bands = tuple(
+        ChildBand(
+            b["name"],
+            b["name_en"],
+            float(b["min_age"]),
+            float(b["max_age"]),
+            b["hr_high_3"],
+            b["hr_high_2"],
+            b["hr_low_3"],
+            b["hr_low_2"],
+            b["hr_low_1"],
+            b["rr_high_3"],
+            b["rr_high_2"],
+            b["rr_low_2"],
+            b["sbp_low"],
+            b["source"],
+        )
+        for b in v["child_band"]
+    )
+    complaints = tuple(
+        ComplaintRule(
+            id=r["id"],
+            level=int(r["level"]),
+            department=r["department"],
+            terms=tuple(r["terms"]),
+            source=r["source"],
+            text_zh=r["zh"],
+            text_en=r["en"],
+            call_120=bool(r.get("call_120", False)),
+            refer=bool(r.get("refer", False)),
+            with_terms=tuple(r.get("with", ())),
+            unless=tuple(r.get("unless", ())),
+            min_age=r.get("min_age"),
+            max_age=r.get("max_age"),
+            criterion=r.get("criterion", ""),
+            resources=r.get("resources"),
+            absent=tuple(r.get("absent", ())),
+            absent_site=tuple(r.get("absent_site", ())),
+            absent_not_site=tuple(r.get("absent_not_site", ())),
+            cancelled_by=tuple(r.get("cancelled_by", ())),
+            semantic=bool(r.get("semantic", True)),
+        )
+        for r in f["finding"]
+    )
+    vocabulary = Vocabulary(
+        tuple(
+            Concept(
+                r.id,
+                r.terms,
+                r.unless,
+                r.with_terms,
+                absent=r.absent,
+                absent_site=r.absent_site,
+                absent_not_site=r.absent_not_site,
+                cancelled_by=r.cancelled_by,
+            )
+            for r in complaints
+        )
+    )
+    measures = tuple(
+        MeasureRule(
+            m["id"],
+            m["measure"],
+            m["op"],
+            float(m["value"]),
+            int(m["level"]),
+            m["source"],
+            m["zh"],
+            m["en"],
+            m.get("min_age"),
+            m.get("max_age"),
+            m.get("department", "emergency"),
+            tuple(m.get("with", ())),
+        )
+        for m in v.get("measure", [])
+    )
+    composites = tuple(
+        Composite(x["id"], tuple(tuple(g) for g in x["all"]), x["source"])
+        for x in f.get("composite", [])
+    )
+    known = {r.id for r in complaints} | COMPOSITE_FACTS
+    for comp in composites:  # a misspelt member would silently never hold
+        unknown = {m for g in comp.groups for m in g} - known
+        if comp.id not in known or unknown:
+            raise ValueError(f"triage_findings.toml composite {comp.id}: unknown {unknown}")
+    self_care = c["self_care"][0]
+    return TriageKnowledge(
+        composites=composites,
+        adult_vitals=tuple(_vital_rule(r) for r in v["adult"]),
+        any_age_vitals=tuple(_vital_rule(r) for r in v["any_age"]),
+        child_bands=bands,
+        infant_fever=infant,
+        infant_fever_max_age=float(fever["max_age"]) if fever else 0.0,
+        complaints=complaints,
+        routing=tuple(RoutingRule(r["department"], tuple(r["terms"])) for r in c["routing"]),
+        self_care_terms=tuple(self_care["terms"]),
+        self_care_source=self_care["source"],
+        self_care_ages=(float(self_care["min_age"]), float(self_care["max_age"])),
+        departments={k: (d["zh"], d["en"]) for k, d in c["departments"].items()},
+        sources=sources(),
+        pregnancy_vitals=tuple(_vital_rule(r) for r in v.get("pregnancy", [])),
+        measure_rules=measures,
+        self_care_normal={
+            k: (float(lo), float(hi)) for k, (lo, hi) in self_care.get("normal", {}).items()
+        },
+        vocabulary=vocabulary,
+    )
+
+
+# ------------------------------------------------------------------------------ follow-up
