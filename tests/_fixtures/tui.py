@@ -130,3 +130,25 @@ async def login(pilot: Any, app: Any, username: str = "doctor", password: str = 
         return
     user = app.service.current_user()
     assert user and user["username"] == username, f"logged in as {user}, not {username}"
+
+
+def speaking(words: str, every_s: float = 0.1) -> Callable[..., Any]:
+    """A fake ``service.dictate``: a microphone whose transcript grows by one character every
+    ``every_s`` while the doctor speaks, until F5 stops it (the words said so far come back)."""
+    import threading
+
+    from appliance.services.interface import Progress
+
+    def dictate(**kw: Any) -> Any:
+        said = ""
+        for ch in words:
+            if kw["cancel"].cancelled:
+                break
+            said += ch
+            kw["progress"](Progress(partial=said, level=0.5))
+            threading.Event().wait(every_s)
+        while not kw["cancel"].cancelled:
+            threading.Event().wait(0.05)
+        return {"text": said, "language": "zh", "segments": []}
+
+    return dictate

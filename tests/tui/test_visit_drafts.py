@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tests._fixtures.tui import demo_settings_for, login, wait_for
+from tests._fixtures.tui import demo_settings_for, login, speaking, wait_for
 
 
 def text_of(app: Any, selector: str) -> str:
@@ -280,24 +280,11 @@ def test_fields_fill_while_the_doctor_speaks_and_the_record_follows_the_end(
 ) -> None:
     """Live dictation: the rules fill fields from the transcript so far; when the doctor stops
     (F5), the record is structured without pressing F6."""
-    from appliance.services.interface import Progress
 
     p = first_patient(demo_service, "zjg")
     words = "患者咳嗽三天，既往体健，无药物过敏。查体体温三十八度五。"
 
-    def dictate(**kw: Any) -> Any:  # a microphone: the transcript grows while the doctor speaks
-        said = ""
-        for ch in words:
-            if kw["cancel"].cancelled:
-                break
-            said += ch
-            kw["progress"](Progress(partial=said, level=0.5))
-            threading.Event().wait(0.1)
-        while not kw["cancel"].cancelled:
-            threading.Event().wait(0.05)
-        return {"text": said, "language": "zh", "segments": []}
-
-    demo_service.dictate = dictate
+    demo_service.dictate = speaking(words, 0.1)  # the transcript grows as they speak
 
     async def scenario(app: Any, pilot: Any) -> None:
         await open_visit(app, pilot, p)

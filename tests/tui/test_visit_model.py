@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from tests._fixtures.tui import login, wait_for
+from tests._fixtures.tui import login, speaking, wait_for
 
 
 def text_of(app: Any, selector: str) -> str:
@@ -285,7 +285,6 @@ def test_the_model_takes_the_closed_sections_while_the_doctor_speaks(
     """Live dictation with a model: besides the rules' live pass, the model is asked (quietly,
     ``live=True``) for the sections a later cue has closed; what it fills lands in empty boxes
     before the doctor stops, and the pass at the end follows without F6."""
-    from appliance.services.interface import Progress
 
     p = first_patient(demo_service, "zjg")
     words = "主诉咳嗽三天。既往史高血压五年。查体体温三十八度五，咽部充血。"
@@ -301,20 +300,8 @@ def test_the_model_takes_the_closed_sections_while_the_doctor_speaks(
             record["structuring"] = {"method": "rules+llm", "fields": ["auxiliary_exams"]}
         return record
 
-    def dictate(**kw: Any) -> Any:
-        said = ""
-        for ch in words:
-            if kw["cancel"].cancelled:
-                break
-            said += ch
-            kw["progress"](Progress(partial=said, level=0.5))
-            threading.Event().wait(0.05)
-        while not kw["cancel"].cancelled:
-            threading.Event().wait(0.05)
-        return {"text": said, "language": "zh", "segments": []}
-
     demo_service.structure_record = structure
-    demo_service.dictate = dictate
+    demo_service.dictate = speaking(words, 0.05)  # the transcript grows as they speak
     with_model(demo_service)
 
     async def scenario(app: Any, pilot: Any) -> None:

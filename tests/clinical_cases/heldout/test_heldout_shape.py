@@ -50,10 +50,13 @@ def test_triage_set_is_balanced_and_in_the_contract_shape(name: str) -> None:
         assert case.get("disposition", "self_care") in {"self_care", "routine"}
 
 
-def test_triage_v2_set_is_the_frozen_mix_and_has_a_report_target() -> None:
-    """v2: 80 cases H2-001…H2-080, ~40% level 1-2, some with a self_care/routine disposition."""
-    cases = _cases(TRIAGE_FILES["triage-v2"])
-    assert [c["id"] for c in cases] == [f"H2-{i:03d}" for i in range(1, len(cases) + 1)]
+@pytest.mark.parametrize("version", [2, 3, 4, 5])
+def test_triage_later_sets_are_the_frozen_mix_and_have_a_report_target(version: int) -> None:
+    """v2–v5: 80 cases H<v>-001…H<v>-080, ~40% level 1-2, some with a self_care/routine
+    disposition (all of them level 4)."""
+    target = f"triage-v{version}"
+    cases = _cases(TRIAGE_FILES[target])
+    assert [c["id"] for c in cases] == [f"H{version}-{i:03d}" for i in range(1, len(cases) + 1)]
     assert len(cases) == 80
     high = sum(1 for c in cases if c["level"] <= 2)
     assert 0.35 <= high / len(cases) <= 0.45
@@ -62,52 +65,7 @@ def test_triage_v2_set_is_the_frozen_mix_and_has_a_report_target() -> None:
     for case in cases:
         assert isinstance(case["age"], int | float) and 0 <= case["age"] < 120
         assert case["sex"] in {"M", "F"} and case["level"] in {1, 2, 3, 4}
-    assert "triage-v2" in SETS
-
-
-def test_triage_v3_set_is_the_frozen_mix_and_has_a_report_target() -> None:
-    """v3: 80 cases H3-001…H3-080, ~40% level 1-2, some with a self_care/routine disposition."""
-    cases = _cases(TRIAGE_FILES["triage-v3"])
-    assert [c["id"] for c in cases] == [f"H3-{i:03d}" for i in range(1, len(cases) + 1)]
-    assert len(cases) == 80
-    high = sum(1 for c in cases if c["level"] <= 2)
-    assert 0.35 <= high / len(cases) <= 0.45
-    assert sum(1 for c in cases if "disposition" in c) >= 10
-    assert all(c["level"] == 4 for c in cases if "disposition" in c)
-    for case in cases:
-        assert isinstance(case["age"], int | float) and 0 <= case["age"] < 120
-        assert case["sex"] in {"M", "F"} and case["level"] in {1, 2, 3, 4}
-    assert "triage-v3" in SETS
-
-
-def test_triage_v4_set_is_the_frozen_mix_and_has_a_report_target() -> None:
-    """v4: 80 cases H4-001…H4-080, ~40% level 1-2, some with a self_care/routine disposition."""
-    cases = _cases(TRIAGE_FILES["triage-v4"])
-    assert [c["id"] for c in cases] == [f"H4-{i:03d}" for i in range(1, len(cases) + 1)]
-    assert len(cases) == 80
-    high = sum(1 for c in cases if c["level"] <= 2)
-    assert 0.35 <= high / len(cases) <= 0.45
-    assert sum(1 for c in cases if "disposition" in c) >= 10
-    assert all(c["level"] == 4 for c in cases if "disposition" in c)
-    for case in cases:
-        assert isinstance(case["age"], int | float) and 0 <= case["age"] < 120
-        assert case["sex"] in {"M", "F"} and case["level"] in {1, 2, 3, 4}
-    assert "triage-v4" in SETS
-
-
-def test_triage_v5_set_is_the_frozen_mix_and_has_a_report_target() -> None:
-    """v5: 80 cases H5-001…H5-080, ~40% level 1-2, some with a self_care/routine disposition."""
-    cases = _cases(TRIAGE_FILES["triage-v5"])
-    assert [c["id"] for c in cases] == [f"H5-{i:03d}" for i in range(1, len(cases) + 1)]
-    assert len(cases) == 80
-    high = sum(1 for c in cases if c["level"] <= 2)
-    assert 0.35 <= high / len(cases) <= 0.45
-    assert sum(1 for c in cases if "disposition" in c) >= 10
-    assert all(c["level"] == 4 for c in cases if "disposition" in c)
-    for case in cases:
-        assert isinstance(case["age"], int | float) and 0 <= case["age"] < 120
-        assert case["sex"] in {"M", "F"} and case["level"] in {1, 2, 3, 4}
-    assert "triage-v5" in SETS
+    assert target in SETS
 
 
 def test_meds_set_has_problems_and_safe_prescriptions() -> None:
