@@ -143,6 +143,17 @@ def mask(text: str, phrases: Iterable[str]) -> str:
     return text
 
 
+# A result written after its test denies it: "尿酮体阴性", "尿酮(-)", "大便潜血未见异常".
+_RESULT_NEGATIVE = re.compile(
+    r"[^\s，,。；;、!?！？]{0,3}?\s*[:：]?\s*(?:为|呈)?\s*"
+    r"(?:阴性|[(（]\s*[-－—]\s*[)）]|未见异常|无异常|negative\b)"
+)
+
+
+def _result_negative(folded: str, end: int) -> bool:
+    return _RESULT_NEGATIVE.match(folded, end) is not None
+
+
 def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
     """Each ``(start, negated)`` of ``term`` (already folded) in ``folded`` text."""
     out: list[tuple[int, bool]] = []
@@ -155,7 +166,7 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
             c_start, _ = _clause_bounds(folded, start)
             before = folded[c_start:start]
             negated = _is_negated_en(before) if ascii_term else _is_negated_zh(before)
-            out.append((start, negated))
+            out.append((start, negated or _result_negative(folded, end)))
         start = folded.find(term, start + 1)
     return out
 
@@ -295,7 +306,10 @@ def _spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
             continue
         for m in pattern.finditer(folded):
             c_start, _ = _clause_bounds(folded, m.start())
-            out.append((m.start(), m.end(), _is_negated_zh(folded[c_start : m.start()])))
+            denied = _is_negated_zh(folded[c_start : m.start()]) or _result_negative(
+                folded, m.end()
+            )
+            out.append((m.start(), m.end(), denied))
     if not term.isascii():
         out = [hit for hit in out if not _cuts_a_word(folded, hit[0], hit[1])]
     english = _english(term)
@@ -348,9 +362,19 @@ _SIDE = re.compile(
 _SIZE = re.compile(r"(?<=[块个颗片只条根张])(?:老大|大|小)(?=[\u4e00-\u9fff])")
 
 
+# Reduplicated descriptions are the plain word: "含含糊糊" ~ 含糊, "迷迷糊糊" ~ 迷糊 (AABB; the
+# second A and B are read past in the second pass).
+_AABB = re.compile(r"([\u4e00-\u9fff])\1([\u4e00-\u9fff])\2")
+
+# A direction between a part and its sign is read past too: "嘴往左边歪" ~ 嘴歪, "头偏向一侧" ~
+# 头偏 (the rules' terms name the sign, not where it points).
+_DIRECTION = re.compile(r"(?:往|向|朝)(?:左|右|一)(?:边|侧|面)?(?=[\u4e00-\u9fff])")
+
+
 def _compact(folded: str) -> tuple[str, list[int]] | None:
-    """``folded`` without inner intensifiers, sides of body parts and sizes, similes read as
-    "X样", and each kept character's offset into ``folded``; None if nothing is read past."""
+    """``folded`` without inner intensifiers, sides of body parts, sizes, directions and
+    reduplications, similes read as "X样", and each kept character's offset into ``folded``;
+    None if nothing is read past."""
     cuts: list[tuple[int, int, str, int]] = []  # (start, end, replacement, its offset)
     for m in _INTENSIFIER.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
@@ -358,6 +382,11 @@ def _compact(folded: str) -> tuple[str, list[int]] | None:
         cuts.append((m.start(), m.end(), "", m.start()))
     for m in _SIZE.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _DIRECTION.finditer(folded):
+        cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _AABB.finditer(folded):
+        cuts.append((m.start() + 1, m.start() + 2, "", m.start() + 1))
+        cuts.append((m.start() + 3, m.end(), "", m.start() + 3))
     for m in _SIMILE.finditer(folded):
         cuts.append((m.start(), m.start(1), "", m.start()))
         cuts.append((m.start(2), m.end(2), "样", m.end(2) - 1))  # span ends after 一样/似的

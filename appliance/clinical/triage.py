@@ -21,7 +21,13 @@ import dataclasses
 from collections.abc import Sequence
 
 from appliance.clinical._text import clause_at, find_terms, is_past_history
-from appliance.clinical.findings import Finding, FindingSource, cancelled_after, extract_findings
+from appliance.clinical.findings import (
+    Finding,
+    FindingSource,
+    Span,
+    cancelled_after,
+    extract_findings,
+)
 from appliance.clinical.triage_inputs import TriageInputs, merge_inputs
 from appliance.clinical.triage_model import (
     CHILD_AGE,
@@ -43,18 +49,24 @@ def _applies(rule: ComplaintRule, age: float | None) -> bool:
     return not (rule.min_age is not None and (age is None or age < rule.min_age))
 
 
-def rule_findings(text: str, inputs: TriageInputs, kb: TriageKnowledge) -> list[Finding]:
+def rule_findings(
+    text: str, inputs: TriageInputs, kb: TriageKnowledge, denied: list[Span] | None = None
+) -> list[Finding]:
     """Vocabulary findings in the complaint (a pregnancy given as a field counts as said); a
     finding told as past history in its clause ("前年得过脑梗，没落下毛病") is not today's
     complaint and is left out (findings with a co-finding are kept: they read context, such as
-    a recent operation)."""
+    a recent operation). The spans of denied mentions ("不重影") go to ``denied``."""
     prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
-    found = extract_findings(prefix + text, vocabulary=kb.vocabulary)
+    found = extract_findings(prefix + text, vocabulary=kb.vocabulary, include_negated=True)
     out: list[Finding] = []
     shift = len(prefix)
     single = {r.id for r in kb.complaints if not r.with_terms}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
+        if f.negated:
+            if denied is not None and start >= 0:
+                denied.append((start, end))
+            continue
         if start >= 0 and f.id in single and is_past_history(clause_at(text, start, end)):
             continue  # "前年得过脑梗": history, not today's complaint
         if start < 0:  # the finding rests on the pregnancy field
@@ -143,7 +155,8 @@ def triage_rules(
         if rule.level < 4:  # a level-4 complaint names the problem; it is not a reason
             reasons.append(_finding_reason(rule, finding, kb))
 
-    for finding in [*rule_findings(text, inputs, kb), *_not_over(text, extra, by_id)]:
+    denied: list[Span] = []
+    for finding in [*rule_findings(text, inputs, kb, denied), *_not_over(text, extra, by_id)]:
         take(finding)
     for finding in composite_findings(kb, inputs, vitals, have, text):  # made of the above
         take(finding)
@@ -162,7 +175,11 @@ def triage_rules(
     result = _result(level, dept, fired, tuple(sorted(reasons, key=lambda r: r.level)),
                      self_care, kb, level)  # fmt: skip
     return dataclasses.replace(
-        result, findings=tuple(findings), vitals_used=inputs.vitals_used, resources=resources
+        result,
+        findings=tuple(findings),
+        vitals_used=inputs.vitals_used,
+        resources=resources,
+        denied=tuple(denied),
     )
 
 

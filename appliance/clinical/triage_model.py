@@ -206,6 +206,9 @@ class TriageResult:
     findings: tuple[Finding, ...] = ()
     vitals_used: dict[str, dict[str, object]] = field(default_factory=dict)
     resources: int | None = None
+    #: spans of mentions the rules read as denied ("不重影"): the semantic matcher skips their
+    #: clauses. Not part of the output contract.
+    denied: tuple[tuple[int, int], ...] = ()
 
     def as_dict(self, lang: str = "zh") -> dict[str, object]:
         return {

@@ -37,6 +37,13 @@ _NEGATED_START = re.compile(
 # "a bit sore") is not matched: the rules' own terms judge those.
 # "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
 _NEGATED_HEAD = re.compile(r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|痒|烧|热|喘|吐|晕|出血|流血|发烧)")
+# Embeddings do not see negation or degree: "看东西不重影" lands on diplopia, "血流得不多" on
+# major bleeding, "说话能说整句" on breathlessness. So a clause is not matched when it keeps an
+# ability ("还能走", "能说整句"; "不能", "只能", "可能", "功能" are not abilities) or plays a
+# quantity down ("不多", "不厉害", "不明显"); and (in :func:`semantic_findings`) when the rules
+# read a denied mention in it ("denied" spans: "不重影", "没发烧").
+_ABILITY = re.compile(r"(?<![不没功可才只未])(?:能|可以)(?![不否])")
+_PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)")
 _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )
@@ -95,6 +102,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         mild = _MILD_START.match(clause) or _NEGATED_HEAD.search(clause)
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
+        if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):
+            continue
         if is_past_history(clause):  # "前年得过脑梗": history, not today's complaint
             continue
         start = m.start() + m.group(0).index(clause)
@@ -131,10 +140,17 @@ def semantic_findings(
     embedder: ClauseEmbedder,
     skip: frozenset[str] = frozenset(),
     covered: Sequence[tuple[int, int]] = (),
+    denied: Sequence[tuple[int, int]] = (),
 ) -> list[Finding]:
     """Findings of ``bank`` that clauses of ``text`` mean, each with its best similarity.
-    Clauses mostly ``covered`` by spans the rules already read are not embedded (time)."""
-    parts = _uncovered(clauses(text), covered)
+    Clauses mostly ``covered`` by spans the rules already read are not embedded (time); a
+    clause holding a mention the rules read as denied ("看东西不重影") states an absence and
+    is not matched at all."""
+    parts = [
+        p
+        for p in _uncovered(clauses(text), covered)
+        if not any(s < p[1] and p[0] < e for s, e in denied)
+    ]
     if not parts or len(bank.ids) == 0:
         return []
     queries = np.asarray(embedder.embed_queries([p[2] for p in parts]), dtype=np.float32)

@@ -221,7 +221,7 @@ def _semantic(
             if isinstance(span, list) and len(span) == 2:
                 covered.append((int(span[0]), int(span[1])))
         skip = frozenset(f.id for f in first.findings)
-        found = semantic_findings(req.complaint, bank, embedder, skip, covered)
+        found = semantic_findings(req.complaint, bank, embedder, skip, covered, first.denied)
     return found, candidates(req.complaint, bank, embedder) if shortlist else None
 
 

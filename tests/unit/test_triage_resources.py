@@ -1,0 +1,70 @@
+"""Triage mechanisms of the fifth #16 batch, each with cases that fire and cases that do not
+(wording ours, written from the criteria named in the data; never from a held-out case):
+
+- embeddings do not see negation or degree, so a clause that keeps an ability ("还能自己下楼"),
+  plays an amount down ("出的血不多") or holds a mention the rules read as denied is never a
+  semantic match;
+- a test result written after its test denies it ("尿蛋白阴性");
+- reduplicated descriptions ("迷迷糊糊") and a direction between a part and its sign
+  ("脸往右边歪") are read past;
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from appliance.clinical.triage_semantic import SemanticBank, clauses, semantic_findings
+from appliance.services.safety import triage
+
+
+def run(complaint: str, age: float, **kw: Any) -> dict[str, Any]:
+    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
+
+
+def ids(out: dict[str, Any]) -> set[str]:
+    return {f["id"] for f in out["findings"]}
+
+
+def said(text: str) -> list[str]:
+    return [c[2] for c in clauses(text)]
+
+
+def test_ability_kept_and_amounts_played_down_are_not_embedded() -> None:
+    assert said("摔了一跤，还能自己下楼，出的血不多，疼得不厉害") == ["摔了一跤"]
+    # an inability, "only able" and a mid-clause 能 that is not an ability are kept
+    kept = said("突然站不起来，只能坐着喘气，不能平躺，可能是扭到了")
+    assert kept == ["突然站不起来", "只能坐着喘气", "可能是扭到了"]
+
+
+class _Same:
+    """Every clause embeds as the bank's only row: any clause offered would match."""
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+
+def test_a_clause_with_a_denied_mention_is_not_matched() -> None:
+    vectors = np.array([[1, 1], [1, -1]], dtype=np.float32) / np.sqrt(2)
+    bank = SemanticBank(("C-X", "C-Y"), ("甲乙", "丙丁"), vectors, "test", 0.8, 0.02)
+    text = "今早头有点沉，眼睛看东西不花"
+    assert [f.id for f in semantic_findings(text, bank, _Same())] == ["C-X"]
+    denied = [(text.index("花") - 1, text.index("花") + 1)]
+    found = semantic_findings(text, bank, _Same(), denied=denied)
+    assert [f.text for f in found] == ["今早头有点沉"]
+
+
+def test_a_negative_result_after_its_test_denies_it() -> None:
+    assert "C-DKA-SIGNS" not in ids(run("糖尿病多年，这周口干多尿，查尿酮体阴性，人清楚", 50))
+    assert "C-DKA-SIGNS" not in ids(run("糖尿病多年，口干多尿，尿酮（-），人清楚", 50))
+    assert "C-DKA-SIGNS" in ids(run("糖尿病多年，口干多尿，查尿酮体两个加号", 50))
+
+
+def test_reduplication_and_a_direction_are_read_past() -> None:
+    out = run("午饭后老伴讲话含含糊糊，脸往右边歪", 70)
+    assert "C-STROKE-BEFAST" in ids(out) and out["level"] <= 2
+    assert run("讲话含糊", 70)["level"] <= 2  # the plain form still fires
+    # a direction alone (no sign after it) and a reduplicated word that is no sign fire nothing
+    assert run("高高兴兴去上学，走路往左边拐去了小卖部，买了支笔", 12)["level"] == 4
