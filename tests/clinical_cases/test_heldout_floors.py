@@ -61,6 +61,11 @@ TRIAGE_V4_UNDER_L12_MAX = 9
 # level-1/2 under-triaged. Nobody has read its misses: it is still held-out.
 TRIAGE_V5_EXACT_MIN = 0.70
 TRIAGE_V5_UNDER_L12_MAX = 3
+# Sixth triage set (frozen 6ad591e; written while the first part of the fifth batch was made, by
+# a writer who read neither the rules nor the history), first run 2026-12-04 at main 689cdb7:
+# 53/80 = 66.2% exact, 3 of 34 level-1/2 under-triaged (all level 2 read as 3). Misses unread.
+TRIAGE_V6_EXACT_MIN = 0.62
+TRIAGE_V6_UNDER_L12_MAX = 4
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -73,6 +78,7 @@ SETS = {
     "triage-v3": "triage_heldout_v3.toml",
     "triage-v4": "triage_heldout_v4.toml",
     "triage-v5": "triage_heldout_v5.toml",
+    "triage-v6": "triage_heldout_v6.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -134,6 +140,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v3", TRIAGE_V3_EXACT_MIN, TRIAGE_V3_UNDER_L12_MAX),
         ("triage-v4", TRIAGE_V4_EXACT_MIN, TRIAGE_V4_UNDER_L12_MAX),
         ("triage-v5", TRIAGE_V5_EXACT_MIN, TRIAGE_V5_UNDER_L12_MAX),
+        ("triage-v6", TRIAGE_V6_EXACT_MIN, TRIAGE_V6_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -144,6 +151,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v3": report.report_triage_v3,
         "triage-v4": report.report_triage_v4,
         "triage-v5": report.report_triage_v5,
+        "triage-v6": report.report_triage_v6,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (

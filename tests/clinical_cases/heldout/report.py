@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|triage-v3|triage-v4|triage-v5|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v6|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -30,17 +30,29 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "heldout"
 SEVERITY = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
-SETS = ("triage", "triage-v2", "triage-v3", "triage-v4", "triage-v5", "meds", "advise", "speech")
+SETS = (
+    "triage",
+    "triage-v2",
+    "triage-v3",
+    "triage-v4",
+    "triage-v5",
+    "triage-v6",
+    "meds",
+    "advise",
+    "speech",
+)
 # triage sets by report target: the first held-out set, the second one (v2, frozen before the
 # triage rules changed after the first set's runs), the third one (v3, frozen before the next
 # rule change), the fourth one (v4, frozen before the rule change after v3's first run) and the
-# fifth one (v5, frozen before the next rule change)
+# fifth one (v5, frozen before the next rule change; its misses were read for the fifth batch)
+# and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
     "triage-v3": "triage_heldout_v3.toml",
     "triage-v4": "triage_heldout_v4.toml",
     "triage-v5": "triage_heldout_v5.toml",
+    "triage-v6": "triage_heldout_v6.toml",
 }
 
 
@@ -184,6 +196,11 @@ def report_triage_v4(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v5(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The fifth held-out triage set (``triage_heldout_v5.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v5"])
+
+
+def report_triage_v6(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The sixth held-out triage set (``triage_heldout_v6.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v6"])
 
 
 # ---------------------------------------------------------------- meds
@@ -573,6 +590,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v3": report_triage_v3,
         "triage-v4": report_triage_v4,
         "triage-v5": report_triage_v5,
+        "triage-v6": report_triage_v6,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,
