@@ -160,9 +160,14 @@ def triage_rules(
         take(finding)
     for finding in composite_findings(kb, inputs, vitals, have, text):  # made of the above
         take(finding)
+    estimate = _resource_estimate(kb, inputs, vitals, have, text, fired)
+    if estimate is not None:
+        reasons.append(estimate[1])
     level = min((r.level for r in reasons), default=4)
     urgent = [r for r in fired if r.level < 4]
     resources = max((r.resources for r in urgent if r.resources is not None), default=None)
+    if estimate is not None:
+        resources = max(resources or 0, estimate[0])
     self_care = False
     if not reasons:
         # ESI resource estimate for a non-urgent visit: the most any named complaint needs.
@@ -205,6 +210,42 @@ _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyr
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
 COMPOSITE_FACTS = frozenset({"pregnant", "fever", "older_adult"})
+#: the facts a resource modifier may name
+MODIFIER_FACTS = COMPOSITE_FACTS
+
+
+def _resource_estimate(
+    kb: TriageKnowledge,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+    fired: list[ComplaintRule],
+) -> tuple[int, Reason] | None:
+    """ESI decision point C for minor complaints: the most resources one needs, plus one per
+    kind the context adds (``kb.resource_modifiers``); a reason for level 3 when the estimate
+    reaches two, else None."""
+    minor = [r for r in fired if r.level == 4]
+    applied = [
+        m
+        for m in kb.resource_modifiers
+        if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
+    ]
+    if not minor or not applied:
+        return None
+    total = max((r.resources or 0 for r in minor), default=0) + sum(m.adds for m in applied)
+    if total < 2:
+        return None
+    names_zh = "、".join(r.text_zh for r in minor)
+    names_en = ", ".join(r.text_en for r in minor)
+    return total, Reason(
+        applied[0].id,
+        3,
+        kb.cite(";".join(dict.fromkeys(m.source for m in applied))),
+        f"{names_zh}，{'；'.join(m.text_zh for m in applied)}：预计需 {total} 项资源（ESI 3），按急症",
+        f"{names_en}; {'; '.join(m.text_en for m in applied)}: {total} resources expected "
+        "(ESI 3), urgent",
+    )
 
 
 def _fact(

@@ -123,6 +123,23 @@ class Composite:
 
 
 @dataclass(frozen=True)
+class ResourceModifier:
+    """ESI v4 ch.4 counts the *kinds* of resources a stable patient is expected to need; the
+    context of a minor complaint can add one: a fever with a local complaint (labs, cultures),
+    a pregnancy (obstetric assessment), old age (labs, ECG). When
+    ``fact`` holds and one of ``findings`` was found, the estimate grows by ``adds``; an
+    estimate of two or more is level 3 (ESI decision point C)."""
+
+    id: str
+    fact: str
+    findings: tuple[str, ...]
+    adds: int
+    source: str
+    text_zh: str
+    text_en: str
+
+
+@dataclass(frozen=True)
 class MeasureRule:
     """A threshold on a quantity read from the text (burn area %, tablets taken, fall height)."""
 
@@ -166,6 +183,7 @@ class TriageKnowledge:
     self_care_normal: dict[str, tuple[float, float]] = field(default_factory=dict)
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(()))
     composites: tuple[Composite, ...] = ()
+    resource_modifiers: tuple[ResourceModifier, ...] = ()
 
     def cite(self, keys: str) -> str:
         return "；".join(

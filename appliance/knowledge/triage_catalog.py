@@ -8,12 +8,13 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.clinical.findings import Concept, Vocabulary
-from appliance.clinical.triage import COMPOSITE_FACTS
+from appliance.clinical.triage import COMPOSITE_FACTS, MODIFIER_FACTS
 from appliance.clinical.triage_model import (
     ChildBand,
     ComplaintRule,
     Composite,
     MeasureRule,
+    ResourceModifier,
     RoutingRule,
     TriageKnowledge,
     VitalRule,
@@ -140,9 +141,20 @@ def triage_knowledge() -> TriageKnowledge:
         unknown = {m for g in comp.groups for m in g} - known
         if comp.id not in known or unknown:
             raise ValueError(f"triage_findings.toml composite {comp.id}: unknown {unknown}")
+    modifiers = tuple(
+        ResourceModifier(
+            x["id"], x["fact"], tuple(x["findings"]), int(x["adds"]), x["source"], x["zh"], x["en"]
+        )
+        for x in f.get("resource_modifier", [])
+    )
+    for mod in modifiers:
+        unknown = set(mod.findings) - {r.id for r in complaints}
+        if mod.fact not in MODIFIER_FACTS or unknown:
+            raise ValueError(f"triage_findings.toml resource_modifier {mod.id}: unknown {unknown}")
     self_care = c["self_care"][0]
     return TriageKnowledge(
         composites=composites,
+        resource_modifiers=modifiers,
         adult_vitals=tuple(_vital_rule(r) for r in v["adult"]),
         any_age_vitals=tuple(_vital_rule(r) for r in v["any_age"]),
         child_bands=bands,

@@ -7,6 +7,9 @@
 - a test result written after its test denies it ("尿蛋白阴性");
 - reduplicated descriptions ("迷迷糊糊") and a direction between a part and its sign
   ("脸往右边歪") are read past;
+- ESI v4 decision point C: a minor complaint's context adds a kind of resource (fever → labs,
+  pregnancy → obstetric assessment, age ≥ 65 → labs and ECG);
+  two kinds make level 3, one stays level 4.
 """
 
 from __future__ import annotations
@@ -68,3 +71,21 @@ def test_reduplication_and_a_direction_are_read_past() -> None:
     assert run("讲话含糊", 70)["level"] <= 2  # the plain form still fires
     # a direction alone (no sign after it) and a reduplicated word that is no sign fire nothing
     assert run("高高兴兴去上学，走路往左边拐去了小卖部，买了支笔", 12)["level"] == 4
+
+
+def test_fever_with_a_local_complaint_needs_two_resources() -> None:
+    out = run("尿频尿痛两天，体温38.4", 35, sex="F")
+    assert out["level"] == 3 and out["resources"] == 2
+    assert any(r["rule"] == "R-FEVER-LOCAL" for r in out["reasons"])
+    assert run("尿频尿痛两天，体温36.8", 35, sex="F")["level"] == 4  # no fever
+    assert run("流鼻涕打喷嚏，体温38.3", 30)["level"] == 4  # a cold: no local source to seek
+
+
+def test_pregnancy_and_older_age_add_a_kind() -> None:
+    assert run("恶心想吐两天，吃不太下", 27, pregnant=True)["level"] == 3
+    assert run("恶心想吐两天，吃不太下", 27)["level"] == 4
+    assert run("这两天头晕乏力，没摔倒", 78)["level"] == 3
+    assert run("这两天头晕乏力，没摔倒", 40)["level"] == 4
+    # a modifier without any minor complaint it applies to adds nothing
+    assert run("来开降压药，量血压", 80)["level"] == 4
+    assert run("腰酸背痛好多年了，来开膏药", 70)["level"] == 4
