@@ -9,7 +9,9 @@
   ("脸往右边歪") are read past;
 - ESI v4 decision point C: a minor complaint's context adds a kind of resource (fever → labs,
   pregnancy → obstetric assessment, age ≥ 65 → labs and ECG);
-  two kinds make level 3, one stays level 4.
+  two kinds make level 3, one stays level 4;
+- a cut or a small burn is one resource (repair; ESI table 5-1) and level 4, a bite is a rabies
+  exposure and level 3, a scalp or forehead wound is a head injury.
 """
 
 from __future__ import annotations
@@ -89,3 +91,13 @@ def test_pregnancy_and_older_age_add_a_kind() -> None:
     # a modifier without any minor complaint it applies to adds nothing
     assert run("来开降压药，量血压", 80)["level"] == 4
     assert run("腰酸背痛好多年了，来开膏药", 70)["level"] == 4
+
+
+def test_a_cut_or_small_burn_is_one_resource_a_bite_or_head_wound_is_more() -> None:
+    cut = run("切菜时刀划伤拇指，口子一厘米多，按住后不流了", 40)
+    assert cut["level"] == 4 and cut["disposition"] == "routine" and "N-WOUND-BURN" in ids(cut)
+    assert run("被开水烫到手背，起了一个小水泡", 30)["level"] == 4
+    bite = run("下午被邻居家的狗咬了小腿，破皮出血", 30)
+    assert bite["level"] == 3 and "C-ANIMAL-BITE" in ids(bite)
+    head = run("从凳子上摔下来，额头磕破流血", 50)
+    assert head["level"] <= 3 and "C-HEAD-INJURY" in ids(head)
