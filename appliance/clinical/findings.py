@@ -179,9 +179,10 @@ _GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,2}?"
 _HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧少紫")
 
 
-# Two-character bleeding words take the amount between: "咯出鲜血" ~ 咯血, "吐了很多血" ~ 吐血;
-# never 带 ("痰中带血", "大便带血" are small amounts with their own terms).
-_BLOOD_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否带]{1,3}?"
+# Two-character bleeding words take the amount between: "咯出鲜血" ~ 咯血, "吐了一大口血" ~ 吐血;
+# never 带 ("痰中带血", "大便带血" are small amounts with their own terms), never before 丝/点/迹
+# ("吐的东西里有血丝": streaks are a small amount).
+_BLOOD_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否带]{1,4}?"
 
 
 @lru_cache(maxsize=4096)
@@ -189,7 +190,7 @@ def _gapped(term: str) -> re.Pattern[str] | None:
     if term.isascii() or term[-1] not in _HEADS:
         return None
     if len(term) == 2 and term[-1] == "血":
-        return re.compile(re.escape(term[0]) + _BLOOD_GAP + "血")
+        return re.compile(re.escape(term[0]) + _BLOOD_GAP + "血(?![丝点迹])")
     if len(term) < 3:
         return None
     return re.compile(re.escape(term[:-1]) + _GAP + re.escape(term[-1]))

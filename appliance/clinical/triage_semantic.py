@@ -36,7 +36,9 @@ _NEGATED_START = re.compile(
 # A clause that only says something is normal ("breathing fine", "呼吸平稳", "说话清楚") or mild ("有点红肿疼",
 # "a bit sore") is not matched: the rules' own terms judge those.
 # "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
-_NEGATED_HEAD = re.compile(r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|痒|烧|热|喘|吐|晕|出血|流血|发烧)")
+_NEGATED_HEAD = re.compile(
+    r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|痒|烧|热|喘|吐|晕|出血|流血|发烧)"
+)
 # Embeddings do not see negation or degree: "看东西不重影" lands on diplopia, "血流得不多" on
 # major bleeding, "说话能说整句" on breathlessness. So a clause is not matched when it keeps an
 # ability ("还能走", "能说整句"; "不能", "只能", "可能", "功能" are not abilities) or plays a

@@ -11,7 +11,9 @@
   pregnancy → obstetric assessment, age ≥ 65 → labs and ECG);
   two kinds make level 3, one stays level 4;
 - a cut or a small burn is one resource (repair; ESI table 5-1) and level 4, a bite is a rabies
-  exposure and level 3, a scalp or forehead wound is a head injury.
+  exposure and level 3, a scalp or forehead wound is a head injury;
+- CTAS complaints that were missing: jaundice, streaks of blood in vomit (both labs + imaging or
+  endoscopy: level 3 when stable).
 """
 
 from __future__ import annotations
@@ -101,3 +103,13 @@ def test_a_cut_or_small_burn_is_one_resource_a_bite_or_head_wound_is_more() -> N
     assert bite["level"] == 3 and "C-ANIMAL-BITE" in ids(bite)
     head = run("从凳子上摔下来，额头磕破流血", 50)
     assert head["level"] <= 3 and "C-HEAD-INJURY" in ids(head)
+
+
+def test_jaundice_and_streaked_vomit_are_level_3_when_stable() -> None:
+    out = run("一周来皮肤发黄，小便像茶色，不发烧", 60)
+    assert out["level"] == 3 and "C-JAUNDICE" in ids(out)
+    assert "C-JAUNDICE" not in ids(run("新生儿黄疸已退，来复查体重", 0.2))
+    assert "C-JAUNDICE" not in ids(run("没有黄疸，皮肤不黄，来体检", 40))
+    out = run("喝酒后干呕几次，呕吐物中有血丝，血压120/80，脉搏80", 35)
+    assert out["level"] == 3 and "C-HAEMATEMESIS-MINOR" in ids(out)
+    assert run("吐了一大口血，头晕眼黑", 50)["level"] <= 2  # a large bleed stays level 2
