@@ -393,9 +393,18 @@ _AABB = re.compile(r"([\u4e00-\u9fff])\1([\u4e00-\u9fff])\2")
 _DIRECTION = re.compile(r"(?:往|向|朝)(?:左|右|一)(?:边|侧|面)?(?=[\u4e00-\u9fff])")
 
 
+# A comparison names the sign: "左小腿比右边粗一圈" ~ 左小腿粗 (Wells: one calf larger than the
+# other), "尿比平时少" ~ 尿少, "比昨天更痛" ~ 痛. The standard of comparison (up to four
+# characters) and 更/还 are read past; 比较 ("rather", a softener) is not a comparison, nor is
+# one played down after ("吃奶比平时少点": a little less is no danger sign).
+_COMPARISON = re.compile(
+    r"比(?!较)[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,4}?(?:更|还|要)?(?=[粗肿大红热烫凉冷白紫黄青多少重痛疼胀硬](?!点|一点|些|一些))"
+)
+
+
 def _compact(folded: str) -> tuple[str, list[int]] | None:
-    """``folded`` without inner intensifiers, sides of body parts, sizes, directions and
-    reduplications, similes read as "X样", and each kept character's offset into ``folded``;
+    """``folded`` without inner intensifiers, sides of body parts, sizes, directions,
+    comparisons and reduplications, similes read as "X样", and each kept character's offset into ``folded``;
     None if nothing is read past."""
     cuts: list[tuple[int, int, str, int]] = []  # (start, end, replacement, its offset)
     for m in _INTENSIFIER.finditer(folded):
@@ -403,6 +412,8 @@ def _compact(folded: str) -> tuple[str, list[int]] | None:
     for m in _SIDE.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
     for m in _SIZE.finditer(folded):
+        cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _COMPARISON.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
     for m in _DIRECTION.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))

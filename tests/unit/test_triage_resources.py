@@ -5,8 +5,8 @@
   plays an amount down ("出的血不多") or holds a mention the rules read as denied is never a
   semantic match;
 - a test result written after its test denies it ("尿蛋白阴性");
-- reduplicated descriptions ("迷迷糊糊") and a direction between a part and its sign
-  ("脸往右边歪") are read past;
+- reduplicated descriptions ("迷迷糊糊"), a direction between a part and its sign ("脸往右边歪")
+  and the standard of a comparison ("右小腿比左边粗", "尿比平时少") are read past;
 - ESI v4 decision point C: a minor complaint's context adds a kind of resource (fever → labs,
   pregnancy → obstetric assessment, age ≥ 65 → labs and ECG);
   two kinds make level 3, one stays level 4;
@@ -113,3 +113,12 @@ def test_jaundice_and_streaked_vomit_are_level_3_when_stable() -> None:
     out = run("喝酒后干呕几次，呕吐物中有血丝，血压120/80，脉搏80", 35)
     assert out["level"] == 3 and "C-HAEMATEMESIS-MINOR" in ids(out)
     assert run("吐了一大口血，头晕眼黑", 50)["level"] <= 2  # a large bleed stays level 2
+
+
+def test_a_comparison_names_its_sign_unless_played_down() -> None:
+    out = run("右小腿比左边粗了一圈，按着胀痛", 50)
+    assert "C-DVT-SUSPECTED" in ids(out) and out["level"] == 3
+    assert run("这两天尿比平时少很多", 70)["level"] <= 3
+    assert run("吃饭比平时少点，精神好", 3)["level"] == 4  # a little less is no danger sign
+    assert run("比较累，睡不好", 30)["level"] == 4  # 比较 is a softener, not a comparison
+    assert "C-DVT-SUSPECTED" not in ids(run("腿粗，想咨询减肥", 30))
