@@ -52,16 +52,20 @@ class Concept:
     absent_site: tuple[str, ...] = ()
     absent_not_site: tuple[str, ...] = ()
     cancelled_by: tuple[str, ...] = ()
+    near_sites: tuple[str, ...] = ()
+    near_signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class _More:
-    """A concept's absence and stop words, folded."""
+    """A concept's absence, stop words and site × sign pairs, folded."""
 
     absent: tuple[str, ...]
     absent_site: tuple[str, ...]
     absent_not_site: tuple[str, ...]
     cancelled_by: tuple[str, ...]
+    near_sites: tuple[str, ...] = ()
+    near_signs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,12 +83,14 @@ class Vocabulary:
                 _fold_all(c.unless),
                 _fold_all(c.requires),
             )
-            if c.absent or c.cancelled_by:
+            if c.absent or c.cancelled_by or c.near_sites:
                 self._more[c.id] = _More(
                     _fold_all(c.absent),
                     _fold_all(c.absent_site),
                     _fold_all(c.absent_not_site),
                     _fold_all(c.cancelled_by),
+                    _fold_all(c.near_sites),
+                    _fold_all(c.near_signs),
                 )
 
     def folded(self, concept_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -143,7 +149,7 @@ def mask(text: str, phrases: Iterable[str]) -> str:
     return text
 
 
-# A result written after its test denies it: "尿酮体阴性", "尿酮(-)", "大便潜血未见异常".
+# A result written after its test denies it: "尿蛋白阴性", "尿酮(-)", "大便潜血未见异常".
 _RESULT_NEGATIVE = re.compile(
     r"[^\s，,。；;、!?！？]{0,3}?\s*[:：]?\s*(?:为|呈)?\s*"
     r"(?:阴性|[(（]\s*[-－—]\s*[)）]|未见异常|无异常|negative\b)"
@@ -388,12 +394,12 @@ _SIZE = re.compile(r"(?<=[块个颗片只条根张])(?:老大|大|小)(?=[\u4e00
 # second A and B are read past in the second pass).
 _AABB = re.compile(r"([\u4e00-\u9fff])\1([\u4e00-\u9fff])\2")
 
-# A direction between a part and its sign is read past too: "嘴往左边歪" ~ 嘴歪, "头偏向一侧" ~
+# A direction between a part and its sign is read past too: "脸往右边歪" ~ 脸歪, "头偏向一侧" ~
 # 头偏 (the rules' terms name the sign, not where it points).
 _DIRECTION = re.compile(r"(?:往|向|朝)(?:左|右|一)(?:边|侧|面)?(?=[\u4e00-\u9fff])")
 
 
-# A comparison names the sign: "左小腿比右边粗一圈" ~ 左小腿粗 (Wells: one calf larger than the
+# A comparison names the sign: "这条腿比那条粗" ~ 腿粗 (Wells: one calf larger than the
 # other), "尿比平时少" ~ 尿少, "比昨天更痛" ~ 痛. The standard of comparison (up to four
 # characters) and 更/还 are read past; 比较 ("rather", a softener) is not a comparison, nor is
 # one played down after ("吃奶比平时少点": a little less is no danger sign).
@@ -473,6 +479,8 @@ def extract_findings(
         hit = _hit(base, compact, terms, unless)
         if (hit is None or hit[2]) and more is not None and more.absent:
             hit = _absence(base, more) or hit
+        if (hit is None or hit[2]) and more is not None and more.near_sites:
+            hit = _near(base, more) or hit
         over = more is not None and more.cancelled_by
         if hit is not None and not hit[2] and over and _cancelled_after(base, hit[1], over):
             hit = (hit[0], hit[1], True)  # told, then said to be over
@@ -508,6 +516,31 @@ def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
                 continue
             return c_start, c_end, False
     return None
+
+
+# A site and its sign apart in one clause: "手腕那里明显歪了" ~ 手腕歪了 (CTAS: an obvious
+# deformity of a limb). Up to six characters (twelve letters in English) may sit between, never
+# a clause break or a negation; a negation before the site denies it as for any term.
+_NEAR_GAP = 6
+_NEAR_BETWEEN = re.compile(r"[，,。；;、:：!?！？\n不无没未非否]|\bnot?\b")
+
+
+def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
+    """The first mention of a ``near_sites`` site followed closely by a ``near_signs`` sign."""
+    negated: tuple[int, int, bool] | None = None
+    for site in more.near_sites:
+        for start, end, site_negated in _spans(folded, site):
+            gap = _NEAR_GAP * 2 if site.isascii() else _NEAR_GAP  # letters, not characters
+            window = folded[end : end + gap + max(map(len, more.near_signs))]
+            for sign in more.near_signs:
+                at = window.find(sign)
+                if at < 0 or at > gap or _NEAR_BETWEEN.search(window[:at]):
+                    continue
+                hit = (start, end + at + len(sign), site_negated)
+                if not site_negated:
+                    return hit
+                negated = negated or hit
+    return negated
 
 
 def _cancelled_after(folded: str, end: int, phrases: tuple[str, ...]) -> bool:

@@ -107,6 +107,8 @@ class ComplaintRule:
     absent_site: tuple[str, ...] = ()
     absent_not_site: tuple[str, ...] = ()
     cancelled_by: tuple[str, ...] = ()
+    near_sites: tuple[str, ...] = ()
+    near_signs: tuple[str, ...] = ()
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
 
 

@@ -39,8 +39,8 @@ _NEGATED_START = re.compile(
 _NEGATED_HEAD = re.compile(
     r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|痒|烧|热|喘|吐|晕|出血|流血|发烧)"
 )
-# Embeddings do not see negation or degree: "看东西不重影" lands on diplopia, "血流得不多" on
-# major bleeding, "说话能说整句" on breathlessness. So a clause is not matched when it keeps an
+# Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"
+# on major bleeding, "还能一口气说完话" on breathlessness. So a clause is not matched when it keeps an
 # ability ("还能走", "能说整句"; "不能", "只能", "可能", "功能" are not abilities) or plays a
 # quantity down ("不多", "不厉害", "不明显"); and (in :func:`semantic_findings`) when the rules
 # read a denied mention in it ("denied" spans: "不重影", "没发烧").
@@ -146,7 +146,7 @@ def semantic_findings(
 ) -> list[Finding]:
     """Findings of ``bank`` that clauses of ``text`` mean, each with its best similarity.
     Clauses mostly ``covered`` by spans the rules already read are not embedded (time); a
-    clause holding a mention the rules read as denied ("看东西不重影") states an absence and
+    clause holding a mention the rules read as denied ("看东西不花") states an absence and
     is not matched at all."""
     parts = [
         p

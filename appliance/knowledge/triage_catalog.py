@@ -96,6 +96,8 @@ def triage_knowledge() -> TriageKnowledge:
             absent_site=tuple(r.get("absent_site", ())),
             absent_not_site=tuple(r.get("absent_not_site", ())),
             cancelled_by=tuple(r.get("cancelled_by", ())),
+            near_sites=tuple(r.get("near", {}).get("sites", ())),
+            near_signs=tuple(r.get("near", {}).get("signs", ())),
             semantic=bool(r.get("semantic", True)),
         )
         for r in f["finding"]
@@ -111,6 +113,8 @@ def triage_knowledge() -> TriageKnowledge:
                 absent_site=r.absent_site,
                 absent_not_site=r.absent_not_site,
                 cancelled_by=r.cancelled_by,
+                near_sites=r.near_sites,
+                near_signs=r.near_signs,
             )
             for r in complaints
         )

@@ -12,6 +12,8 @@
   two kinds make level 3, one stays level 4;
 - a cut or a small burn is one resource (repair; ESI table 5-1) and level 4, a bite is a rabies
   exposure and level 3, a scalp or forehead wound is a head injury;
+- a limb and its deformity apart in one clause ("手腕那里明显歪了") is a fracture (CTAS: obvious
+  deformity), unless negated or across a clause;
 - CTAS complaints that were missing: jaundice, streaks of blood in vomit (both labs + imaging or
   endoscopy: level 3 when stable).
 """
@@ -122,3 +124,14 @@ def test_a_comparison_names_its_sign_unless_played_down() -> None:
     assert run("吃饭比平时少点，精神好", 3)["level"] == 4  # a little less is no danger sign
     assert run("比较累，睡不好", 30)["level"] == 4  # 比较 is a softener, not a comparison
     assert "C-DVT-SUSPECTED" not in ids(run("腿粗，想咨询减肥", 30))
+
+
+def test_a_limb_and_its_deformity_apart_in_a_clause_is_a_fracture() -> None:
+    out = run("打篮球摔倒，右手腕那里明显歪了，肿得厉害", 15)
+    assert "C-FRACTURE" in ids(out) and out["level"] == 3
+    assert "C-FRACTURE" in ids(run("His forearm looks bent after the fall", 20))
+    assert "C-FRACTURE" not in ids(run("小腿没有变形，能走", 30))
+    assert "C-FRACTURE" not in ids(run("forearm is not bent, just bruised", 30))
+    assert "C-FRACTURE" not in ids(
+        run("胳膊擦破点皮，眼镜歪了", 30)
+    )  # the sign is in another clause
