@@ -529,7 +529,10 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
     """The first mention of a ``near_sites`` site followed closely by a ``near_signs`` sign."""
     negated: tuple[int, int, bool] | None = None
     for site in more.near_sites:
-        for start, end, site_negated in _spans(folded, site):
+        # sites as written (a site is a part of the body: "左脚跟" segments as 左脚|跟, and that
+        # must not refuse 脚跟 the way "撞上吊柜" refuses 上吊)
+        for start, site_negated in occurrences(folded, site):
+            end = start + len(site)
             gap = _NEAR_GAP * 2 if site.isascii() else _NEAR_GAP  # letters, not characters
             window = folded[end : end + gap + max(map(len, more.near_signs))]
             for sign in more.near_signs:

@@ -209,7 +209,8 @@ def _not_over(
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
-COMPOSITE_FACTS = frozenset({"pregnant", "fever", "older_adult"})
+COMPOSITE_FACTS = frozenset({"pregnant", "fever", "older_adult", "pregnant_20_weeks"})
+LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
 MODIFIER_FACTS = COMPOSITE_FACTS
 
@@ -260,6 +261,11 @@ def _fact(
         return have[name]
     if name == "pregnant" and inputs.pregnant:
         return Finding("pregnant", "pregnant=true", (0, 0))
+    if name == "pregnant_20_weeks":
+        weeks = inputs.vitals_used.get("pregnancy_weeks", {})
+        value = weeks.get("value")
+        if isinstance(value, int | float) and value >= LATE_PREGNANCY_WEEKS:
+            return Finding(name, str(weeks.get("text") or f"{value:g} weeks"), (0, 0))
     if name == "older_adult" and inputs.age is not None and inputs.age >= OLDER_ADULT:
         return Finding("older_adult", f"age={inputs.age:g}", (0, 0))
     if name == "fever":

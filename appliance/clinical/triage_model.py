@@ -116,7 +116,8 @@ class ComplaintRule:
 class Composite:
     """A finding made of others (and of facts of the request): every group must hold, a group
     by any of its members. Members are finding ids or the facts ``pregnant``, ``fever``
-    (a measured temperature ≥ 38.0 ℃ or a fever word) and ``older_adult`` (age ≥ 65).
+    (a measured temperature ≥ 38.0 ℃ or a fever word), ``older_adult`` (age ≥ 65) and
+    ``pregnant_20_weeks`` (pregnancy weeks read as 20 or more).
     Pregnancy + a seizure is eclampsia whichever words told the seizure."""
 
     id: str

@@ -14,6 +14,9 @@
   exposure and level 3, a scalp or forehead wound is a head injury;
 - a limb and its deformity apart in one clause ("手腕那里明显歪了") is a fracture (CTAS: obvious
   deformity), unless negated or across a clause;
+- spotting in pregnancy before 20 weeks is level 3 (CTAS: light first-trimester bleeding,
+  stable), from 20 weeks level 2; a diabetic foot wound (site × sign + diabetes) is level 3
+  (IWGDF/IDSA 2023);
 - CTAS complaints that were missing: jaundice, streaks of blood in vomit (both labs + imaging or
   endoscopy: level 3 when stable).
 """
@@ -135,3 +138,15 @@ def test_a_limb_and_its_deformity_apart_in_a_clause_is_a_fracture() -> None:
     assert "C-FRACTURE" not in ids(
         run("胳膊擦破点皮，眼镜歪了", 30)
     )  # the sign is in another clause
+
+
+def test_spotting_in_pregnancy_by_weeks_and_a_diabetic_foot() -> None:
+    early = run("孕7周，今早发现内裤上有点褐色分泌物，不痛", 28)
+    assert early["level"] == 3 and "C-PREGNANCY-SPOTTING" in ids(early)
+    assert run("怀孕32周，今天有点褐色分泌物", 28)["level"] == 2
+    assert run("怀孕10周，阴道出血像来月经一样多", 28)["level"] == 2  # bleeding, not spotting
+    assert "C-PREGNANCY-SPOTTING" not in ids(run("怀孕12周，咳嗽，痰中带血丝", 28))
+    foot = run("糖尿病多年，左脚跟磨破了一直不好，发红", 66)
+    assert foot["level"] == 3 and "C-DIABETIC-FOOT" in ids(foot)
+    assert "C-DIABETIC-FOOT" not in ids(run("脚跟磨破了，走路痛", 30))  # no diabetes
+    assert "C-DIABETIC-FOOT" not in ids(run("糖尿病多年，脚上没有破口，来复查血糖", 66))
