@@ -163,7 +163,8 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 # A clause that tells the past ("前年得过脑梗", "以前有过心梗", "history of stroke") is history, not
 # today's complaint — unless it also says now ("昨天又犯了", "今天再次", "again").
 _PAST_ZH = re.compile(
-    r"得过|患过|曾经|曾患|曾有|既往|以前|之前|从前|早年|去年|前年|多年前|"
+    r"得过|患过|曾经|曾患|曾有|既往|以前|之前|从前|早年|去年|前年|多年前|前几年|前些年|"
+    r"前[一两三四五]年|年轻时|小时候|"
     r"[\d一二两三四五六七八九十几]+\s*(?:多)?\s*(?:个)?\s*(?:年|月)\s*(?:多)?\s*(?:前|以前)|病史|后遗症"
 )
 _PAST_EN = re.compile(r"\b(?:history of|previous(?:ly)?|prior|in the past|years? ago|last year)\b")

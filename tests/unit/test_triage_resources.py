@@ -4,6 +4,9 @@
 - embeddings do not see negation or degree, so a clause that keeps an ability ("还能自己下楼"),
   plays an amount down ("出的血不多") or holds a mention the rules read as denied is never a
   semantic match;
+- a negated one-character state closing a clause ("眼窝不凹") is an absence the semantic matcher
+  skips, while a potential complement ("叫不醒") stays;
+- past-time cues "前几年", "年轻时" make a clause history ("前几年中过风，早好了");
 - a test result written after its test denies it ("尿蛋白阴性");
 - reduplicated descriptions ("迷迷糊糊"), a direction between a part and its sign ("脸往右边歪")
   and the standard of a comparison ("右小腿比左边粗", "尿比平时少") are read past;
@@ -56,6 +59,17 @@ class _Same:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+
+def test_a_negated_state_closing_a_clause_is_an_absence() -> None:
+    assert said("眼窝不凹，嘴唇没紫，手脚冰凉发花") == ["手脚冰凉发花"]
+    assert said("宝宝怎么拍都叫不醒") == ["宝宝怎么拍都叫不醒"]  # a potential complement stays
+
+
+def test_earlier_years_make_a_clause_history() -> None:
+    out = run("前几年中过风，早好了。这回是手背起了湿疹，痒", 70)
+    assert out["level"] == 4 and "C-STROKE-BEFAST" not in ids(out)
+    assert run("今天突然中风了，一边手脚不能动", 70)["level"] <= 2
 
 
 def test_a_clause_with_a_denied_mention_is_not_matched() -> None:
