@@ -78,7 +78,9 @@ def _clips() -> list[tuple[str, str]]:
     return rows
 
 
-def _asr(model_dir: Path, threads: int, engine: Any, beam_size: int = 5) -> dict[str, Any]:
+def _asr(
+    model_dir: Path, threads: int, engine: Any, beam_size: int | None = None
+) -> dict[str, Any]:
     from appliance.clinical.extract_numbers import normalize_numbers
     from appliance.services._emr_speech import _engine_json, decode_context
     from appliance.speech.audio import load_audio
@@ -115,7 +117,7 @@ def _asr(model_dir: Path, threads: int, engine: Any, beam_size: int = 5) -> dict
     silent = {c: tr.transcribe_file(AUDIO / f"{c}.wav").text for c in ("silence", "noise")}
     return {
         "model": model_dir.name,
-        "beam_size": beam_size,
+        "beam_size": tr.beam_size,
         "device": tr.device,
         "compute_type": tr.compute_type,
         "load_s": round(load_s, 2),

@@ -202,6 +202,23 @@ def register(cli: click.Group) -> None:
             "每个集合只测前 N 段（0 = 全部）。", "Only the first N clips of each set (0 = all)."
         ),
     )
+    @click.option(
+        "--decoding",
+        is_flag=True,
+        help=t(
+            "只做解码选项研究（开发集，每个选项单独测）。",
+            "Only the decoding study (development clips, one option at a time).",
+        ),
+    )
+    @click.option(
+        "--decoding-heldout",
+        "heldout_variants",
+        multiple=True,
+        help=t(
+            "在留出集上只报告这些解码配置的总字错率（可多次）。",
+            "Aggregate held-out CER of these decoding variants only (repeatable).",
+        ),
+    )
     @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False))
     @common_options
     @pass_state
@@ -212,6 +229,8 @@ def register(cli: click.Group) -> None:
         use_llm: bool,
         llm_cases: int,
         clips: int,
+        decoding: bool,
+        heldout_variants: tuple[str, ...],
         out_file: str | None,
     ) -> None:
         import json as _json
@@ -222,6 +241,18 @@ def register(cli: click.Group) -> None:
         settings = state.settings()
         dirs = [select_model(settings.resolved("models_dir"), settings.speech_model)]
         dirs += [Path(d) for d in model_dirs]
+        if decoding or heldout_variants:
+            from appliance.bench.speech_decode import decoding_study
+
+            study = decoding_study(
+                dirs[0], threads, skip_dev=not decoding, heldout=heldout_variants
+            )
+            if out_file:
+                Path(out_file).write_text(
+                    _json.dumps(study, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+            state.emit(study)
+            return
         engine = None
         if use_llm:
             from appliance.commands.emr import open_engine_or_none

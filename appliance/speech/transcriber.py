@@ -1,7 +1,9 @@
 """faster-whisper transcription with the guards Chinese dictation needs.
 
 - ``language="zh"``, VAD on (silence and noise in → empty text out),
-  ``condition_on_previous_text=False`` (stops loops from carrying over).
+  ``condition_on_previous_text=False`` (stops loops from carrying over); the search options are
+  one typed :class:`~appliance.speech.decoding.DecodeOptions` (default: beam 8 whose n-best is
+  rescored with a clinical-text prior, :mod:`appliance.speech.rescore`).
 - Decoding context (:mod:`appliance.speech.context`): a clinic-dictation prompt of 病历 headings
   and hotwords from the patient's context; a segment that only echoes them is dropped.
 - Temperature fallback capped at (0.0, 0.2, 0.4): uncapped fallback can loop and take RTF > 2.
@@ -19,7 +21,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from appliance.speech.audio import SAMPLE_RATE, load_audio
 from appliance.speech.context import DEFAULT as DEFAULT_CONTEXT
 from appliance.speech.context import DecodeContext, is_prompt_echo, make_context
 from appliance.speech.correct import Correction, Term, correct_with_lexicon
+from appliance.speech.decoding import DEFAULT_OPTIONS, DecodeOptions, condition_audio
 from appliance.speech.lexicon import load_lexicon, with_context
 from appliance.speech.normalize import (
     clean_segment_text,
@@ -106,8 +109,9 @@ class Transcriber:
         threads: int = 0,
         lexicon: tuple[Term, ...] | None = None,
         max_rtf: float = 1.5,
-        beam_size: int = 5,
+        beam_size: int | None = None,
         context: DecodeContext | None = None,
+        options: DecodeOptions | None = None,
     ) -> None:
         self.model_dir = Path(model_dir)
         self.device = device or ("cuda" if cuda_available() else "cpu")
@@ -115,10 +119,17 @@ class Transcriber:
         self.threads = threads
         self.lexicon = lexicon
         self.max_rtf = max_rtf
-        self.beam_size = beam_size
+        options = options or DEFAULT_OPTIONS
+        if beam_size is not None and beam_size != options.beam_size:
+            options = replace(options, beam_size=beam_size)
+        self.options = options
         prompt, hotwords = DEFAULT_CONTEXT
         self.context = context or make_context(prompt=prompt, hotwords=hotwords)
         self._model = self._load()
+        if self.options.rescoring:
+            from appliance.speech.rescore import with_rescoring
+
+            self._model = with_rescoring(self._model, self.options.nbest, self.options.prior_weight)
 
     def _load(self) -> Any:
         try:
@@ -151,6 +162,10 @@ class Transcriber:
             return _MODELS[key]
 
     @property
+    def beam_size(self) -> int:
+        return self.options.beam_size
+
+    @property
     def model_name(self) -> str:
         return self.model_dir.name
 
@@ -161,18 +176,14 @@ class Transcriber:
             audio,
             language="zh",
             task="transcribe",
-            beam_size=self.beam_size,
-            temperature=(0.0, 0.2, 0.4),
             compression_ratio_threshold=2.4,
             log_prob_threshold=-1.0,
             no_speech_threshold=0.6,
-            condition_on_previous_text=False,
             initial_prompt=context.prompt,
             hotwords=context.hotwords,
-            vad_filter=True,
-            vad_parameters={"min_silence_duration_ms": 500, "speech_pad_ms": 200},
             without_timestamps=False,
             word_timestamps=confidence,
+            **self.options.transcribe_kwargs(),
         )
         return segments  # type: ignore[no-any-return]
 
@@ -194,7 +205,8 @@ class Transcriber:
         raw: list[str] = []
         unsure: list[str] = []
         truncated = False
-        for seg in self._decode(audio, ctx, confidence):
+        heard = condition_audio(audio, self.options.audio, SAMPLE_RATE)
+        for seg in self._decode(heard, ctx, confidence):
             raw.append(str(seg.text))
             text = clean_segment_text(str(seg.text))
             keep = text and float(getattr(seg, "no_speech_prob", 0.0)) < 0.9
