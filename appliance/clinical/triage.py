@@ -149,6 +149,9 @@ def triage_rules(
         rule = by_id.get(finding.id)
         if rule is None or rule in fired or not _applies(rule, age):
             return
+        pain = vitals.get("pain")
+        if finding.source != "rule" and rule.pain_min and pain is not None and pain < rule.pain_min:
+            return  # similarity cannot judge severity: the pain score said is lower
         fired.append(rule)
         findings.append(finding)
         have[finding.id] = finding

@@ -109,6 +109,7 @@ class ComplaintRule:
     cancelled_by: tuple[str, ...] = ()
     near_sites: tuple[str, ...] = ()
     near_signs: tuple[str, ...] = ()
+    pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
 
 

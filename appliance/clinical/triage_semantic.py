@@ -37,19 +37,13 @@ _NEGATED_START = re.compile(
 # "a bit sore") is not matched: the rules' own terms judge those.
 # "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
 _NEGATED_HEAD = re.compile(
-    r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|痒|烧|热|喘|吐|晕|出血|流血|发烧)"
+    r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|出血|流血|发烧)"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"
 # on major bleeding, "还能一口气说完话" on breathlessness. So a clause is not matched when it keeps an
 # ability ("还能走", "能说整句"; "不能", "只能", "可能", "功能" are not abilities) or plays a
 # quantity down ("不多", "不厉害", "不明显"); and (in :func:`semantic_findings`) when the rules
 # read a denied mention in it ("denied" spans: "不重影", "没发烧").
-# "眼窝不凹", "嘴唇没紫": a negated one-character state closing the clause is an absence; a
-# potential complement ("叫不醒", "喘不上", "站不稳") or a negated intake/output ("奶也不吃")
-# is a danger sign and stays.
-_NEGATED_STATE_END = re.compile(
-    r"(?:不|没)(?![上下起来去出进住着醒动了到见清开过完好够稳拢吃喝哭尿拉])[\u4e00-\u9fff]$"
-)
 _ABILITY = re.compile(r"(?<![不没功可才只未])(?:能|可以)(?![不否])")
 _PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)")
 _MILD_START = re.compile(
@@ -111,8 +105,6 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
         if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):
-            continue
-        if _NEGATED_STATE_END.search(clause):
             continue
         if is_past_history(clause):  # "前年得过脑梗": history, not today's complaint
             continue

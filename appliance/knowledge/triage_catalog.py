@@ -98,6 +98,7 @@ def triage_knowledge() -> TriageKnowledge:
             cancelled_by=tuple(r.get("cancelled_by", ())),
             near_sites=tuple(r.get("near", {}).get("sites", ())),
             near_signs=tuple(r.get("near", {}).get("signs", ())),
+            pain_min=r.get("pain_min"),
             semantic=bool(r.get("semantic", True)),
         )
         for r in f["finding"]

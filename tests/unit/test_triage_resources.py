@@ -4,8 +4,8 @@
 - embeddings do not see negation or degree, so a clause that keeps an ability ("还能自己下楼"),
   plays an amount down ("出的血不多") or holds a mention the rules read as denied is never a
   semantic match;
-- a negated one-character state closing a clause ("眼窝不凹") is an absence the semantic matcher
-  skips, while a potential complement ("叫不醒") stays;
+- a negated sign state ("眼窝不凹", "嘴唇没紫") is an absence the semantic matcher skips, while
+  a negated verb ("叫也不应") is a danger sign and stays;
 - past-time cues "前几年", "年轻时" make a clause history ("前几年中过风，早好了");
 - a test result written after its test denies it ("尿蛋白阴性");
 - reduplicated descriptions ("迷迷糊糊"), a direction between a part and its sign ("脸往右边歪")
@@ -20,6 +20,8 @@
 - spotting in pregnancy before 20 weeks is level 3 (CTAS: light first-trimester bleeding,
   stable), from 20 weeks level 2; a diabetic foot wound (site × sign + diabetes) is level 3
   (IWGDF/IDSA 2023);
+- a similarity match to a severe-pain finding does not count when the pain score said is below
+  7/10 (ESI v4: severe pain is ≥ 7);
 - CTAS complaints that were missing: jaundice, streaks of blood in vomit (both labs + imaging or
   endoscopy: level 3 when stable).
 """
@@ -64,6 +66,7 @@ class _Same:
 def test_a_negated_state_closing_a_clause_is_an_absence() -> None:
     assert said("眼窝不凹，嘴唇没紫，手脚冰凉发花") == ["手脚冰凉发花"]
     assert said("宝宝怎么拍都叫不醒") == ["宝宝怎么拍都叫不醒"]  # a potential complement stays
+    assert said("抽了半小时了，叫也不应") == ["抽了半小时了", "叫也不应"]
 
 
 def test_earlier_years_make_a_clause_history() -> None:
@@ -164,3 +167,22 @@ def test_spotting_in_pregnancy_by_weeks_and_a_diabetic_foot() -> None:
     assert foot["level"] == 3 and "C-DIABETIC-FOOT" in ids(foot)
     assert "C-DIABETIC-FOOT" not in ids(run("脚跟磨破了，走路痛", 30))  # no diabetes
     assert "C-DIABETIC-FOOT" not in ids(run("糖尿病多年，脚上没有破口，来复查血糖", 66))
+
+
+def test_a_semantic_severe_pain_match_yields_to_a_lower_pain_score() -> None:
+    from appliance.clinical.findings import Finding
+    from appliance.clinical.triage import triage_rules
+    from appliance.clinical.triage_model import TriageRequest
+    from appliance.knowledge.triage_catalog import triage_knowledge
+
+    kb = triage_knowledge()
+    text = "肚脐周围一阵阵绞着，疼痛4/10"
+    close = [
+        Finding("C-SEVERE-ABDOMINAL-PAIN", "肚脐周围一阵阵绞着", (0, 9), "semantic", False, 0.9)
+    ]
+    low = triage_rules(TriageRequest(complaint=text, age=30), kb, close)
+    assert "C-SEVERE-ABDOMINAL-PAIN" not in {f.id for f in low.findings}
+    high = triage_rules(TriageRequest(complaint="肚脐周围一阵阵绞着，疼痛8/10", age=30), kb, close)
+    assert "C-SEVERE-ABDOMINAL-PAIN" in {f.id for f in high.findings} and high.level == 2
+    said_severe = triage_rules(TriageRequest(complaint="剧烈腹痛，疼痛4/10", age=30), kb)
+    assert said_severe.level == 2  # the rules' own words still count
