@@ -161,6 +161,7 @@ def test_spotting_in_pregnancy_by_weeks_and_a_diabetic_foot() -> None:
     early = run("孕7周，今早发现内裤上有点褐色分泌物，不痛", 28)
     assert early["level"] == 3 and "C-PREGNANCY-SPOTTING" in ids(early)
     assert run("怀孕32周，今天有点褐色分泌物", 28)["level"] == 2
+    assert run("怀孕8周，早上内裤上有一点鲜红的血，不痛", 28)["level"] == 3
     assert run("怀孕10周，阴道出血像来月经一样多", 28)["level"] == 2  # bleeding, not spotting
     assert "C-PREGNANCY-SPOTTING" not in ids(run("怀孕12周，咳嗽，痰中带血丝", 28))
     foot = run("糖尿病多年，左脚跟磨破了一直不好，发红", 66)
