@@ -22,6 +22,8 @@
   (IWGDF/IDSA 2023);
 - a similarity match to a severe-pain finding does not count when the pain score said is below
   7/10 (ESI v4: severe pain is ≥ 7);
+- a seizure still going on after five minutes is status epilepticus however the seizure was told
+  (composite with the fact ``ongoing_5_min``; 钟头 is read as the spoken hour);
 - CTAS complaints that were missing: jaundice, streaks of blood in vomit (both labs + imaging or
   endoscopy: level 3 when stable).
 """
@@ -187,3 +189,11 @@ def test_a_semantic_severe_pain_match_yields_to_a_lower_pain_score() -> None:
     assert "C-SEVERE-ABDOMINAL-PAIN" in {f.id for f in high.findings} and high.level == 2
     said_severe = triage_rules(TriageRequest(complaint="剧烈腹痛，疼痛4/10", age=30), kb)
     assert said_severe.level == 2  # the rules' own words still count
+
+
+def test_a_seizure_still_going_after_five_minutes_is_status_epilepticus() -> None:
+    assert run("抽风抽了半个钟头了", 3)["level"] == 1  # 钟头: the spoken hour
+    out = run("手脚一直抖、眼睛往上翻，快半个钟头了还没停", 3)
+    assert out["level"] == 1 and "C-STATUS-EPILEPTICUS" in ids(out)
+    assert run("咳嗽十分钟了还没停", 30)["level"] == 4  # ongoing, but no seizure
+    assert "C-STATUS-EPILEPTICUS" not in ids(run("眼睛往上翻了一下，一分钟就停了", 3))
