@@ -8,7 +8,9 @@
   "fell 15 feet");
 - ``gi_episodes``: vomiting or diarrhoea episodes told as a count ("上吐下泻十几次", "拉了八九回",
   "vomited 12 times");
-- ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "seizing for 10 minutes");
+- ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "抽了半个钟头" — 钟头 is the
+  spoken hour, "seizing for 10 minutes");
+- ``ongoing_min``: how long something told has not stopped ("快半个钟头了还没停");
 - ``days_since_surgery``: how long ago an operation was ("5天前做的阑尾切除", "术后第3天",
   "两周前在县医院开的刀", "post-op day 4", "had a hernia repair 10 days ago"): a time before an
   operation word (手术/切除/修补/开刀/…术, surgery/operation/-ectomy/repair), the smallest wins.
@@ -90,7 +92,17 @@ _FALL = (
 _SEIZURE = (
     re.compile(
         rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
-        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|hours?|h\b)"
+        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|个?钟头|hours?|h\b)"
+    ),
+)
+
+
+# Something still going on after a time, whatever it is ("快半个钟头了还没停", "十分钟了还在抖"):
+# the triage composites pair it with a finding (a seizure told by its signs).
+_ONGOING = (
+    re.compile(
+        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|个?钟头|个?小时)\s*(?:了)?\s*(?:都|也|还|仍|依然)?\s*"
+        rf"(?:没停|没有停|不停|停不下来|没缓过来|还在抖|还在抽|没好)"
     ),
 )
 
@@ -197,9 +209,15 @@ def extract_measures(text: str) -> dict[str, TextReading]:
     for pattern in _SEIZURE:
         for m in pattern.finditer(folded):
             value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
-            if value is not None and m.group(2).startswith(("小时", "个小时", "hour", "h")):
+            if value is not None and m.group(2).startswith(("小时", "个", "钟头", "hour", "h")):
                 value *= 60
             keep("seizure_min", value, "min", m, 0.5, 24 * 60)
+    for pattern in _ONGOING:
+        for m in pattern.finditer(folded):
+            value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
+            if value is not None and not m.group(2).startswith(("分", "min")):
+                value *= 60
+            keep("ongoing_min", value, "min", m, 0.5, 24 * 60)
     for pattern in _SURGERY:
         for m in pattern.finditer(folded):
             unit = m.group(2) if m.lastindex and m.lastindex >= 2 else ""

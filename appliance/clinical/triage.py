@@ -212,7 +212,9 @@ def _not_over(
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
-COMPOSITE_FACTS = frozenset({"pregnant", "fever", "older_adult", "pregnant_20_weeks"})
+COMPOSITE_FACTS = frozenset(
+    {"pregnant", "fever", "older_adult", "pregnant_20_weeks", "ongoing_5_min"}
+)
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
 MODIFIER_FACTS = COMPOSITE_FACTS
@@ -264,6 +266,10 @@ def _fact(
         return have[name]
     if name == "pregnant" and inputs.pregnant:
         return Finding("pregnant", "pregnant=true", (0, 0))
+    if name == "ongoing_5_min":
+        ongoing = inputs.measures.get("ongoing_min")
+        if ongoing is not None and ongoing.value >= 5:
+            return Finding(name, ongoing.text, ongoing.span)
     if name == "pregnant_20_weeks":
         weeks = inputs.vitals_used.get("pregnancy_weeks", {})
         value = weeks.get("value")

@@ -22,6 +22,9 @@
   (IWGDF/IDSA 2023);
 - a similarity match to a severe-pain finding does not count when the pain score said is below
   7/10 (ESI v4: severe pain is ≥ 7);
+- a seizure still going on after five minutes is status epilepticus however the seizure was told
+  (composite with the fact ``ongoing_5_min``; 钟头 is read as the spoken hour);
+- lay names: 后脑勺 is the head (a fall onto it is a head injury), "张不开嘴" is trismus;
 - CTAS complaints that were missing: jaundice, streaks of blood in vomit (both labs + imaging or
   endoscopy: level 3 when stable).
 """
@@ -187,3 +190,19 @@ def test_a_semantic_severe_pain_match_yields_to_a_lower_pain_score() -> None:
     assert "C-SEVERE-ABDOMINAL-PAIN" in {f.id for f in high.findings} and high.level == 2
     said_severe = triage_rules(TriageRequest(complaint="剧烈腹痛，疼痛4/10", age=30), kb)
     assert said_severe.level == 2  # the rules' own words still count
+
+
+def test_a_seizure_still_going_after_five_minutes_is_status_epilepticus() -> None:
+    assert run("抽风抽了半个钟头了", 3)["level"] == 1  # 钟头: the spoken hour
+    out = run("手脚一直抖、眼睛往上翻，快半个钟头了还没停", 3)
+    assert out["level"] == 1 and "C-STATUS-EPILEPTICUS" in ids(out)
+    assert run("咳嗽十分钟了还没停", 30)["level"] == 4  # ongoing, but no seizure
+    assert "C-STATUS-EPILEPTICUS" not in ids(run("眼睛往上翻了一下，一分钟就停了", 3))
+
+
+def test_lay_names_of_the_back_of_the_head_and_of_trismus() -> None:
+    out = run("下楼梯踩空，后脑勺磕到台阶上，现在头有点疼", 75)
+    assert "C-HEAD-INJURY" in ids(out) and out["level"] <= 3
+    out = run("半个月前被木刺扎了手，这两天嘴张不开，脖子发硬", 50)
+    assert "C-TETANUS" in ids(out) and out["level"] <= 2
+    assert "C-TETANUS" not in ids(run("拔完智齿后嘴张得开，就是有点疼", 25))
