@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from appliance.clinical._text import _clause_bounds
+from appliance.clinical._text import NEG_CHARS, _clause_bounds
 from appliance.clinical.findings_grammar import compact as _compact
 from appliance.clinical.findings_match import first_mention, mask, occurrences, spans, tokenizer
 from appliance.clinical.findings_text import body_part_variants, fold, fold_term
@@ -212,7 +212,7 @@ def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
 # deformity of a limb). Up to six characters (twelve letters in English) may sit between, never
 # a clause break or a negation; a negation before the site denies it as for any term.
 _NEAR_GAP = 6
-_NEAR_BETWEEN = re.compile(r"[，,。；;、:：!?！？\n不无没未非否]|\bnot?\b")
+_NEAR_BETWEEN = re.compile(r"[，,。；;、:：!?！？\n" + NEG_CHARS + r"]|\bnot?\b")
 
 
 def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:

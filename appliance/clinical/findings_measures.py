@@ -1,7 +1,8 @@
 """Quantities in free text that change urgency but are not vital signs (pure):
 
 - ``burn_tbsa``: burnt body-surface area in % ("烧伤面积约30%", "20% TBSA burns", palms by the
-  手掌法: "烫起的水泡有十几个巴掌大" ≈ 15%);
+  手掌法: "烫起的水泡有十几个巴掌大" ≈ 15%; else by the regions named, rule of nines:
+  "热汤泼在肚子和两条大腿上，起了大片水泡" ≈ 27.5%, :mod:`appliance.clinical.findings_burns`);
 - ``tablets``: how many tablets were taken at once ("吃了三十片扑热息痛", "took 40 pills",
   "一整瓶" ≈ 20, "几十片" ≈ 20, "a handful of pills" ≈ 20);
 - ``fall_height_m``: height of a fall in metres ("从3米高处摔下", "从三楼摔下" = 2 storeys ≈ 6 m,
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_text import NUM, fold, to_number
 from appliance.clinical.findings_vitals import TextReading
 
@@ -192,6 +194,10 @@ def extract_measures(text: str) -> dict[str, TextReading]:
                   default=len(folded))  # fmt: skip
         if _SCALD_CONTEXT.search(folded[stop + 1 : end]):
             keep("burn_tbsa", to_number(m.group(1)), "%", m, 0.5, 100)
+    regions = None if "burn_tbsa" in out else burn_area_from_regions(folded)
+    if regions is not None:  # no stated size: the regions named, by the rule of nines
+        (value, (start, end)) = regions
+        out["burn_tbsa"] = TextReading("burn_tbsa", value, "%", (start, end), text[start:end])
     for pattern in _TABLETS:
         for m in pattern.finditer(folded):
             keep("tablets", _count(m.group(1)), "tablets", m, 1, 1000)
