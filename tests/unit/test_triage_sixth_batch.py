@@ -94,6 +94,7 @@ def test_burnt_area_from_the_regions_named() -> None:
     assert area is not None and area[0] >= 20
     assert burn_area_from_regions(fold("手背被开水烫了一下，起了个泡")) is None
     assert burn_area_from_regions(fold("后背晒伤了")) is None  # no extent said
+    assert burn_area_from_regions(fold("两只脚和小腿都发烫、红肿")) is None  # hot skin, no burn
     out = run("三岁孩子被热汤泼到肚子和两条大腿上，起了大片水泡", 3)
     assert out["level"] <= 2
     assert run("手背被开水烫了一下，起了个小泡", 30)["level"] == 4
@@ -113,10 +114,13 @@ def test_injuries_and_wounds_by_expected_resources() -> None:
     assert "C-INJURY-CANNOT-BEAR-WEIGHT" not in ids(run("发烧乏力，站不起来想躺着", 40))
     assert "C-FRACTURE" in ids(run("摔倒时手撑地，手腕变成餐叉样", 60))
     assert "C-FRACTURE" in ids(run("摔了后右边大胯疼，右脚往外撇", 80))
-    assert "C-WOUND-FOREIGN-BODY" in ids(run("踩到碎玻璃，脚底划了个口子，怕里面还有碎片", 30))
-    assert "C-WOUND-FOREIGN-BODY" not in ids(run("手指划了个小口子，已经不出血了", 30))
+    assert "C-WOUND-RETAINED-FB" in ids(run("踩到碎玻璃，脚底划了个口子，怕里面还有碎片", 30))
+    assert "C-WOUND-RETAINED-FB" not in ids(run("手指划了个小口子，已经不出血了", 30))
     assert "C-WOUND-DEEP-STRUCTURE" in ids(run("杀鱼时刀划到手指，口子挺深，手指弯不下去", 40))
     assert "C-WOUND-DEEP-STRUCTURE" not in ids(run("早上起来手指弯不下去，关节僵", 60))
+    hot = run("右膝关节红肿发烫三天，走路痛，今天体温38.5℃", 60)
+    assert "C-HOT-JOINT-FEVER" in ids(hot) and hot["level"] == 3
+    assert run("右脚大脚趾红肿发烫一天，以前犯过痛风，没发烧", 50)["level"] == 4
 
 
 def test_infections_told_apart_and_leg_swelling_in_english() -> None:
@@ -141,3 +145,22 @@ def test_pregnancy_fluids_suicide_and_indrawing() -> None:
 def test_a_simile_closing_its_clause_is_read_as_x_yang() -> None:
     text, _ = compact(fold("右手腕弯起来像把叉子，疼")) or ("", [])
     assert "叉子样" in text
+
+
+def test_vomits_and_stools_told_apart_add_up() -> None:
+    out = run("前天晚上开始吐了4次，拉稀7次，人乏力", 30)
+    assert any(f["id"] == "M-GI-EPISODES" for f in out["findings"]) and out["level"] == 3
+    assert run("拉稀3次，能吃能喝", 30)["level"] == 4
+
+
+def test_site_and_sign_read_past_the_grammar_and_more_injuries() -> None:
+    # the direction between the swollen wrist and its deformity is read past
+    assert "C-FRACTURE" in ids(run("摔倒后手腕肿起来还往一边歪", 40))
+    assert "C-NAIL-BED-INJURY" in ids(run("搬石头时手指被砸了，指甲盖掀起来了，出血", 40))
+    assert "C-NAIL-BED-INJURY" not in ids(run("灰指甲好几年了，指甲盖掉了一块", 40))
+
+
+def test_chest_pain_told_apart_is_at_least_level_3() -> None:
+    out = run("咳嗽几天了，这两天胸口一吸气就扎着痛，不往后背窜", 28)
+    assert "C-CHEST-PAIN-OTHER" in ids(out) and out["level"] <= 3
+    assert "C-CHEST-PAIN-OTHER" not in ids(run("咳嗽几天了，胸口不痛，不发烧", 28))
