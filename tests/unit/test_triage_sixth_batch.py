@@ -155,7 +155,7 @@ def test_vomits_and_stools_told_apart_add_up() -> None:
 
 def test_site_and_sign_read_past_the_grammar_and_more_injuries() -> None:
     # the direction between the swollen wrist and its deformity is read past
-    assert "C-FRACTURE" in ids(run("摔倒后手腕肿起来还往一边歪", 40))
+    assert "C-FRACTURE" in ids(run("摔倒后手腕肿起来还往一边歪了", 40))
     assert "C-NAIL-BED-INJURY" in ids(run("搬石头时手指被砸了，指甲盖掀起来了，出血", 40))
     assert "C-NAIL-BED-INJURY" not in ids(run("灰指甲好几年了，指甲盖掉了一块", 40))
 
