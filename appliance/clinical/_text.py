@@ -36,7 +36,7 @@ _RESET_ZH = (
 )
 _RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " reports", " complains")
 _NEG_ZH = (
-    "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非",
+    "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非", "不是",
     # spoken regional forms: Cantonese 冇 (= 没有) and 唔 (= 不), south-western 没得/莫得 (= 没有)
     "冇", "冇得", "唔", "没得", "莫得",
     # a sign looked for and not found: "看不出在喘气", "摸不着脉", "测不到血氧" (not 看不到 /
@@ -68,6 +68,7 @@ _NOT_NEGATION_ZH = (
     "没呼吸",
     "未触及",
     "未能",
+    "是不是",  # a question ("是不是中风了"), not a denial
     "冇力",
     "冇反应",
     "唔醒",

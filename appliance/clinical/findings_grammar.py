@@ -28,8 +28,8 @@ _INTENSIFIER = re.compile(
 # as "X样" in the second pass (the "样" kept at the offset of 一样/似的).
 _SIMILE = re.compile(
     r"(?:好像|就像|像|跟|如同)([\u4e00-\u9fff]{1,4}?)(一样|似的|那样|一般)"
-    # …or closing its clause after 像 and a measure word: "手腕弯得像把叉子" ~ 叉子样
-    r"|(?:好像|就像|像)(?:一?[把个只根条块张])([\u4e00-\u9fff]{1,4}?)()(?=[，,。；;!?！？\n]|$)"
+    # …or closing its clause after 像 (a measure word may follow): "黑得像柏油" ~ 柏油样, "手腕弯得像把叉子" ~ 叉子样
+    r"|(?:好像|就像|像)(?:一?[把个只根条块张])?([\u4e00-\u9fff]{1,4}?)()(?=[，,。；;!?！？\n]|$)"
 )
 
 

@@ -31,6 +31,7 @@ _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "�
 # Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
 # the vocabulary also reads "半边身子没劲" (terms are folded the same way).
 _SAME_WORD = (("没力", "无力"), ("没劲", "无力"))
+_QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 
 def fold(text: str) -> str:
@@ -45,7 +46,9 @@ def fold(text: str) -> str:
             continue
         folded = unicodedata.normalize("NFKC", char).lower()
         out.append(folded if len(folded) == 1 else char.lower() if len(char.lower()) == 1 else char)
-    joined = "".join(out)
+    # quotation marks around a word are space ("a 'ripping' pain"); an apostrophe inside a word
+    # ("can't") stays
+    joined = _QUOTE.sub(" ", "".join(out))
     for word, same in _SAME_WORD:
         if word in joined:
             joined = joined.replace(word, same)

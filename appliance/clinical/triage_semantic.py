@@ -21,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from appliance.clinical._text import _is_negated_en, _is_negated_zh, is_past_history
+from appliance.clinical._text import NEG_CHARS, _is_negated_en, _is_negated_zh, is_past_history
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_text import fold
 
@@ -58,7 +58,7 @@ _MILD_START = re.compile(
 )
 _NORMAL_END = re.compile(
     r"(?<![不没未无])(?:fine|normal|normally|ok|okay|stable|well|clear|正常|平稳|良好|尚可|还行|"
-    r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事)$"
+    r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺)$"
 )
 
 
@@ -99,14 +99,22 @@ class SemanticBank:
         object.__setattr__(self, "_by_dim", np.ascontiguousarray(self.vectors.T, np.float32))
         bits = [0 if t.isascii() else sign_bits(fold(t)) for t in self.terms]
         object.__setattr__(self, "_sign_bits", np.array(bits, dtype=np.int64))
+        absent = [not t.isascii() and any(c in NEG_CHARS for c in fold(t)) for t in self.terms]
+        object.__setattr__(self, "_absent", np.array(absent, dtype=bool))
 
     def disagree(self, clause: str) -> np.ndarray:
-        """Bank rows whose term names only signs of other classes than ``clause`` does."""
+        """Bank rows whose term names only signs of other classes than ``clause`` does, or an
+        absence when ``clause`` negates nothing."""
         term_bits: np.ndarray = self.__dict__["_sign_bits"]
-        bits = 0 if clause.isascii() else sign_bits(fold(clause))
-        if not bits:
+        if clause.isascii():
             return np.zeros(len(term_bits), dtype=bool)
-        out: np.ndarray = (term_bits != 0) & ((term_bits & bits) == 0)
+        folded = fold(clause)
+        bits = sign_bits(folded)
+        out: np.ndarray = (term_bits != 0) & ((term_bits & bits) == 0) if bits else (term_bits < 0)
+        if not any(c in NEG_CHARS for c in folded):
+            # polarity: a term that names an absence ("哭时无泪", "无尿") is never the match of
+            # a clause that states a presence ("哭的时候有眼泪", "尿也有")
+            out = out | self.__dict__["_absent"]
         return out
 
     def scores(self, queries: np.ndarray) -> np.ndarray:

@@ -164,3 +164,38 @@ def test_chest_pain_told_apart_is_at_least_level_3() -> None:
     out = run("咳嗽几天了，这两天胸口一吸气就扎着痛，不往后背窜", 28)
     assert "C-CHEST-PAIN-OTHER" in ids(out) and out["level"] <= 3
     assert "C-CHEST-PAIN-OTHER" not in ids(run("咳嗽几天了，胸口不痛，不发烧", 28))
+
+
+def test_serious_conditions_in_lay_words() -> None:
+    # stroke told by what the hand and mouth do; unrousable told as 推不醒 / English
+    assert run("早上起来吃饭，筷子老掉，舌头发硬，说话不利索", 70)["level"] <= 2
+    assert run("家里老人推不醒，呼噜很响", 80)["level"] == 1
+    assert run("Her husband says he cannot wake her, breathing slowly", 60)["level"] == 1
+    # spraying pesticide with the cholinergic signs told as people see them
+    assert run("上午在地里打农药，回来后口水止不住，瞳孔很小，肉一跳一跳的", 50)["level"] == 1
+    assert run("上午在地里打农药，回来后有点累，吃饭正常", 50)["level"] >= 2
+    # a worst-ever headache in lay words needs a head word; "不是" denies it
+    assert "C-THUNDERCLAP-LAY" in ids(run("搬东西时后脑勺突然痛，这辈子没这么痛过", 45))
+    assert "C-THUNDERCLAP-LAY" not in ids(run("肚子这辈子没这么痛过", 45))
+    assert "C-THUNDERCLAP-LAY" not in ids(run("头有点痛，不是最痛的一次，慢慢来的", 30))
+
+
+def test_ingestion_open_fracture_pregnancy_and_bleeding() -> None:
+    assert run("三岁孩子把爷爷的降压药倒出来吃了，药板少了两粒", 3)["level"] <= 2
+    assert "C-CHILD-INGESTION" not in ids(run("孩子发烧，给他吃了退烧药", 3))
+    assert run("从梯子上摔下来，小腿骨头从伤口里露出来了", 40)["level"] <= 2
+    ectopic = run("月经推迟两周了，今天小肚子一阵一阵地绞着痛", 27)
+    assert "C-PREGNANCY-EMERGENCY" in ids(ectopic) and ectopic["level"] <= 2
+    assert "C-HEAVY-MENSTRUAL-BLEEDING" in ids(run("这次月经量特别大，还有大血块", 40))
+    streaks = run("喝酒后吐了几次，吐出来的有几根血丝", 35)
+    assert "C-HAEMATEMESIS-MINOR" in ids(streaks) and streaks["level"] == 3
+
+
+def test_semantic_polarity_and_quotes() -> None:
+    vectors = np.array([[1, 1], [1, -1]], dtype=np.float32) / np.sqrt(2)
+    bank = SemanticBank(("C-X", "C-Y"), ("哭时无泪", "呼吸困难"), vectors, "test", 0.8, 0.02)
+    assert semantic_findings("哭的时候眼泪也多", bank, _Same()) == []  # a presence, not 无泪
+    assert [f.id for f in semantic_findings("孩子哭不出眼泪来", bank, _Same())] == ["C-X"]
+    assert fold("a 'ripping' pain, can't wake") == "a  ripping  pain, can't wake"
+    text, _ = compact(fold("大便黑得像柏油，稀的")) or ("", [])
+    assert "柏油样" in text
