@@ -36,7 +36,9 @@ _RESET_ZH = (
 )
 _RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " reports", " complains")
 _NEG_ZH = (
-    "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非",
+    "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非", "不是",
+    # spoken regional forms: Cantonese 冇 (= 没有) and 唔 (= 不), south-western 没得/莫得 (= 没有)
+    "冇", "冇得", "唔", "没得", "莫得",
     # a sign looked for and not found: "看不出在喘气", "摸不着脉", "测不到血氧" (not 看不到 /
     # 听不见 / 感觉不到: those are symptoms themselves — vision or hearing loss, numbness)
     "看不出", "摸不着", "摸不到", "测不到", "测不出", "量不出", "量不到",
@@ -66,7 +68,14 @@ _NOT_NEGATION_ZH = (
     "没呼吸",
     "未触及",
     "未能",
+    "是不是",  # a question ("是不是中风了"), not a denial
+    "冇力",
+    "冇反应",
+    "唔醒",
 )
+#: Characters that negate what follows, in the standard language and spoken regional forms; a
+#: gap read past between two words of a term never holds one.
+NEG_CHARS = "不无没未非否冇唔"
 _NEG_EN = re.compile(r"\b(no|not|denies|denied|deny|without|negative for|free of|nor)\b")
 _LIST_SEP_EN = re.compile(r"\s*(,|/|\bor\b|\band\b)\s*")
 
@@ -104,7 +113,7 @@ def _is_negated_zh(before: str) -> bool:
     between = before[best_end:]
     # "不" inside words such as 不适/不能/不清 is not a negation of the symptom that follows;
     # "不伴", and "不" before a verb of taking ("不吃抗凝药"), are.
-    if cue in "不非" and between and between not in _NEG_VERB_ZH:
+    if cue in "不非唔" and between and between not in _NEG_VERB_ZH:
         return False
     return not any(r in between for r in _RESET_ZH)
 

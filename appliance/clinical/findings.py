@@ -37,7 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from appliance.clinical._text import _clause_bounds
+from appliance.clinical._text import NEG_CHARS, _clause_bounds
 from appliance.clinical.findings_grammar import compact as _compact
 from appliance.clinical.findings_match import first_mention, mask, occurrences, spans, tokenizer
 from appliance.clinical.findings_text import body_part_variants, fold, fold_term
@@ -170,7 +170,7 @@ def extract_findings(
         if (hit is None or hit[2]) and more is not None and more.absent:
             hit = _absence(base, more) or hit
         if (hit is None or hit[2]) and more is not None and more.near_sites:
-            hit = _near(base, more) or hit
+            hit = _near_either(base, compact, more) or hit
         over = more is not None and more.cancelled_by
         if hit is not None and not hit[2] and over and _cancelled_after(base, hit[1], over):
             hit = (hit[0], hit[1], True)  # told, then said to be over
@@ -212,7 +212,7 @@ def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
 # deformity of a limb). Up to six characters (twelve letters in English) may sit between, never
 # a clause break or a negation; a negation before the site denies it as for any term.
 _NEAR_GAP = 6
-_NEAR_BETWEEN = re.compile(r"[，,。；;、:：!?！？\n不无没未非否]|\bnot?\b")
+_NEAR_BETWEEN = re.compile(r"[，,。；;、:：!?！？\n" + NEG_CHARS + r"]|\bnot?\b")
 
 
 def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
@@ -234,6 +234,21 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
                     return hit
                 negated = negated or hit
     return negated
+
+
+def _near_either(
+    base: str, compact: tuple[str, list[int]] | None, more: _More
+) -> tuple[int, int, bool] | None:
+    """:func:`_near` on the text as written, else read past the second-pass grammar ("手腕肿得
+    像个包子还往一边歪" ~ 手腕肿得像个包子还歪: the direction no longer keeps 歪 out of reach)."""
+    hit = _near(base, more)
+    if (hit is not None and not hit[2]) or compact is None:
+        return hit
+    again = _near(compact[0], more)
+    if again is None or again[2]:
+        return hit
+    offsets = compact[1]
+    return offsets[again[0]], offsets[again[1] - 1] + 1, False
 
 
 def _cancelled_after(folded: str, end: int, phrases: tuple[str, ...]) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from appliance.clinical._text import NEG_CHARS
+
 # Intensifiers and progressives that sit inside a predicate ("尿特别少" ~ 尿少, "胸口越来越痛" ~
 # 胸口痛, "呼吸很困难" ~ 呼吸困难). Between two Chinese characters they are read past, in a second
 # pass for the concepts the text did not name as written. Softeners (有点, 稍微, 比较) are not:
@@ -24,7 +26,11 @@ _INTENSIFIER = re.compile(
 
 # A simile names the quality it compares with: "像柏油一样" is 柏油样, "跟狗叫似的" 狗叫样. Read
 # as "X样" in the second pass (the "样" kept at the offset of 一样/似的).
-_SIMILE = re.compile(r"(?:好像|就像|像|跟|如同)([\u4e00-\u9fff]{1,4}?)(一样|似的|那样|一般)")
+_SIMILE = re.compile(
+    r"(?:好像|就像|像|跟|如同)([\u4e00-\u9fff]{1,4}?)(一样|似的|那样|一般)"
+    # …or closing its clause after 像 (a measure word may follow): "黑得像柏油" ~ 柏油样, "手腕弯得像把叉子" ~ 叉子样
+    r"|(?:好像|就像|像)(?:一?[把个只根条块张])?([\u4e00-\u9fff]{1,4}?)()(?=[，,。；;!?！？\n]|$)"
+)
 
 
 # The side of a body part is read past in the second pass: "溅进右眼" ~ 溅进眼, "左胳膊麻" ~ 胳膊麻
@@ -52,7 +58,9 @@ _DIRECTION = re.compile(r"(?:往|向|朝)(?:左|右|一)(?:边|侧|面)?(?=[\u4e
 # characters) and 更/还 are read past; 比较 ("rather", a softener) is not a comparison, nor is
 # one played down after ("吃奶比平时少点": a little less is no danger sign).
 _COMPARISON = re.compile(
-    r"比(?!较)[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,4}?(?:更|还|要)?(?=[粗肿大红热烫凉冷白紫黄青多少重痛疼胀硬](?!点|一点|些|一些))"
+    r"比(?!较)[^\s\d，,。；;、:：!?！？()（）"
+    + NEG_CHARS
+    + r"]{1,4}?(?:更|还|要)?(?=[粗肿大红热烫凉冷白紫黄青多少重痛疼胀硬](?!点|一点|些|一些))"
 )
 
 
@@ -75,8 +83,10 @@ def compact(folded: str) -> tuple[str, list[int]] | None:
         cuts.append((m.start() + 1, m.start() + 2, "", m.start() + 1))
         cuts.append((m.start() + 3, m.end(), "", m.start() + 3))
     for m in _SIMILE.finditer(folded):
-        cuts.append((m.start(), m.start(1), "", m.start()))
-        cuts.append((m.start(2), m.end(2), "样", m.end(2) - 1))  # span ends after 一样/似的
+        what, tail = (1, 2) if m.group(1) is not None else (3, 4)
+        cuts.append((m.start(), m.start(what), "", m.start()))
+        # the span ends after 一样/似的 (or after the thing compared when nothing closes it)
+        cuts.append((m.start(tail), m.end(tail), "样", max(m.end(tail), m.end(what)) - 1))
     if not cuts:
         return None
     chars: list[str] = []

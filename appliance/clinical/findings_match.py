@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from appliance.clinical._text import _clause_bounds, _is_negated_en, _is_negated_zh
+from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_en, _is_negated_zh
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -68,14 +68,14 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
 # written "胸口闷痛", "柏油样便" "柏油样大便". Up to two characters may sit in that gap; a
 # negation character there ("胸口不痛") never bridges it. Only for symptom heads (痛 疼 便 肿 …):
 # "不想活" must not match "不想干活".
-_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,2}?"
+_GAP = r"[^\s\d，,。；;、:：!?！？()（）" + NEG_CHARS + "]{1,2}?"
 _HEADS = frozenset("痛疼便肿血痒晕热烧吐泻喘咳麻胀酸紧少紫")
 
 
 # Two-character bleeding words take the amount between: "咯出鲜血" ~ 咯血, "吐了一大口血" ~ 吐血;
 # never 带 ("痰中带血", "大便带血" are small amounts with their own terms), never before 丝/点/迹
 # ("吐的东西里有血丝": streaks are a small amount).
-_BLOOD_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否带]{1,4}?"
+_BLOOD_GAP = r"[^\s\d，,。；;、:：!?！？()（）" + NEG_CHARS + "带]{1,4}?"
 
 
 @lru_cache(maxsize=4096)
@@ -93,7 +93,7 @@ def _gapped(term: str) -> re.Pattern[str] | None:
 # site or a quantifier after the adverb: "突然右眼看不见", "突然什么都看不见", "突发剧烈胸痛". Up to
 # four characters may sit there, never a negation or a clause break ("突然不想吃" is not bridged).
 _LEAD_ADVERBS = ("突然", "突发", "忽然", "一下子", "猛然")
-_ADVERB_GAP = r"[^\s\d，,。；;、:：!?！？()（）不无没未非否]{1,4}?"
+_ADVERB_GAP = r"[^\s\d，,。；;、:：!?！？()（）" + NEG_CHARS + "]{1,4}?"
 
 
 @lru_cache(maxsize=4096)

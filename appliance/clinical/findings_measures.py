@@ -1,12 +1,14 @@
 """Quantities in free text that change urgency but are not vital signs (pure):
 
 - ``burn_tbsa``: burnt body-surface area in % ("烧伤面积约30%", "20% TBSA burns", palms by the
-  手掌法: "烫起的水泡有十几个巴掌大" ≈ 15%);
+  手掌法: "烫起的水泡有十几个巴掌大" ≈ 15%; else by the regions named, rule of nines:
+  "热汤泼在肚子和两条大腿上，起了大片水泡" ≈ 27.5%, :mod:`appliance.clinical.findings_burns`);
 - ``tablets``: how many tablets were taken at once ("吃了三十片扑热息痛", "took 40 pills",
   "一整瓶" ≈ 20, "几十片" ≈ 20, "a handful of pills" ≈ 20);
 - ``fall_height_m``: height of a fall in metres ("从3米高处摔下", "从三楼摔下" = 2 storeys ≈ 6 m,
   "fell 15 feet");
 - ``gi_episodes``: vomiting or diarrhoea episodes told as a count ("上吐下泻十几次", "拉了八九回",
+  vomits and stools told apart add up: "吐了4次，拉了7次" = 11,
   "vomited 12 times");
 - ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "抽了半个钟头" — 钟头 is the
   spoken hour, "seizing for 10 minutes");
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import re
 
+from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_text import NUM, fold, to_number
 from appliance.clinical.findings_vitals import TextReading
 
@@ -192,15 +195,31 @@ def extract_measures(text: str) -> dict[str, TextReading]:
                   default=len(folded))  # fmt: skip
         if _SCALD_CONTEXT.search(folded[stop + 1 : end]):
             keep("burn_tbsa", to_number(m.group(1)), "%", m, 0.5, 100)
+    regions = None if "burn_tbsa" in out else burn_area_from_regions(folded)
+    if regions is not None:  # no stated size: the regions named, by the rule of nines
+        (value, (start, end)) = regions
+        out["burn_tbsa"] = TextReading("burn_tbsa", value, "%", (start, end), text[start:end])
     for pattern in _TABLETS:
         for m in pattern.finditer(folded):
             keep("tablets", _count(m.group(1)), "tablets", m, 1, 1000)
     for m in _BA_SENTENCE.finditer(folded):  # "把一整瓶扑热息痛，二十来片，全吞了"
         for amount in _BA_AMOUNT.finditer(m.group(1)):
             keep("tablets", _count(amount.group(1) or amount.group(2)), "tablets", m, 1, 1000)
+    # vomits and stools told apart ("吐了5次，拉了8次") add up: the fluid lost is the total
+    by_kind: dict[bool, tuple[float, re.Match[str]]] = {}
     for pattern in _GI_EPISODES:
         for m in pattern.finditer(folded):
-            keep("gi_episodes", to_number(m.group(1)), "episodes", m, 1, 200)
+            count = to_number(m.group(1))
+            keep("gi_episodes", count, "episodes", m, 1, 200)
+            vomit = m.group(0).startswith(("吐", "呕", "vomit"))
+            if count is not None and (vomit not in by_kind or count > by_kind[vomit][0]):
+                by_kind[vomit] = (count, m)
+    if len(by_kind) == 2:
+        (a, ma), (b, mb) = by_kind[True], by_kind[False]
+        start, end = min(ma.start(), mb.start()), max(ma.end(), mb.end())
+        total = TextReading("gi_episodes", a + b, "episodes", (start, end), text[start:end])
+        if a + b <= 200 and ("gi_episodes" not in out or out["gi_episodes"].value < a + b):
+            out["gi_episodes"] = total
     for pattern in _FALL:
         for m in pattern.finditer(folded):
             value = to_number(m.group(1))

@@ -21,7 +21,17 @@ NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
 # Characters written interchangeably in complaints, read as one (same length): 疼 and 痛 name the
 # same pain ("右下腹疼" ~ 右下腹痛, "头疼" ~ 头痛), so no vocabulary needs both spellings.
-_SAME_CHAR = {"疼": "痛"}
+# One character for one: 疼 is 痛; spoken Cantonese function words are their Mandarin ones
+# (冇 没, 唔 不, 咗 了, 佢 他, 係 是, 喺 在, 睇 看, 嘅 的, 啲 些, 嗰 那, 瞓 睡, 攰 累), so
+# "冇发烧" is denied and "冇力" is weakness like "没力". Content words are not mapped (食 stays:
+# 食管, 食物中毒).
+_SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "他", "係": "是", "喺": "在",
+              "睇": "看", "嘅": "的", "啲": "些", "嗰": "那", "瞓": "睡", "攰": "累",
+              "讲": "说"}  # fmt: skip
+# Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
+# the vocabulary also reads "半边身子没劲" (terms are folded the same way).
+_SAME_WORD = (("没力", "无力"), ("没劲", "无力"))
+_QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 
 def fold(text: str) -> str:
@@ -36,7 +46,13 @@ def fold(text: str) -> str:
             continue
         folded = unicodedata.normalize("NFKC", char).lower()
         out.append(folded if len(folded) == 1 else char.lower() if len(char.lower()) == 1 else char)
-    return "".join(out)
+    # quotation marks around a word are space ("a 'ripping' pain"); an apostrophe inside a word
+    # ("can't") stays
+    joined = _QUOTE.sub(" ", "".join(out))
+    for word, same in _SAME_WORD:
+        if word in joined:
+            joined = joined.replace(word, same)
+    return joined
 
 
 def fold_term(term: str) -> str:
@@ -92,6 +108,7 @@ BODY_PARTS: tuple[tuple[str, ...], ...] = (
     ("耳朵", "耳"),
     ("咽喉", "喉咙", "嗓子"),
     ("胸口", "胸部", "胸"),
+    ("身子", "身体", "身"),
 )
 _PART = re.compile("|".join(sorted((p for g in BODY_PARTS for p in g), key=len, reverse=True)))
 _GROUP = {p: g for g in BODY_PARTS for p in g}

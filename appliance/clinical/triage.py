@@ -38,6 +38,7 @@ from appliance.clinical.triage_model import (
     TriageRequest,
     TriageResult,
 )
+from appliance.clinical.triage_pain import pain_is_peripheral
 from appliance.clinical.triage_vitals import child_reasons, measure_reasons, vital_reasons
 
 _PREGNANT_PREFIX = "怀孕，"
@@ -131,7 +132,11 @@ def triage_rules(
         vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
         if vitals["sbp"] < 90:
             vitals["shock_index_hypotensive"] = vitals["shock_index"]
-    reasons = vital_reasons(kb.any_age_vitals, vitals, kb)
+    any_age = kb.any_age_vitals
+    peripheral = "pain" in vitals and pain_is_peripheral(text, kb.pain_sites)
+    if peripheral:  # CTAS 2016: moderate peripheral pain is level 4
+        any_age = tuple(r for r in any_age if not r.central_only)
+    reasons = vital_reasons(any_age, vitals, kb)
     if age is not None and age < CHILD_AGE:
         reasons += child_reasons(age, vitals, kb)
     else:
@@ -178,7 +183,7 @@ def triage_rules(
         resources = max(minor) if minor else (0 if find_terms(text, kb.self_care_terms) else 1)
         self_care = resources == 0 and _self_care_ok(inputs, kb)
         resources = 0 if self_care else max(resources, 1)
-        reasons.append(_level4_reason(self_care, bool(vitals), kb))
+        reasons.append(_level4_reason(self_care, bool(vitals), kb, peripheral))
     dept = _department(level, fired, text, age, self_care, kb)
     result = _result(level, dept, fired, tuple(sorted(reasons, key=lambda r: r.level)),
                      self_care, kb, level)  # fmt: skip
@@ -327,7 +332,18 @@ def _measure_finding(reason: Reason, inputs: TriageInputs) -> Finding:
     return Finding(reason.rule, "", (0, 0), "rule")
 
 
-def _level4_reason(self_care: bool, measured: bool, kb: TriageKnowledge) -> Reason:
+def _level4_reason(
+    self_care: bool, measured: bool, kb: TriageKnowledge, peripheral: bool = False
+) -> Reason:
+    if peripheral:
+        return Reason(
+            "L4-PERIPHERAL-PAIN",
+            4,
+            kb.cite(f"{kb.pain_sites.source};TRIAGE2018"),
+            "外周（四肢/皮肤软组织）疼痛，未达剧痛，无危险征象：按非急症就诊（CTAS 4 级）",
+            "Peripheral (limb, skin or soft-tissue) pain short of severe, no red flag: "
+            "non-urgent visit (CTAS 4)",
+        )
     if self_care:
         what = (
             ("生命体征正常", "normal vital signs")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from appliance.clinical.findings import Finding, Vocabulary
+from appliance.clinical.triage_pain import PainSites
 
 Level = Literal[1, 2, 3, 4]
 Disposition = Literal["emergency", "urgent", "routine", "self_care"]
@@ -66,6 +67,7 @@ class VitalRule:
     source: str
     text_zh: str
     text_en: str
+    central_only: bool = False  # CTAS 2016: read only when the pain is not peripheral
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,7 @@ class TriageKnowledge:
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(()))
     composites: tuple[Composite, ...] = ()
     resource_modifiers: tuple[ResourceModifier, ...] = ()
+    pain_sites: PainSites = field(default_factory=lambda: PainSites((), ()))
 
     def cite(self, keys: str) -> str:
         return "；".join(

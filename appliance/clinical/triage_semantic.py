@@ -21,7 +21,7 @@ from typing import Protocol
 
 import numpy as np
 
-from appliance.clinical._text import _is_negated_en, _is_negated_zh, is_past_history
+from appliance.clinical._text import NEG_CHARS, _is_negated_en, _is_negated_zh, is_past_history
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_text import fold
 
@@ -44,15 +44,41 @@ _NEGATED_HEAD = re.compile(
 # ability ("还能走", "能说整句"; "不能", "只能", "可能", "功能" are not abilities) or plays a
 # quantity down ("不多", "不厉害", "不明显"); and (in :func:`semantic_findings`) when the rules
 # read a denied mention in it ("denied" spans: "不重影", "没发烧").
-_ABILITY = re.compile(r"(?<![不没功可才只未])(?:能|可以)(?![不否])")
-_PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)")
+_ABILITY = re.compile(
+    r"(?<![不没功可才只未])(?:能|可以)(?![不否])"
+    # a potential complement states the ability too: "嘴张得开", "吃得下", "站得起来", "看得清",
+    # Cantonese "饮得落" (never when a negation follows: "喘得上不来气", "痛得下不了床")
+    r"|[\u4e00-\u9fff]得(?:开|动|下|进|落|起来|清|见|着|住|了)(?![不没冇唔])"
+)
+# "不少" closing a clause says an amount is not reduced ("尿也不少"); after bleeding, vomiting or
+# stools it means "a lot" ("出血不少"), which is no playing down.
+_PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)|(?<![血吐拉泻咳])(?:也|还|都)?不少$")
 _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )
 _NORMAL_END = re.compile(
     r"(?<![不没未无])(?:fine|normal|normally|ok|okay|stable|well|clear|正常|平稳|良好|尚可|还行|"
-    r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事)$"
+    r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺)$"
 )
+
+
+# Sign agreement: embeddings weigh the body part more than the sign, so "嘴唇干裂起皮" (dry lips)
+# lands on 嘴巴歪 (facial droop). A clause that names a sign of one class is never matched to a
+# term that names signs of other classes only (both Chinese; classes group the words for one
+# sign: 歪/斜/偏, 肿/胀, 紫/青/绀 …). A clause or term that names no sign is not judged.
+_SIGN_CLASSES = (
+    "歪斜偏", "肿胀鼓", "红", "紫青乌绀", "白", "黄", "痛疼", "麻木", "痒", "晕昏眩", "干燥",
+    "硬僵", "凉冷冰", "热烫烧", "吐呕", "抖颤抽搐", "喘憋闷堵", "血",
+)  # fmt: skip
+
+
+def sign_bits(folded: str) -> int:
+    """The sign classes named in ``folded`` Chinese text, one bit each (0: none or English)."""
+    bits = 0
+    for bit, chars in enumerate(_SIGN_CLASSES):
+        if any(c in folded for c in chars):
+            bits |= 1 << bit
+    return bits
 
 
 class ClauseEmbedder(Protocol):
@@ -71,6 +97,25 @@ class SemanticBank:
     def __post_init__(self) -> None:
         # (dim, n) contiguous: ``queries @ vectors.T`` on the transposed view is ~20× slower.
         object.__setattr__(self, "_by_dim", np.ascontiguousarray(self.vectors.T, np.float32))
+        bits = [0 if t.isascii() else sign_bits(fold(t)) for t in self.terms]
+        object.__setattr__(self, "_sign_bits", np.array(bits, dtype=np.int64))
+        absent = [not t.isascii() and any(c in NEG_CHARS for c in fold(t)) for t in self.terms]
+        object.__setattr__(self, "_absent", np.array(absent, dtype=bool))
+
+    def disagree(self, clause: str) -> np.ndarray:
+        """Bank rows whose term names only signs of other classes than ``clause`` does, or an
+        absence when ``clause`` negates nothing."""
+        term_bits: np.ndarray = self.__dict__["_sign_bits"]
+        if clause.isascii():
+            return np.zeros(len(term_bits), dtype=bool)
+        folded = fold(clause)
+        bits = sign_bits(folded)
+        out: np.ndarray = (term_bits != 0) & ((term_bits & bits) == 0) if bits else (term_bits < 0)
+        if not any(c in NEG_CHARS for c in folded):
+            # polarity: a term that names an absence ("哭时无泪", "无尿") is never the match of
+            # a clause that states a presence ("哭的时候有眼泪", "尿也有")
+            out = out | self.__dict__["_absent"]
+        return out
 
     def scores(self, queries: np.ndarray) -> np.ndarray:
         """Cosine of each query row with each bank row: (queries, bank rows)."""
@@ -158,7 +203,10 @@ def semantic_findings(
     queries = np.asarray(embedder.embed_queries([p[2] for p in parts]), dtype=np.float32)
     names, starts = _groups(bank)
     # best similarity per finding for each clause: (clauses, findings)
-    per_finding = np.maximum.reduceat(bank.scores(queries), starts, axis=1)
+    raw = bank.scores(queries)
+    for row, (_, _, clause) in enumerate(parts):
+        raw[row, bank.disagree(clause)] = -1.0
+    per_finding = np.maximum.reduceat(raw, starts, axis=1)
     best: dict[str, Finding] = {}
     for row, (start, end, clause) in zip(per_finding, parts, strict=True):
         if len(row) < 2:

@@ -19,6 +19,7 @@ from appliance.clinical.triage_model import (
     TriageKnowledge,
     VitalRule,
 )
+from appliance.clinical.triage_pain import PainSites
 from appliance.knowledge.catalogs import load_toml, sources
 
 
@@ -32,6 +33,7 @@ def _vital_rule(r: dict[str, Any]) -> VitalRule:
         r["source"],
         r["zh"],
         r["en"],
+        bool(r.get("central_only", False)),
     )
 
 
@@ -178,6 +180,11 @@ def triage_knowledge() -> TriageKnowledge:
             k: (float(lo), float(hi)) for k, (lo, hi) in self_care.get("normal", {}).items()
         },
         vocabulary=vocabulary,
+        pain_sites=PainSites(
+            tuple(v["pain_sites"]["central"]),
+            tuple(v["pain_sites"]["peripheral"]),
+            v["pain_sites"]["source"],
+        ),
     )
 
 

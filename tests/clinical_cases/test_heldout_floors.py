@@ -63,9 +63,15 @@ TRIAGE_V5_EXACT_MIN = 0.70
 TRIAGE_V5_UNDER_L12_MAX = 3
 # Sixth triage set (frozen 6ad591e; written while the first part of the fifth batch was made, by
 # a writer who read neither the rules nor the history), first run 2026-12-04 at main 689cdb7:
-# 53/80 = 66.2% exact, 3 of 34 level-1/2 under-triaged (all level 2 read as 3). Misses unread.
+# 53/80 = 66.2% exact, 3 of 34 level-1/2 under-triaged (all level 2 read as 3). Its misses were
+# read for the sixth batch (2026-12-04): no longer held-out.
 TRIAGE_V6_EXACT_MIN = 0.62
 TRIAGE_V6_UNDER_L12_MAX = 4
+# Seventh triage set (frozen fb3d430; its writer read neither the rules, the docs, the other sets
+# nor the history), first run 2026-12-04 at main a660c8f: 51/80 = 63.8%, 9 of 34 under-triaged;
+# 73.8% / 6 after the sixth batch (a0d2a32). Misses unread.
+TRIAGE_V7_EXACT_MIN = 0.70
+TRIAGE_V7_UNDER_L12_MAX = 7
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -79,6 +85,7 @@ SETS = {
     "triage-v4": "triage_heldout_v4.toml",
     "triage-v5": "triage_heldout_v5.toml",
     "triage-v6": "triage_heldout_v6.toml",
+    "triage-v7": "triage_heldout_v7.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -141,6 +148,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v4", TRIAGE_V4_EXACT_MIN, TRIAGE_V4_UNDER_L12_MAX),
         ("triage-v5", TRIAGE_V5_EXACT_MIN, TRIAGE_V5_UNDER_L12_MAX),
         ("triage-v6", TRIAGE_V6_EXACT_MIN, TRIAGE_V6_UNDER_L12_MAX),
+        ("triage-v7", TRIAGE_V7_EXACT_MIN, TRIAGE_V7_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -152,6 +160,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v4": report.report_triage_v4,
         "triage-v5": report.report_triage_v5,
         "triage-v6": report.report_triage_v6,
+        "triage-v7": report.report_triage_v7,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (

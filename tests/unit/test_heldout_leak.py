@@ -74,6 +74,18 @@ _BEFORE_V3 = (
 )
 REVIEWED: tuple[tuple[str, str, str], ...] = (
     (
+        "no response to voice",
+        "appliance/knowledge/data/triage_findings.toml",
+        "AVPU wording; in the file since 772530a (2026-12-03), before the seventh triage set was "
+        "frozen (fb3d430, 2026-12-04)",
+    ),
+    (
+        "pulled from a pond",
+        "appliance/knowledge/data/triage_findings.toml",
+        "plain English for a drowning rescue; in the file since 0e95feb (2026-12-03), before the "
+        "seventh triage set was frozen (fb3d430, 2026-12-04)",
+    ),
+    (
         "hit by a car",
         "appliance/knowledge/data/triage_findings.toml",
         "the plain English for a pedestrian struck (CDC field triage); in the file since c554793, "

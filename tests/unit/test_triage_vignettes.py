@@ -51,3 +51,13 @@ def test_self_care_and_routine_dispositions_on_the_criteria_set():
     cases = [c for c in load("triage_criteria.toml") if "disposition" in c]
     agree = sum(triage_case(c)["disposition"] == c["disposition"] for c in cases)
     assert len(cases) >= 6 and agree == len(cases)
+
+
+def test_the_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev.toml``: 80 cases a helper wrote from the criteria without the rules
+    (serious conditions in lay words). Its misses were read for the sixth batch, so it is a
+    development set; first run 62.5% / 11 level-1/2 under-triaged (docs/accuracy.md)."""
+    report = triage_report(name="triage_outside_dev.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.84, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]

@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v6|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v7|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -37,6 +37,7 @@ SETS = (
     "triage-v4",
     "triage-v5",
     "triage-v6",
+    "triage-v7",
     "meds",
     "advise",
     "speech",
@@ -45,7 +46,8 @@ SETS = (
 # triage rules changed after the first set's runs), the third one (v3, frozen before the next
 # rule change), the fourth one (v4, frozen before the rule change after v3's first run) and the
 # fifth one (v5, frozen before the next rule change; its misses were read for the fifth batch)
-# and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither)
+# and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither;
+# its misses were read for the sixth batch) and the seventh (v7, frozen before the sixth batch)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
@@ -53,6 +55,7 @@ TRIAGE_FILES = {
     "triage-v4": "triage_heldout_v4.toml",
     "triage-v5": "triage_heldout_v5.toml",
     "triage-v6": "triage_heldout_v6.toml",
+    "triage-v7": "triage_heldout_v7.toml",
 }
 
 
@@ -201,6 +204,11 @@ def report_triage_v5(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v6(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The sixth held-out triage set (``triage_heldout_v6.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v6"])
+
+
+def report_triage_v7(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The seventh held-out triage set (``triage_heldout_v7.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v7"])
 
 
 # ---------------------------------------------------------------- meds
@@ -591,6 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v4": report_triage_v4,
         "triage-v5": report_triage_v5,
         "triage-v6": report_triage_v6,
+        "triage-v7": report_triage_v7,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,

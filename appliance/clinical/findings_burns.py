@@ -1,0 +1,83 @@
+"""Burnt body-surface area from the body regions a burn sentence names (pure).
+
+People rarely give a percentage: they say where it is ("热汤泼在肚子和两条大腿上，起了大片水泡"). The Chinese rule of nines (中国九分法, 《外科学》 9th ed. / BURN-CN) gives each region's share
+of the adult body surface: head, face and neck 9; both upper limbs 18 (one arm 9, one hand 2.5);
+trunk 27 (front 13, back 13, perineum 1); both lower limbs with buttocks 46 (one thigh 10.5, one
+lower leg 6.5, one foot 3.5, one buttock 2.5). A child's head is larger and legs smaller, which
+does not change the regions used here much; the triage thresholds for children are lower.
+
+Only a sentence that speaks of a burn or scald (not 发烫/滚烫/烫手: skin that feels hot) *and* of
+its extent is read: two or more regions,
+or one region with a word of extent ("一大片", "整个", "全", "满", "都", "both", "whole"). A burn "on
+the arm" alone is no estimate (a spot on an arm is not 9%): the palm rule and a stated % stay the
+ways to tell a small burn's size.
+"""
+
+from __future__ import annotations
+
+import re
+
+# (category, words, % of the adult body surface for one such region, paired). Longer words first
+# within a category; a paired word after 两/双/both counts twice. A category never exceeds its
+# share of the body (CAPS), so "legs … thighs" is not counted twice.
+_REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
+    (
+        "head",
+        ("头面部", "头面", "脸", "面部", "头颈", "脖子", "颈部", "face", "head", "neck"),
+        9.0,
+        False,
+    ),
+    ("upper", ("胳膊", "胳臂", "手臂", "上肢", "arm"), 6.5, True),
+    ("upper", ("手背", "手掌", "手", "hand"), 2.5, True),
+    ("trunk", ("胸口", "胸前", "胸部", "前胸", "胸", "chest"), 6.5, False),
+    ("trunk", ("肚子", "肚皮", "腹部", "腹", "belly", "abdomen", "tummy"), 6.5, False),
+    ("trunk", ("后背", "背上", "背部", "背", "back"), 13.0, False),
+    ("lower", ("屁股", "臀部", "臀", "buttock"), 2.5, True),
+    ("lower", ("大腿", "thigh"), 10.5, True),
+    ("lower", ("小腿", "shin", "lower leg"), 6.5, True),
+    ("lower", ("腿", "下肢", "leg"), 17.0, True),
+    ("lower", ("脚背", "脚", "足", "foot", "feet"), 3.5, True),
+)
+_CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
+_BURN_SENTENCE = re.compile(
+    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧|燎|burn|scald|boiling|hot oil"
+)
+_EXTENT = re.compile(
+    r"一大片|大片|整个|整只|整条|全身|全|满|都|好大|面积不小|面积大|both|whole|entire|all over"
+)
+_PAIRED = re.compile(r"(?:两|双|俩|左右|both\s+)$")
+_SENTENCE = re.compile(r"[^。；;!?！？\n]+")
+
+
+def _region_share(sentence: str) -> tuple[float, int]:
+    """Summed % of the regions named in ``sentence`` and how many regions were named."""
+    by_category: dict[str, float] = {}
+    named = 0
+    taken = [False] * len(sentence)
+    for category, words, share, paired in _REGIONS:
+        for word in words:
+            pattern = rf"\b{word}s?\b" if word.isascii() else re.escape(word)
+            for m in re.finditer(pattern, sentence):
+                if any(taken[m.start() : m.end()]):
+                    continue
+                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
+                before = sentence[max(0, m.start() - 5) : m.start()].rstrip("只条个边侧 ")
+                two = paired and bool(_PAIRED.search(before) or m.group(0).endswith(("s", "feet")))
+                by_category[category] = by_category.get(category, 0.0) + share * (2 if two else 1)
+                named += 1
+    return sum(min(v, _CAPS[k]) for k, v in by_category.items()), named
+
+
+def burn_area_from_regions(folded: str) -> tuple[float, tuple[int, int]] | None:
+    """The largest estimate, in % of body surface, and the sentence it came from."""
+    best: tuple[float, tuple[int, int]] | None = None
+    for m in _SENTENCE.finditer(folded):
+        sentence = m.group(0)
+        if not _BURN_SENTENCE.search(sentence):
+            continue
+        share, named = _region_share(sentence)
+        if named == 0 or (named < 2 and not _EXTENT.search(sentence)):
+            continue
+        if best is None or share > best[0]:
+            best = (min(share, 100.0), m.span())
+    return best

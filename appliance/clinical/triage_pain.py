@@ -1,0 +1,57 @@
+"""Where a pain is: CTAS 2016 reads a pain score by its site (pure).
+
+CTAS first-order modifier "pain": a pain thought to come from a body cavity or organ (head,
+chest, abdomen, pelvis, eye, ear, throat, testis) is *central*; one from skin, soft tissue or a
+limb is *peripheral*. Moderate pain (4–7) is CTAS 3 when central and CTAS 4 when peripheral
+(severe pain keeps ESI v4's level 2 either way: no change there).
+
+:func:`pain_is_peripheral` says the pain of a complaint is peripheral only when the complaint
+names a limb or a skin lesion and affirms no central site with a pain word in the same clause
+("膝盖扭了…疼痛5分" is peripheral; "右下腹隐隐作痛" or "chest pain" is central; a complaint
+that names no site at all is not peripheral: the score keeps its level 3).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from appliance.clinical._text import _clause_bounds
+from appliance.clinical.findings_match import spans
+from appliance.clinical.findings_text import fold
+
+
+@dataclass(frozen=True)
+class PainSites:
+    """Site words of the CTAS pain modifier (``triage_vitals.toml`` ``[pain_sites]``)."""
+
+    central: tuple[str, ...]
+    peripheral: tuple[str, ...]
+    source: str = ""
+
+
+# a pain word after a central site in its clause (Chinese: within eight characters)
+_PAIN_ZH = re.compile(r"[痛疼闷胀绞]|难受|不舒服")
+_PAIN_EN = re.compile(r"\b(?:pain\w*|ache\w*|hurt\w*|sore|tender\w*|cramp\w*)\b")
+_WINDOW = 8
+
+
+def _central_pain(folded: str, sites: tuple[str, ...]) -> bool:
+    for site in sites:
+        for start, end, negated in spans(folded, site):
+            if negated:
+                continue
+            c_start, c_end = _clause_bounds(folded, start)
+            if site.isascii():
+                if site.endswith("ache") or _PAIN_EN.search(folded, c_start, c_end):
+                    return True
+            elif site[-1] in "痛疼" or _PAIN_ZH.search(folded, end, min(end + _WINDOW, c_end)):
+                return True
+    return False
+
+
+def pain_is_peripheral(text: str, sites: PainSites) -> bool:
+    """Is the pain of ``text`` peripheral (limb, skin) by CTAS 2016? False when unsure."""
+    folded = fold(text)
+    named = any(not hit[2] for site in sites.peripheral for hit in spans(folded, site))
+    return named and not _central_pain(folded, sites.central)
