@@ -199,3 +199,12 @@ def test_semantic_polarity_and_quotes() -> None:
     assert fold("a 'ripping' pain, can't wake") == "a  ripping  pain, can't wake"
     text, _ = compact(fold("大便黑得像柏油，稀的")) or ("", [])
     assert "柏油样" in text
+
+
+def test_every_finding_id_is_defined_once() -> None:
+    """A second row with an id silently replaced the first one's words; the catalog refuses it."""
+    from appliance.knowledge.catalogs import load_toml
+
+    rows = load_toml("triage_findings.toml")["finding"]
+    ids_ = [r["id"] for r in rows]
+    assert len(ids_) == len(set(ids_)), sorted({i for i in ids_ if ids_.count(i) > 1})
