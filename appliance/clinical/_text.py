@@ -37,6 +37,8 @@ _RESET_ZH = (
 _RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " reports", " complains")
 _NEG_ZH = (
     "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非", "不是",
+    # a diagnosis feared or asked about is not one told: "担心是中风", "会不会是心梗"
+    "担心是", "怕是", "会不会是", "以为是",
     # spoken regional forms: Cantonese 冇 (= 没有) and 唔 (= 不), south-western 没得/莫得 (= 没有)
     "冇", "冇得", "唔", "没得", "莫得",
     # a sign looked for and not found: "看不出在喘气", "摸不着脉", "测不到血氧" (not 看不到 /
@@ -76,7 +78,11 @@ _NOT_NEGATION_ZH = (
 #: Characters that negate what follows, in the standard language and spoken regional forms; a
 #: gap read past between two words of a term never holds one.
 NEG_CHARS = "不无没未非否冇唔"
-_NEG_EN = re.compile(r"\b(no|not|denies|denied|deny|without|negative for|free of|nor)\b")
+_NEG_EN = re.compile(
+    r"\b(no|not|denies|denied|deny|without|negative for|free of|nor"
+    # a diagnosis feared: "worried it's a stroke", "afraid it is a heart attack"
+    r"|(?:worried|afraid|scared|concerned|wondering if) (?:it's|it is|that it's|that it is|this is))\b"
+)
 _LIST_SEP_EN = re.compile(r"\s*(,|/|\bor\b|\band\b)\s*")
 
 

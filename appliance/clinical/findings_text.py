@@ -22,12 +22,12 @@ NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 # Characters written interchangeably in complaints, read as one (same length): 疼 and 痛 name the
 # same pain ("右下腹疼" ~ 右下腹痛, "头疼" ~ 头痛), so no vocabulary needs both spellings.
 # One character for one: 疼 is 痛; spoken Cantonese function words are their Mandarin ones
-# (冇 没, 唔 不, 咗 了, 佢 他, 係 是, 喺 在, 睇 看, 嘅 的, 啲 些, 嗰 那, 瞓 睡, 攰 累), so
+# (冇 没, 唔 不, Wu 勿 不, 咗 了, 佢 他, 係 是, 喺 在, 睇 看, 嘅 的, 啲 些, 嗰 那, 瞓 睡, 攰 累), so
 # "冇发烧" is denied and "冇力" is weakness like "没力". Content words are not mapped (食 stays:
 # 食管, 食物中毒).
 _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "他", "係": "是", "喺": "在",
               "睇": "看", "嘅": "的", "啲": "些", "嗰": "那", "瞓": "睡", "攰": "累",
-              "讲": "说"}  # fmt: skip
+              "讲": "说", "勿": "不"}  # fmt: skip
 # Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
 # the vocabulary also reads "半边身子没劲" (terms are folded the same way).
 _SAME_WORD = (("没力", "无力"), ("没劲", "无力"))

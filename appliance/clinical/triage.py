@@ -218,8 +218,9 @@ _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyr
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
 COMPOSITE_FACTS = frozenset(
-    {"pregnant", "fever", "older_adult", "pregnant_20_weeks", "ongoing_5_min"}
+    {"pregnant", "fever", "older_adult", "pregnant_20_weeks", "ongoing_5_min", "temp_40"}
 )
+HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
 MODIFIER_FACTS = COMPOSITE_FACTS
@@ -282,6 +283,10 @@ def _fact(
             return Finding(name, str(weeks.get("text") or f"{value:g} weeks"), (0, 0))
     if name == "older_adult" and inputs.age is not None and inputs.age >= OLDER_ADULT:
         return Finding("older_adult", f"age={inputs.age:g}", (0, 0))
+    if name == "temp_40":
+        temp = vitals.get("temp")
+        if temp is not None and temp >= HYPERTHERMIA:
+            return Finding(name, f"temp={temp:g}", (0, 0))
     if name == "fever":
         temp = vitals.get("temp")
         if temp is not None and temp >= 38.0:

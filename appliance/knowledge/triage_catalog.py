@@ -105,6 +105,9 @@ def triage_knowledge() -> TriageKnowledge:
         )
         for r in f["finding"]
     )
+    twice = sorted({r.id for r in complaints if sum(c.id == r.id for c in complaints) > 1})
+    if twice:  # a later row would silently replace the earlier one's words
+        raise ValueError(f"triage_findings.toml: finding ids defined twice: {twice}")
     vocabulary = Vocabulary(
         tuple(
             Concept(

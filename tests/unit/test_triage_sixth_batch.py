@@ -199,3 +199,39 @@ def test_semantic_polarity_and_quotes() -> None:
     assert fold("a 'ripping' pain, can't wake") == "a  ripping  pain, can't wake"
     text, _ = compact(fold("大便黑得像柏油，稀的")) or ("", [])
     assert "柏油样" in text
+
+
+def test_every_finding_id_is_defined_once() -> None:
+    """A second row with an id silently replaced the first one's words; the catalog refuses it."""
+    from appliance.knowledge.catalogs import load_toml
+
+    rows = load_toml("triage_findings.toml")["finding"]
+    ids_ = [r["id"] for r in rows]
+    assert len(ids_) == len(set(ids_)), sorted({i for i in ids_ if ids_.count(i) > 1})
+
+
+def test_composites_for_shock_poisoning_heat_and_atypical_acs() -> None:
+    shock = run("刚生完孩子一个钟头，下面一直在出血，现在人迷迷糊糊的", 28)
+    assert "C-SHOCK" in ids(shock) and shock["level"] == 1
+    assert run("刚生完孩子一个钟头，下面出血有点多，人清楚", 28)["level"] == 2
+    snake = run("被蛇咬了脚，现在透不过气来", 50)
+    assert "C-POISONING-SEVERE" in ids(snake) and snake["level"] == 1
+    heat = run("在地里干了一天活，现在说胡话，体温40.5度", 60)
+    assert "C-HYPERTHERMIA-CNS" in ids(heat) and heat["level"] == 1
+    assert "C-HYPERTHERMIA-CNS" not in ids(run("发烧39度，说胡话", 60))
+    acs = run("今早胃里堵得慌，恶心，出了一身冷汗", 72)
+    assert "C-CHEST-PAIN-ACS" in ids(acs) and acs["level"] <= 2
+    assert "C-CHEST-PAIN-ACS" not in ids(run("今早恶心，出了一身冷汗", 30))  # not an older adult
+
+
+def test_feared_diagnoses_nosebleeds_and_throat_infections() -> None:
+    assert "C-STROKE-BEFAST" not in ids(run("眼白一片红，不痛，看东西正常，担心是中风", 60))
+    assert "C-STROKE-BEFAST" not in ids(run("Red eye since morning, worried it's a stroke", 60))
+    assert "C-STROKE-BEFAST" in ids(run("突然说话不清，家人说是中风", 60))
+    nose = run("吃着阿司匹林，鼻子流血止不住，压了二十分钟，人不晕", 70)
+    assert "C-EPISTAXIS-ACTIVE" in ids(nose) and nose["level"] == 3
+    throat = run("嗓子疼一周，左边更重，嘴张不开，声音发闷", 26)
+    assert "C-DEEP-NECK-INFECTION" in ids(throat) and throat["level"] == 3
+    assert run("嗓子疼得厉害，流口水咽不下，只能往前趴着坐", 26)["level"] <= 2
+    assert "C-EYE-CHEMICAL" in ids(run("刷墙时白灰溅进右眼", 40))
+    assert "C-PENETRATING-TRAUMA" not in ids(run("放羊时捅了马蜂窝，被蜇了几下", 40))

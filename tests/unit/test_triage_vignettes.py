@@ -61,3 +61,12 @@ def test_the_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.84, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_second_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev2.toml``: 80 cases across the CTAS complaint list, written by another
+    helper without the rules; misses read for the sixth batch. First run 71.2% / 9 under-triaged."""
+    report = triage_report(name="triage_outside_dev2.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.84, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]
