@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
+from appliance.speech.correct_context import MARGIN_PER_COST, accepted, context_gain, relaxed_cost
 from appliance.speech.lexicon import Anchor, Term, anchors, common_words, load_lexicon, make_term
 from appliance.speech.phonetics import FAR_COST, fuzzy, readings, same_tone, syllable_cost
 
@@ -80,20 +81,31 @@ def _homophone_numeral(window: str, k: int, term: Term) -> bool:
     return lone and heard_cost(window[k], term.text[k], term.syllables[k]) == 0.0
 
 
+def _number_changes(term: Term, window: str) -> bool:
+    """True when becoming ``term`` would change a number or make one, or change nothing."""
+    pairs = list(zip(window, term.text, strict=True))
+    for k, (a, b) in enumerate(pairs):
+        if b in _NUMERALS and _NUMERALS.get(a, "a") != _NUMERALS[b]:
+            return True  # never a number that was not said: "每日1次" is not "每日四次"
+        if a in _NUMERALS and b not in _NUMERALS and not _homophone_numeral(window, k, term):
+            return True  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
+    # "2型糖尿病" is already "二型糖尿病"
+    return all(a == b or _NUMERALS.get(a, "a") == _NUMERALS.get(b, "b") for a, b in pairs)
+
+
+def _everyday(window: str) -> bool:
+    """The window reads as everyday two-character words, pair by pair ("加强" + "运动")."""
+    words = common_words()
+    return all(window[i : i + 2] in words for i in range(0, len(window) - 1, 2))
+
+
 def window_cost(
     term: Term, window: str, after_digit: bool = False, heading: bool = False
 ) -> float | None:
     """The window's cost as ``term`` or None when it may not become the term."""
-    if window == term.text or len(window) != len(term.text):
+    if window == term.text or len(window) != len(term.text) or _number_changes(term, window):
         return None
     pairs = list(zip(window, term.text, strict=True))
-    for k, (a, b) in enumerate(pairs):
-        if b in _NUMERALS and _NUMERALS.get(a, "a") != _NUMERALS[b]:
-            return None  # never a number that was not said: "每日1次" is not "每日四次"
-        if a in _NUMERALS and b not in _NUMERALS and not _homophone_numeral(window, k, term):
-            return None  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
-    if all(a == b or _NUMERALS.get(a, "a") == _NUMERALS.get(b, "b") for a, b in pairs):
-        return None  # "2型糖尿病" is already "二型糖尿病"
     costs = [heard_cost(a, b, s) for (a, b), s in zip(pairs, term.syllables, strict=True)]
     same = sum(a == b for a, b in pairs)
     total = sum(costs)
@@ -104,8 +116,8 @@ def window_cost(
             return None
         if term.category == "unit" and after_digit:
             return 0.0  # "30号客" → "30毫克": a unit right after a number
-        if not all(_HAN.match(a) for a, _ in pairs):
-            return None
+        if not all(_HAN.match(a) for a, _ in pairs) or window in common_words():
+            return None  # an everyday word heard clearly ("家中") is left to the context
         # two characters: the same sounds and tones ("升高" is not "身高", "伴右" not "伴有")
         return total if all(same_tone(a, b) for a, b in pairs if a != b) else None
     if len(pairs) == 3:
@@ -115,10 +127,20 @@ def window_cost(
         return total if sum(c > 0 for c in costs) == 1 and total <= _CONFUSION else None
     if total > _BUDGET.get(len(pairs), 2.0):
         return None
-    misses = [i for i, c in enumerate(costs) if c > 0]
+    # a numeral at the window's edge counts as a miss ("病史十年" is not "病病史" + 年)
+    misses = [
+        i
+        for i, (c, (a, b)) in enumerate(zip(costs, pairs, strict=True))
+        if c > 0 or (a in _NUMERALS and b not in _NUMERALS and i in (0, len(pairs) - 1))
+    ]
     adjacent = any(b - a == 1 for a, b in pairwise(misses))
     if len(misses) >= 2 and (same < 1 or (adjacent and len(pairs) < 7)):
         return None  # two neighbours both wrong is another word ("既往" is not "吸烟")
+    if same == 0 and misses and _everyday(window):
+        return None  # everyday words, none heard as the term: only the context may say
+        # ("加强运动" is not 甲羟孕酮)
+    if len(pairs) < 7 and (costs[0] >= FAR_COST or costs[-1] >= FAR_COST):
+        return None  # a syllable not heard at the edge of a short window: it may be misplaced
     return total
 
 
@@ -176,6 +198,38 @@ def _lock_exact(text: str, terms: tuple[Term, ...]) -> list[int]:
     return locked
 
 
+def _relaxed(term: Term, window: str) -> float | None:
+    """Sound cost with tones ignored (:func:`relaxed_cost`) for an all-Chinese window."""
+    if not all(_HAN.match(c) for c in window) or _number_changes(term, window):
+        return None
+    costs = [
+        _usual_cost(a, b, s) for a, b, s in zip(window, term.text, term.syllables, strict=True)
+    ]
+    return relaxed_cost(term, window, costs)
+
+
+def _usual_cost(heard: str, meant: str, syllable: str) -> float:
+    """Like :func:`heard_cost` with the heard character's usual reading only: a rare reading
+    (肋 jīn) is no evidence when the context has to decide."""
+    if heard == meant:
+        return 0.0
+    options = readings(heard)
+    return syllable_cost(options[0], syllable) if options else FAR_COST
+
+
+def _by_context(
+    chars: list[str], start: int, near: list[tuple[float, Term]]
+) -> tuple[float, Term] | None:
+    """The near term the sentence around it favours most, if by the margin for its cost."""
+    best: tuple[float, Term] | None = None
+    score = 0.0
+    for cost, term in near:
+        gain = context_gain(chars, start, term.text)
+        if accepted(cost, gain) and (best is None or gain - MARGIN_PER_COST * cost > score):
+            best, score = (cost, term), gain - MARGIN_PER_COST * cost
+    return best
+
+
 def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> list[Correction]:
     index = term_index(terms)
     lengths = sorted({len(t.text) for t in terms}, reverse=True)
@@ -196,16 +250,28 @@ def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> 
             after_digit = start > 0 and chars[start - 1].isdigit()
             heading = start == 0 or chars[start - 1] in _SENTENCE_BREAKS
             best: tuple[float, Term] | None = None
+            near: list[tuple[float, Term]] = []
             for term in candidates.values():
                 if any(term.text[k] != window[k] for k in held):
                     continue  # it would change a word already heard (or made) right
-                cost = window_cost(term, window, after_digit, heading)
+                cost = (
+                    None
+                    if term.category == "kb"
+                    else window_cost(term, window, after_digit, heading)
+                )
                 if cost is not None and (best is None or cost < best[0]):
                     best = (cost, term)
+                elif best is None:
+                    loose = _relaxed(term, window)
+                    if loose is not None:
+                        near.append((loose, term))
+            reason = ""
+            if best is None and near:
+                best, reason = _by_context(chars, start, near), " context"
             if best is None or _crosses_word(chars, start, start + length, best[1].text):
                 continue
             term = best[1]
-            changes.append(Correction("lexicon", start, window, term.text, term.category))
+            changes.append(Correction("lexicon", start, window, term.text, term.category + reason))
             chars[start : start + length] = list(term.text)
             for k in range(start, start + length):
                 locked[k] = 99

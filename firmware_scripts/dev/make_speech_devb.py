@@ -48,7 +48,9 @@ def warp_voice(tts, text: str, speed: float, f0: float, warp: float) -> np.ndarr
     return resample_poly(audio, ratio.numerator, ratio.denominator)
 
 
-def coloured_noise(kind: str, n: int, rng: np.random.Generator, others: list[np.ndarray]) -> np.ndarray:
+def coloured_noise(
+    kind: str, n: int, rng: np.random.Generator, others: list[np.ndarray]
+) -> np.ndarray:
     if kind == "white":
         return rng.standard_normal(n)
     if kind == "pink":  # Voss-McCartney-like: 1/f by a standard 3-pole filter
