@@ -25,7 +25,14 @@ from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
-from appliance.speech.correct_context import MARGIN_PER_COST, accepted, context_gain, relaxed_cost
+from appliance.speech.correct_context import (
+    LONG_PHRASE,
+    MARGIN_PER_COST,
+    accepted,
+    context_gain,
+    flips_polarity,
+    relaxed_cost,
+)
 from appliance.speech.lexicon import Anchor, Term, anchors, common_words, load_lexicon, make_term
 from appliance.speech.phonetics import FAR_COST, fuzzy, readings, same_tone, syllable_cost
 
@@ -107,6 +114,9 @@ def window_cost(
         return None
     pairs = list(zip(window, term.text, strict=True))
     costs = [heard_cost(a, b, s) for (a, b), s in zip(pairs, term.syllables, strict=True)]
+    long_phrase = len(pairs) >= LONG_PHRASE
+    if any(flips_polarity(a, b, c, long_phrase) for (a, b), c in zip(pairs, costs, strict=True)):
+        return None  # "墨菲征阳性" is not 墨菲征阴性, "伴右" not 伴有
     same = sum(a == b for a, b in pairs)
     total = sum(costs)
     if heading and term.category == "section" and total <= _HEADING_BUDGET.get(len(pairs), 1.0):
@@ -223,9 +233,13 @@ def _by_context(
     """The near term the sentence around it favours most, if by the margin for its cost."""
     best: tuple[float, Term] | None = None
     score = 0.0
+    after_digit = start > 0 and chars[start - 1].isdigit()
     for cost, term in near:
+        if after_digit and term.category != "unit":
+            continue  # right after a number only a unit ("6.8毫网" is not 6.8 睾丸)
         gain = context_gain(chars, start, term.text)
-        if accepted(cost, gain) and (best is None or gain - MARGIN_PER_COST * cost > score):
+        heard = "".join(chars[start : start + len(term.text)])
+        if accepted(cost, gain, heard) and (best is None or gain - MARGIN_PER_COST * cost > score):
             best, score = (cost, term), gain - MARGIN_PER_COST * cost
     return best
 
@@ -318,21 +332,28 @@ def _anchor_pass(
 _TEMP_UNIT = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])([\u4e00-\u9fff])(?=[0-9零一二三四五六七八九])")
 
 
+#: a place only a digit can be: before a decimal point ("酒.6"), or the tenths of a body
+#: temperature said as N度M ("36度久" → 36度9) when no other word follows in the same clause
+_DIGIT_SLOT = re.compile(
+    r"([\u4e00-\u9fff])(?=\.\d)|(?<=(?<![\d.])(?:3[4-9]|4[0-2])度)([\u4e00-\u9fff])(?=[，。；,;]|$)"
+)
 _DIGIT_READ = ("ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu")
 _DIGIT_WORDS = "零一二三四五六七八九"
 
 
 def _unit_pass(chars: list[str]) -> list[Correction]:
     """Numbers said around a misheard character: "38多2" → "38度2" (a body temperature said as
-    N度M), "酒.6" → "9.6" (a digit that sounds the same right before a decimal point)."""
+    N度M), "酒.6" → "9.6" and "36度久" → "36度9" (a digit that sounds the same where only a digit
+    can be)."""
     text = "".join(chars)
     changes = []
-    for m in re.finditer(r"([\u4e00-\u9fff])(?=\.\d)", text):
-        heard = m.group(1)
+    for m in _DIGIT_SLOT.finditer(text):
+        heard = m.group(1) or m.group(2)
+        at = m.start(1) if m.group(1) else m.start(2)
         same = [d for d, w in enumerate(_DIGIT_WORDS) if heard_cost(heard, w, _DIGIT_READ[d]) == 0]
         if heard not in _NUMERALS and len(same) == 1:
-            changes.append(Correction("lexicon", m.start(1), heard, str(same[0]), "number"))
-            chars[m.start(1)] = str(same[0])
+            changes.append(Correction("lexicon", at, heard, str(same[0]), "number"))
+            chars[at] = str(same[0])
     for m in _TEMP_UNIT.finditer(text):
         heard = m.group(2)
         if heard != "度" and heard_cost(heard, "度", "du") <= 0.8 and heard not in _NUMERALS:
