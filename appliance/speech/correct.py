@@ -1,7 +1,7 @@
 """Pinyin-aware correction of a transcript against the speech lexicon; every change is marked.
 
 Whisper hears "毫米汞柱" as "毫米公主", "二甲双胍" as "二甲双瓜", "否认药物过敏史" as "所认要无过迷史":
-the sounds are (nearly) right, the characters are not. Three passes, each only ever writes a
+the sounds are (nearly) right, the characters are not. Four passes, each only ever writes a
 lexicon word (:mod:`appliance.speech.lexicon`) and records where and what it changed:
 
 1. **terms** — every window of the transcript as long as a term is scored syllable by syllable
@@ -13,7 +13,9 @@ lexicon word (:mod:`appliance.speech.lexicon`) and records where and what it cha
    two characters are right (a long phrase is specific enough). The cheapest term wins.
 2. **anchored phrases** — a short literal said next to a term that was heard right ("给予" before
    a drug, "诊断" before a diagnosis) is corrected on sound alone, tones ignored ("急于布洛芬").
-3. **units after numbers** — "38多2" is 38度2: a temperature in range followed by a digit.
+3. **measures beside numbers** (:mod:`appliance.speech.correct_numbers`) — "心力76次" is 心率76次,
+   "100毫克口福" is 100毫克口服: a number vouches for the measure before it and the route after a dose.
+4. **units after numbers** — "38多2" is 38度2: a temperature in range followed by a digit.
 
 Longer terms win; a corrected span is not corrected again; text already right is locked.
 """
@@ -33,6 +35,7 @@ from appliance.speech.correct_context import (
     flips_polarity,
     relaxed_cost,
 )
+from appliance.speech.correct_numbers import measure_pass
 from appliance.speech.lexicon import Anchor, Term, anchors, common_words, load_lexicon, make_term
 from appliance.speech.phonetics import FAR_COST, fuzzy, readings, same_tone, syllable_cost
 
@@ -375,6 +378,10 @@ def correct_with_lexicon(
     locked = _lock_exact(text, terms)
     changes = _term_pass(chars, terms, locked)
     changes += _anchor_pass(chars, terms, locked, anchors())
+    changes += [
+        Correction("lexicon", at, heard, word, "measure")
+        for at, heard, word in measure_pass(chars, locked)
+    ]
     changes += _unit_pass(chars)
     changes.sort(key=lambda c: c.start)
     return "".join(chars), changes

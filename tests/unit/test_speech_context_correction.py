@@ -129,3 +129,24 @@ def test_phrase_templates_cover_exam_history_and_plan_wording() -> None:
     assert terms["肠溶胶囊"] == "form" and "转上级医院" in terms
     assert _fixed("腹平软，肠明音活跃")[0] == "腹平软，肠鸣音活跃"
     assert correct_with_lexicon("立即转上级医院")[0] == "立即转上级医院"  # urgency kept
+
+
+@pytest.mark.parametrize(
+    ("heard", "fixed"),
+    [
+        ("查体心力76次每分", "查体心率76次每分"),  # a vital sign before its number
+        ("100毫克口福，每日两次", "100毫克口服，每日两次"),  # the route after a dose
+        ("0.3克口湖", "0.3克口服"),
+    ],
+)
+def test_a_number_vouches_for_the_measure_beside_it(heard: str, fixed: str) -> None:
+    text, reasons = _fixed(heard)
+    assert text == fixed and reasons == ["measure"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["血压升高160", "心律齐，心率88次", "乏力3天", "患者78岁", "口服100毫克", "无力3天"],
+)
+def test_no_measure_without_its_number_or_sound(text: str) -> None:
+    assert correct_with_lexicon(text) == (text, [])
