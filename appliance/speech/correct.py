@@ -149,6 +149,9 @@ def window_cost(
     adjacent = any(b - a == 1 for a, b in pairwise(misses))
     if len(misses) >= 2 and (same < 1 or (adjacent and len(pairs) < 7)):
         return None  # two neighbours both wrong is another word ("既往" is not "吸烟")
+    edge = {0, 1, len(pairs) - 2, len(pairs) - 1}
+    if any(b - a == 1 and {a, b} <= edge for a, b in pairwise(misses)):
+        return None  # a two-character word at the edge not heard: "口服…" is not "给予…"
     if same == 0 and misses and _everyday(window):
         return None  # everyday words, none heard as the term: only the context may say
         # ("加强运动" is not 甲羟孕酮)

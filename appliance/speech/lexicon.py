@@ -93,7 +93,11 @@ def _phrases(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[Anchor, ...
     if not path.is_file():
         return (), ()
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    slots: dict[str, list[str]] = data.get("slots", {})
+    slots: dict[str, list[str]] = dict(data.get("slots", {}))
+    # {formulary}: every generic name of this clinic's formulary ("加用{formulary}")
+    slots["formulary"] = [
+        r["name_zh"] for r in _csv(path.parent / "formulary.csv") if r.get("name_zh")
+    ]
     expanded: list[tuple[str, str]] = []
     for template in data.get("expand", []):
         pattern = str(template["pattern"])
