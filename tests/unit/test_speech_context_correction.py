@@ -159,3 +159,15 @@ def test_a_verb_and_a_formulary_drug_are_matched_as_one_phrase() -> None:
     assert _fixed("处理，家用血沙坦八十毫克")[0] == "处理，加用缬沙坦八十毫克"
     assert correct_with_lexicon("继续缬沙坦")[0] == "继续缬沙坦"  # continue is not give
     assert correct_with_lexicon("口服缬沙坦")[0] == "口服缬沙坦"  # the verb at the edge stays
+
+
+def test_dev_b_is_a_second_development_set_of_its_own() -> None:
+    from appliance.bench.speech_asr import dev_clips, devb_clips
+
+    clips = devb_clips()
+    assert len(clips) >= 20 and all(c.path.suffix == ".ogg" and c.path.is_file() for c in clips)
+    assert all(c.id.startswith("devb") for c in clips)
+    assert not {c.reference for c in clips} & {c.reference for c in dev_clips()}
+    assert "heldout" not in str(clips[0].path)
+    size = sum(c.path.stat().st_size for c in clips)
+    assert size < 6 * 1024 * 1024  # small enough to commit (Opus)
