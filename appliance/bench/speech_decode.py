@@ -3,6 +3,8 @@
 ``clinicbox bench speech --decoding`` decodes the development clips once per entry of
 :data:`VARIANTS` (the product's default context: no prompt, no hotwords, the patient's words in
 the lexicon) and reports CER after each step and CPU seconds per audio second.
+With ``--devb`` the same on dev-b (:func:`appliance.bench.speech_asr.devb_clips`: new texts, the
+voice changed and noisy); ``--variant NAME`` limits the study to the named variants.
 ``--decoding-heldout NAME`` decodes the held-out clips for the named variants only and returns
 their aggregate CER alone — no clip, no text, no per-clip edits.
 """
@@ -97,9 +99,11 @@ def decoding_study(
     names: tuple[str, ...] = (),
     skip_dev: bool = False,
     heldout: tuple[str, ...] = (),
+    devb: bool = False,
 ) -> dict[str, Any]:
-    """Dev CER per variant (``names``: a subset); held-out aggregate CER for ``heldout``."""
-    from appliance.bench.speech_asr import heldout_clips
+    """Dev CER per variant (``names``: a subset), on dev-b too with ``devb``; held-out
+    aggregate CER for ``heldout``."""
+    from appliance.bench.speech_asr import devb_clips, heldout_clips
     from appliance.errors import InputError
 
     chosen = dict(VARIANTS)
@@ -111,9 +115,15 @@ def decoding_study(
         )
     dev = [] if skip_dev else _dev()
     report: dict[str, Any] = {"dev": {}, "heldout": {}}
+    second = devb_clips() if devb and not skip_dev else []
+    if second:
+        report["devb"] = {}
     for name, options in VARIANTS:
-        if dev and (not names or name in names):
-            report["dev"][name] = measure(model_dir, threads, dev, options)
+        if not names or name in names:
+            if dev:
+                report["dev"][name] = measure(model_dir, threads, dev, options)
+            if second:
+                report["devb"][name] = measure(model_dir, threads, second, options)
     held = heldout_clips() if heldout else []
     for name in heldout:
         result = measure(model_dir, threads, held, chosen[name])

@@ -38,7 +38,7 @@ _RESET_EN = (" but ", " with ", " has ", " having ", " now ", " presents", " rep
 _NEG_ZH = (
     "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非", "不是",
     # a diagnosis feared or asked about is not one told: "担心是中风", "会不会是心梗"
-    "担心是", "怕是", "会不会是", "以为是",
+    "担心是", "会不会是", "以为是",  # not 怕是: in the north it means "probably"
     # spoken regional forms: Cantonese 冇 (= 没有) and 唔 (= 不), south-western 没得/莫得 (= 没有)
     "冇", "冇得", "唔", "没得", "莫得",
     # a sign looked for and not found: "看不出在喘气", "摸不着脉", "测不到血氧" (not 看不到 /

@@ -219,6 +219,23 @@ def register(cli: click.Group) -> None:
             "Aggregate held-out CER of these decoding variants only (repeatable).",
         ),
     )
+    @click.option(
+        "--variant",
+        "variants",
+        multiple=True,
+        help=t(
+            "解码研究只测这些配置（可多次；默认全部）。",
+            "Only these variants in the decoding study (repeatable; default all).",
+        ),
+    )
+    @click.option(
+        "--devb",
+        is_flag=True,
+        help=t(
+            "解码研究也在第二开发集 dev-b（新文本、变声、噪声）上测。",
+            "Run the decoding study on dev-b too (new texts, altered voice, noise).",
+        ),
+    )
     @click.option("--out", "out_file", default=None, type=click.Path(dir_okay=False))
     @common_options
     @pass_state
@@ -231,6 +248,8 @@ def register(cli: click.Group) -> None:
         clips: int,
         decoding: bool,
         heldout_variants: tuple[str, ...],
+        variants: tuple[str, ...],
+        devb: bool,
         out_file: str | None,
     ) -> None:
         import json as _json
@@ -245,7 +264,12 @@ def register(cli: click.Group) -> None:
             from appliance.bench.speech_decode import decoding_study
 
             study = decoding_study(
-                dirs[0], threads, skip_dev=not decoding, heldout=heldout_variants
+                dirs[0],
+                threads,
+                names=variants,
+                skip_dev=not decoding,
+                heldout=heldout_variants,
+                devb=devb,
             )
             if out_file:
                 Path(out_file).write_text(

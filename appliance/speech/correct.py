@@ -1,7 +1,7 @@
 """Pinyin-aware correction of a transcript against the speech lexicon; every change is marked.
 
 Whisper hears "毫米汞柱" as "毫米公主", "二甲双胍" as "二甲双瓜", "否认药物过敏史" as "所认要无过迷史":
-the sounds are (nearly) right, the characters are not. Three passes, each only ever writes a
+the sounds are (nearly) right, the characters are not. Four passes, each only ever writes a
 lexicon word (:mod:`appliance.speech.lexicon`) and records where and what it changed:
 
 1. **terms** — every window of the transcript as long as a term is scored syllable by syllable
@@ -13,7 +13,9 @@ lexicon word (:mod:`appliance.speech.lexicon`) and records where and what it cha
    two characters are right (a long phrase is specific enough). The cheapest term wins.
 2. **anchored phrases** — a short literal said next to a term that was heard right ("给予" before
    a drug, "诊断" before a diagnosis) is corrected on sound alone, tones ignored ("急于布洛芬").
-3. **units after numbers** — "38多2" is 38度2: a temperature in range followed by a digit.
+3. **measures beside numbers** (:mod:`appliance.speech.correct_numbers`) — "心力76次" is 心率76次,
+   "100毫克口福" is 100毫克口服: a number vouches for the measure before it and the route after a dose.
+4. **units after numbers** — "38多2" is 38度2: a temperature in range followed by a digit.
 
 Longer terms win; a corrected span is not corrected again; text already right is locked.
 """
@@ -25,6 +27,15 @@ from dataclasses import asdict, dataclass
 from itertools import pairwise
 from typing import Any
 
+from appliance.speech.correct_context import (
+    LONG_PHRASE,
+    MARGIN_PER_COST,
+    accepted,
+    context_gain,
+    flips_polarity,
+    relaxed_cost,
+)
+from appliance.speech.correct_numbers import measure_pass
 from appliance.speech.lexicon import Anchor, Term, anchors, common_words, load_lexicon, make_term
 from appliance.speech.phonetics import FAR_COST, fuzzy, readings, same_tone, syllable_cost
 
@@ -80,21 +91,35 @@ def _homophone_numeral(window: str, k: int, term: Term) -> bool:
     return lone and heard_cost(window[k], term.text[k], term.syllables[k]) == 0.0
 
 
+def _number_changes(term: Term, window: str) -> bool:
+    """True when becoming ``term`` would change a number or make one, or change nothing."""
+    pairs = list(zip(window, term.text, strict=True))
+    for k, (a, b) in enumerate(pairs):
+        if b in _NUMERALS and _NUMERALS.get(a, "a") != _NUMERALS[b]:
+            return True  # never a number that was not said: "每日1次" is not "每日四次"
+        if a in _NUMERALS and b not in _NUMERALS and not _homophone_numeral(window, k, term):
+            return True  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
+    # "2型糖尿病" is already "二型糖尿病"
+    return all(a == b or _NUMERALS.get(a, "a") == _NUMERALS.get(b, "b") for a, b in pairs)
+
+
+def _everyday(window: str) -> bool:
+    """The window reads as everyday two-character words, pair by pair ("加强" + "运动")."""
+    words = common_words()
+    return all(window[i : i + 2] in words for i in range(0, len(window) - 1, 2))
+
+
 def window_cost(
     term: Term, window: str, after_digit: bool = False, heading: bool = False
 ) -> float | None:
     """The window's cost as ``term`` or None when it may not become the term."""
-    if window == term.text or len(window) != len(term.text):
+    if window == term.text or len(window) != len(term.text) or _number_changes(term, window):
         return None
     pairs = list(zip(window, term.text, strict=True))
-    for k, (a, b) in enumerate(pairs):
-        if b in _NUMERALS and _NUMERALS.get(a, "a") != _NUMERALS[b]:
-            return None  # never a number that was not said: "每日1次" is not "每日四次"
-        if a in _NUMERALS and b not in _NUMERALS and not _homophone_numeral(window, k, term):
-            return None  # "吸烟四" is not "吸烟史", "心率7" is not "心律齐"
-    if all(a == b or _NUMERALS.get(a, "a") == _NUMERALS.get(b, "b") for a, b in pairs):
-        return None  # "2型糖尿病" is already "二型糖尿病"
     costs = [heard_cost(a, b, s) for (a, b), s in zip(pairs, term.syllables, strict=True)]
+    long_phrase = len(pairs) >= LONG_PHRASE
+    if any(flips_polarity(a, b, c, long_phrase) for (a, b), c in zip(pairs, costs, strict=True)):
+        return None  # "墨菲征阳性" is not 墨菲征阴性, "伴右" not 伴有
     same = sum(a == b for a, b in pairs)
     total = sum(costs)
     if heading and term.category == "section" and total <= _HEADING_BUDGET.get(len(pairs), 1.0):
@@ -104,8 +129,8 @@ def window_cost(
             return None
         if term.category == "unit" and after_digit:
             return 0.0  # "30号客" → "30毫克": a unit right after a number
-        if not all(_HAN.match(a) for a, _ in pairs):
-            return None
+        if not all(_HAN.match(a) for a, _ in pairs) or window in common_words():
+            return None  # an everyday word heard clearly ("家中") is left to the context
         # two characters: the same sounds and tones ("升高" is not "身高", "伴右" not "伴有")
         return total if all(same_tone(a, b) for a, b in pairs if a != b) else None
     if len(pairs) == 3:
@@ -115,10 +140,23 @@ def window_cost(
         return total if sum(c > 0 for c in costs) == 1 and total <= _CONFUSION else None
     if total > _BUDGET.get(len(pairs), 2.0):
         return None
-    misses = [i for i, c in enumerate(costs) if c > 0]
+    # a numeral at the window's edge counts as a miss ("病史十年" is not "病病史" + 年)
+    misses = [
+        i
+        for i, (c, (a, b)) in enumerate(zip(costs, pairs, strict=True))
+        if c > 0 or (a in _NUMERALS and b not in _NUMERALS and i in (0, len(pairs) - 1))
+    ]
     adjacent = any(b - a == 1 for a, b in pairwise(misses))
     if len(misses) >= 2 and (same < 1 or (adjacent and len(pairs) < 7)):
         return None  # two neighbours both wrong is another word ("既往" is not "吸烟")
+    edge = {0, 1, len(pairs) - 2, len(pairs) - 1}
+    if any(b - a == 1 and {a, b} <= edge for a, b in pairwise(misses)):
+        return None  # a two-character word at the edge not heard: "口服…" is not "给予…"
+    if same == 0 and misses and _everyday(window):
+        return None  # everyday words, none heard as the term: only the context may say
+        # ("加强运动" is not 甲羟孕酮)
+    if len(pairs) < 7 and (costs[0] >= FAR_COST or costs[-1] >= FAR_COST):
+        return None  # a syllable not heard at the edge of a short window: it may be misplaced
     return total
 
 
@@ -176,6 +214,42 @@ def _lock_exact(text: str, terms: tuple[Term, ...]) -> list[int]:
     return locked
 
 
+def _relaxed(term: Term, window: str) -> float | None:
+    """Sound cost with tones ignored (:func:`relaxed_cost`) for an all-Chinese window."""
+    if not all(_HAN.match(c) for c in window) or _number_changes(term, window):
+        return None
+    costs = [
+        _usual_cost(a, b, s) for a, b, s in zip(window, term.text, term.syllables, strict=True)
+    ]
+    return relaxed_cost(term, window, costs)
+
+
+def _usual_cost(heard: str, meant: str, syllable: str) -> float:
+    """Like :func:`heard_cost` with the heard character's usual reading only: a rare reading
+    (肋 jīn) is no evidence when the context has to decide."""
+    if heard == meant:
+        return 0.0
+    options = readings(heard)
+    return syllable_cost(options[0], syllable) if options else FAR_COST
+
+
+def _by_context(
+    chars: list[str], start: int, near: list[tuple[float, Term]]
+) -> tuple[float, Term] | None:
+    """The near term the sentence around it favours most, if by the margin for its cost."""
+    best: tuple[float, Term] | None = None
+    score = 0.0
+    after_digit = start > 0 and chars[start - 1].isdigit()
+    for cost, term in near:
+        if after_digit and term.category != "unit":
+            continue  # right after a number only a unit ("6.8毫网" is not 6.8 睾丸)
+        gain = context_gain(chars, start, term.text)
+        heard = "".join(chars[start : start + len(term.text)])
+        if accepted(cost, gain, heard) and (best is None or gain - MARGIN_PER_COST * cost > score):
+            best, score = (cost, term), gain - MARGIN_PER_COST * cost
+    return best
+
+
 def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> list[Correction]:
     index = term_index(terms)
     lengths = sorted({len(t.text) for t in terms}, reverse=True)
@@ -196,16 +270,28 @@ def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> 
             after_digit = start > 0 and chars[start - 1].isdigit()
             heading = start == 0 or chars[start - 1] in _SENTENCE_BREAKS
             best: tuple[float, Term] | None = None
+            near: list[tuple[float, Term]] = []
             for term in candidates.values():
                 if any(term.text[k] != window[k] for k in held):
                     continue  # it would change a word already heard (or made) right
-                cost = window_cost(term, window, after_digit, heading)
+                cost = (
+                    None
+                    if term.category == "kb"
+                    else window_cost(term, window, after_digit, heading)
+                )
                 if cost is not None and (best is None or cost < best[0]):
                     best = (cost, term)
+                elif best is None:
+                    loose = _relaxed(term, window)
+                    if loose is not None:
+                        near.append((loose, term))
+            reason = ""
+            if best is None and near:
+                best, reason = _by_context(chars, start, near), " context"
             if best is None or _crosses_word(chars, start, start + length, best[1].text):
                 continue
             term = best[1]
-            changes.append(Correction("lexicon", start, window, term.text, term.category))
+            changes.append(Correction("lexicon", start, window, term.text, term.category + reason))
             chars[start : start + length] = list(term.text)
             for k in range(start, start + length):
                 locked[k] = 99
@@ -252,21 +338,28 @@ def _anchor_pass(
 _TEMP_UNIT = re.compile(r"(?<![\d.])(3[4-9]|4[0-2])([\u4e00-\u9fff])(?=[0-9零一二三四五六七八九])")
 
 
+#: a place only a digit can be: before a decimal point ("酒.6"), or the tenths of a body
+#: temperature said as N度M ("36度久" → 36度9) when no other word follows in the same clause
+_DIGIT_SLOT = re.compile(
+    r"([\u4e00-\u9fff])(?=\.\d)|(?<=(?<![\d.])(?:3[4-9]|4[0-2])度)([\u4e00-\u9fff])(?=[，。；,;]|$)"
+)
 _DIGIT_READ = ("ling", "yi", "er", "san", "si", "wu", "liu", "qi", "ba", "jiu")
 _DIGIT_WORDS = "零一二三四五六七八九"
 
 
 def _unit_pass(chars: list[str]) -> list[Correction]:
     """Numbers said around a misheard character: "38多2" → "38度2" (a body temperature said as
-    N度M), "酒.6" → "9.6" (a digit that sounds the same right before a decimal point)."""
+    N度M), "酒.6" → "9.6" and "36度久" → "36度9" (a digit that sounds the same where only a digit
+    can be)."""
     text = "".join(chars)
     changes = []
-    for m in re.finditer(r"([\u4e00-\u9fff])(?=\.\d)", text):
-        heard = m.group(1)
+    for m in _DIGIT_SLOT.finditer(text):
+        heard = m.group(1) or m.group(2)
+        at = m.start(1) if m.group(1) else m.start(2)
         same = [d for d, w in enumerate(_DIGIT_WORDS) if heard_cost(heard, w, _DIGIT_READ[d]) == 0]
         if heard not in _NUMERALS and len(same) == 1:
-            changes.append(Correction("lexicon", m.start(1), heard, str(same[0]), "number"))
-            chars[m.start(1)] = str(same[0])
+            changes.append(Correction("lexicon", at, heard, str(same[0]), "number"))
+            chars[at] = str(same[0])
     for m in _TEMP_UNIT.finditer(text):
         heard = m.group(2)
         if heard != "度" and heard_cost(heard, "度", "du") <= 0.8 and heard not in _NUMERALS:
@@ -288,6 +381,10 @@ def correct_with_lexicon(
     locked = _lock_exact(text, terms)
     changes = _term_pass(chars, terms, locked)
     changes += _anchor_pass(chars, terms, locked, anchors())
+    changes += [
+        Correction("lexicon", at, heard, word, "measure")
+        for at, heard, word in measure_pass(chars, locked)
+    ]
     changes += _unit_pass(chars)
     changes.sort(key=lambda c: c.start)
     return "".join(chars), changes

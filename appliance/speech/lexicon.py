@@ -5,6 +5,8 @@ Terms come from the bundled data (nothing is typed in here):
 - ``medical_lexicon.csv`` — symptoms, signs, exams, units, 病历 section words, dictation phrases;
 - ``formulary.csv`` — this clinic's formulary: generic names, Chinese brands and aliases (drug);
 - ``icd10_primary_care.csv`` — ICD-10 Chinese names and synonyms (diagnosis);
+- ``speech_kb_words.csv`` — words of the clinic's knowledge base and catalogs (kb), mined with
+  jieba; a weak source: only written where the context agrees;
 - ``dictation_phrases.toml`` — phrase templates: ``[[expand]]`` phrases become terms,
   ``[[anchor]]`` pairs (a literal beside a term of a category, "给予{drug}") are returned as
   :class:`Anchor` for the anchored pass of :mod:`appliance.speech.correct`.
@@ -28,6 +30,9 @@ from appliance.speech.phonetics import fuzzy
 
 DATA = Path(__file__).resolve().parents[1] / "knowledge" / "data"
 LEXICON_FILE = DATA / "medical_lexicon.csv"
+#: words of the clinic's own knowledge base (firmware_scripts/dev/mine_speech_words.py): used
+#: only where the sentence agrees (appliance/speech/correct_context.py)
+KB_WORDS_FILE = "speech_kb_words.csv"
 _HAN_ONLY = re.compile(r"[\u4e00-\u9fff]{2,12}")
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -88,7 +93,11 @@ def _phrases(path: Path) -> tuple[tuple[tuple[str, str], ...], tuple[Anchor, ...
     if not path.is_file():
         return (), ()
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    slots: dict[str, list[str]] = data.get("slots", {})
+    slots: dict[str, list[str]] = dict(data.get("slots", {}))
+    # {formulary}: every generic name of this clinic's formulary ("加用{formulary}")
+    slots["formulary"] = [
+        r["name_zh"] for r in _csv(path.parent / "formulary.csv") if r.get("name_zh")
+    ]
     expanded: list[tuple[str, str]] = []
     for template in data.get("expand", []):
         pattern = str(template["pattern"])
@@ -134,6 +143,8 @@ def load_lexicon(path: Path = LEXICON_FILE, *, with_sources: bool = True) -> tup
             terms.setdefault(word, category)
         for word, category in _phrases(path.parent / "dictation_phrases.toml")[0]:
             terms.setdefault(word, category)
+        for row in _csv(path.parent / KB_WORDS_FILE):
+            terms.setdefault(row["term"], "kb")
     kept = (make_term(t, c) for t, c in terms.items() if _HAN_ONLY.fullmatch(t))
     return tuple(sorted(kept, key=lambda t: -len(t.text)))
 

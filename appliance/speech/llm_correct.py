@@ -120,8 +120,8 @@ def _options(
             for term in {
                 t.text: t for t in index.get((length, 0, _fuzzy(lazy_pinyin(window[0])[0])), ())
             }.values():
-                if term.text == window or term.text in found:
-                    continue
+                if term.text == window or term.text in found or term.category == "kb":
+                    continue  # kb words are written only where the context agrees
                 costs = [
                     heard_cost(a, b, y)
                     for a, b, y in zip(window, term.text, term.syllables, strict=True)

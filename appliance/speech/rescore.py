@@ -80,6 +80,16 @@ class CharLM:
         found = max(self.tri[history + char] - DISCOUNT, 0.0) / seen
         return found + DISCOUNT * self.fan2[history] / seen * lower
 
+    def logprob(self, text: str) -> float:
+        """Total natural-log probability of the Chinese characters of ``text`` (each run of
+        them starts afresh)."""
+        total = 0.0
+        for run in _HAN_RUN.findall(text):
+            chars = _BOS * 2 + run
+            for i in range(2, len(chars)):
+                total += math.log(self._p_tri(chars[i - 2 : i], chars[i]))
+        return total
+
     def mean_logprob(self, text: str) -> float | None:
         """Mean natural-log probability per Chinese character of ``text`` (None: no Chinese)."""
         total, count = 0.0, 0
@@ -93,11 +103,11 @@ class CharLM:
 
 def knowledge_runs(root: Path = KNOWLEDGE) -> list[str]:
     """Runs of Chinese characters in the product's knowledge files and lexicon terms."""
-    from appliance.speech.lexicon import load_lexicon
+    from appliance.speech.lexicon import KB_WORDS_FILE, load_lexicon
 
-    runs: list[str] = [t.text for t in load_lexicon()]
+    runs: list[str] = [t.text for t in load_lexicon() if t.category != "kb"]
     for path in sorted(root.rglob("*")):
-        if path.suffix in _SUFFIXES and path.is_file():
+        if path.suffix in _SUFFIXES and path.is_file() and path.name != KB_WORDS_FILE:
             runs += _HAN_RUN.findall(path.read_text(encoding="utf-8", errors="ignore"))
     return runs
 
