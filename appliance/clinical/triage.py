@@ -29,6 +29,7 @@ from appliance.clinical.findings import (
     extract_findings,
 )
 from appliance.clinical.triage_inputs import TriageInputs, merge_inputs
+from appliance.clinical.triage_lowrisk import cleared
 from appliance.clinical.triage_model import (
     CHILD_AGE,
     ComplaintRule,
@@ -164,7 +165,8 @@ def triage_rules(
             reasons.append(_finding_reason(rule, finding, kb))
 
     denied: list[Span] = []
-    for finding in [*rule_findings(text, inputs, kb, denied), *_not_over(text, extra, by_id)]:
+    told = [*rule_findings(text, inputs, kb, denied), *_not_over(text, extra, by_id)]
+    for finding in cleared(told, kb.low_risk, text, age):  # CCHR/PECARN: a minor head injury
         take(finding)
     for finding in composite_findings(kb, inputs, vitals, have, text):  # made of the above
         take(finding)

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from appliance.clinical.findings import Finding, Vocabulary
+from appliance.clinical.triage_lowrisk import LowRisk
 from appliance.clinical.triage_pain import PainSites
 
 Level = Literal[1, 2, 3, 4]
@@ -192,6 +193,7 @@ class TriageKnowledge:
     composites: tuple[Composite, ...] = ()
     resource_modifiers: tuple[ResourceModifier, ...] = ()
     pain_sites: PainSites = field(default_factory=lambda: PainSites((), ()))
+    low_risk: tuple[LowRisk, ...] = ()
 
     def cite(self, keys: str) -> str:
         return "；".join(

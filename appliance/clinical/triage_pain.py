@@ -28,6 +28,7 @@ class PainSites:
     central: tuple[str, ...]
     peripheral: tuple[str, ...]
     source: str = ""
+    not_sites: tuple[str, ...] = ()
 
 
 # a pain word after a central site in its clause (Chinese: within eight characters)
@@ -36,10 +37,24 @@ _PAIN_EN = re.compile(r"\b(?:pain\w*|ache\w*|hurt\w*|sore|tender\w*|cramp\w*)\b"
 _WINDOW = 8
 
 
-def _central_pain(folded: str, sites: tuple[str, ...]) -> bool:
+def _inside(start: int, end: int, words: list[tuple[int, int]]) -> bool:
+    return any(s <= start and end <= e and (s, e) != (start, end) for s, e in words)
+
+
+def _word_spans(folded: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for word in words:
+        at = folded.find(word)
+        while at >= 0:
+            out.append((at, at + len(word)))
+            at = folded.find(word, at + 1)
+    return out
+
+
+def _central_pain(folded: str, sites: tuple[str, ...], words: list[tuple[int, int]]) -> bool:
     for site in sites:
         for start, end, negated in spans(folded, site):
-            if negated:
+            if negated or _inside(start, end, words):
                 continue
             c_start, c_end = _clause_bounds(folded, start)
             if site.isascii():
@@ -53,5 +68,12 @@ def _central_pain(folded: str, sites: tuple[str, ...]) -> bool:
 def pain_is_peripheral(text: str, sites: PainSites) -> bool:
     """Is the pain of ``text`` peripheral (limb, skin) by CTAS 2016? False when unsure."""
     folded = fold(text)
-    named = any(not hit[2] for site in sites.peripheral for hit in spans(folded, site))
-    return named and not _central_pain(folded, sites.central)
+    # a site inside a longer word is not that site: 头 in 骨头 or 指头, 手 in 手术
+    words = _word_spans(folded, sites.not_sites)
+    named = any(
+        not hit[2] and not _inside(hit[0], hit[1], words)
+        for site in sites.peripheral
+        for hit in spans(folded, site)
+    )
+    words += _word_spans(folded, tuple(p for p in sites.peripheral if not p.isascii()))
+    return named and not _central_pain(folded, sites.central, words)

@@ -53,6 +53,8 @@ _ABILITY = re.compile(
 # "不少" closing a clause says an amount is not reduced ("尿也不少"); after bleeding, vomiting or
 # stools it means "a lot" ("出血不少"), which is no playing down.
 _PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)|(?<![血吐拉泻咳])(?:也|还|都)?不少$")
+# a mild degree right before a sign inside the clause: "口唇轻紫", "脸色略白", "稍肿"
+_MILD_SIGN = re.compile(r"(?<!年)(?:轻|微|稍|略)(?:微)?发?[紫青绀白红黄肿胀痛疼]")
 _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )
@@ -70,6 +72,12 @@ _SIGN_CLASSES = (
     "歪斜偏", "肿胀鼓", "红", "紫青乌绀", "白", "黄", "痛疼", "麻木", "痒", "晕昏眩", "干燥",
     "硬僵", "凉冷冰", "热烫烧", "吐呕", "抖颤抽搐", "喘憋闷堵", "血",
 )  # fmt: skip
+
+
+# Degree agreement: a term whose sign is a weakness ("哭声弱", "脉搏微弱") is never the match of
+# a clause that names no weakness: "一动就哭" is a cry of pain, not a weak cry.
+_WEAK_TERM = "弱"
+_WEAK_CLAUSE = re.compile(r"弱|微|小|低|轻|细|没力|无力|没劲|蔫")
 
 
 def sign_bits(folded: str) -> int:
@@ -101,6 +109,8 @@ class SemanticBank:
         object.__setattr__(self, "_sign_bits", np.array(bits, dtype=np.int64))
         absent = [not t.isascii() and any(c in NEG_CHARS for c in fold(t)) for t in self.terms]
         object.__setattr__(self, "_absent", np.array(absent, dtype=bool))
+        weak = [not t.isascii() and _WEAK_TERM in t for t in self.terms]
+        object.__setattr__(self, "_weak", np.array(weak, dtype=bool))
 
     def disagree(self, clause: str) -> np.ndarray:
         """Bank rows whose term names only signs of other classes than ``clause`` does, or an
@@ -115,6 +125,8 @@ class SemanticBank:
             # polarity: a term that names an absence ("哭时无泪", "无尿") is never the match of
             # a clause that states a presence ("哭的时候有眼泪", "尿也有")
             out = out | self.__dict__["_absent"]
+        if not _WEAK_CLAUSE.search(folded):
+            out = out | self.__dict__["_weak"]
         return out
 
     def scores(self, queries: np.ndarray) -> np.ndarray:
@@ -146,7 +158,9 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if len(clause) < _MIN_CHARS or not re.search(r"[^\W\d_]", clause):
             continue
         negated = _is_negated_en(clause) if clause.isascii() else _is_negated_zh(clause)
-        mild = _MILD_START.match(clause) or _NEGATED_HEAD.search(clause)
+        mild = (
+            _MILD_START.match(clause) or _NEGATED_HEAD.search(clause) or _MILD_SIGN.search(clause)
+        )
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
         if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):

@@ -9,6 +9,7 @@ from typing import Any
 
 from appliance.clinical.findings import Concept, Vocabulary
 from appliance.clinical.triage import COMPOSITE_FACTS, MODIFIER_FACTS
+from appliance.clinical.triage_lowrisk import LowRisk
 from appliance.clinical.triage_model import (
     ChildBand,
     ComplaintRule,
@@ -161,8 +162,23 @@ def triage_knowledge() -> TriageKnowledge:
         unknown = set(mod.findings) - {r.id for r in complaints}
         if mod.fact not in MODIFIER_FACTS or unknown:
             raise ValueError(f"triage_findings.toml resource_modifier {mod.id}: unknown {unknown}")
+    low_risk = tuple(
+        LowRisk(
+            x["id"],
+            x["to"],
+            tuple(tuple(g) for g in x["all"]),
+            x["source"],
+            x.get("min_age"),
+            x.get("max_age"),
+        )
+        for x in f.get("low_risk", [])
+    )
+    for low in low_risk:  # a misspelt id would silently never clear
+        if not {low.id, low.to} <= {r.id for r in complaints}:
+            raise ValueError(f"triage_findings.toml low_risk {low.id} -> {low.to}: unknown id")
     self_care = c["self_care"][0]
     return TriageKnowledge(
+        low_risk=low_risk,
         composites=composites,
         resource_modifiers=modifiers,
         adult_vitals=tuple(_vital_rule(r) for r in v["adult"]),
@@ -187,6 +203,7 @@ def triage_knowledge() -> TriageKnowledge:
             tuple(v["pain_sites"]["central"]),
             tuple(v["pain_sites"]["peripheral"]),
             v["pain_sites"]["source"],
+            tuple(v["pain_sites"].get("not_sites", ())),
         ),
     )
 

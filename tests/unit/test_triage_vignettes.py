@@ -70,3 +70,13 @@ def test_the_second_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.84, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_third_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev3.toml``: 80 cases on level 3 versus 4 (resources) with hidden
+    level 1/2 cases, written by another helper without the rules; misses read for the seventh
+    batch. First run 82.5% / 2 under-triaged."""
+    report = triage_report(name="triage_outside_dev3.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.9, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]

@@ -1,0 +1,60 @@
+"""Low-risk rules: a finding the criteria themselves clear when every low-risk condition is told.
+
+A head injury is level 3 by default (imaging may be needed). The Canadian CT Head Rule and
+PECARN say when it is not: no loss of consciousness, no vomiting, and behaving normally (no
+headache), in a patient younger than 65 and past infancy. When a complaint states every one of
+those conditions, the head injury is a minor one (ESI v4: no resources, level 4) and its finding
+is replaced by the row's level-4 finding; anything high-risk that was told (a fall on an
+anticoagulant, vomiting, a worse headache) fires its own finding and keeps its level.
+
+Conditions are groups of phrases (``triage_findings.toml`` ``[[low_risk]]``); a group holds when
+one of its phrases is in the complaint. Nothing is cleared when the age is unknown (pure).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from appliance.clinical.findings import Finding
+from appliance.clinical.findings_text import fold
+
+
+@dataclass(frozen=True)
+class LowRisk:
+    """Replace finding ``id`` by ``to`` when every group of ``groups`` is told."""
+
+    id: str
+    to: str
+    groups: tuple[tuple[str, ...], ...]
+    source: str
+    min_age: float | None = None
+    max_age: float | None = None
+
+
+def cleared(
+    findings: Sequence[Finding], rules: Sequence[LowRisk], text: str, age: float | None
+) -> list[Finding]:
+    """``findings`` with each one that a low-risk rule clears replaced by that rule's finding."""
+    if not rules or age is None:
+        return list(findings)
+    folded = fold(text)
+    out: list[Finding] = []
+    for finding in findings:
+        rule = next((r for r in rules if r.id == finding.id), None)
+        if rule is not None and _holds(rule, folded, age):
+            finding = dataclasses.replace(finding, id=rule.to)
+        out.append(finding)
+    return out
+
+
+def _holds(rule: LowRisk, folded: str, age: float) -> bool:
+    if rule.min_age is not None and age < rule.min_age:
+        return False
+    if rule.max_age is not None and age >= rule.max_age:
+        return False
+    return all(any(fold(p) in folded for p in group) for group in rule.groups)
+
+
+__all__ = ["LowRisk", "cleared"]
