@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.clinical.findings import Concept, Vocabulary
-from appliance.clinical.triage import COMPOSITE_FACTS, MODIFIER_FACTS
+from appliance.clinical.triage_composites import COMPOSITE_FACTS, MODIFIER_FACTS
 from appliance.clinical.triage_lowrisk import LowRisk
 from appliance.clinical.triage_model import (
     ChildBand,

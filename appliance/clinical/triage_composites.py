@@ -1,0 +1,132 @@
+"""Composite findings and the ESI resource estimate of triage (pure).
+
+A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
+weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃): every group
+must hold. The resource estimate is ESI v4 decision point C for minor complaints: the most
+resources one needs, plus one per kind its context adds (``kb.resource_modifiers``).
+"""
+
+from __future__ import annotations
+
+from appliance.clinical._text import find_terms
+from appliance.clinical.findings import Finding, FindingSource
+from appliance.clinical.triage_inputs import TriageInputs
+from appliance.clinical.triage_model import ComplaintRule, Reason, TriageKnowledge
+
+_FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
+OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
+#: the facts a composite group may name besides finding ids
+COMPOSITE_FACTS = frozenset(
+    {"pregnant", "fever", "older_adult", "pregnant_20_weeks", "ongoing_5_min", "temp_40"}
+)
+HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
+LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
+#: the facts a resource modifier may name
+MODIFIER_FACTS = COMPOSITE_FACTS
+
+
+def resource_estimate(
+    kb: TriageKnowledge,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+    fired: list[ComplaintRule],
+) -> tuple[int, Reason] | None:
+    """ESI decision point C for minor complaints: the most resources one needs, plus one per
+    kind the context adds (``kb.resource_modifiers``); a reason for level 3 when the estimate
+    reaches two, else None."""
+    minor = [r for r in fired if r.level == 4]
+    applied = [
+        m
+        for m in kb.resource_modifiers
+        if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
+    ]
+    if not minor or not applied:
+        return None
+    total = max((r.resources or 0 for r in minor), default=0) + sum(m.adds for m in applied)
+    if total < 2:
+        return None
+    names_zh = "、".join(r.text_zh for r in minor)
+    names_en = ", ".join(r.text_en for r in minor)
+    return total, Reason(
+        applied[0].id,
+        3,
+        kb.cite(";".join(dict.fromkeys(m.source for m in applied))),
+        f"{names_zh}，{'；'.join(m.text_zh for m in applied)}：预计需 {total} 项资源（ESI 3），按急症",
+        f"{names_en}; {'; '.join(m.text_en for m in applied)}: {total} resources expected "
+        "(ESI 3), urgent",
+    )
+
+
+def _fact(
+    name: str,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+) -> Finding | None:
+    """Evidence for one member of a composite group: a finding found, or a fact."""
+    if name in have:
+        return have[name]
+    if name == "pregnant" and inputs.pregnant:
+        return Finding("pregnant", "pregnant=true", (0, 0))
+    if name == "ongoing_5_min":
+        ongoing = inputs.measures.get("ongoing_min")
+        if ongoing is not None and ongoing.value >= 5:
+            return Finding(name, ongoing.text, ongoing.span)
+    if name == "pregnant_20_weeks":
+        weeks = inputs.vitals_used.get("pregnancy_weeks", {})
+        value = weeks.get("value")
+        if isinstance(value, int | float) and value >= LATE_PREGNANCY_WEEKS:
+            return Finding(name, str(weeks.get("text") or f"{value:g} weeks"), (0, 0))
+    if name == "older_adult" and inputs.age is not None and inputs.age >= OLDER_ADULT:
+        return Finding("older_adult", f"age={inputs.age:g}", (0, 0))
+    if name == "temp_40":
+        temp = vitals.get("temp")
+        if temp is not None and temp >= HYPERTHERMIA:
+            return Finding(name, f"temp={temp:g}", (0, 0))
+    if name == "fever":
+        temp = vitals.get("temp")
+        if temp is not None and temp >= 38.0:
+            used = inputs.vitals_used.get("temp", {})
+            span = used.get("span")
+            where = (int(span[0]), int(span[1])) if isinstance(span, list) else (0, 0)
+            return Finding("fever", str(used.get("text") or f"temp={temp:g}"), where)
+        if temp is None and find_terms(text, _FEVER_WORDS):
+            return Finding("fever", "fever", (0, 0))
+    return None
+
+
+def composite_findings(
+    kb: TriageKnowledge,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+) -> list[Finding]:
+    """The composites of ``kb`` whose every group holds; each carries its parts' words, the
+    first part's span, and the weakest source among its parts (a semantic part makes it
+    semantic, with that similarity)."""
+    out: list[Finding] = []
+    for comp in kb.composites:
+        if comp.id in have:
+            continue
+        parts: list[Finding] = []
+        for group in comp.groups:
+            part = next(
+                (e for e in (_fact(n, inputs, vitals, have, text) for n in group) if e), None
+            )
+            if part is None:
+                break
+            parts.append(part)
+        else:
+            source: FindingSource = next((p.source for p in parts if p.source != "rule"), "rule")
+            sims = [p.similarity for p in parts if p.similarity is not None]
+            span = next((p.span for p in parts if p.span != (0, 0)), (0, 0))
+            words = " + ".join(p.text for p in parts)
+            out.append(Finding(comp.id, words, span, source, False, min(sims) if sims else None))
+    return out
+
+
+__all__ = ["COMPOSITE_FACTS", "MODIFIER_FACTS", "composite_findings", "resource_estimate"]
