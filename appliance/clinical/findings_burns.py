@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from appliance.clinical._text import _clause_bounds, _is_negated_en, _is_negated_zh
+
 # (category, words, % of the adult body surface for one such region, paired). Longer words first
 # within a category; a paired word after 两/双/both counts twice. A category never exceeds its
 # share of the body (CAPS), so "legs … thighs" is not counted twice.
@@ -46,7 +48,18 @@ _EXTENT = re.compile(
     r"一大片|大片|整个|整只|整条|全身|全|满|都|好大|面积不小|面积大|both|whole|entire|all over"
 )
 _PAIRED = re.compile(r"(?:两|双|俩|左右|both\s+)$")
-_SENTENCE = re.compile(r"[^。；;!?！？\n]+")
+_SENTENCE = re.compile(r"(?:[^。；;!?！？\n.]|\.(?!\s|$))+")
+
+
+def _burn_told(sentence: str) -> bool:
+    """A burn word affirmed in ``sentence`` ("no burn mark", "没烫着" tell none)."""
+    for m in _BURN_SENTENCE.finditer(sentence):
+        c_start, _ = _clause_bounds(sentence, m.start())
+        before = sentence[c_start : m.start()]
+        ascii_word = m.group(0).isascii()
+        if not (_is_negated_en(before) if ascii_word else _is_negated_zh(before)):
+            return True
+    return False
 
 
 def _region_share(sentence: str) -> tuple[float, int]:
@@ -73,7 +86,7 @@ def burn_area_from_regions(folded: str) -> tuple[float, tuple[int, int]] | None:
     best: tuple[float, tuple[int, int]] | None = None
     for m in _SENTENCE.finditer(folded):
         sentence = m.group(0)
-        if not _BURN_SENTENCE.search(sentence):
+        if not _burn_told(sentence):
             continue
         share, named = _region_share(sentence)
         if named == 0 or (named < 2 and not _EXTENT.search(sentence)):

@@ -30,7 +30,8 @@ _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "�
               "讲": "说", "勿": "不"}  # fmt: skip
 # Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
 # the vocabulary also reads "半边身子没劲" (terms are folded the same way).
-_SAME_WORD = (("没力", "无力"), ("没劲", "无力"))
+# South-western 啥子 (and 么子) is 什么: "喂啥子吐啥子" ~ 吃什么吐什么's pattern.
+_SAME_WORD = (("没力", "无力"), ("没劲", "无力"), ("啥子", "什么"), ("么子", "什么"))
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 
@@ -68,7 +69,7 @@ _SHORT_HUNDRED = re.compile(r"^([一二两三四五六七八九])百([一二三�
 # Two neighbouring digits are a spoken range, not a number read digit by digit: "七八米" is 7–8 m
 # (not 78), "三四天", "两三片", "七八十岁" 70–80. Triage reads the upper end (the more urgent one at
 # a threshold: "五六米" reaches the 6 m of a high-risk fall).
-_RANGE = re.compile(r"^([一二两三四五六七八])([二三四五六七八九])([十百]?)$")
+_RANGE = re.compile(r"^([一二两三四五六七八])([二两三四五六七八九])([十百]?)$")
 _UNIT = {"": 1, "十": 10, "百": 100}
 
 

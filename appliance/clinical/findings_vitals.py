@@ -193,6 +193,12 @@ _PREG_WEEKS = (
     re.compile(r"pregnant\s*(?:at|,)?\s*(\d{1,2})\s*(?:weeks?|wks?)"),
 )
 _AMENORRHOEA = re.compile(rf"停经\s*({NUM})\s*(天|日|周|个?月)")
+# spoken forms: weeks as 星期/礼拜, months, 怀了/怀上, Cantonese 有咗 (pregnant; read on the raw
+# text, since folding makes it 有了, which also says "it has been …")
+_PREG_SPOKEN = (
+    re.compile(rf"(?:怀孕|怀了|怀上|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(星期|礼拜|月)"),
+    re.compile(rf"(?:有咗|怀咗)\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(周|星期|礼拜|月)"),
+)
 
 
 def _in_range(key: str, value: float) -> bool:
@@ -344,6 +350,16 @@ def _pregnancy(text: str, raw: str) -> TextReading | None:
         return TextReading(
             "pregnancy_weeks", round(weeks, 1), "weeks", m.span(), raw[slice(*m.span())]
         )
+    for pattern in _PREG_SPOKEN:
+        m = pattern.search(text) or pattern.search(raw)
+        value = to_number(m.group(1)) if m else None
+        if m is None or value is None:
+            continue
+        weeks = value * (30.4 / 7) if m.group(2) == "月" else value
+        if 1 <= weeks <= 44:
+            return TextReading(
+                "pregnancy_weeks", round(weeks, 1), "weeks", m.span(), raw[slice(*m.span())]
+            )
     m = _AMENORRHOEA.search(text)
     if m is not None:
         value = to_number(m.group(1))

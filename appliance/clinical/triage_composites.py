@@ -17,8 +17,17 @@ _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyr
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
 COMPOSITE_FACTS = frozenset(
-    {"pregnant", "fever", "older_adult", "pregnant_20_weeks", "ongoing_5_min", "temp_40"}
+    {
+        "pregnant",
+        "fever",
+        "older_adult",
+        "pregnant_20_weeks",
+        "ongoing_5_min",
+        "temp_40",
+        "tachycardia",
+    }
 )
+TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -82,6 +91,10 @@ def _fact(
             return Finding(name, str(weeks.get("text") or f"{value:g} weeks"), (0, 0))
     if name == "older_adult" and inputs.age is not None and inputs.age >= OLDER_ADULT:
         return Finding("older_adult", f"age={inputs.age:g}", (0, 0))
+    if name == "tachycardia":  # ESI v4 danger zone for adults: HR > 100
+        hr = vitals.get("hr")
+        if hr is not None and hr > TACHYCARDIA and (inputs.age is None or inputs.age >= 14):
+            return Finding(name, f"hr={hr:g}", (0, 0))
     if name == "temp_40":
         temp = vitals.get("temp")
         if temp is not None and temp >= HYPERTHERMIA:

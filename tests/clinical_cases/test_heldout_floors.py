@@ -72,6 +72,11 @@ TRIAGE_V6_UNDER_L12_MAX = 4
 # 73.8% / 6 after the sixth batch (a0d2a32). Misses unread.
 TRIAGE_V7_EXACT_MIN = 0.70
 TRIAGE_V7_UNDER_L12_MAX = 7
+# Eighth triage set (frozen 920f2aa; its writer read neither the rules, the docs, the other sets
+# nor the history; written after the seventh batch), first run 2026-12-04 at a46e320 (rules of
+# a4b50a9): 61/80 = 76.2% exact, 8 of 34 level-1/2 under-triaged. Misses unread.
+TRIAGE_V8_EXACT_MIN = 0.72
+TRIAGE_V8_UNDER_L12_MAX = 9
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -86,6 +91,7 @@ SETS = {
     "triage-v5": "triage_heldout_v5.toml",
     "triage-v6": "triage_heldout_v6.toml",
     "triage-v7": "triage_heldout_v7.toml",
+    "triage-v8": "triage_heldout_v8.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -149,6 +155,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v5", TRIAGE_V5_EXACT_MIN, TRIAGE_V5_UNDER_L12_MAX),
         ("triage-v6", TRIAGE_V6_EXACT_MIN, TRIAGE_V6_UNDER_L12_MAX),
         ("triage-v7", TRIAGE_V7_EXACT_MIN, TRIAGE_V7_UNDER_L12_MAX),
+        ("triage-v8", TRIAGE_V8_EXACT_MIN, TRIAGE_V8_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -161,6 +168,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v5": report.report_triage_v5,
         "triage-v6": report.report_triage_v6,
         "triage-v7": report.report_triage_v7,
+        "triage-v8": report.report_triage_v8,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (

@@ -11,7 +11,7 @@
   level 3 (labs, IV antibiotics or drainage);
 - refusing to use an injured limb is unable to bear weight's counterpart (imaging, level 3);
 - CCHR / PECARN: a head injury with no loss of consciousness, no vomiting and normal
-  behaviour told is minor (level 4) for a known age 1–64; any missing condition keeps 3;
+  behaviour told is minor (level 4) for a known age ≥ 1; any missing condition keeps 3;
 - CTAS pain by site: a site character inside another word names no site (骨头, 指头, 手术);
 - semantic: a mild degree before a sign ("嘴唇稍紫") is not matched (the rules judge it); a
   weakness term ("哭声弱") is never matched by a clause that names no weakness.
@@ -92,8 +92,8 @@ def test_a_head_injury_with_every_low_risk_condition_told_is_minor() -> None:
     # a condition not told keeps the head injury at 3
     assert run("在家里跑着撞到头，没吐，现在跟平时一样", 4)["level"] == 3
     assert run("撞到头，没晕，没吐，头有点痛", 30)["level"] == 3
-    # age 65 or more is high risk by CCHR; an unknown age is not cleared
-    assert run("撞到头，没晕，没吐，头不疼", 70)["level"] <= 3
+    # an unknown age is not cleared (age ≥ 65 alone is no CT criterion by NICE NG232: the eighth
+    # batch dropped the first version's max_age of 65, see test_triage_eighth_batch.py)
     no_age = triage({"complaint": "撞到头，没晕，没吐，头不疼"}, use_llm=False)
     assert no_age["level"] == 3
 

@@ -80,3 +80,13 @@ def test_the_third_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.9, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_fourth_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev4.toml``: 80 cases weighted to children, older adults, pregnancy,
+    mental health and environmental injuries, written by another helper without the rules;
+    misses read for the eighth batch. First run 67.5% / 9 under-triaged."""
+    report = triage_report(name="triage_outside_dev4.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.88, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]

@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v7|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v8|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -38,6 +38,7 @@ SETS = (
     "triage-v5",
     "triage-v6",
     "triage-v7",
+    "triage-v8",
     "meds",
     "advise",
     "speech",
@@ -48,6 +49,7 @@ SETS = (
 # fifth one (v5, frozen before the next rule change; its misses were read for the fifth batch)
 # and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither;
 # its misses were read for the sixth batch) and the seventh (v7, frozen before the sixth batch)
+# and the eighth (v8, frozen 920f2aa after the seventh batch, before the eighth)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
@@ -56,6 +58,7 @@ TRIAGE_FILES = {
     "triage-v5": "triage_heldout_v5.toml",
     "triage-v6": "triage_heldout_v6.toml",
     "triage-v7": "triage_heldout_v7.toml",
+    "triage-v8": "triage_heldout_v8.toml",
 }
 
 
@@ -209,6 +212,11 @@ def report_triage_v6(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v7(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The seventh held-out triage set (``triage_heldout_v7.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v7"])
+
+
+def report_triage_v8(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The eighth held-out triage set (``triage_heldout_v8.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v8"])
 
 
 # ---------------------------------------------------------------- meds
@@ -600,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v5": report_triage_v5,
         "triage-v6": report_triage_v6,
         "triage-v7": report_triage_v7,
+        "triage-v8": report_triage_v8,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,

@@ -50,13 +50,14 @@ def test_triage_set_is_balanced_and_in_the_contract_shape(name: str) -> None:
         assert case.get("disposition", "self_care") in {"self_care", "routine"}
 
 
-@pytest.mark.parametrize("version", [2, 3, 4, 5, 6, 7])
+@pytest.mark.parametrize("version", [2, 3, 4, 5, 6, 7, 8])
 def test_triage_later_sets_are_the_frozen_mix_and_have_a_report_target(version: int) -> None:
-    """v2–v7: 80 cases H<v>-001…H<v>-080, ~40% level 1-2, some with a self_care/routine
-    disposition (all of them level 4)."""
+    """v2–v8: 80 cases H<v>-001…H<v>-080 (v8: H8X-, since H8- names the first outside-written
+    dev set), ~40% level 1-2, some with a self_care/routine disposition (all of them level 4)."""
     target = f"triage-v{version}"
     cases = _cases(TRIAGE_FILES[target])
-    assert [c["id"] for c in cases] == [f"H{version}-{i:03d}" for i in range(1, len(cases) + 1)]
+    prefix = "H8X" if version == 8 else f"H{version}"
+    assert [c["id"] for c in cases] == [f"{prefix}-{i:03d}" for i in range(1, len(cases) + 1)]
     assert len(cases) == 80
     high = sum(1 for c in cases if c["level"] <= 2)
     assert 0.35 <= high / len(cases) <= 0.45
