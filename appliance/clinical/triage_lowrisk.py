@@ -1,8 +1,9 @@
 """Low-risk rules: a finding the criteria themselves clear when every low-risk condition is told.
 
-A head injury is level 3 by default (imaging may be needed). The Canadian CT Head Rule and
-PECARN say when it is not: no loss of consciousness, no vomiting, and behaving normally (no
-headache), in a patient younger than 65 and past infancy. When a complaint states every one of
+A head injury is level 3 by default (imaging may be needed). NICE NG232, the Canadian CT Head
+Rule and PECARN say when it is not: no loss of consciousness, no vomiting, and behaving normally
+(no headache, no amnesia), past infancy (age 65 or more is a CT criterion only with a loss of
+consciousness or amnesia, NICE). When a complaint states every one of
 those conditions, the head injury is a minor one (ESI v4: no resources, level 4) and its finding
 is replaced by the row's level-4 finding; anything high-risk that was told (a fall on an
 anticoagulant, vomiting, a worse headache) fires its own finding and keeps its level.
