@@ -15,10 +15,13 @@ one of its phrases is in the complaint. Nothing is cleared when the age is unkno
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_zh
 from appliance.clinical.findings import Finding
+from appliance.clinical.findings_match import spans
 from appliance.clinical.findings_text import fold
 
 
@@ -32,6 +35,8 @@ class LowRisk:
     source: str
     min_age: float | None = None
     max_age: float | None = None
+    #: signs that, told as present, keep the finding ("头有点痛": a headache now)
+    none: tuple[str, ...] = ()
 
 
 def cleared(
@@ -55,7 +60,22 @@ def _holds(rule: LowRisk, folded: str, age: float) -> bool:
         return False
     if rule.max_age is not None and age >= rule.max_age:
         return False
+    if any(_told(folded, fold(p)) for p in rule.none):
+        return False
     return all(any(fold(p) in folded for p in group) for group in rule.groups)
+
+
+def _told(folded: str, sign: str) -> bool:
+    """``sign`` affirmed in ``folded``; a two-character Chinese sign may hold up to three
+    characters between its halves ("头有点痛", "头还疼"), never a negation or a break."""
+    if sign.isascii() or len(sign) != 2:
+        return any(not negated for _s, _e, negated in spans(folded, sign))
+    gap = rf"[^\s，,。；;、:：!?！？{NEG_CHARS}]{{0,3}}"
+    for m in re.finditer(re.escape(sign[0]) + gap + re.escape(sign[1]), folded):
+        c_start, _ = _clause_bounds(folded, m.start())
+        if not _is_negated_zh(folded[c_start : m.start()]):
+            return True
+    return False
 
 
 __all__ = ["LowRisk", "cleared"]
