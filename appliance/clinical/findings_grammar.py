@@ -48,6 +48,10 @@ _SIZE = re.compile(r"(?<=[块个颗片只条根张])(?:老大|大|小)(?=[\u4e00
 # second A and B are read past in the second pass).
 _AABB = re.compile(r"([\u4e00-\u9fff])\1([\u4e00-\u9fff])\2")
 
+# A verb copied before its negated complement is said once: "说话说不清楚" ~ 说话不清楚, "走路走不稳"
+# ~ 走路不稳 (verb-copying: the second verb is read past).
+_VERB_COPY = re.compile(r"([\u4e00-\u9fff])[\u4e00-\u9fff](\1)(?=[不没])")
+
 # A direction between a part and its sign is read past too: "脸往右边歪" ~ 脸歪, "头偏向一侧" ~
 # 头偏 (the rules' terms name the sign, not where it points).
 _DIRECTION = re.compile(r"(?:往|向|朝)(?:左|右|一)(?:边|侧|面)?(?=[\u4e00-\u9fff])")
@@ -66,7 +70,7 @@ _COMPARISON = re.compile(
 
 def compact(folded: str) -> tuple[str, list[int]] | None:
     """``folded`` without inner intensifiers, sides of body parts, sizes, directions,
-    comparisons and reduplications, similes read as "X样", and each kept character's offset into ``folded``;
+    comparisons, reduplications and copied verbs, similes read as "X样", and each kept character's offset into ``folded``;
     None if nothing is read past."""
     cuts: list[tuple[int, int, str, int]] = []  # (start, end, replacement, its offset)
     for m in _INTENSIFIER.finditer(folded):
@@ -79,6 +83,8 @@ def compact(folded: str) -> tuple[str, list[int]] | None:
         cuts.append((m.start(), m.end(), "", m.start()))
     for m in _DIRECTION.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _VERB_COPY.finditer(folded):
+        cuts.append((m.start(2), m.end(2), "", m.start(2)))
     for m in _AABB.finditer(folded):
         cuts.append((m.start() + 1, m.start() + 2, "", m.start() + 1))
         cuts.append((m.start() + 3, m.end(), "", m.start() + 3))

@@ -186,7 +186,7 @@ _SEX_WORDS = re.compile(
 )
 _FEMALE = ("孕妇", "产妇", "女孩", "女婴", "女童", "女性", "woman", "female", "girl", "lady")
 _PREG_WEEKS = (
-    re.compile(rf"(?:孕|妊娠|怀孕)\s*({NUM})\s*(?:\+\s*({NUM})\s*)?(?:周|w\b)"),
+    re.compile(rf"(?<![避备])(?:孕|妊娠|怀孕)\s*({NUM})\s*(?:\+\s*({NUM})\s*)?(?:周|w\b)"),
     re.compile(rf"({NUM})\s*周(?:妊娠|孕)"),
     re.compile(r"(\d{1,2})\s*(?:weeks?|wks?)'?\s*(?:pregnant|gestation|of gestation|of pregnancy)"),
     re.compile(r"\bg\d+\s*p\d+\S*\s*(?:at\s*)?(\d{1,2})\s*(?:weeks?|wks?)"),
@@ -194,9 +194,12 @@ _PREG_WEEKS = (
 )
 _AMENORRHOEA = re.compile(rf"停经\s*({NUM})\s*(天|日|周|个?月)")
 # spoken forms: weeks as 星期/礼拜, months, 怀了/怀上, Cantonese 有咗 (pregnant; read on the raw
-# text, since folding makes it 有了, which also says "it has been …")
+# text, since folding makes it 有了, which also says "it has been …"); 避孕/备孕 (contraception,
+# trying to conceive) are no pregnancy
 _PREG_SPOKEN = (
-    re.compile(rf"(?:怀孕|怀了|怀上|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(星期|礼拜|月)"),
+    re.compile(
+        rf"(?<![避备])(?:怀孕|怀了|怀上|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(星期|礼拜|月)"
+    ),
     re.compile(rf"(?:有咗|怀咗)\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(周|星期|礼拜|月)"),
 )
 

@@ -1,8 +1,9 @@
 """Low-risk rules: a finding the criteria themselves clear when every low-risk condition is told.
 
-A head injury is level 3 by default (imaging may be needed). The Canadian CT Head Rule and
-PECARN say when it is not: no loss of consciousness, no vomiting, and behaving normally (no
-headache), in a patient younger than 65 and past infancy. When a complaint states every one of
+A head injury is level 3 by default (imaging may be needed). NICE NG232, the Canadian CT Head
+Rule and PECARN say when it is not: no loss of consciousness, no vomiting, and behaving normally
+(no headache, no amnesia), past infancy (age 65 or more is a CT criterion only with a loss of
+consciousness or amnesia, NICE). When a complaint states every one of
 those conditions, the head injury is a minor one (ESI v4: no resources, level 4) and its finding
 is replaced by the row's level-4 finding; anything high-risk that was told (a fall on an
 anticoagulant, vomiting, a worse headache) fires its own finding and keeps its level.
@@ -14,10 +15,13 @@ one of its phrases is in the complaint. Nothing is cleared when the age is unkno
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_zh
 from appliance.clinical.findings import Finding
+from appliance.clinical.findings_match import spans
 from appliance.clinical.findings_text import fold
 
 
@@ -31,6 +35,8 @@ class LowRisk:
     source: str
     min_age: float | None = None
     max_age: float | None = None
+    #: signs that, told as present, keep the finding ("头有点痛": a headache now)
+    none: tuple[str, ...] = ()
 
 
 def cleared(
@@ -54,7 +60,22 @@ def _holds(rule: LowRisk, folded: str, age: float) -> bool:
         return False
     if rule.max_age is not None and age >= rule.max_age:
         return False
+    if any(_told(folded, fold(p)) for p in rule.none):
+        return False
     return all(any(fold(p) in folded for p in group) for group in rule.groups)
+
+
+def _told(folded: str, sign: str) -> bool:
+    """``sign`` affirmed in ``folded``; a two-character Chinese sign may hold up to three
+    characters between its halves ("头有点痛", "头还疼"), never a negation or a break."""
+    if sign.isascii() or len(sign) != 2:
+        return any(not negated for _s, _e, negated in spans(folded, sign))
+    gap = rf"[^\s，,。；;、:：!?！？{NEG_CHARS}]{{0,3}}"
+    for m in re.finditer(re.escape(sign[0]) + gap + re.escape(sign[1]), folded):
+        c_start, _ = _clause_bounds(folded, m.start())
+        if not _is_negated_zh(folded[c_start : m.start()]):
+            return True
+    return False
 
 
 __all__ = ["LowRisk", "cleared"]

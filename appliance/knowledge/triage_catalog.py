@@ -170,6 +170,7 @@ def triage_knowledge() -> TriageKnowledge:
             x["source"],
             x.get("min_age"),
             x.get("max_age"),
+            tuple(x.get("none", ())),
         )
         for x in f.get("low_risk", [])
     )

@@ -56,6 +56,8 @@ def test_pregnancy_told_in_spoken_weeks_and_months() -> None:
     assert extract_vitals("怀孕六个月了").pregnancy_weeks.value > 25  # type: ignore[union-attr]
     assert extract_vitals("有咗二十八个礼拜").pregnancy_weeks.value == 28  # type: ignore[union-attr]
     assert extract_vitals("咳嗽有了三个礼拜").pregnancy_weeks is None
+    assert extract_vitals("避孕三个月了").pregnancy_weeks is None  # contraception
+    assert extract_vitals("备孕两个月").pregnancy_weeks is None  # trying to conceive
     assert run("怀孕三十五周，从早上到现在没感觉孩子动", 28, sex="F")["level"] == 2
 
 

@@ -90,3 +90,14 @@ def test_the_fourth_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.88, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_fifth_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev5.toml``: 80 adults told in lay words (chest pain and mimics,
+    breathlessness, stroke/TIA, abdominal pain, urinary, diabetes, allergy, back pain, minor
+    injuries), written by another helper without the rules; misses read for the ninth batch.
+    First run 80.0% / 3 under-triaged."""
+    report = triage_report(name="triage_outside_dev5.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.85, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]
