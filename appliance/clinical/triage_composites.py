@@ -11,7 +11,7 @@ from __future__ import annotations
 from appliance.clinical._text import find_terms
 from appliance.clinical.findings import Finding, FindingSource
 from appliance.clinical.triage_inputs import TriageInputs
-from appliance.clinical.triage_model import ComplaintRule, Reason, TriageKnowledge
+from appliance.clinical.triage_model import CHILD_AGE, ComplaintRule, Reason, TriageKnowledge
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
@@ -93,7 +93,7 @@ def _fact(
         return Finding("older_adult", f"age={inputs.age:g}", (0, 0))
     if name == "tachycardia":  # ESI v4 danger zone for adults: HR > 100
         hr = vitals.get("hr")
-        if hr is not None and hr > TACHYCARDIA and (inputs.age is None or inputs.age >= 14):
+        if hr is not None and hr > TACHYCARDIA and (inputs.age is None or inputs.age >= CHILD_AGE):
             return Finding(name, f"hr={hr:g}", (0, 0))
     if name == "temp_40":
         temp = vitals.get("temp")
