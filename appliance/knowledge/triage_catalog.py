@@ -35,6 +35,7 @@ def _vital_rule(r: dict[str, Any]) -> VitalRule:
         r["zh"],
         r["en"],
         bool(r.get("central_only", False)),
+        int(r["peripheral_level"]) if "peripheral_level" in r else None,
     )
 
 
