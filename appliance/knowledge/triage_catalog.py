@@ -206,6 +206,9 @@ def triage_knowledge() -> TriageKnowledge:
             tuple(v["pain_sites"]["peripheral"]),
             v["pain_sites"]["source"],
             tuple(v["pain_sites"].get("not_sites", ())),
+            tuple(v["pain_sites"].get("axial", ())),
+            tuple(v["pain_sites"].get("strain", ())),
+            tuple(v["pain_sites"].get("organ", ())),
         ),
     )
 
