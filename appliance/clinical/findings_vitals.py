@@ -193,12 +193,12 @@ _PREG_WEEKS = (
     re.compile(r"pregnant\s*(?:at|,)?\s*(\d{1,2})\s*(?:weeks?|wks?)"),
 )
 _AMENORRHOEA = re.compile(rf"停经\s*({NUM})\s*(天|日|周|个?月)")
-# spoken forms: weeks as 星期/礼拜, months, 怀了/怀上, Cantonese 有咗 (pregnant; read on the raw
+# spoken forms: weeks as 星期/礼拜, months, 怀了/怀上/怀起 (south-west), Cantonese 有咗 (pregnant; read on the raw
 # text, since folding makes it 有了, which also says "it has been …"); 避孕/备孕 (contraception,
 # trying to conceive) are no pregnancy
 _PREG_SPOKEN = (
     re.compile(
-        rf"(?<![避备])(?:怀孕|怀了|怀上|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(星期|礼拜|月)"
+        rf"(?<![避备])(?:怀孕|怀了|怀上|怀起|怀着|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(周|星期|礼拜|月)"
     ),
     re.compile(rf"(?:有咗|怀咗)\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(周|星期|礼拜|月)"),
 )

@@ -38,6 +38,7 @@ from appliance.clinical.triage_model import (
     TriageKnowledge,
     TriageRequest,
     TriageResult,
+    VitalRule,
 )
 from appliance.clinical.triage_pain import pain_is_peripheral
 from appliance.clinical.triage_vitals import child_reasons, measure_reasons, vital_reasons
@@ -135,8 +136,8 @@ def triage_rules(
             vitals["shock_index_hypotensive"] = vitals["shock_index"]
     any_age = kb.any_age_vitals
     peripheral = "pain" in vitals and pain_is_peripheral(text, kb.pain_sites)
-    if peripheral:  # CTAS 2016: moderate peripheral pain is level 4
-        any_age = tuple(r for r in any_age if not r.central_only)
+    if peripheral:  # CTAS 2016: moderate peripheral pain is level 4, severe level 3
+        any_age = tuple(_peripheral(r) for r in any_age if not r.central_only)
     reasons = vital_reasons(any_age, vitals, kb)
     if age is not None and age < CHILD_AGE:
         reasons += child_reasons(age, vitals, kb)
@@ -195,6 +196,18 @@ def triage_rules(
         vitals_used=inputs.vitals_used,
         resources=resources,
         denied=tuple(denied),
+    )
+
+
+def _peripheral(rule: VitalRule) -> VitalRule:
+    """A pain row read for a peripheral pain (CTAS 2016): its peripheral level, said so."""
+    if rule.peripheral_level is None:
+        return rule
+    return dataclasses.replace(
+        rule,
+        level=rule.peripheral_level,
+        text_zh=f"{rule.text_zh}，外周（四肢/皮肤软组织）疼痛",
+        text_en=f"{rule.text_en}, peripheral (limb/skin/soft tissue)",
     )
 
 

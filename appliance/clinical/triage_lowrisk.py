@@ -48,8 +48,9 @@ def cleared(
     folded = fold(text)
     out: list[Finding] = []
     for finding in findings:
-        rule = next((r for r in rules if r.id == finding.id), None)
-        if rule is not None and _holds(rule, folded, age):
+        # several rows may clear one finding (a bite: no bleeding, or a later vaccine dose)
+        rule = next((r for r in rules if r.id == finding.id and _holds(r, folded, age)), None)
+        if rule is not None:
             finding = dataclasses.replace(finding, id=rule.to)
         out.append(finding)
     return out

@@ -69,6 +69,7 @@ class VitalRule:
     text_zh: str
     text_en: str
     central_only: bool = False  # CTAS 2016: read only when the pain is not peripheral
+    peripheral_level: int | None = None  # CTAS 2016: the level when the pain is peripheral
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 CTAS first-order modifier "pain": a pain thought to come from a body cavity or organ (head,
 chest, abdomen, pelvis, eye, ear, throat, testis) is *central*; one from skin, soft tissue or a
-limb is *peripheral*. Moderate pain (4–7) is CTAS 3 when central and CTAS 4 when peripheral
-(severe pain keeps ESI v4's level 2 either way: no change there).
+limb, or the axial skeleton is *peripheral*. Moderate pain (4–7) is CTAS 3 when central and
+CTAS 4 when peripheral; severe pain (≥ 7 here) is level 2 when central and level 3 when peripheral.
 
 :func:`pain_is_peripheral` says the pain of a complaint is peripheral only when the complaint
 names a limb or a skin lesion and affirms no central site with a pain word in the same clause
@@ -29,6 +29,11 @@ class PainSites:
     peripheral: tuple[str, ...]
     source: str = ""
     not_sites: tuple[str, ...] = ()
+    #: back and neck: the axial skeleton, peripheral by CTAS when a strain is told ("扛化肥扛猛了，
+    #: 腰疼") and nothing of an organ (colic, urine, fever) is; else central (a loin is a kidney)
+    axial: tuple[str, ...] = ()
+    strain: tuple[str, ...] = ()
+    organ: tuple[str, ...] = ()
 
 
 # a pain word after a central site in its clause (Chinese: within eight characters)
@@ -65,15 +70,27 @@ def _central_pain(folded: str, sites: tuple[str, ...], words: list[tuple[int, in
     return False
 
 
+def _strained_axis(folded: str, sites: PainSites) -> bool:
+    """A back or neck pain told with a strain and no organ sign: the axial skeleton."""
+    if not any(w in folded for w in sites.strain):
+        return False
+    if any(not hit[2] for word in sites.organ for hit in spans(folded, word)):
+        return False  # an organ sign told, not denied ("腿不麻", "没发烧" are no such sign)
+    return any(not hit[2] for site in sites.axial for hit in spans(folded, site))
+
+
 def pain_is_peripheral(text: str, sites: PainSites) -> bool:
-    """Is the pain of ``text`` peripheral (limb, skin) by CTAS 2016? False when unsure."""
+    """Is the pain of ``text`` peripheral (limb, skin, strained back) by CTAS 2016? False when
+    unsure."""
     folded = fold(text)
     # a site inside a longer word is not that site: 头 in 骨头 or 指头, 手 in 手术
     words = _word_spans(folded, sites.not_sites)
-    named = any(
+    axial = _strained_axis(folded, sites)
+    named = axial or any(
         not hit[2] and not _inside(hit[0], hit[1], words)
         for site in sites.peripheral
         for hit in spans(folded, site)
     )
     words += _word_spans(folded, tuple(p for p in sites.peripheral if not p.isascii()))
-    return named and not _central_pain(folded, sites.central, words)
+    central = tuple(c for c in sites.central if not (axial and c in sites.axial))
+    return named and not _central_pain(folded, central, words)

@@ -35,6 +35,7 @@ def _vital_rule(r: dict[str, Any]) -> VitalRule:
         r["zh"],
         r["en"],
         bool(r.get("central_only", False)),
+        int(r["peripheral_level"]) if "peripheral_level" in r else None,
     )
 
 
@@ -205,6 +206,9 @@ def triage_knowledge() -> TriageKnowledge:
             tuple(v["pain_sites"]["peripheral"]),
             v["pain_sites"]["source"],
             tuple(v["pain_sites"].get("not_sites", ())),
+            tuple(v["pain_sites"].get("axial", ())),
+            tuple(v["pain_sites"].get("strain", ())),
+            tuple(v["pain_sites"].get("organ", ())),
         ),
     )
 

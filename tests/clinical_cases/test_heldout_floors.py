@@ -77,6 +77,11 @@ TRIAGE_V7_UNDER_L12_MAX = 7
 # a4b50a9): 61/80 = 76.2% exact, 8 of 34 level-1/2 under-triaged. Misses unread.
 TRIAGE_V8_EXACT_MIN = 0.72
 TRIAGE_V8_UNDER_L12_MAX = 9
+# Ninth triage set (frozen 5f90fcb; its writer opened nothing in the repository; written after
+# the ninth batch), first run 2026-12-04 at main fe953bd (the ninth batch's rules): 67/80 = 83.8%
+# exact, 2 of 34 level-1/2 under-triaged, 11 over. Misses unread.
+TRIAGE_V9_EXACT_MIN = 0.80
+TRIAGE_V9_UNDER_L12_MAX = 3
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -92,6 +97,7 @@ SETS = {
     "triage-v6": "triage_heldout_v6.toml",
     "triage-v7": "triage_heldout_v7.toml",
     "triage-v8": "triage_heldout_v8.toml",
+    "triage-v9": "triage_heldout_v9.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -156,6 +162,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v6", TRIAGE_V6_EXACT_MIN, TRIAGE_V6_UNDER_L12_MAX),
         ("triage-v7", TRIAGE_V7_EXACT_MIN, TRIAGE_V7_UNDER_L12_MAX),
         ("triage-v8", TRIAGE_V8_EXACT_MIN, TRIAGE_V8_UNDER_L12_MAX),
+        ("triage-v9", TRIAGE_V9_EXACT_MIN, TRIAGE_V9_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -169,6 +176,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v6": report.report_triage_v6,
         "triage-v7": report.report_triage_v7,
         "triage-v8": report.report_triage_v8,
+        "triage-v9": report.report_triage_v9,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (

@@ -86,6 +86,30 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "seventh triage set was frozen (fb3d430, 2026-12-04)",
     ),
     (
+        "a head injury with",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's English; in the file since 3d8a21b (2026-12-04), before the ninth triage set "
+        "was frozen (5f90fcb)",
+    ),
+    (
+        "in an infant under",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's English (infant fever); in the file since c554793 (2026-12-03), before the "
+        "ninth triage set was frozen (5f90fcb)",
+    ),
+    (
+        "subarachnoid haemorrhage until proven otherwise",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the textbook phrase for thunderclap headache; in the file since a0d2a32 (2026-12-04), "
+        "before the ninth triage set was frozen (5f90fcb)",
+    ),
+    (
+        "月经量特别大",
+        "appliance/knowledge/data/triage_findings.toml",
+        "lay words for heavy menstrual bleeding; in the file since a0d2a32 (2026-12-04), before "
+        "the ninth triage set was frozen (5f90fcb)",
+    ),
+    (
         "tetanus up to date",
         "appliance/knowledge/data/triage_findings.toml",
         "the standard note of tetanus immunisation status, added (C-TETANUS unless) for a case of "

@@ -86,7 +86,8 @@ def test_ctas_pain_by_site() -> None:
     assert run("下午开始肚子一阵阵疼，疼痛5分", 30)["level"] == 3  # central
     assert run("右边腰部一阵阵绞痛，疼痛5分", 30)["level"] == 3  # flank: central
     assert run("疼痛5分", 30)["level"] == 3  # no site named: unsure, stays 3
-    assert run("Twisted my knee at football, pain 8/10", 30)["level"] == 2  # severe stays
+    # severe peripheral pain is CTAS 3 (batch 10; this line asserted 2 before, the ESI-only reading)
+    assert run("Twisted my knee at football, pain 8/10", 30)["level"] == 3
 
 
 def test_burnt_area_from_the_regions_named() -> None:

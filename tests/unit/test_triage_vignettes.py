@@ -101,3 +101,23 @@ def test_the_fifth_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.85, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_sixth_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev6.toml`` (dev13): 80 cases weighted to children, pregnancy and
+    postpartum, and older adults told by relatives and carers, written by another helper without
+    the rules; misses read for the tenth batch. First run 67.5% / 7 under-triaged."""
+    report = triage_report(name="triage_outside_dev6.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.88, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_seventh_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev7.toml`` (dev14): 80 township injuries, poisonings, mental-health
+    crises and level 3 versus 4 resource cases in lay words, written by another helper without
+    the rules; misses read for the tenth batch. First run 68.8% / 6 under-triaged."""
+    report = triage_report(name="triage_outside_dev7.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.85, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]

@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v8|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v9|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -39,6 +39,7 @@ SETS = (
     "triage-v6",
     "triage-v7",
     "triage-v8",
+    "triage-v9",
     "meds",
     "advise",
     "speech",
@@ -49,7 +50,8 @@ SETS = (
 # fifth one (v5, frozen before the next rule change; its misses were read for the fifth batch)
 # and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither;
 # its misses were read for the sixth batch) and the seventh (v7, frozen before the sixth batch)
-# and the eighth (v8, frozen 920f2aa after the seventh batch, before the eighth)
+# and the eighth (v8, frozen 920f2aa after the seventh batch, before the eighth) and the ninth
+# (v9, frozen 5f90fcb after the ninth batch, before the tenth)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
@@ -59,6 +61,7 @@ TRIAGE_FILES = {
     "triage-v6": "triage_heldout_v6.toml",
     "triage-v7": "triage_heldout_v7.toml",
     "triage-v8": "triage_heldout_v8.toml",
+    "triage-v9": "triage_heldout_v9.toml",
 }
 
 
@@ -217,6 +220,11 @@ def report_triage_v7(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v8(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The eighth held-out triage set (``triage_heldout_v8.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v8"])
+
+
+def report_triage_v9(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The ninth held-out triage set (``triage_heldout_v9.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v9"])
 
 
 # ---------------------------------------------------------------- meds
@@ -609,6 +617,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v6": report_triage_v6,
         "triage-v7": report_triage_v7,
         "triage-v8": report_triage_v8,
+        "triage-v9": report_triage_v9,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,
