@@ -47,6 +47,8 @@ _PREGNANT_PREFIX = "怀孕，"
 
 
 def _applies(rule: ComplaintRule, age: float | None) -> bool:
+    if rule.adult_only and age is not None and age < CHILD_AGE:
+        return False
     if rule.max_age is not None and (age is None or age > rule.max_age):
         return False
     return not (rule.min_age is not None and (age is None or age < rule.min_age))

@@ -107,6 +107,8 @@ class ComplaintRule:
     max_age: float | None = None
     criterion: str = ""
     resources: int | None = None
+    #: not for a known child (< 14 y); unlike ``min_age`` it still applies when the age is unknown
+    adult_only: bool = False
     absent: tuple[str, ...] = ()
     absent_site: tuple[str, ...] = ()
     absent_not_site: tuple[str, ...] = ()

@@ -96,6 +96,7 @@ def triage_knowledge() -> TriageKnowledge:
             max_age=r.get("max_age"),
             criterion=r.get("criterion", ""),
             resources=r.get("resources"),
+            adult_only=bool(r.get("adult_only", False)),
             absent=tuple(r.get("absent", ())),
             absent_site=tuple(r.get("absent_site", ())),
             absent_not_site=tuple(r.get("absent_not_site", ())),

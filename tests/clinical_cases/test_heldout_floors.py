@@ -82,6 +82,11 @@ TRIAGE_V8_UNDER_L12_MAX = 9
 # exact, 2 of 34 level-1/2 under-triaged, 11 over. Misses unread.
 TRIAGE_V9_EXACT_MIN = 0.80
 TRIAGE_V9_UNDER_L12_MAX = 3
+# Tenth triage set (frozen a25e16e; its writer opened nothing in the repository; written after the
+# tenth batch), first run 2026-12-04 at main 7b6abfd (the tenth batch's rules): 70/80 = 87.5%
+# exact, 0 of 34 level-1/2 under-triaged, 8 over. Misses unread.
+TRIAGE_V10_EXACT_MIN = 0.84
+TRIAGE_V10_UNDER_L12_MAX = 1
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -98,6 +103,7 @@ SETS = {
     "triage-v7": "triage_heldout_v7.toml",
     "triage-v8": "triage_heldout_v8.toml",
     "triage-v9": "triage_heldout_v9.toml",
+    "triage-v10": "triage_heldout_v10.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -163,6 +169,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v7", TRIAGE_V7_EXACT_MIN, TRIAGE_V7_UNDER_L12_MAX),
         ("triage-v8", TRIAGE_V8_EXACT_MIN, TRIAGE_V8_UNDER_L12_MAX),
         ("triage-v9", TRIAGE_V9_EXACT_MIN, TRIAGE_V9_UNDER_L12_MAX),
+        ("triage-v10", TRIAGE_V10_EXACT_MIN, TRIAGE_V10_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -177,6 +184,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v7": report.report_triage_v7,
         "triage-v8": report.report_triage_v8,
         "triage-v9": report.report_triage_v9,
+        "triage-v10": report.report_triage_v10,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (

@@ -110,6 +110,30 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "the ninth triage set was frozen (5f90fcb)",
     ),
     (
+        "high risk of intracranial",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's English (head injury on an anticoagulant); in the file since 72a531a "
+        "(2026-12-03), before the tenth triage set was frozen (a25e16e, 2026-12-04)",
+    ),
+    (
+        "infant under 3 months",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the NICE NG143 age band in a comment; in the file since c554793 (2026-12-03), before the "
+        "tenth triage set was frozen (a25e16e)",
+    ),
+    (
+        "infant under 3 months with",
+        "appliance/knowledge/data/triage_vitals.toml",
+        "the NICE NG143 age band in a comment; in the file before the tenth triage set was frozen "
+        "(a25e16e)",
+    ),
+    (
+        "labs and iv antibiotics",
+        "appliance/knowledge/data/triage_findings.toml",
+        "ESI resource wording in comments and a finding's English; in the file since 3430384, "
+        "before the tenth triage set was frozen (a25e16e)",
+    ),
+    (
         "tetanus up to date",
         "appliance/knowledge/data/triage_findings.toml",
         "the standard note of tetanus immunisation status, added (C-TETANUS unless) for a case of "

@@ -191,3 +191,9 @@ def test_a_strained_back_is_peripheral_pain_and_a_colicky_loin_is_not() -> None:
 def test_a_head_injury_with_everything_remembered_is_cleared() -> None:
     out = run("绊了一跤，脑门儿磕破个小口子，没晕过去，啥事儿都记得，不吐不迷糊", 71)
     assert "N-HEAD-INJURY-MINOR" in ids(out) and out["level"] == 4
+
+
+def test_chest_pain_with_no_age_told_is_still_read_as_possible_acs() -> None:
+    """``adult_only`` spares a known child, never an unknown age (the safer reading)."""
+    out = triage({"complaint": "胸痛，大汗"}, use_llm=False)
+    assert "C-CHEST-PAIN-ACS" in ids(out) and out["level"] <= 2

@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v9|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v10|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -40,6 +40,7 @@ SETS = (
     "triage-v7",
     "triage-v8",
     "triage-v9",
+    "triage-v10",
     "meds",
     "advise",
     "speech",
@@ -51,7 +52,8 @@ SETS = (
 # and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither;
 # its misses were read for the sixth batch) and the seventh (v7, frozen before the sixth batch)
 # and the eighth (v8, frozen 920f2aa after the seventh batch, before the eighth) and the ninth
-# (v9, frozen 5f90fcb after the ninth batch, before the tenth)
+# (v9, frozen 5f90fcb after the ninth batch, before the tenth) and the tenth (v10, frozen a25e16e
+# after the tenth batch, before the eleventh)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
@@ -62,6 +64,7 @@ TRIAGE_FILES = {
     "triage-v7": "triage_heldout_v7.toml",
     "triage-v8": "triage_heldout_v8.toml",
     "triage-v9": "triage_heldout_v9.toml",
+    "triage-v10": "triage_heldout_v10.toml",
 }
 
 
@@ -225,6 +228,11 @@ def report_triage_v8(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v9(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The ninth held-out triage set (``triage_heldout_v9.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v9"])
+
+
+def report_triage_v10(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The tenth held-out triage set (``triage_heldout_v10.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v10"])
 
 
 # ---------------------------------------------------------------- meds
@@ -618,6 +626,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v7": report_triage_v7,
         "triage-v8": report_triage_v8,
         "triage-v9": report_triage_v9,
+        "triage-v10": report_triage_v10,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,
