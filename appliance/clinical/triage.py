@@ -169,7 +169,7 @@ def triage_rules(
 
     denied: list[Span] = []
     told = [*rule_findings(text, inputs, kb, denied), *_not_over(text, extra, by_id)]
-    for finding in cleared(told, kb.low_risk, text, age):  # CCHR/PECARN: a minor head injury
+    for finding in cleared(told, kb.low_risk, text, age, vitals):  # CCHR/PECARN, WHO, Westley
         take(finding)
     for finding in composite_findings(kb, inputs, vitals, have, text):  # made of the above
         take(finding)

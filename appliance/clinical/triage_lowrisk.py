@@ -8,15 +8,20 @@ those conditions, the head injury is a minor one (ESI v4: no resources, level 4)
 is replaced by the row's level-4 finding; anything high-risk that was told (a fall on an
 anticoagulant, vomiting, a worse headache) fires its own finding and keeps its level.
 
+The same mechanism clears other findings the criteria themselves grade as minor: a WHO category II
+rabies exposure or a later vaccine dose, Westley mild croup, a reproducible chest-wall pain in a
+young adult, a known panic disorder's usual attack, and a hypoglycaemia whose glucose measured now
+is normal (a row may require a vital sign at or above a value: a number outranks a word).
 Conditions are groups of phrases (``triage_findings.toml`` ``[[low_risk]]``); a group holds when
-one of its phrases is in the complaint. Nothing is cleared when the age is unknown (pure).
+one of its phrases is in the complaint; several rows may clear one finding. Nothing is cleared
+when the age is unknown (pure).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_zh
@@ -37,10 +42,18 @@ class LowRisk:
     max_age: float | None = None
     #: signs that, told as present, keep the finding ("头有点痛": a headache now)
     none: tuple[str, ...] = ()
+    #: a vital sign that must be measured at ``vital_min`` or more (a treated hypoglycaemia:
+    #: glucose ≥ 4.0 mmol/L now); a measured number outranks a word
+    vital: str | None = None
+    vital_min: float | None = None
 
 
 def cleared(
-    findings: Sequence[Finding], rules: Sequence[LowRisk], text: str, age: float | None
+    findings: Sequence[Finding],
+    rules: Sequence[LowRisk],
+    text: str,
+    age: float | None,
+    vitals: Mapping[str, float] | None = None,
 ) -> list[Finding]:
     """``findings`` with each one that a low-risk rule clears replaced by that rule's finding."""
     if not rules or age is None:
@@ -49,14 +62,21 @@ def cleared(
     out: list[Finding] = []
     for finding in findings:
         # several rows may clear one finding (a bite: no bleeding, or a later vaccine dose)
-        rule = next((r for r in rules if r.id == finding.id and _holds(r, folded, age)), None)
+        rule = next(
+            (r for r in rules if r.id == finding.id and _holds(r, folded, age, vitals or {})),
+            None,
+        )
         if rule is not None:
             finding = dataclasses.replace(finding, id=rule.to)
         out.append(finding)
     return out
 
 
-def _holds(rule: LowRisk, folded: str, age: float) -> bool:
+def _holds(rule: LowRisk, folded: str, age: float, vitals: Mapping[str, float]) -> bool:
+    if rule.vital is not None:
+        value = vitals.get(rule.vital)
+        if value is None or rule.vital_min is None or value < rule.vital_min:
+            return False
     if rule.min_age is not None and age < rule.min_age:
         return False
     if rule.max_age is not None and age >= rule.max_age:

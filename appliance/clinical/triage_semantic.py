@@ -61,7 +61,7 @@ _MILD_START = re.compile(
 _NORMAL_END = re.compile(
     r"(?<![不没未无])(?:fine|normal|normally|ok|okay|stable|well|clear|正常|平稳|良好|尚可|还行|"
     r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺|明白|如常|照常|"
-    r"等大|等圆|圆的|对称)$"
+    r"等大|等圆|圆的|对称|稳定|稳定期)$"
 )
 # A clause that compares itself with the usual says nothing is wrong ("尿尿跟平时一样多", "走路跟
 # 平常一样", "same as usual"), wherever the comparison stands in it.
@@ -73,6 +73,7 @@ _AS_USUAL = re.compile(
 # "没打算伤害自己") states an absence: an adverb, then the negation, then one
 # or two characters and 了, closing the clause; or a negated intention anywhere in it.
 _STOPPED = re.compile(r"(?:^|[就都也已经早又还再])(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$")
+_HEDGED = re.compile(r"(?:似的|似地|的样子)$")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"
@@ -179,6 +180,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
         if _AS_USUAL.search(clause) or _STOPPED.search(clause) or _DENIED_INTENT.search(clause):
+            continue
+        if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
         if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):
             continue

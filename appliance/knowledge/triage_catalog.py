@@ -173,6 +173,8 @@ def triage_knowledge() -> TriageKnowledge:
             x.get("min_age"),
             x.get("max_age"),
             tuple(x.get("none", ())),
+            x.get("vital"),
+            float(x["vital_min"]) if "vital_min" in x else None,
         )
         for x in f.get("low_risk", [])
     )

@@ -121,3 +121,23 @@ def test_the_seventh_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.85, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_eighth_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev8.toml`` (dev15): 80 adults and older adults with chronic disease and
+    medical complaints, many level-4 visits with an alarming word, written by another helper
+    without the rules; misses read for the eleventh batch. First run 83.8% / 2 under-triaged."""
+    report = triage_report(name="triage_outside_dev8.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.92, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_ninth_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev9.toml`` (dev16): 80 cases — a third children, women's health,
+    mental health, minor visits — in dialect, WeChat and shorthand, written by another helper
+    without the rules; misses read for the eleventh batch. First run 77.5% / 6 under-triaged."""
+    report = triage_report(name="triage_outside_dev9.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.9, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]
