@@ -190,6 +190,20 @@ _NOW = re.compile(
 )
 
 
+# A feared or hypothetical outcome is no finding: "我怕跟隔壁那个一样休克", "好惊佢脱水", "before he
+# has a stroke". The marker stands before the mention in its clause. 怕 alone is a symptom word
+# (怕光, 怕冷), so only its worry forms count.
+_FEARED = re.compile(
+    r"(?:害怕|担心|生怕|就怕|我怕|怕是|怕跟|怕他|怕她|怕娃|怕孩子|怕得|怕会|万一|好惊|我惊|惊佢|吓得|听说)"
+    r"|\b(?:afraid|worried|scared|in case|concerned (?:about|that)|before (?:he|she|it) (?:has|gets))\b"
+)
+
+
+def is_feared(before: str) -> bool:
+    """The clause text before a mention (``before``) makes it a fear, not a finding."""
+    return bool(_FEARED.search(before))
+
+
 def is_past_history(clause: str) -> bool:
     """``clause`` speaks of the past and not of now (see the patterns above)."""
     if _NOW.search(clause):

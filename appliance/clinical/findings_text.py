@@ -31,7 +31,14 @@ _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "�
 # Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
 # the vocabulary also reads "半边身子没劲" (terms are folded the same way).
 # South-western 啥子 (and 么子) is 什么: "喂啥子吐啥子" ~ 吃什么吐什么's pattern.
-_SAME_WORD = (("没力", "无力"), ("没劲", "无力"), ("啥子", "什么"), ("么子", "什么"))
+_SAME_WORD = (
+    ("没力", "无力"),
+    ("没劲", "无力"),
+    ("啥子", "什么"),
+    ("么子", "什么"),
+    ("乜嘢", "什么"),  # Cantonese
+    ("冒得", "没有"),  # Hunan/Hubei: "冒得出疹子" = 没有出疹子
+)
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 

@@ -20,7 +20,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from appliance.clinical._text import clause_at, find_terms, is_past_history
+from appliance.clinical._text import (
+    _clause_bounds,
+    clause_at,
+    find_terms,
+    is_feared,
+    is_past_history,
+)
 from appliance.clinical.findings import (
     Finding,
     Span,
@@ -40,7 +46,7 @@ from appliance.clinical.triage_model import (
     TriageResult,
     VitalRule,
 )
-from appliance.clinical.triage_pain import pain_is_peripheral
+from appliance.clinical.triage_pain import pain_is_peripheral, pain_is_recurrent
 from appliance.clinical.triage_vitals import child_reasons, measure_reasons, vital_reasons
 
 _PREGNANT_PREFIX = "怀孕，"
@@ -74,6 +80,10 @@ def rule_findings(
             continue
         if start >= 0 and f.id in single and is_past_history(clause_at(text, start, end)):
             continue  # "前年得过脑梗": history, not today's complaint
+        if start >= 0 and is_feared(text[_clause_bounds(text, start)[0] : start]):
+            if denied is not None:  # "我怕跟隔壁那个一样休克": a fear, not a finding
+                denied.append((start, end))
+            continue
         if start < 0:  # the finding rests on the pregnancy field
             out.append(dataclasses.replace(f, text="pregnant=true", span=(0, 0)))
         else:
@@ -140,6 +150,8 @@ def triage_rules(
     peripheral = "pain" in vitals and pain_is_peripheral(text, kb.pain_sites)
     if peripheral:  # CTAS 2016: moderate peripheral pain is level 4, severe level 3
         any_age = tuple(_peripheral(r) for r in any_age if not r.central_only)
+    if "pain" in vitals and pain_is_recurrent(text, kb.pain_sites):  # CTAS 2016 "chronic"
+        any_age = tuple(_recurrent(r) for r in any_age if (r.recurrent_level or 0) < 4)
     reasons = vital_reasons(any_age, vitals, kb)
     if age is not None and age < CHILD_AGE:
         reasons += child_reasons(age, vitals, kb)
@@ -210,6 +222,18 @@ def _peripheral(rule: VitalRule) -> VitalRule:
         level=rule.peripheral_level,
         text_zh=f"{rule.text_zh}，外周（四肢/皮肤软组织）疼痛",
         text_en=f"{rule.text_en}, peripheral (limb/skin/soft tissue)",
+    )
+
+
+def _recurrent(rule: VitalRule) -> VitalRule:
+    """A pain row read for the patient's known, recurring pain (CTAS 2016 "chronic")."""
+    if rule.recurrent_level is None or rule.recurrent_level >= rule.level:
+        return rule
+    return dataclasses.replace(
+        rule,
+        level=rule.recurrent_level,
+        text_zh=f"{rule.text_zh}，为既往反复出现的同样疼痛",
+        text_en=f"{rule.text_en}, the patient's usual recurring pain",
     )
 
 

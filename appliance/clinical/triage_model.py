@@ -70,6 +70,9 @@ class VitalRule:
     text_en: str
     central_only: bool = False  # CTAS 2016: read only when the pain is not peripheral
     peripheral_level: int | None = None  # CTAS 2016: the level when the pain is peripheral
+    recurrent_level: int | None = (
+        None  # CTAS 2016: the level of a known, recurring ("chronic") pain
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from appliance.clinical._text import _clause_bounds
+from appliance.clinical._text import NEG_CHARS, _clause_bounds
 from appliance.clinical.findings_match import spans
 from appliance.clinical.findings_text import fold
 
@@ -34,6 +34,10 @@ class PainSites:
     axial: tuple[str, ...] = ()
     strain: tuple[str, ...] = ()
     organ: tuple[str, ...] = ()
+    #: a known, recurring pain told as the same as always (CTAS "chronic"): one level lower
+    recurrent: tuple[str, ...] = ()
+    #: ... unless it escalated this time (vomiting, the usual medicine failing)
+    not_recurrent: tuple[str, ...] = ()
 
 
 # a pain word after a central site in its clause (Chinese: within eight characters)
@@ -56,6 +60,14 @@ def _word_spans(folded: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     return out
 
 
+def _affirmed_pain(folded: str, start: int, end: int) -> bool:
+    """A pain word in ``folded[start:end]`` not denied right before it ("咽口水不疼" is none)."""
+    for m in _PAIN_ZH.finditer(folded, start, end):
+        if m.start() == 0 or folded[m.start() - 1] not in NEG_CHARS:
+            return True
+    return False
+
+
 def _central_pain(folded: str, sites: tuple[str, ...], words: list[tuple[int, int]]) -> bool:
     for site in sites:
         for start, end, negated in spans(folded, site):
@@ -65,7 +77,7 @@ def _central_pain(folded: str, sites: tuple[str, ...], words: list[tuple[int, in
             if site.isascii():
                 if site.endswith("ache") or _PAIN_EN.search(folded, c_start, c_end):
                     return True
-            elif site[-1] in "痛疼" or _PAIN_ZH.search(folded, end, min(end + _WINDOW, c_end)):
+            elif site[-1] in "痛疼" or _affirmed_pain(folded, end, min(end + _WINDOW, c_end)):
                 return True
     return False
 
@@ -77,6 +89,14 @@ def _strained_axis(folded: str, sites: PainSites) -> bool:
     if any(not hit[2] for word in sites.organ for hit in spans(folded, word)):
         return False  # an organ sign told, not denied ("腿不麻", "没发烧" are no such sign)
     return any(not hit[2] for site in sites.axial for hit in spans(folded, site))
+
+
+def pain_is_recurrent(text: str, sites: PainSites) -> bool:
+    """Is the pain of ``text`` the patient's known, recurring one (CTAS 2016 "chronic")?"""
+    folded = fold(text)
+    if any(not hit[2] for word in sites.not_recurrent for hit in spans(folded, word)):
+        return False  # "跟以前一样…吐了好几回，止痛片不管用": escalated, IV treatment
+    return any(not hit[2] for word in sites.recurrent for hit in spans(folded, word))
 
 
 def pain_is_peripheral(text: str, sites: PainSites) -> bool:

@@ -21,7 +21,13 @@ from typing import Protocol
 
 import numpy as np
 
-from appliance.clinical._text import NEG_CHARS, _is_negated_en, _is_negated_zh, is_past_history
+from appliance.clinical._text import (
+    NEG_CHARS,
+    _is_negated_en,
+    _is_negated_zh,
+    is_feared,
+    is_past_history,
+)
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_text import fold
 
@@ -94,6 +100,10 @@ _SIGN_CLASSES = (
 # a clause that names no weakness: "一动就哭" is a cry of pain, not a weak cry.
 _WEAK_TERM = "弱"
 _WEAK_CLAUSE = re.compile(r"弱|微|小|低|轻|细|没力|无力|没劲|蔫")
+# Quantity agreement: a term that names less of something ("尿少", "尿量减少") is never the match of
+# a clause that names more of it and no less ("尿也蛮多", "尿多一点").
+_LESS = re.compile(r"少|减少|不足")
+_MORE = re.compile(r"多|增多|不少")
 
 
 def sign_bits(folded: str) -> int:
@@ -127,6 +137,8 @@ class SemanticBank:
         object.__setattr__(self, "_absent", np.array(absent, dtype=bool))
         weak = [not t.isascii() and _WEAK_TERM in t for t in self.terms]
         object.__setattr__(self, "_weak", np.array(weak, dtype=bool))
+        less = [not t.isascii() and _LESS.search(t) is not None for t in self.terms]
+        object.__setattr__(self, "_less", np.array(less, dtype=bool))
 
     def disagree(self, clause: str) -> np.ndarray:
         """Bank rows whose term names only signs of other classes than ``clause`` does, or an
@@ -143,6 +155,9 @@ class SemanticBank:
             out = out | self.__dict__["_absent"]
         if not _WEAK_CLAUSE.search(folded):
             out = out | self.__dict__["_weak"]
+        if _MORE.search(folded) and not _LESS.search(folded):
+            # quantity: "尿也蛮多" (plenty of urine) is never "尿少" (oliguria)
+            out = out | self.__dict__["_less"]
         return out
 
     def scores(self, queries: np.ndarray) -> np.ndarray:
@@ -182,6 +197,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if _AS_USUAL.search(clause) or _STOPPED.search(clause) or _DENIED_INTENT.search(clause):
             continue
         if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
+            continue
+        if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue
         if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):
             continue

@@ -36,6 +36,7 @@ def _vital_rule(r: dict[str, Any]) -> VitalRule:
         r["en"],
         bool(r.get("central_only", False)),
         int(r["peripheral_level"]) if "peripheral_level" in r else None,
+        int(r["recurrent_level"]) if "recurrent_level" in r else None,
     )
 
 
@@ -212,6 +213,8 @@ def triage_knowledge() -> TriageKnowledge:
             tuple(v["pain_sites"].get("axial", ())),
             tuple(v["pain_sites"].get("strain", ())),
             tuple(v["pain_sites"].get("organ", ())),
+            tuple(v["pain_sites"].get("recurrent", ())),
+            tuple(v["pain_sites"].get("not_recurrent", ())),
         ),
     )
 

@@ -87,6 +87,11 @@ TRIAGE_V9_UNDER_L12_MAX = 3
 # exact, 0 of 34 level-1/2 under-triaged, 8 over. Misses unread.
 TRIAGE_V10_EXACT_MIN = 0.84
 TRIAGE_V10_UNDER_L12_MAX = 1
+# Eleventh triage set (frozen 2d88785; its writer opened nothing in the repository; written after
+# the eleventh batch), first run 2026-12-04 at main f147c2d (the eleventh batch's rules): 62/80 =
+# 77.5% exact, 4 of 34 level-1/2 under-triaged, 10 over. Misses unread.
+TRIAGE_V11_EXACT_MIN = 0.74
+TRIAGE_V11_UNDER_L12_MAX = 5
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -104,6 +109,7 @@ SETS = {
     "triage-v8": "triage_heldout_v8.toml",
     "triage-v9": "triage_heldout_v9.toml",
     "triage-v10": "triage_heldout_v10.toml",
+    "triage-v11": "triage_heldout_v11.toml",
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -170,6 +176,7 @@ def test_every_heldout_file_is_a_known_set() -> None:
         ("triage-v8", TRIAGE_V8_EXACT_MIN, TRIAGE_V8_UNDER_L12_MAX),
         ("triage-v9", TRIAGE_V9_EXACT_MIN, TRIAGE_V9_UNDER_L12_MAX),
         ("triage-v10", TRIAGE_V10_EXACT_MIN, TRIAGE_V10_UNDER_L12_MAX),
+        ("triage-v11", TRIAGE_V11_EXACT_MIN, TRIAGE_V11_UNDER_L12_MAX),
     ],
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
@@ -185,6 +192,7 @@ def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, unde
         "triage-v8": report.report_triage_v8,
         "triage-v9": report.report_triage_v9,
         "triage-v10": report.report_triage_v10,
+        "triage-v11": report.report_triage_v11,
     }[area]
     n, printed = _run(area, func, runner)
     detail = (

@@ -134,6 +134,36 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "before the tenth triage set was frozen (a25e16e)",
     ),
     (
+        "radiating to the left arm",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "textbook angina wording; in the file since 045c590 (2026-12-03), before the eleventh "
+        "triage set was frozen (2d88785, 2026-12-04)",
+    ),
+    (
+        "high risk of intracranial bleeding",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's English; in the file since 72a531a (2026-12-03), before the eleventh triage "
+        "set was frozen (2d88785)",
+    ),
+    (
+        "no loss of consciousness",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the low-risk head-injury condition (CCHR) in English; in the file since f729bf5, before "
+        "the eleventh triage set was frozen (2d88785)",
+    ),
+    (
+        "wound with signs of",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English (C-WOUND-DEEP-STRUCTURE); in the file since 3430384, before the "
+        "eleventh triage set was frozen (2d88785)",
+    ),
+    (
+        "跟以前发作一",
+        "appliance/knowledge/data/triage_findings.toml",
+        "from 跟以前发作一样, a low-risk panic condition written for dev16 E16-027 (11bd286), "
+        "before the eleventh triage set was frozen (2d88785)",
+    ),
+    (
         "tetanus up to date",
         "appliance/knowledge/data/triage_findings.toml",
         "the standard note of tetanus immunisation status, added (C-TETANUS unless) for a case of "

@@ -71,9 +71,9 @@ def test_a_limb_deformity_told_in_lay_words_is_a_fracture_and_can_bend_is_not() 
 
 def test_a_cut_hand_with_a_finger_that_will_not_bend_is_a_tendon_injury() -> None:
     out = run("镰刀割到左手掌，口子好深，食指弯不太落", 36)
-    assert "C-TENDON-INJURY" in ids(out) and out["level"] == 3
+    assert "C-WOUND-DEEP-STRUCTURE" in ids(out) and out["level"] == 3
     # a jammed finger that will not bend (no cut) is a sprain
-    assert "C-TENDON-INJURY" not in ids(run("打球戳了一下中指，肿了，弯不太下去", 20))
+    assert "C-WOUND-DEEP-STRUCTURE" not in ids(run("打球戳了一下中指，肿了，弯不太下去", 20))
 
 
 def test_a_herbicide_is_poisoning_when_swallowed_not_when_washed_off_the_skin() -> None:

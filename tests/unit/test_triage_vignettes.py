@@ -141,3 +141,24 @@ def test_the_ninth_set_written_outside_the_rules_holds_its_floor():
     assert report["cases"] == 80
     assert report["accuracy"] >= 0.9, report["misses"]
     assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_tenth_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev10.toml`` (dev17): 80 cases, dangerous conditions told only in lay
+    words beside near pairs that are not dangerous, written by another helper without the rules;
+    misses read for the twelfth batch. First run 67.5% / 11 under-triaged."""
+    report = triage_report(name="triage_outside_dev10.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.88, report["misses"]
+    assert report["under_triage_l12"] == 0, report["misses"]
+
+
+def test_the_eleventh_set_written_outside_the_rules_holds_its_floor():
+    """``triage_outside_dev11.toml`` (dev18): 80 cases on the level 3/4 and 2/3 boundaries across
+    the clinic, written by another helper without the rules; misses read for the twelfth batch.
+    First run 72.5% / 1 under-triaged; one level-2 case (an ectopic told in Minnan) is still read
+    as level 3."""
+    report = triage_report(name="triage_outside_dev11.toml")
+    assert report["cases"] == 80
+    assert report["accuracy"] >= 0.86, report["misses"]
+    assert report["under_triage_l12"] <= 1, report["misses"]

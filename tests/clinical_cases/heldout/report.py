@@ -1,6 +1,6 @@
 """Held-out accuracy report: runs the frozen held-out sets through the CLI contracts only.
 
-    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v10|meds|advise|speech ...] [--llm]
+    python -m tests.clinical_cases.heldout.report [triage|triage-v2|...|triage-v11|meds|advise|speech ...] [--llm]
         [--subprocess] [--out FILE.json] [--verbose]
 
 Nothing here imports the rules: every case goes through ``clinicbox <cmd> --json`` (in-process via
@@ -41,6 +41,7 @@ SETS = (
     "triage-v8",
     "triage-v9",
     "triage-v10",
+    "triage-v11",
     "meds",
     "advise",
     "speech",
@@ -53,7 +54,8 @@ SETS = (
 # its misses were read for the sixth batch) and the seventh (v7, frozen before the sixth batch)
 # and the eighth (v8, frozen 920f2aa after the seventh batch, before the eighth) and the ninth
 # (v9, frozen 5f90fcb after the ninth batch, before the tenth) and the tenth (v10, frozen a25e16e
-# after the tenth batch, before the eleventh)
+# after the tenth batch, before the eleventh) and the eleventh (v11, frozen 2d88785 after the
+# eleventh batch, before the twelfth)
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
     "triage-v2": "triage_heldout_v2.toml",
@@ -65,6 +67,7 @@ TRIAGE_FILES = {
     "triage-v8": "triage_heldout_v8.toml",
     "triage-v9": "triage_heldout_v9.toml",
     "triage-v10": "triage_heldout_v10.toml",
+    "triage-v11": "triage_heldout_v11.toml",
 }
 
 
@@ -233,6 +236,11 @@ def report_triage_v9(runner: Runner, verbose: bool) -> dict[str, Any]:
 def report_triage_v10(runner: Runner, verbose: bool) -> dict[str, Any]:
     """The tenth held-out triage set (``triage_heldout_v10.toml``), same scoring."""
     return report_triage(runner, verbose, TRIAGE_FILES["triage-v10"])
+
+
+def report_triage_v11(runner: Runner, verbose: bool) -> dict[str, Any]:
+    """The eleventh held-out triage set (``triage_heldout_v11.toml``), same scoring."""
+    return report_triage(runner, verbose, TRIAGE_FILES["triage-v11"])
 
 
 # ---------------------------------------------------------------- meds
@@ -627,6 +635,7 @@ def main(argv: list[str] | None = None) -> int:
         "triage-v8": report_triage_v8,
         "triage-v9": report_triage_v9,
         "triage-v10": report_triage_v10,
+        "triage-v11": report_triage_v11,
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,
