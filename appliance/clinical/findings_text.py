@@ -37,8 +37,10 @@ _SAME_WORD = (
     ("啥子", "什么"),
     ("么子", "什么"),
     ("乜嘢", "什么"),  # Cantonese
-    ("冒得", "没有"),  # Hunan/Hubei: "冒得出疹子" = 没有出疹子
 )
+# Hunan/Hubei 冒得 is 没有 ("冒得出疹子"), but 冒 is also "to gush" ("血冒得厉害"): never before
+# a degree word
+_MAO_DE = re.compile(r"冒得(?![厉很凶多快猛太好])")
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 
@@ -60,6 +62,8 @@ def fold(text: str) -> str:
     for word, same in _SAME_WORD:
         if word in joined:
             joined = joined.replace(word, same)
+    if "冒得" in joined:
+        joined = _MAO_DE.sub("没有", joined)
     return joined
 
 

@@ -117,3 +117,11 @@ def test_a_cantonese_dry_nappy_and_psychotic_voices() -> None:
     assert run("拉稀三日，尿片由朝早到而家六个钟冇湿过", 1.5)["level"] <= 3
     relapse = run("停药两个月，老说有人在房顶上说他坏话，坐那儿挺安静", 26)
     assert "C-ACUTE-PSYCHOSIS" in ids(relapse) and relapse["level"] == 3
+
+
+def test_worry_about_a_symptom_one_has_is_no_fear_and_gushing_is_no_denial() -> None:
+    assert not is_feared("我很担心")  # "我很担心胸口疼": the chest pain is real
+    assert run("我很担心胸口疼，疼了半个钟头", 60)["level"] <= 2
+    from appliance.clinical.findings_text import fold
+
+    assert fold("冒得出疹子") == "没有出疹子" and fold("血冒得厉害") == "血冒得厉害"
