@@ -215,25 +215,27 @@ def triage_rules(
 
 def _peripheral(rule: VitalRule) -> VitalRule:
     """A pain row read for a peripheral pain (CTAS 2016): its peripheral level, said so."""
-    if rule.peripheral_level is None:
-        return rule
-    return dataclasses.replace(
+    return _pain_row_as(
         rule,
-        level=rule.peripheral_level,
-        text_zh=f"{rule.text_zh}，外周（四肢/皮肤软组织）疼痛",
-        text_en=f"{rule.text_en}, peripheral (limb/skin/soft tissue)",
+        rule.peripheral_level,
+        "外周（四肢/皮肤软组织）疼痛",
+        "peripheral (limb/skin/soft tissue)",
     )
 
 
 def _recurrent(rule: VitalRule) -> VitalRule:
     """A pain row read for the patient's known, recurring pain (CTAS 2016 "chronic")."""
-    if rule.recurrent_level is None or rule.recurrent_level >= rule.level:
+    return _pain_row_as(
+        rule, rule.recurrent_level, "为既往反复出现的同样疼痛", "the patient's usual recurring pain"
+    )
+
+
+def _pain_row_as(rule: VitalRule, level: int | None, zh: str, en: str) -> VitalRule:
+    """``rule`` at ``level`` when that is lower urgency (a higher number), its reason said."""
+    if level is None or level <= rule.level:
         return rule
     return dataclasses.replace(
-        rule,
-        level=rule.recurrent_level,
-        text_zh=f"{rule.text_zh}，为既往反复出现的同样疼痛",
-        text_en=f"{rule.text_en}, the patient's usual recurring pain",
+        rule, level=level, text_zh=f"{rule.text_zh}，{zh}", text_en=f"{rule.text_en}, {en}"
     )
 
 

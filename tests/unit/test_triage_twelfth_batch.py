@@ -125,3 +125,13 @@ def test_worry_about_a_symptom_one_has_is_no_fear_and_gushing_is_no_denial() -> 
     from appliance.clinical.findings_text import fold
 
     assert fold("冒得出疹子") == "没有出疹子" and fold("血冒得厉害") == "血冒得厉害"
+
+
+def test_a_severe_recurring_pain_is_level_3_unless_it_escalated() -> None:
+    """CTAS "chronic": a severe pain told as the patient's usual one is 3, not 2 (the row's
+    recurrent level); vomiting or the usual medicine failing keeps the acute reading."""
+    usual = run("老偏头痛，跟以前一样，疼痛8分", 34)
+    assert usual["level"] == 3
+    assert any("反复" in r["text"] for r in usual["reasons"] if r["rule"] == "V-PAIN-SEVERE")
+    assert run("老偏头痛，跟以前一样，吐了好几回，疼痛8分", 34)["level"] == 2
+    assert run("头痛，疼痛8分", 34)["level"] == 2
