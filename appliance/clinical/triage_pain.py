@@ -38,12 +38,15 @@ class PainSites:
     recurrent: tuple[str, ...] = ()
     #: ... unless it escalated this time (vomiting, the usual medicine failing)
     not_recurrent: tuple[str, ...] = ()
+    #: skin lesions: a pain site only with a pain word in their clause
+    lesion: tuple[str, ...] = ()
 
 
 # a pain word after a central site in its clause (Chinese: within eight characters)
 _PAIN_ZH = re.compile(r"[痛疼闷胀绞]|难受|不舒服")
 _PAIN_EN = re.compile(r"\b(?:pain\w*|ache\w*|hurt\w*|sore|tender\w*|cramp\w*)\b")
 _WINDOW = 8
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
 
 
 def _inside(start: int, end: int, words: list[tuple[int, int]]) -> bool:
@@ -82,6 +85,15 @@ def _central_pain(folded: str, sites: tuple[str, ...], words: list[tuple[int, in
     return False
 
 
+def _pain_after_in_sentence(folded: str, at: int) -> bool:
+    """A pain word affirmed after ``at`` in its sentence ("一串小水泡，沿着一条线排，火烧火燎地
+    疼"), or in its clause."""
+    c_start, _ = _clause_bounds(folded, at)
+    stop = _SENTENCE_END.search(folded, at)
+    end = stop.start() if stop else len(folded)
+    return _affirmed_pain(folded, c_start, end) or bool(_PAIN_EN.search(folded, c_start, end))
+
+
 def _strained_axis(folded: str, sites: PainSites) -> bool:
     """A back or neck pain told with a strain and no organ sign: the axial skeleton."""
     if not any(w in folded for w in sites.strain):
@@ -107,7 +119,9 @@ def pain_is_peripheral(text: str, sites: PainSites) -> bool:
     words = _word_spans(folded, sites.not_sites)
     axial = _strained_axis(folded, sites)
     named = axial or any(
-        not hit[2] and not _inside(hit[0], hit[1], words)
+        not hit[2]
+        and not _inside(hit[0], hit[1], words)
+        and (site not in sites.lesion or _pain_after_in_sentence(folded, hit[0]))
         for site in sites.peripheral
         for hit in spans(folded, site)
     )

@@ -215,6 +215,7 @@ def triage_knowledge() -> TriageKnowledge:
             tuple(v["pain_sites"].get("organ", ())),
             tuple(v["pain_sites"].get("recurrent", ())),
             tuple(v["pain_sites"].get("not_recurrent", ())),
+            tuple(v["pain_sites"].get("lesion", ())),
         ),
     )
 

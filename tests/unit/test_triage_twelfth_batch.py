@@ -135,3 +135,10 @@ def test_a_severe_recurring_pain_is_level_3_unless_it_escalated() -> None:
     assert any("反复" in r["text"] for r in usual["reasons"] if r["rule"] == "V-PAIN-SEVERE")
     assert run("老偏头痛，跟以前一样，吐了好几回，疼痛8分", 34)["level"] == 2
     assert run("头痛，疼痛8分", 34)["level"] == 2
+
+
+def test_a_skin_lesion_is_a_pain_site_only_with_a_pain_word_in_its_clause() -> None:
+    """A rash beside dizziness says nothing about where a pain score comes from (the property
+    "adding a finding never lowers urgency" found "头晕，皮疹" read as peripheral pain)."""
+    assert run("头晕，皮疹", None, vitals={"pain": 4})["level"] == 3
+    assert run("手背起了个水疱，火辣辣地疼", 30, vitals={"pain": 4})["level"] == 4
