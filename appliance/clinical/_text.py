@@ -192,12 +192,12 @@ _NOW = re.compile(
 
 # A feared or hypothetical outcome is no finding: "我怕跟隔壁那个一样休克", "好惊佢脱水", "before he
 # has a stroke". The marker stands before the mention in its clause. 怕 alone is a symptom word
-# (怕光, 怕冷), so only its worry forms count; 担心/"worried about" usually name a symptom the
-# patient has ("担心胸口疼"), so they are no marker (a missed fear over-triages, a missed symptom
-# would under-triage).
+# (怕光, 怕冷), so only its worry forms count. Words that may carry a real event or a suspicion
+# are no marker — 担心/"worried about" ("担心胸口疼"), 怕是/"afraid it's" (a relative suspecting a
+# stroke), 听说 ("听说孩子在学校晕倒了"): a missed fear over-triages, a missed symptom under-triages.
 _FEARED = re.compile(
-    r"(?:害怕|生怕|就怕|我怕|怕是|怕跟|怕他|怕她|怕娃|怕孩子|怕得|怕会|万一|好惊|我惊|惊佢|吓得|听说)"
-    r"|\b(?:afraid|scared|in case|before (?:he|she|it) (?:has|gets))\b"
+    r"(?:害怕|生怕|就怕|我怕|怕跟|怕他|怕她|怕娃|怕孩子|怕得|怕会|万一|好惊|我惊|惊佢|吓得)"
+    r"|\b(?:scared|in case|before (?:he|she|it) (?:has|gets))\b"
 )
 
 

@@ -142,3 +142,9 @@ def test_a_skin_lesion_is_a_pain_site_only_with_a_pain_word_in_its_clause() -> N
     "adding a finding never lowers urgency" found "头晕，皮疹" read as peripheral pain)."""
     assert run("头晕，皮疹", None, vitals={"pain": 4})["level"] == 3
     assert run("手背起了个水疱，火辣辣地疼", 30, vitals={"pain": 4})["level"] == 4
+
+
+def test_hearsay_and_a_suspicion_are_not_fears() -> None:
+    """听说/怕是/"afraid it's" may carry a real event or a relative's suspicion: never dropped."""
+    assert not is_feared("听说孩子在学校") and not is_feared("怕是")
+    assert run("老师打电话说，听说孩子在学校晕倒了", 10)["level"] <= 3
