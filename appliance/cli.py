@@ -47,7 +47,7 @@ from appliance.commands import (
 )
 from appliance.commands._base import BilingualGroup, CliState
 from appliance.errors import ClinicBoxError, InternalError, UsageError
-from appliance.i18n import lang_from_env, set_lang, t
+from appliance.i18n import get_lang, lang_from_env, set_lang, t
 from appliance.logsafe import configure_logging, log_unexpected
 
 log = logging.getLogger("clinicbox.cli")
@@ -79,7 +79,20 @@ COMMAND_AREAS = (
 )
 
 
+#: the command tree per language (help texts are chosen when it is built); building it costs
+#: ~20 ms, which in-process callers (tests, the held-out reports) paid on every call
+_BUILT: dict[str, click.Group] = {}
+
+
 def build_cli() -> click.Group:
+    """The ``clinicbox`` command tree for the current language, built once per process."""
+    lang = get_lang()
+    if lang not in _BUILT:
+        _BUILT[lang] = _build_cli()
+    return _BUILT[lang]
+
+
+def _build_cli() -> click.Group:
     @click.group(
         cls=BilingualGroup,
         name="clinicbox",

@@ -25,6 +25,7 @@ import contextlib
 import io
 import json
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,27 @@ TRIAGE_V10_UNDER_L12_MAX = 1
 # 77.5% exact, 4 of 34 level-1/2 under-triaged, 10 over. Misses unread.
 TRIAGE_V11_EXACT_MIN = 0.74
 TRIAGE_V11_UNDER_L12_MAX = 5
+# Twelfth triage set (frozen 5cd04ba; its writer opened nothing in the repository; written after
+# the twelfth batch), first run 2026-12-04 at main 5cd04ba (the twelfth batch's rules): 73/80 =
+# 91.2% exact, 1 of 34 level-1/2 under-triaged (a level 2 read as 4), 4 over. Misses unread.
+TRIAGE_V12_EXACT_MIN = 0.87
+TRIAGE_V12_UNDER_L12_MAX = 2
+#: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
+#: frozen set of ``report.TRIAGE_FILES``, from the constants above
+TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
+    "triage": (TRIAGE_EXACT_MIN, TRIAGE_UNDER_L12_MAX),
+    "triage-v2": (TRIAGE_V2_EXACT_MIN, TRIAGE_V2_UNDER_L12_MAX),
+    "triage-v3": (TRIAGE_V3_EXACT_MIN, TRIAGE_V3_UNDER_L12_MAX),
+    "triage-v4": (TRIAGE_V4_EXACT_MIN, TRIAGE_V4_UNDER_L12_MAX),
+    "triage-v5": (TRIAGE_V5_EXACT_MIN, TRIAGE_V5_UNDER_L12_MAX),
+    "triage-v6": (TRIAGE_V6_EXACT_MIN, TRIAGE_V6_UNDER_L12_MAX),
+    "triage-v7": (TRIAGE_V7_EXACT_MIN, TRIAGE_V7_UNDER_L12_MAX),
+    "triage-v8": (TRIAGE_V8_EXACT_MIN, TRIAGE_V8_UNDER_L12_MAX),
+    "triage-v9": (TRIAGE_V9_EXACT_MIN, TRIAGE_V9_UNDER_L12_MAX),
+    "triage-v10": (TRIAGE_V10_EXACT_MIN, TRIAGE_V10_UNDER_L12_MAX),
+    "triage-v11": (TRIAGE_V11_EXACT_MIN, TRIAGE_V11_UNDER_L12_MAX),
+    "triage-v12": (TRIAGE_V12_EXACT_MIN, TRIAGE_V12_UNDER_L12_MAX),
+}
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
 ADVISE_TOP3_MIN = 0.80
@@ -99,17 +121,10 @@ ADVISE_REFER_RECALL_MIN = 0.95
 DICTATION_FIELDS_MIN = 0.90
 
 SETS = {
-    "triage": "triage_heldout.toml",
-    "triage-v2": "triage_heldout_v2.toml",
-    "triage-v3": "triage_heldout_v3.toml",
-    "triage-v4": "triage_heldout_v4.toml",
-    "triage-v5": "triage_heldout_v5.toml",
-    "triage-v6": "triage_heldout_v6.toml",
-    "triage-v7": "triage_heldout_v7.toml",
-    "triage-v8": "triage_heldout_v8.toml",
-    "triage-v9": "triage_heldout_v9.toml",
-    "triage-v10": "triage_heldout_v10.toml",
-    "triage-v11": "triage_heldout_v11.toml",
+    **{
+        area: f"triage_heldout{'' if area == 'triage' else '_' + area.removeprefix('triage-')}.toml"
+        for area in TRIAGE_FLOORS
+    },
     "meds": "meds_heldout.toml",
     "advise": "advise_heldout.toml",
     "dictations": "dictations_heldout.json",
@@ -118,7 +133,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = set()
+AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v13.toml"}
 
 
 def _report_module() -> Any:
@@ -164,36 +179,12 @@ def test_every_heldout_file_is_a_known_set() -> None:
 
 
 @pytest.mark.parametrize(
-    ("area", "exact_min", "under_max"),
-    [
-        ("triage", TRIAGE_EXACT_MIN, TRIAGE_UNDER_L12_MAX),
-        ("triage-v2", TRIAGE_V2_EXACT_MIN, TRIAGE_V2_UNDER_L12_MAX),
-        ("triage-v3", TRIAGE_V3_EXACT_MIN, TRIAGE_V3_UNDER_L12_MAX),
-        ("triage-v4", TRIAGE_V4_EXACT_MIN, TRIAGE_V4_UNDER_L12_MAX),
-        ("triage-v5", TRIAGE_V5_EXACT_MIN, TRIAGE_V5_UNDER_L12_MAX),
-        ("triage-v6", TRIAGE_V6_EXACT_MIN, TRIAGE_V6_UNDER_L12_MAX),
-        ("triage-v7", TRIAGE_V7_EXACT_MIN, TRIAGE_V7_UNDER_L12_MAX),
-        ("triage-v8", TRIAGE_V8_EXACT_MIN, TRIAGE_V8_UNDER_L12_MAX),
-        ("triage-v9", TRIAGE_V9_EXACT_MIN, TRIAGE_V9_UNDER_L12_MAX),
-        ("triage-v10", TRIAGE_V10_EXACT_MIN, TRIAGE_V10_UNDER_L12_MAX),
-        ("triage-v11", TRIAGE_V11_EXACT_MIN, TRIAGE_V11_UNDER_L12_MAX),
-    ],
+    ("area", "exact_min", "under_max"), [(a, *floors) for a, floors in TRIAGE_FLOORS.items()]
 )
 def test_triage_exact_level_floor(runner: Any, area: str, exact_min: float, under_max: int) -> None:
     report = _report_module()
-    func = {
-        "triage": report.report_triage,
-        "triage-v2": report.report_triage_v2,
-        "triage-v3": report.report_triage_v3,
-        "triage-v4": report.report_triage_v4,
-        "triage-v5": report.report_triage_v5,
-        "triage-v6": report.report_triage_v6,
-        "triage-v7": report.report_triage_v7,
-        "triage-v8": report.report_triage_v8,
-        "triage-v9": report.report_triage_v9,
-        "triage-v10": report.report_triage_v10,
-        "triage-v11": report.report_triage_v11,
-    }[area]
+    assert report.TRIAGE_FILES[area] == SETS[area]
+    func = partial(report.report_triage, filename=SETS[area])
     n, printed = _run(area, func, runner)
     detail = (
         f"{n['exact']}/{n['n']} exact, {n['under_triaged_l12']} level-1/2 cases under-triaged, "

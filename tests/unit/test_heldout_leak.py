@@ -74,6 +74,24 @@ _BEFORE_V3 = (
 )
 REVIEWED: tuple[tuple[str, str, str], ...] = (
     (
+        "cannot keep fluids down",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the textbook phrase for persistent vomiting; in the file since f5c4b58 (2026-12-03), "
+        "before the thirteenth triage set was frozen (06c1cf8, 2026-12-04)",
+    ),
+    (
+        "压了一块石头",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the common lay image for crushing chest pain; in the file since 4b2673f (2026-12-03), "
+        "before the thirteenth triage set was frozen (06c1cf8, 2026-12-04)",
+    ),
+    (
+        "and blood tests are",
+        "appliance/knowledge/data/triage_vitals.toml",
+        "ESI resource wording in a comment; in the file since 4b2673f (2026-12-03), before the "
+        "twelfth triage set was frozen (5cd04ba, 2026-12-04)",
+    ),
+    (
         "no response to voice",
         "appliance/knowledge/data/triage_findings.toml",
         "AVPU wording; in the file since 772530a (2026-12-03), before the seventh triage set was "

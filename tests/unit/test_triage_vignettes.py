@@ -53,112 +53,41 @@ def test_self_care_and_routine_dispositions_on_the_criteria_set():
     assert len(cases) >= 6 and agree == len(cases)
 
 
-def test_the_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev.toml``: 80 cases a helper wrote from the criteria without the rules
-    (serious conditions in lay words). Its misses were read for the sixth batch, so it is a
-    development set; first run 62.5% / 11 level-1/2 under-triaged (docs/accuracy.md)."""
-    report = triage_report(name="triage_outside_dev.toml")
+#: Development sets written OUTSIDE the rules (``triage_outside_dev*.toml``): 80 cases each, by
+#: helpers who read neither the rules nor the other sets. Each was run once as written (first run:
+#: exact level / level-1/2 cases under-triaged), then its misses were read for the batch named and
+#: the mechanisms fixed; it holds a floor a few cases under its number after that batch, with no
+#: level-1/2 case under-triaged unless its row allows one (docs/accuracy.md has every run).
+#: (file, exact-level minimum, most level-1/2 cases under-triaged)
+OUTSIDE_SETS: list[tuple[str, float, int]] = [
+    # sixth batch, first run 62.5% / 11: serious conditions in lay words
+    ("triage_outside_dev.toml", 0.84, 0),
+    # sixth batch, first run 71.2% / 9: the CTAS complaint list
+    ("triage_outside_dev2.toml", 0.84, 0),
+    # seventh batch, first run 82.5% / 2: level 3 v 4 (resources), hidden 1/2
+    ("triage_outside_dev3.toml", 0.9, 0),
+    # eighth batch, first run 67.5% / 9: children, older adults, pregnancy, mental health
+    ("triage_outside_dev4.toml", 0.88, 0),
+    # ninth batch, first run 80.0% / 3: adults in lay words (chest pain, stroke …)
+    ("triage_outside_dev5.toml", 0.85, 0),
+    # tenth batch, first run 67.5% / 7: children, pregnancy, older adults via carers
+    ("triage_outside_dev6.toml", 0.88, 0),
+    # tenth batch, first run 68.8% / 6: township injuries, poisonings, crises
+    ("triage_outside_dev7.toml", 0.85, 0),
+    # eleventh batch, first run 83.8% / 2: chronic disease, alarming-word level-4 visits
+    ("triage_outside_dev8.toml", 0.92, 0),
+    # eleventh batch, first run 77.5% / 6: children, women's health, dialect, WeChat
+    ("triage_outside_dev9.toml", 0.9, 0),
+    # twelfth batch, first run 67.5% / 11: dangers only in lay words, near pairs
+    ("triage_outside_dev10.toml", 0.88, 0),
+    # twelfth batch, first run 72.5% / 1: 3/4 and 2/3 boundaries (a Minnan ectopic still 3)
+    ("triage_outside_dev11.toml", 0.86, 1),
+]
+
+
+@pytest.mark.parametrize(("name", "exact_min", "under_max"), OUTSIDE_SETS)
+def test_each_set_written_outside_the_rules_holds_its_floor(name, exact_min, under_max):
+    report = triage_report(name=name)
     assert report["cases"] == 80
-    assert report["accuracy"] >= 0.84, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_second_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev2.toml``: 80 cases across the CTAS complaint list, written by another
-    helper without the rules; misses read for the sixth batch. First run 71.2% / 9 under-triaged."""
-    report = triage_report(name="triage_outside_dev2.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.84, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_third_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev3.toml``: 80 cases on level 3 versus 4 (resources) with hidden
-    level 1/2 cases, written by another helper without the rules; misses read for the seventh
-    batch. First run 82.5% / 2 under-triaged."""
-    report = triage_report(name="triage_outside_dev3.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.9, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_fourth_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev4.toml``: 80 cases weighted to children, older adults, pregnancy,
-    mental health and environmental injuries, written by another helper without the rules;
-    misses read for the eighth batch. First run 67.5% / 9 under-triaged."""
-    report = triage_report(name="triage_outside_dev4.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.88, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_fifth_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev5.toml``: 80 adults told in lay words (chest pain and mimics,
-    breathlessness, stroke/TIA, abdominal pain, urinary, diabetes, allergy, back pain, minor
-    injuries), written by another helper without the rules; misses read for the ninth batch.
-    First run 80.0% / 3 under-triaged."""
-    report = triage_report(name="triage_outside_dev5.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.85, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_sixth_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev6.toml`` (dev13): 80 cases weighted to children, pregnancy and
-    postpartum, and older adults told by relatives and carers, written by another helper without
-    the rules; misses read for the tenth batch. First run 67.5% / 7 under-triaged."""
-    report = triage_report(name="triage_outside_dev6.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.88, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_seventh_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev7.toml`` (dev14): 80 township injuries, poisonings, mental-health
-    crises and level 3 versus 4 resource cases in lay words, written by another helper without
-    the rules; misses read for the tenth batch. First run 68.8% / 6 under-triaged."""
-    report = triage_report(name="triage_outside_dev7.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.85, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_eighth_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev8.toml`` (dev15): 80 adults and older adults with chronic disease and
-    medical complaints, many level-4 visits with an alarming word, written by another helper
-    without the rules; misses read for the eleventh batch. First run 83.8% / 2 under-triaged."""
-    report = triage_report(name="triage_outside_dev8.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.92, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_ninth_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev9.toml`` (dev16): 80 cases — a third children, women's health,
-    mental health, minor visits — in dialect, WeChat and shorthand, written by another helper
-    without the rules; misses read for the eleventh batch. First run 77.5% / 6 under-triaged."""
-    report = triage_report(name="triage_outside_dev9.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.9, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_tenth_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev10.toml`` (dev17): 80 cases, dangerous conditions told only in lay
-    words beside near pairs that are not dangerous, written by another helper without the rules;
-    misses read for the twelfth batch. First run 67.5% / 11 under-triaged."""
-    report = triage_report(name="triage_outside_dev10.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.88, report["misses"]
-    assert report["under_triage_l12"] == 0, report["misses"]
-
-
-def test_the_eleventh_set_written_outside_the_rules_holds_its_floor():
-    """``triage_outside_dev11.toml`` (dev18): 80 cases on the level 3/4 and 2/3 boundaries across
-    the clinic, written by another helper without the rules; misses read for the twelfth batch.
-    First run 72.5% / 1 under-triaged; one level-2 case (an ectopic told in Minnan) is still read
-    as level 3."""
-    report = triage_report(name="triage_outside_dev11.toml")
-    assert report["cases"] == 80
-    assert report["accuracy"] >= 0.86, report["misses"]
-    assert report["under_triage_l12"] <= 1, report["misses"]
+    assert report["accuracy"] >= exact_min, report["misses"]
+    assert report["under_triage_l12"] <= under_max, report["misses"]

@@ -23,6 +23,8 @@ import tempfile
 import time
 import tomllib
 from collections import Counter
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,46 +32,26 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 AUDIO = ROOT / "tests" / "fixtures" / "audio" / "heldout"
 SEVERITY = {"minor": 1, "moderate": 2, "major": 3, "contraindicated": 4}
-SETS = (
-    "triage",
-    "triage-v2",
-    "triage-v3",
-    "triage-v4",
-    "triage-v5",
-    "triage-v6",
-    "triage-v7",
-    "triage-v8",
-    "triage-v9",
-    "triage-v10",
-    "triage-v11",
-    "meds",
-    "advise",
-    "speech",
-)
-# triage sets by report target: the first held-out set, the second one (v2, frozen before the
-# triage rules changed after the first set's runs), the third one (v3, frozen before the next
-# rule change), the fourth one (v4, frozen before the rule change after v3's first run) and the
-# fifth one (v5, frozen before the next rule change; its misses were read for the fifth batch)
-# and the sixth one (v6, written while the fifth batch was made, by a writer who saw neither;
-# its misses were read for the sixth batch) and the seventh (v7, frozen before the sixth batch)
-# and the eighth (v8, frozen 920f2aa after the seventh batch, before the eighth) and the ninth
-# (v9, frozen 5f90fcb after the ninth batch, before the tenth) and the tenth (v10, frozen a25e16e
-# after the tenth batch, before the eleventh) and the eleventh (v11, frozen 2d88785 after the
-# eleventh batch, before the twelfth)
+# Triage sets by report target, in the order they were frozen; each was frozen before the rule
+# change that followed it (README.md in this folder: who wrote it, when, and whether its misses
+# were ever read). A new set is one row here, one floor in test_heldout_floors.py and one row in
+# README.md and docs/accuracy.md.
 TRIAGE_FILES = {
     "triage": "triage_heldout.toml",
-    "triage-v2": "triage_heldout_v2.toml",
+    "triage-v2": "triage_heldout_v2.toml",  # before the triage rules changed after the first runs
     "triage-v3": "triage_heldout_v3.toml",
     "triage-v4": "triage_heldout_v4.toml",
-    "triage-v5": "triage_heldout_v5.toml",
-    "triage-v6": "triage_heldout_v6.toml",
-    "triage-v7": "triage_heldout_v7.toml",
-    "triage-v8": "triage_heldout_v8.toml",
-    "triage-v9": "triage_heldout_v9.toml",
-    "triage-v10": "triage_heldout_v10.toml",
-    "triage-v11": "triage_heldout_v11.toml",
+    "triage-v5": "triage_heldout_v5.toml",  # misses read for the fifth batch
+    "triage-v6": "triage_heldout_v6.toml",  # misses read for the sixth batch
+    "triage-v7": "triage_heldout_v7.toml",  # frozen before the sixth batch; unread
+    "triage-v8": "triage_heldout_v8.toml",  # 920f2aa, before the eighth batch; unread
+    "triage-v9": "triage_heldout_v9.toml",  # 5f90fcb, before the tenth batch; unread
+    "triage-v10": "triage_heldout_v10.toml",  # a25e16e, before the eleventh batch; unread
+    "triage-v11": "triage_heldout_v11.toml",  # 2d88785, before the twelfth batch; unread
+    "triage-v12": "triage_heldout_v12.toml",  # 5cd04ba, before the thirteenth batch; unread
+    "triage-v13": "triage_heldout_v13.toml",  # 06c1cf8, run first after the thirteenth; unread
 }
-
+SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
 # ---------------------------------------------------------------- running the CLI
 
@@ -191,56 +173,6 @@ def report_triage(
         "disposition_n": disp_total,
         "confusion": {f"{w}->{g}": v for (w, g), v in confusion.items()},
     }
-
-
-def report_triage_v2(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The second held-out triage set (``triage_heldout_v2.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v2"])
-
-
-def report_triage_v3(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The third held-out triage set (``triage_heldout_v3.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v3"])
-
-
-def report_triage_v4(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The fourth held-out triage set (``triage_heldout_v4.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v4"])
-
-
-def report_triage_v5(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The fifth held-out triage set (``triage_heldout_v5.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v5"])
-
-
-def report_triage_v6(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The sixth held-out triage set (``triage_heldout_v6.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v6"])
-
-
-def report_triage_v7(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The seventh held-out triage set (``triage_heldout_v7.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v7"])
-
-
-def report_triage_v8(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The eighth held-out triage set (``triage_heldout_v8.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v8"])
-
-
-def report_triage_v9(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The ninth held-out triage set (``triage_heldout_v9.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v9"])
-
-
-def report_triage_v10(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The tenth held-out triage set (``triage_heldout_v10.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v10"])
-
-
-def report_triage_v11(runner: Runner, verbose: bool) -> dict[str, Any]:
-    """The eleventh held-out triage set (``triage_heldout_v11.toml``), same scoring."""
-    return report_triage(runner, verbose, TRIAGE_FILES["triage-v11"])
 
 
 # ---------------------------------------------------------------- meds
@@ -624,18 +556,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runner = Runner(args.llm, args.subprocess)
     chosen = args.sets or ["triage", "meds", "advise"]
-    funcs = {
-        "triage": report_triage,
-        "triage-v2": report_triage_v2,
-        "triage-v3": report_triage_v3,
-        "triage-v4": report_triage_v4,
-        "triage-v5": report_triage_v5,
-        "triage-v6": report_triage_v6,
-        "triage-v7": report_triage_v7,
-        "triage-v8": report_triage_v8,
-        "triage-v9": report_triage_v9,
-        "triage-v10": report_triage_v10,
-        "triage-v11": report_triage_v11,
+    funcs: dict[str, Callable[[Runner, bool], dict[str, Any]]] = {
+        **{target: partial(report_triage, filename=name) for target, name in TRIAGE_FILES.items()},
         "meds": report_meds,
         "advise": report_advise,
         "speech": report_speech,
