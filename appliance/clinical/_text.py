@@ -186,7 +186,9 @@ _PAST_EN = re.compile(r"\b(?:history of|previous(?:ly)?|prior|in the past|years?
 _NOW = re.compile(
     r"今天|今早|今晨|今晚|今日|现在|目前|刚才|刚刚|突然|又|再次|再发|复发|这次|此次|这两天|近来|"
     r"开始|起病|以来|至今|一直|持续|加重|"  # "两个月前开始咳嗽": the onset of today's complaint
-    r"\b(?:today|now|tonight|this morning|again|suddenly|recurr\w*|new|since|started|worse)\b"
+    r"来之前|来前|送来之前|送来前|来的路上|路上|"  # "来之前流了不少血": before coming in, today
+    r"\b(?:today|now|tonight|this morning|again|suddenly|recurr\w*|new|since|started|worse|"
+    r"on the way|before (?:coming|arriving|we came|he came|she came))\b"
 )
 
 

@@ -192,11 +192,19 @@ def extract_findings(
 _CLAUSE_TAIL = re.compile(r"\s*(?:了|的|啦|呢|啊|呀|音|声)?\s*(?:[，,。；;、!?！？\n]|$)")
 
 
+# A one-character sign ("气", "跳", "脉") is absent only right after its negation ("没气了",
+# "摸不着跳"): with a word between, the negation denies that word ("没有力气" is no strength,
+# "没有肉跳" no muscle twitching — neither is an arrest).
+_NEG_RIGHT_BEFORE = re.compile(r"(?:没有|没|不|无|冇|未|唔)[着到见出有在]?$")
+
+
 def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
     """The first clause where one of ``more.absent`` is negated and ends the clause."""
     for term in more.absent:
         for start, end, negated in spans(folded, term):
             if not negated or not _CLAUSE_TAIL.match(folded, end):
+                continue
+            if len(term) == 1 and not _NEG_RIGHT_BEFORE.search(folded[max(0, start - 3) : start]):
                 continue
             c_start, c_end = _clause_bounds(folded, start)
             clause = folded[c_start:c_end]
@@ -228,12 +236,38 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
             for sign in more.near_signs:
                 at = window.find(sign)
                 if at < 0 or at > gap or _NEAR_BETWEEN.search(window[:at]):
-                    continue
+                    at = _next_clause_sign(folded, end, sign, more.near_sites)
+                    if at < 0:
+                        continue
                 hit = (start, end + at + len(sign), site_negated)
                 if not site_negated:
                     return hit
                 negated = negated or hit
     return negated
+
+
+# The sign may also stand alone in the short clause right after the site's ("手腕子肿起来了，看起
+# 来歪歪的"): that clause names no body part of its own and denies nothing before the sign.
+_NEXT_CLAUSE_MAX = 8
+_OTHER_PART = re.compile(r"[嘴脸眼头鼻耳腰背肚胸颈脖]")
+
+
+def _next_clause_sign(folded: str, end: int, sign: str, sites: tuple[str, ...]) -> int:
+    """Offset of ``sign`` after ``end`` when it is in the short clause following the site's
+    (which must itself close within the near gap); -1 otherwise."""
+    if sign.isascii():
+        return -1
+    own = re.compile(r"[，,]").search(folded, end, end + _NEAR_GAP + 1)
+    if own is None or re.search(r"[。；;、:：!?！？\n]", folded[end : own.start()]):
+        return -1
+    stop = re.compile(r"[，,。；;、:：!?！？\n]").search(folded, own.end())
+    clause = folded[own.end() : stop.start() if stop else len(folded)]
+    at = clause.find(sign)
+    if at < 0 or len(clause) > _NEXT_CLAUSE_MAX or _NEAR_BETWEEN.search(clause[:at]):
+        return -1
+    if _OTHER_PART.search(clause) or any(site in clause for site in sites):
+        return -1
+    return own.end() + at - end
 
 
 def _near_either(

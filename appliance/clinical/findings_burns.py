@@ -6,7 +6,8 @@ trunk 27 (front 13, back 13, perineum 1); both lower limbs with buttocks 46 (one
 lower leg 6.5, one foot 3.5, one buttock 2.5). A child's head is larger and legs smaller, which
 does not change the regions used here much; the triage thresholds for children are lower.
 
-Only a sentence that speaks of a burn or scald (not 发烫/滚烫/烫手: skin that feels hot) *and* of
+Only a sentence that speaks of a burn or scald (not 发烫/滚烫/烫手: skin that feels hot, nor the
+idiom 火烧火燎 for a burning pain) *and* of
 its extent is read: two or more regions,
 or one region with a word of extent ("一大片", "整个", "全", "满", "都", "both", "whole"). A burn "on
 the arm" alone is no estimate (a spot on an arm is not 9%): the palm rule and a stated % stay the
@@ -42,7 +43,7 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
 )
 _CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
 _BURN_SENTENCE = re.compile(
-    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧|燎|burn|scald|boiling|hot oil"
+    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|burn|scald|boiling|hot oil"
 )
 _EXTENT = re.compile(
     r"一大片|大片|整个|整只|整条|全身|全|满|都|好大|面积不小|面积大|both|whole|entire|all over"

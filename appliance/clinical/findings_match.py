@@ -141,7 +141,7 @@ def _english(term: str) -> re.Pattern[str] | None:
     if len(words) == 2:
         first, second = words
         forms.append(
-            rf"{_plural(second)}\s+(?:in|of|on|to|around)\s+{_DET}(?:[a-z]+\s+)?{_plural(first)}"
+            rf"{_plural(second)}\s+(?:in|of|on|to|around|across|over)\s+{_DET}(?:[a-z]+\s+)?{_plural(first)}"
         )
     return re.compile(rf"(?<![a-z0-9])(?:{'|'.join(forms)})(?![a-z0-9]|[- ]free)")
 

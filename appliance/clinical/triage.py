@@ -146,6 +146,15 @@ def triage_rules(
         vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
         if vitals["sbp"] < 90:
             vitals["shock_index_hypotensive"] = vitals["shock_index"]
+    temp = vitals.get("temp")
+    if temp is not None and (temp > 38.0 or temp < 36.0) and (age is None or age >= CHILD_AGE):
+        # CTAS 2016 adult fever modifier: how many SIRS criteria the measured vitals meet, the
+        # temperature being one (2: unwell); and with the fever, how many qSOFA criteria (≥ 2:
+        # sepsis likely, Sepsis-3)
+        sirs = 1 + (vitals.get("hr", 0) > 90) + (vitals.get("rr", 0) > 20)
+        vitals["febrile_sirs"] = float(sirs)
+        qsofa = (vitals.get("rr", 0) >= 22) + (0 < vitals.get("sbp", 999) <= 100)
+        vitals["febrile_qsofa"] = float(qsofa + (vitals.get("gcs", 15) < 15))
     any_age = kb.any_age_vitals
     peripheral = "pain" in vitals and pain_is_peripheral(text, kb.pain_sites)
     if peripheral:  # CTAS 2016: moderate peripheral pain is level 4, severe level 3

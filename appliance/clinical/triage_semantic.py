@@ -43,7 +43,8 @@ _NEGATED_START = re.compile(
 # "a bit sore") is not matched: the rules' own terms judge those.
 # "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
 _NEGATED_HEAD = re.compile(
-    r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧)"
+    r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧|"
+    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑)"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"
 # on major bleeding, "还能一口气说完话" on breathlessness. So a clause is not matched when it keeps an
@@ -67,7 +68,7 @@ _MILD_START = re.compile(
 _NORMAL_END = re.compile(
     r"(?<![不没未无])(?:fine|normal|normally|ok|okay|stable|well|clear|正常|平稳|良好|尚可|还行|"
     r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺|明白|如常|照常|"
-    r"等大|等圆|圆的|对称|稳定|稳定期)$"
+    r"等大|等圆|等大不小|不大不小|圆的|对称|稳定|稳定期)$"
 )
 # A clause that compares itself with the usual says nothing is wrong ("尿尿跟平时一样多", "走路跟
 # 平常一样", "same as usual"), wherever the comparison stands in it.

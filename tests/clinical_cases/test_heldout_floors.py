@@ -98,6 +98,11 @@ TRIAGE_V11_UNDER_L12_MAX = 5
 # 91.2% exact, 1 of 34 level-1/2 under-triaged (a level 2 read as 4), 4 over. Misses unread.
 TRIAGE_V12_EXACT_MIN = 0.87
 TRIAGE_V12_UNDER_L12_MAX = 2
+# Thirteenth triage set (frozen 06c1cf8 before the thirteenth batch; its writer opened nothing in
+# the repository), deliberately first run only after that batch, 2026-12-04 at bb61758: 69/80 =
+# 86.2% exact, 1 of 34 level-1/2 under-triaged (a level 2 read as 3), 8 over. Misses unread.
+TRIAGE_V13_EXACT_MIN = 0.82
+TRIAGE_V13_UNDER_L12_MAX = 2
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -113,6 +118,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v10": (TRIAGE_V10_EXACT_MIN, TRIAGE_V10_UNDER_L12_MAX),
     "triage-v11": (TRIAGE_V11_EXACT_MIN, TRIAGE_V11_UNDER_L12_MAX),
     "triage-v12": (TRIAGE_V12_EXACT_MIN, TRIAGE_V12_UNDER_L12_MAX),
+    "triage-v13": (TRIAGE_V13_EXACT_MIN, TRIAGE_V13_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -133,7 +139,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v13.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

@@ -33,7 +33,7 @@ def _past(op, value):
 
 def _vital_cases(section, age):
     for r in VITALS[section]:
-        if r["vital"].startswith("shock_index"):  # derived from HR and SBP: tested below
+        if r["vital"].startswith(("shock_index", "febrile_")):  # derived: tested below
             continue
         yield pytest.param(r, age, id=f"{r['id']}[{r['source'].split(';')[0]}]")
 
@@ -53,6 +53,47 @@ def test_shock_index_counts_only_with_a_low_blood_pressure(hr, sbp, level, rule)
     assert result.level == level
     fired = {r.rule for r in result.reasons if r.rule.startswith("V-SHOCK")}
     assert (rule in fired) if rule else not fired
+
+
+@pytest.mark.parametrize(
+    ("vitals", "age", "level", "rule"),
+    [
+        pytest.param(
+            {"temp": 38.5, "hr": 96}, 68.0, 3, "V-FEVER-SIRS-2", id="fever+HR96[CTAS2016]"
+        ),
+        pytest.param(
+            {"temp": 38.6, "rr": 24}, 40.0, 3, "V-FEVER-SIRS-2", id="fever+RR24[CTAS2016]"
+        ),
+        pytest.param({"temp": 35.5, "hr": 104}, 80.0, 3, "V-FEVER-SIRS-2", id="cold+HR104[SIRS]"),
+        pytest.param({"temp": 38.5, "hr": 88, "rr": 18}, 40.0, 4, None, id="fever-alone[CTAS2016]"),
+        pytest.param({"temp": 38.0, "hr": 96}, 40.0, 4, None, id="38.0-is-not-over-38[CTAS2016]"),
+        pytest.param({"temp": 37.6, "hr": 110}, 40.0, 4, None, id="no-fever-no-SIRS-row[CTAS2016]"),
+        pytest.param({"temp": 38.4, "hr": 96}, 6.0, 4, None, id="child-not-adult-SIRS[CTAS2016]"),
+        # a pneumonia with HR 98 and RR 22, alert: three SIRS criteria, still level 3
+        pytest.param({"temp": 38.5, "hr": 98, "rr": 22}, 64.0, 3, None, id="3-SIRS-is-3[ESI4]"),
+        pytest.param(
+            {"temp": 39.2, "hr": 118, "rr": 24, "gcs": 14},
+            62.0,
+            2,
+            "V-FEVER-QSOFA",
+            id="fever+RR24+GCS14[SEPSIS-2018]",
+        ),
+        pytest.param(
+            {"temp": 38.8, "rr": 22, "sbp": 98}, 50.0, 2, "V-FEVER-QSOFA", id="fever+RR+SBP[qSOFA]"
+        ),
+        pytest.param({"temp": 36.8, "rr": 24, "gcs": 14}, 62.0, 3, None, id="qSOFA-needs-fever"),
+    ],
+)
+def test_fever_is_graded_by_sirs_and_qsofa(vitals, age, level, rule):
+    result = run(age=age, **vitals)
+    assert result.level == level, result.reasons
+    fired = {r.rule for r in result.reasons if r.rule.startswith("V-FEVER")}
+    if rule:
+        assert rule in fired
+    if level > 2:
+        assert "V-FEVER-QSOFA" not in fired
+    if rule is None and level == 4:
+        assert not fired
 
 
 @pytest.mark.parametrize(

@@ -80,8 +80,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev9.toml", 0.9, 0),
     # twelfth batch, first run 67.5% / 11: dangers only in lay words, near pairs
     ("triage_outside_dev10.toml", 0.88, 0),
-    # twelfth batch, first run 72.5% / 1: 3/4 and 2/3 boundaries (a Minnan ectopic still 3)
-    ("triage_outside_dev11.toml", 0.86, 1),
+    # twelfth batch, first run 72.5% / 1: the 3/4 and 2/3 boundaries (its Minnan ectopic, read as
+    # 3 after the twelfth batch, is 2 since the thirteenth's near rule reaches the next clause)
+    ("triage_outside_dev11.toml", 0.86, 0),
+    # thirteenth batch, first run 80.0% / 5: atypical emergencies, older adults, chronic disease
+    ("triage_outside_dev12.toml", 0.9, 0),
+    # thirteenth batch, first run 73.8% / 5: township and farm injuries, poisonings, exposures
+    ("triage_outside_dev13.toml", 0.88, 0),
 ]
 
 
