@@ -140,9 +140,9 @@ def triage_rules(
     model read (used only where neither a field nor the text gives one) can only raise."""
     inputs = merge_inputs(request, model_vitals or {})
     age, vitals, text = inputs.age, dict(inputs.vitals), request.complaint
-    if vitals.get("hr") and 0 < vitals.get("sbp", 999) < 100:
-        # Allgöwer shock index (HR / SBP), only with a low BP: a fast rhythm with a normal BP
-        # is judged by its heart rate alone.
+    if vitals.get("hr") and 0 < vitals.get("sbp", 999) <= 100:
+        # Allgöwer shock index (HR / SBP), only with a low BP (≤ 100, the qSOFA line): a fast
+        # rhythm with a normal BP is judged by its heart rate alone.
         vitals["shock_index"] = round(vitals["hr"] / vitals["sbp"], 2)
         if vitals["sbp"] < 90:
             vitals["shock_index_hypotensive"] = vitals["shock_index"]

@@ -74,6 +74,18 @@ _BEFORE_V3 = (
 )
 REVIEWED: tuple[tuple[str, str, str], ...] = (
     (
+        "早孕试纸阳性",
+        "appliance/knowledge/data/conditions/findings.toml",
+        "the textbook name of a positive pregnancy test; in the file since 045c590 (2026-12-03), "
+        "before the fourteenth triage set was frozen (f0bd322, 2026-12-04)",
+    ),
+    (
+        "只能说几个字",
+        "appliance/knowledge/data/triage_findings.toml",
+        "lay words for speaking in single words (GINA); in the file since 11bd286 (2026-12-04 "
+        "15:44), before the fourteenth triage set was frozen (f0bd322, 2026-12-04 18:41)",
+    ),
+    (
         "cannot keep fluids down",
         "appliance/knowledge/data/triage_findings.toml",
         "the textbook phrase for persistent vomiting; in the file since f5c4b58 (2026-12-03), "

@@ -87,6 +87,11 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev12.toml", 0.9, 0),
     # thirteenth batch, first run 73.8% / 5: township and farm injuries, poisonings, exposures
     ("triage_outside_dev13.toml", 0.88, 0),
+    # fourteenth batch, first run 90.0% / 2: the level 1/2 and 2/3 boundaries (one asthma told
+    # as "说半句" — GINA's phrases, moderate — stays 3 where its writer gives 2)
+    ("triage_outside_dev14.toml", 0.92, 1),
+    # fourteenth batch, first run 70.0% / 12: level 3 v 4 by resources across the specialties
+    ("triage_outside_dev15.toml", 0.88, 0),
 ]
 
 

@@ -50,6 +50,7 @@ TRIAGE_FILES = {
     "triage-v11": "triage_heldout_v11.toml",  # 2d88785, before the twelfth batch; unread
     "triage-v12": "triage_heldout_v12.toml",  # 5cd04ba, before the thirteenth batch; unread
     "triage-v13": "triage_heldout_v13.toml",  # 06c1cf8, first run after the thirteenth; unread
+    "triage-v14": "triage_heldout_v14.toml",  # f0bd322, first run after the fourteenth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
