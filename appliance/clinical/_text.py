@@ -79,7 +79,9 @@ _NOT_NEGATION_ZH = (
 #: gap read past between two words of a term never holds one.
 NEG_CHARS = "不无没未非否冇唔"
 _NEG_EN = re.compile(
-    r"\b(no|not|denies|denied|deny|without|negative for|free of|nor"
+    # "not himself", "not right", "not making sense" tell a change, not an absence
+    r"\b(no|not(?!\s+(?:himself|herself|themselves|myself|right|well|making sense|acting right|"
+    r"his usual|her usual)\b)|denies|denied|deny|without|negative for|free of|nor"
     # a diagnosis feared: "worried it's a stroke", "afraid it is a heart attack"
     r"|(?:worried|afraid|scared|concerned|wondering if) (?:it's|it is|that it's|that it is|this is))\b"
 )

@@ -49,7 +49,9 @@ _SCALD_CONTEXT = re.compile(
 _WORD_COUNTS = {"几十": 20.0, "十几": 12.0, "二三十": 25.0, "一大把": 20.0, "一把": 20.0,
                 "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "半瓶": 10.0, "一整板": 10.0,
                 "tens of": 20.0, "dozens of": 24.0, "a handful of": 20.0, "handful of": 20.0,
-                "a bottle of": 20.0, "a whole bottle of": 20.0, "whole bottle of": 20.0}  # fmt: skip
+                "a bottle of": 20.0, "a whole bottle of": 20.0, "whole bottle of": 20.0,
+                "ten": 10.0, "twelve": 12.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0,
+                "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "a hundred": 100.0}  # fmt: skip
 _COUNT_WORDS = "|".join(sorted(map(re.escape, _WORD_COUNTS), key=len, reverse=True))
 _COUNT = rf"({NUM}|{_COUNT_WORDS})"
 _COUNT_WORDS_FIRST = rf"({_COUNT_WORDS}|{NUM})"  # where nothing after the amount pins it down
@@ -65,7 +67,7 @@ _TABLETS = (
     ),
     re.compile(
         rf"(?:took|swallowed|ingested|taken|take|swallow)\s+(?:about\s+|around\s+|~)?{_COUNT}\s*"
-        r"(?:\w+\s+){0,2}?(?:tablets?|pills?|capsules?|tabs?)"
+        r"(?:\w+\s+){0,4}?(?:tablets?|pills?|capsules?|tabs?)"  # "30 paracetamol 500 mg tablets"
     ),
 )
 # the 把 construction with the amount told in passing, across commas of the same sentence
@@ -103,6 +105,10 @@ _SEIZURE = (
 # Something still going on after a time, whatever it is ("快半个钟头了还没停", "十分钟了还在抖"):
 # the triage composites pair it with a finding (a seizure told by its signs).
 _ONGOING = (
+    # "started fitting ~10 min ago and still jerking on arrival"
+    re.compile(
+        rf"~?\s*({NUM})\s*(min|minutes?|mins?|hours?|hrs?)\s+ago\b[^.;。；]{{0,40}}?\bstill\b"
+    ),
     re.compile(
         rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|个?钟头|个?小时)\s*(?:了)?\s*(?:都|也|还|仍|依然)?\s*"
         rf"(?:没停|没有停|不停|停不下来|没缓过来|还在抖|还在抽|没好)"

@@ -92,6 +92,11 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev14.toml", 0.92, 1),
     # fourteenth batch, first run 70.0% / 12: level 3 v 4 by resources across the specialties
     ("triage_outside_dev15.toml", 0.88, 0),
+    # fifteenth batch, first run 85.0% / 4: English and mixed Chinese-English shorthand
+    ("triage_outside_dev16.toml", 0.92, 0),
+    # fifteenth batch, first run 78.8% / 8: over-75s and rural poisonings (a late-onset
+    # mushroom poisoning and a CO exposure told only as "slept next door" stay under)
+    ("triage_outside_dev17.toml", 0.88, 2),
 ]
 
 

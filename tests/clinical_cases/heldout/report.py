@@ -51,6 +51,7 @@ TRIAGE_FILES = {
     "triage-v12": "triage_heldout_v12.toml",  # 5cd04ba, before the thirteenth batch; unread
     "triage-v13": "triage_heldout_v13.toml",  # 06c1cf8, first run after the thirteenth; unread
     "triage-v14": "triage_heldout_v14.toml",  # f0bd322, first run after the fourteenth; unread
+    "triage-v15": "triage_heldout_v15.toml",  # 8cbc9ef, first run after the fifteenth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
