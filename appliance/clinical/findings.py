@@ -250,6 +250,9 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
 # 来歪歪的"): that clause names no body part of its own and denies nothing before the sign.
 _NEXT_CLAUSE_MAX = 8
 _OTHER_PART = re.compile(r"[嘴脸眼头鼻耳腰背肚胸颈脖]")
+_COMMA = re.compile(r"[，,]")
+_HARD_BREAK = re.compile(r"[。；;、:：!?！？\n]")
+_ANY_BREAK = re.compile(r"[，,。；;、:：!?！？\n]")
 
 
 def _next_clause_sign(folded: str, end: int, sign: str, sites: tuple[str, ...]) -> int:
@@ -257,10 +260,10 @@ def _next_clause_sign(folded: str, end: int, sign: str, sites: tuple[str, ...]) 
     (which must itself close within the near gap); -1 otherwise."""
     if sign.isascii():
         return -1
-    own = re.compile(r"[，,]").search(folded, end, end + _NEAR_GAP + 1)
-    if own is None or re.search(r"[。；;、:：!?！？\n]", folded[end : own.start()]):
+    own = _COMMA.search(folded, end, end + _NEAR_GAP + 1)
+    if own is None or _HARD_BREAK.search(folded[end : own.start()]):
         return -1
-    stop = re.compile(r"[，,。；;、:：!?！？\n]").search(folded, own.end())
+    stop = _ANY_BREAK.search(folded, own.end())
     clause = folded[own.end() : stop.start() if stop else len(folded)]
     at = clause.find(sign)
     if at < 0 or len(clause) > _NEXT_CLAUSE_MAX or _NEAR_BETWEEN.search(clause[:at]):

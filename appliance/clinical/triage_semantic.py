@@ -66,7 +66,9 @@ _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )
 _NORMAL_END = re.compile(
-    r"(?<![不没未无])(?:fine|normal|normally|ok|okay|stable|well|clear|round|equal|reactive|(?<!not )passing (?:wind|gas)|正常|平稳|良好|尚可|还行|"
+    # English words whole ("unwell", "unequal" and "irregular" are no normal endings)
+    r"(?<![不没未无])(?:(?<![a-z-])(?:fine|normal|normally|ok|okay|stable|well|clear|round|equal|"
+    r"reactive)|(?<!not )passing (?:wind|gas)|正常|平稳|良好|尚可|还行|"
     r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺|明白|如常|照常|"
     r"等大|等圆|等大不小|不大不小|圆的|对称|稳定|稳定期)$"
 )

@@ -96,3 +96,12 @@ def test_anticoagulant_haematuria_and_an_infected_diabetic_foot() -> None:
     foot = run("有糖尿病，右脚大拇趾烂了个口子，这几天红到脚背上来了，又肿又热", 82)
     assert foot["level"] == 3 and "C-DIABETIC-FOOT-INFECTION" in ids(foot)
     assert "C-DIABETIC-FOOT-INFECTION" not in ids(run("脚趾有点红肿，没有糖尿病", 40))
+
+
+def test_english_normal_endings_are_whole_words() -> None:
+    from appliance.clinical.triage_semantic import clauses
+
+    assert not clauses("pupil round")
+    assert not clauses("passing wind")
+    assert clauses("left pupil unequal")  # "unequal" is no "equal"
+    assert clauses("feeling very unwell")  # "unwell" is no "well"
