@@ -4,22 +4,12 @@ written from the criteria named in the data; never from a held-out case)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_measures import extract_measures
 from appliance.clinical.findings_text import fold, to_number
 from appliance.clinical.findings_vitals import extract_vitals
 from appliance.clinical.triage_semantic import clauses
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_one_or_two_minutes_is_two_not_twelve() -> None:

@@ -4,18 +4,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from appliance.clinical.triage_semantic import clauses
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float | None, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_stable_melaena_is_level_3_and_with_faintness_or_a_fast_pulse_level_2() -> None:

@@ -5,18 +5,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from appliance.clinical._text import _is_negated_en
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float | None, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_not_himself_is_a_change_not_a_negation() -> None:

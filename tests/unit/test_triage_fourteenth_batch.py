@@ -5,17 +5,7 @@ emergencies), firing and non-firing (wording ours)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float | None, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_stridor_in_lay_words_and_with_drooling() -> None:

@@ -3,20 +3,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from appliance.clinical.findings_grammar import compact
 from appliance.clinical.triage_pain import pain_is_peripheral
 from appliance.knowledge.triage_catalog import triage_knowledge
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_a_copied_verb_is_said_once() -> None:

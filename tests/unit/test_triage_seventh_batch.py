@@ -19,20 +19,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from appliance.clinical.triage_pain import PainSites, pain_is_peripheral
 from appliance.clinical.triage_semantic import clauses
 from appliance.knowledge.triage_catalog import triage_knowledge
 from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_called_and_no_answer_is_unresponsive() -> None:

@@ -25,7 +25,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
@@ -33,15 +32,7 @@ from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_grammar import compact
 from appliance.clinical.findings_text import fold
 from appliance.clinical.triage_semantic import SemanticBank, clauses, semantic_findings
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def said(text: str) -> list[str]:

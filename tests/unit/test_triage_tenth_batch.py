@@ -5,10 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
+from tests.unit._triage_service import ids, run
 
 
 def rules(out: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -31,10 +28,6 @@ def test_severe_peripheral_pain_is_ctas_3_and_says_why() -> None:
 def test_severe_peripheral_pain_keeps_a_high_risk_finding() -> None:
     """The pain row only stops forcing level 2: a limb threat still makes its own level."""
     assert run("摔倒后小腿骨头从伤口露出来了，疼8分", 30)["level"] <= 2
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
 
 
 def test_a_clause_saying_all_is_as_usual_is_never_matched_by_similarity() -> None:

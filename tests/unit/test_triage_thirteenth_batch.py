@@ -9,15 +9,7 @@ from typing import Any
 
 from appliance.clinical._text import is_past_history
 from appliance.clinical.findings_burns import burn_area_from_regions
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float | None, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def reasons(out: dict[str, Any]) -> set[str]:

@@ -5,19 +5,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from appliance.clinical._text import is_feared
 from appliance.clinical.triage_semantic import clauses
-from appliance.services.safety import triage
-
-
-def run(complaint: str, age: float | None, **kw: Any) -> dict[str, Any]:
-    return triage({"complaint": complaint, "age": age, **kw}, use_llm=False)
-
-
-def ids(out: dict[str, Any]) -> set[str]:
-    return {f["id"] for f in out["findings"]}
+from tests.unit._triage_service import ids, run
 
 
 def test_a_feared_outcome_is_no_finding() -> None:
