@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, exactly what CI runs: installs what it needs, then runs the quality
 # gates (ruff lint + format, mypy --strict on the core, import-linter) and pytest (all layers
-# but bench). Every gate runs; the script fails if any of them failed.
+# but bench, on two workers). Every gate runs; the script fails if any of them failed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here/.."
@@ -21,8 +21,10 @@ gate "mypy" mypy appliance models sync tui
 gate "import-linter" lint-imports
 
 echo "==> pytest"
+# two workers (the CI machines have 2 cores), whole files to one worker so a module's fixtures
+# (a built client, a loaded model) are made once; "-n 0" in "$@" runs it in one process
 set +e
-pytest -q "$@"
+pytest -q -n 2 --dist loadfile "$@"
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then

@@ -51,7 +51,7 @@ _PROTECTED = ("一次性", "一过性", "一级护理", "一般", "一直", "一
 
 _RATIO = re.compile(rf"({NUMBER})\s*(?:比|/)\s*({NUMBER})(\s*(?:毫米汞柱|毫米水银柱|mmHg))?")
 _TEMP = re.compile(
-    rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*(?:摄氏度|度|℃|°C|°)([{_DEC_CHARS}0-9])?(?![\u4e00-\u9fff]?[度])"
+    rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*(?:摄氏度|度|℃|°C|°)([{_DEC_CHARS}0-9](?![0-9.]))?(?![\u4e00-\u9fff]?[度])"
 )
 _PERCENT = re.compile(rf"百分之({NUMBER})")
 _WITH_UNIT = re.compile(rf"(?<![\d.])({CN_NUMBER}|\d+(?:\.\d+)?)\s*({_UNIT_ALT}|{_MEASURES})")
@@ -134,9 +134,11 @@ def normalize_numbers(text: str) -> str:
         value = cn_to_number(m.group(1))
         if value is None or not 34 <= value <= 43:
             return m.group(0)
-        if m.group(2) and "." not in format_number(value):
-            value = float(f"{format_number(value)}.{format_number(cn_to_number(m.group(2)) or 0)}")
-        return f"{format_number(value)}℃"
+        tail = m.group(2) or ""
+        if tail and "." not in format_number(value):  # 三十八度五 → 38.5℃
+            value = float(f"{format_number(value)}.{format_number(cn_to_number(tail) or 0)}")
+            tail = ""
+        return f"{format_number(value)}℃{tail}"  # 38.5度5: the digit after is not eaten
 
     text = _TEMP.sub(temperature, text)
 

@@ -288,11 +288,21 @@ def _near_either(
     return offsets[again[0]], offsets[again[1] - 1] + 1, False
 
 
+_NEGATED_BEFORE = re.compile(r"(?:没|未|不|没有|还没|并没|not|never)\s?$")
+
+
 def _cancelled_after(folded: str, end: int, phrases: tuple[str, ...]) -> bool:
     """Is the mention ending at ``end`` cancelled later in its sentence?"""
     stop = re.search(r"[。；;!?！？\n]", folded[end:])
     sentence = folded[end : end + stop.start()] if stop else folded[end:]
-    return any(phrase in sentence for phrase in phrases)
+    for phrase in phrases:
+        at = sentence.find(phrase)
+        while at >= 0:
+            # "一直没退干净", "还没止住": a cancelling phrase under a negation cancels nothing
+            if not _NEGATED_BEFORE.search(sentence[max(0, at - 3) : at]):
+                return True
+            at = sentence.find(phrase, at + 1)
+    return False
 
 
 def prepare() -> None:

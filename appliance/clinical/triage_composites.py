@@ -1,9 +1,10 @@
 """Composite findings and the ESI resource estimate of triage (pure).
 
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
-weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃): every group
-must hold. The resource estimate is ESI v4 decision point C for minor complaints: the most
-resources one needs, plus one per kind its context adds (``kb.resource_modifiers``).
+weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
+systolic pressure < 90): every group must hold. The resource estimate is ESI v4 decision point C
+for minor complaints: the most resources one needs, plus one per kind its context adds
+(``kb.resource_modifiers``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ COMPOSITE_FACTS = frozenset(
         "ongoing_5_min",
         "temp_40",
         "tachycardia",
+        "hypotension",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
+HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusion": adult SBP < 90
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -95,6 +98,14 @@ def _fact(
         hr = vitals.get("hr")
         if hr is not None and hr > TACHYCARDIA and (inputs.age is None or inputs.age >= CHILD_AGE):
             return Finding(name, f"hr={hr:g}", (0, 0))
+    if name == "hypotension":  # measured, adults only (children's bands are in the vitals)
+        sbp = vitals.get("sbp")
+        if (
+            sbp is not None
+            and sbp < HYPOTENSION_SBP
+            and (inputs.age is None or inputs.age >= CHILD_AGE)
+        ):
+            return Finding(name, f"sbp={sbp:g}", (0, 0))
     if name == "temp_40":
         temp = vitals.get("temp")
         if temp is not None and temp >= HYPERTHERMIA:

@@ -170,6 +170,8 @@ class MeasureRule:
     department: str = "emergency"
     #: one of these must also be affirmed in the text (recent surgery + vomiting/fever)
     with_terms: tuple[str, ...] = ()
+    #: the row does not apply when one of these is affirmed (a long seizure told as over)
+    unless_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

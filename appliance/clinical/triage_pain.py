@@ -46,6 +46,11 @@ class PainSites:
 _PAIN_ZH = re.compile(r"[痛疼闷胀绞]|难受|不舒服")
 _PAIN_EN = re.compile(r"\b(?:pain\w*|ache\w*|hurt\w*|sore|tender\w*|cramp\w*)\b")
 _WINDOW = 8
+# a clause that says a function is as usual ("小便跟平常一样", "urine as usual") tells no sign
+_AS_USUAL = re.compile(
+    r"(?:跟|和|同|像|与)(?:平时|平常|往常|以前|原来|过去)(?:一样|差不多|相同|没两样)|正常|照常|如常"
+    r"|\b(?:as usual|normal(?:ly)?)\b"
+)
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
 
 
@@ -98,8 +103,12 @@ def _strained_axis(folded: str, sites: PainSites) -> bool:
     """A back or neck pain told with a strain and no organ sign: the axial skeleton."""
     if not any(w in folded for w in sites.strain):
         return False
-    if any(not hit[2] for word in sites.organ for hit in spans(folded, word)):
-        return False  # an organ sign told, not denied ("腿不麻", "没发烧" are no such sign)
+    for word in sites.organ:
+        for start, _, negated in spans(folded, word):
+            # an organ sign told, not denied ("腿不麻", "没发烧") nor said to be as usual
+            # ("屙尿解手都跟平常一样")
+            if not negated and not _AS_USUAL.search(folded, *_clause_bounds(folded, start)):
+                return False
     return any(not hit[2] for site in sites.axial for hit in spans(folded, site))
 
 

@@ -78,10 +78,12 @@ _AS_USUAL = re.compile(
     r"(?:跟|和|同|像|与|比)(?:平时|平常|往常|以前|原来|过去|平日|往日|素日|以往)(?:一样|差不多|相同|似的|没两样)"
     r"|\b(?:as usual|same as (?:usual|always|normal)|like (?:usual|normal)|as normal)\b"
 )
-# A sign said to have stopped ("马上就不哭了", "已经不吐了") or an intent denied ("讲不想死了",
+# A sign said to have stopped ("马上就不哭了", "已经不吐了", "现在不咳了") or an intent denied ("讲不想死了",
 # "没打算伤害自己") states an absence: an adverb, then the negation, then one
 # or two characters and 了, closing the clause; or a negated intention anywhere in it.
-_STOPPED = re.compile(r"(?:^|[就都也已经早又还再])(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$")
+_STOPPED = re.compile(
+    r"(?:^|[就都也已经早又还再]|现在|这会儿?|目前|此刻)(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$"
+)
 _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"

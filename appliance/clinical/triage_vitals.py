@@ -119,7 +119,8 @@ def measure_reasons(
     measures: dict[str, TextReading], age: float | None, kb: TriageKnowledge, text: str = ""
 ) -> list[Reason]:
     """The most urgent matching row per measured quantity (burn %, tablets, fall height); a row
-    with ``with_terms`` needs one of them affirmed in ``text`` too (recent surgery + vomiting)."""
+    with ``with_terms`` needs one of them affirmed in ``text`` too (recent surgery + vomiting); one
+    with ``unless_terms`` does not apply when one of those is (a long seizure told as over)."""
     best: dict[str, Reason] = {}
     for rule in kb.measure_rules:
         reading = measures.get(rule.measure)
@@ -128,6 +129,8 @@ def measure_reasons(
         if not _age_applies(rule, age):
             continue
         if rule.with_terms and not _affirmed(text, rule.with_terms):
+            continue
+        if rule.unless_terms and _affirmed(text, rule.unless_terms):
             continue
         reason = Reason(
             rule.id,

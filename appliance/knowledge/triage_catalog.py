@@ -143,6 +143,7 @@ def triage_knowledge() -> TriageKnowledge:
             m.get("max_age"),
             m.get("department", "emergency"),
             tuple(m.get("with", ())),
+            tuple(m.get("unless", ())),
         )
         for m in v.get("measure", [])
     )

@@ -113,6 +113,12 @@ TRIAGE_V14_UNDER_L12_MAX = 1
 # 1 of 34 level-1/2 under-triaged (a level 2 read as 3), 2 over. Misses unread.
 TRIAGE_V15_EXACT_MIN = 0.91
 TRIAGE_V15_UNDER_L12_MAX = 2
+# Sixteenth triage set (frozen 16fa8c3 before the sixteenth batch; its writer opened nothing in
+# the repository), first run only after that batch, 2026-12-04 at 135dd14: 69/80 = 86.2% exact,
+# 2 of 34 level-1/2 under-triaged (a level 1 read as 2, a level 2 read as 3), 7 over. Misses
+# unread. (On the rules before the batch, e6d4563, it reads 68/80 = 85.0%, 2 under.)
+TRIAGE_V16_EXACT_MIN = 0.82
+TRIAGE_V16_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -131,6 +137,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v13": (TRIAGE_V13_EXACT_MIN, TRIAGE_V13_UNDER_L12_MAX),
     "triage-v14": (TRIAGE_V14_EXACT_MIN, TRIAGE_V14_UNDER_L12_MAX),
     "triage-v15": (TRIAGE_V15_EXACT_MIN, TRIAGE_V15_UNDER_L12_MAX),
+    "triage-v16": (TRIAGE_V16_EXACT_MIN, TRIAGE_V16_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

@@ -444,6 +444,34 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "colloquial confusion phrase; in the file since a0f170c, before triage_heldout_v2",
     ),
+    # Sixteenth triage held-out set (triage_heldout_v16.toml, written 2026-12-04 21:09): phrases its
+    # writer (who opened nothing in the repository) also used, each in the data since the commit
+    # named, before v16 was written.
+    (
+        "粉红色泡沫痰",
+        "appliance/knowledge/data/triage_findings.toml",
+        "pulmonary oedema sputum; in the data since 1adc0e1 (2026-12-03), before triage_heldout_v16",
+    ),
+    (
+        "an early sign of severe disease",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's wording; in the file since 30e3b8e (2026-12-04), before triage_heldout_v16",
+    ),
+    (
+        "complex repair and a",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's wording; in the file since bb61758 (2026-12-04), before triage_heldout_v16",
+    ),
+    (
+        "一句话说不完",
+        "appliance/knowledge/data/triage_findings.toml",
+        "breathlessness phrase; in the file since 772530a (2026-12-03), before triage_heldout_v16",
+    ),
+    (
+        "吃什么吐什么",
+        "appliance/knowledge/data/triage_findings.toml",
+        "IMCI 'vomits everything'; in the file since 2265e6d (2026-11-26), before triage_heldout_v16",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -97,6 +97,11 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # fifteenth batch, first run 78.8% / 8: over-75s and rural poisonings (a late-onset
     # mushroom poisoning and a CO exposure told only as "slept next door" stay under)
     ("triage_outside_dev17.toml", 0.88, 2),
+    # sixteenth batch, first run 78.8% / 3: children and pregnancy (an infant in shock told by
+    # mottling, cold hands and "不咋个理人" stays 2)
+    ("triage_outside_dev18.toml", 0.82, 1),
+    # sixteenth batch, first run 88.8% / 3: working-age adults told vaguely or indirectly
+    ("triage_outside_dev19.toml", 0.9, 0),
 ]
 
 

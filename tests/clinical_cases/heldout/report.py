@@ -52,6 +52,7 @@ TRIAGE_FILES = {
     "triage-v13": "triage_heldout_v13.toml",  # 06c1cf8, first run after the thirteenth; unread
     "triage-v14": "triage_heldout_v14.toml",  # f0bd322, first run after the fourteenth; unread
     "triage-v15": "triage_heldout_v15.toml",  # 8cbc9ef, first run after the fifteenth; unread
+    "triage-v16": "triage_heldout_v16.toml",  # 16fa8c3, first run after the sixteenth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
