@@ -43,7 +43,7 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
 )
 _CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
 _BURN_SENTENCE = re.compile(
-    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|burn|scald|boiling|hot oil"
+    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|起锅|出锅|刚烧开|沸水|burn|scald|boiling|hot oil"
 )
 _EXTENT = re.compile(
     r"一大片|大片|整个|整只|整条|全身|全|满|都|好大|面积不小|面积大|both|whole|entire|all over"

@@ -60,8 +60,8 @@ _ABILITY = re.compile(
 # "不少" closing a clause says an amount is not reduced ("尿也不少"); after bleeding, vomiting or
 # stools it means "a lot" ("出血不少"), which is no playing down.
 _PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)|(?<![血吐拉泻咳])(?:也|还|都)?不少$")
-# a mild degree right before a sign inside the clause: "口唇轻紫", "脸色略白", "稍肿"
-_MILD_SIGN = re.compile(r"(?<!年)(?:轻|微|稍|略|有点|有些)(?:微)?发?[紫青绀白红黄肿胀痛疼陷凹]")
+# a mild degree right before a sign inside the clause: "口唇轻紫", "脸色略白", "稍肿", "有点乌"
+_MILD_SIGN = re.compile(r"(?<!年)(?:轻|微|稍|略|有点|有些)(?:微)?发?[紫青绀乌白红黄肿胀痛疼陷凹]")
 _MILD_START = re.compile(
     r"^(?:有点|有一点|稍微|稍|轻微|轻度|略|a bit|a little|slight(?:ly)?|mild(?:ly)?)"
 )

@@ -23,7 +23,7 @@ Longer terms win; a corrected span is not corrected again; text already right is
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from itertools import pairwise
 from typing import Any
 
@@ -386,5 +386,8 @@ def correct_with_lexicon(
         for at, heard, word in measure_pass(chars, locked)
     ]
     changes += _unit_pass(chars)
+    # a later pass may take in characters an earlier one already changed ("复诊阿莫西林", then
+    # "口服服用"): each change names what was heard there, so its words point into the input
+    changes = [replace(c, original=text[c.start : c.start + len(c.original)]) for c in changes]
     changes.sort(key=lambda c: c.start)
     return "".join(chars), changes

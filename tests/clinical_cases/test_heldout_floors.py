@@ -119,6 +119,12 @@ TRIAGE_V15_UNDER_L12_MAX = 2
 # unread. (On the rules before the batch, e6d4563, it reads 68/80 = 85.0%, 2 under.)
 TRIAGE_V16_EXACT_MIN = 0.82
 TRIAGE_V16_UNDER_L12_MAX = 3
+# Seventeenth triage set (frozen 75bcb37 before the seventeenth batch; its writer opened nothing in
+# the repository), first run only after that batch, 2026-12-04 at b728bb0: 70/80 = 87.5% exact,
+# 2 of 34 level-1/2 under-triaged (a level 1 read as 2, a level 2 read as 4), 5 over. Misses
+# unread. (On the rules before the batch, main 33ec9bf, it reads the same: 87.5%, 2 under.)
+TRIAGE_V17_EXACT_MIN = 0.83
+TRIAGE_V17_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -138,6 +144,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v14": (TRIAGE_V14_EXACT_MIN, TRIAGE_V14_UNDER_L12_MAX),
     "triage-v15": (TRIAGE_V15_EXACT_MIN, TRIAGE_V15_UNDER_L12_MAX),
     "triage-v16": (TRIAGE_V16_EXACT_MIN, TRIAGE_V16_UNDER_L12_MAX),
+    "triage-v17": (TRIAGE_V17_EXACT_MIN, TRIAGE_V17_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

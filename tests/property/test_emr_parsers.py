@@ -46,6 +46,9 @@ def test_any_dictation_gives_a_valid_record_with_true_spans(text: str) -> None:
 
 @settings(max_examples=120, deadline=None)
 @given(dictation)
+@example(
+    "口服复诊阿莫西林"
+)  # found by hypothesis: a second correction over a first one's characters
 def test_lexicon_corrections_point_at_what_they_replace(text: str) -> None:
     fixed, changes = correct_with_lexicon(text)
     assert len(fixed) == len(text)  # same-length replacements only

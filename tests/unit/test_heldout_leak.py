@@ -472,6 +472,23 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "IMCI 'vomits everything'; in the file since 2265e6d (2026-11-26), before triage_heldout_v16",
     ),
+    # Seventeenth triage held-out set (triage_heldout_v17.toml, written 2026-12-04 21:55): English
+    # finding names its writer also used, each in the data since the commit named.
+    (
+        "head injury with vomiting",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English name; in the file since 3d8a21b (2026-12-04), before v17",
+    ),
+    (
+        "in an infant under 3 months",
+        "appliance/knowledge/data/triage_findings.toml",
+        "NICE NG143 fever finding's name; in the file since c554793 (2026-12-03), before v17",
+    ),
+    (
+        "splash to the eye",
+        "appliance/knowledge/data/triage_findings.toml",
+        "eye chemical finding's name; in the file since 4cb4d93 (2026-12-03), before v17",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

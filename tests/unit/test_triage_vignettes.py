@@ -102,6 +102,10 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev18.toml", 0.82, 1),
     # sixteenth batch, first run 88.8% / 3: working-age adults told vaguely or indirectly
     ("triage_outside_dev19.toml", 0.9, 0),
+    # seventeenth batch, first run 75.0% / 6: emergencies told only by what is seen or heard
+    ("triage_outside_dev20.toml", 0.82, 0),
+    # seventeenth batch, first run 86.2% / 2: teaching vignettes as township notes
+    ("triage_outside_dev21.toml", 0.86, 0),
 ]
 
 

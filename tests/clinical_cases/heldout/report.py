@@ -53,6 +53,7 @@ TRIAGE_FILES = {
     "triage-v14": "triage_heldout_v14.toml",  # f0bd322, first run after the fourteenth; unread
     "triage-v15": "triage_heldout_v15.toml",  # 8cbc9ef, first run after the fifteenth; unread
     "triage-v16": "triage_heldout_v16.toml",  # 16fa8c3, first run after the sixteenth; unread
+    "triage-v17": "triage_heldout_v17.toml",  # 75bcb37, first run after the seventeenth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
