@@ -57,9 +57,10 @@ _COUNT = rf"({NUM}|{_COUNT_WORDS})"
 _COUNT_WORDS_FIRST = rf"({_COUNT_WORDS}|{NUM})"  # where nothing after the amount pins it down
 _TABLETS = (
     re.compile(
-        rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:片|粒|颗|丸)"
+        rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
+        r"(?:片|粒|颗|丸)"
     ),
-    re.compile(rf"(?:吃|服|吞|服用|吞服|吃下)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
+    re.compile(rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
     # the 把 construction puts the amount before the verb: "把一整瓶安眠药吞了", "把30片药都吃了"
     re.compile(
         rf"把\s*(?:约|大约|大概)?\s*{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)?\s*[^，,。；;]{{0,6}}?"
@@ -88,6 +89,11 @@ _FALL = (
     ),
     # the height told after the fall: "掉下来，七八米高", "fell, about 20 feet"
     re.compile(rf"(?:摔|坠|跌|掉|跳)[^。；;!?！？]{{0,8}}?({NUM})\s*(米|m)\s*(?:多)?\s*高"),
+    # the height told after what was fallen from: "fell from a scaffold (about 5 m)"
+    re.compile(
+        r"(?:fell|fall(?:en)?|jumped)\s+(?:off|from)\s[^.;]{0,40}?\(?(?:about|approx\.?|~)\s*"
+        r"(\d+(?:\.\d+)?)\s*(m|metres?|meters?|feet|ft)\b"
+    ),
     re.compile(
         r"(?:fell|fall(?:en)?|jumped)\s+(?:about\s+|approximately\s+|from\s+)?(?:about\s+)?"
         r"(\d+(?:\.\d+)?)\s*(m|metres?|meters?|feet|ft|stor(?:e)?ys?|stories|floors?)\b"

@@ -41,6 +41,9 @@ _SAME_WORD = (
 # Hunan/Hubei 冒得 is 没有 ("冒得出疹子"), but 冒 is also "to gush" ("血冒得厉害"): never before
 # a degree word
 _MAO_DE = re.compile(r"冒得(?![厉很凶多快猛太好])")
+_SPACED_CLAUSE = re.compile(
+    r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])(?![零〇一二两三四五六七八九十百])"
+)
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 
@@ -59,6 +62,11 @@ def fold(text: str) -> str:
     # quotation marks around a word are space ("a 'ripping' pain"); an apostrophe inside a word
     # ("can't") stays
     joined = _QUOTE.sub(" ", "".join(out))
+    # a registration desk's one-line note separates its facts with spaces ("胸痛后倒地 没脉 村医
+    # 一路按压"): a space between two Chinese words is a clause break (never before a Chinese
+    # numeral: "血压 一百五" is a label and its value)
+    if " " in joined:
+        joined = _SPACED_CLAUSE.sub("，", joined)
     for word, same in _SAME_WORD:
         if word in joined:
             joined = joined.replace(word, same)

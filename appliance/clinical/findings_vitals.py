@@ -106,6 +106,12 @@ _BP_PALPATED = re.compile(
 )
 _BP_BARE = re.compile(r"(?<![\d./])(\d{2,3})\s*/\s*(\d{2,3})\s*(?:mmhg|毫米汞柱)")
 _SBP_ONLY = re.compile(rf"(?:收缩压|(?<![血])高压|systolic(?: bp| pressure)?){_LINK}({NUM})")
+# one number told for the blood pressure ("血压七十", "BP 80") is the systolic: people say the
+# upper number (a pair, a palpated or a labelled one is read by the patterns above first)
+_BP_SPOKEN_SYSTOLIC = re.compile(
+    rf"(?:血压|\bb/?p\b|blood pressure){_LINK}({NUM})(?!\s*(?:/|比|over\b|\d))(?![多来几]?\s*(?:/|比))"
+    rf"{_NOT_AFTER}"
+)
 _DBP_ONLY = re.compile(rf"(?:舒张压|低压|diastolic(?: bp| pressure)?){_LINK}({NUM})")
 _HR = re.compile(
     rf"(?:心率|脉搏|脉率|心跳|\bhr\b|\bp\b|\bpr\b|pulse(?: rate)?|heart rate|tachycardic|"
@@ -395,6 +401,7 @@ def extract_vitals(text: str) -> VitalsFromText:
     reader.scan(_BP_PALPATED, lambda m: _palpated(reader, m))
     reader.scan(_SBP_ONLY, lambda m: _simple(reader, "sbp", "mmHg", m))
     reader.scan(_DBP_ONLY, lambda m: _simple(reader, "dbp", "mmHg", m))
+    reader.scan(_BP_SPOKEN_SYSTOLIC, lambda m: _simple(reader, "sbp", "mmHg", m))
     reader.scan(_SPO2, lambda m: _simple(reader, "spo2", "%", m))
     reader.scan(_GCS_EVM, lambda m: _gcs_evm(reader, m))
     reader.scan(_GCS, lambda m: _simple(reader, "gcs", "", m))

@@ -66,12 +66,12 @@ def rule_findings(
     """Vocabulary findings in the complaint (a pregnancy given as a field counts as said); a
     finding told as past history in its clause ("前年得过脑梗，没落下毛病") is not today's
     complaint and is left out (findings with a co-finding are kept: they read context, such as
-    a recent operation). The spans of denied mentions ("不重影") go to ``denied``."""
+    a recent operation; so are standing conditions marked ``context``). The spans of denied mentions ("不重影") go to ``denied``."""
     prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
     found = extract_findings(prefix + text, vocabulary=kb.vocabulary, include_negated=True)
     out: list[Finding] = []
     shift = len(prefix)
-    single = {r.id for r in kb.complaints if not r.with_terms}
+    single = {r.id for r in kb.complaints if not r.with_terms and not r.context}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
         if f.negated:

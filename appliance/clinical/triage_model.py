@@ -120,6 +120,9 @@ class ComplaintRule:
     near_signs: tuple[str, ...] = ()
     pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
+    #: a standing condition (immunosuppressed, known diabetic) that is history by nature: never
+    #: left out as past history ("前年车祸把脾切了")
+    context: bool = False
 
 
 @dataclass(frozen=True)

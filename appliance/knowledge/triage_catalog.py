@@ -98,6 +98,7 @@ def triage_knowledge() -> TriageKnowledge:
             criterion=r.get("criterion", ""),
             resources=r.get("resources"),
             adult_only=bool(r.get("adult_only", False)),
+            context=bool(r.get("context", False)),
             absent=tuple(r.get("absent", ())),
             absent_site=tuple(r.get("absent_site", ())),
             absent_not_site=tuple(r.get("absent_not_site", ())),

@@ -125,6 +125,12 @@ TRIAGE_V16_UNDER_L12_MAX = 3
 # unread. (On the rules before the batch, main 33ec9bf, it reads the same: 87.5%, 2 under.)
 TRIAGE_V17_EXACT_MIN = 0.83
 TRIAGE_V17_UNDER_L12_MAX = 3
+# Eighteenth triage set (frozen cb5d30a before the eighteenth batch; its writer opened nothing in
+# the repository), first run only after that batch, 2026-12-04 at 42581c6: 71/80 = 88.8% exact,
+# 1 of 34 level-1/2 under-triaged (a level 2 read as 3), 4 over. Misses unread. (On the rules
+# before the batch, main 0d1c24f, it reads the same.)
+TRIAGE_V18_EXACT_MIN = 0.85
+TRIAGE_V18_UNDER_L12_MAX = 2
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -145,6 +151,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v15": (TRIAGE_V15_EXACT_MIN, TRIAGE_V15_UNDER_L12_MAX),
     "triage-v16": (TRIAGE_V16_EXACT_MIN, TRIAGE_V16_UNDER_L12_MAX),
     "triage-v17": (TRIAGE_V17_EXACT_MIN, TRIAGE_V17_UNDER_L12_MAX),
+    "triage-v18": (TRIAGE_V18_EXACT_MIN, TRIAGE_V18_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

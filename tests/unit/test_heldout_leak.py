@@ -489,6 +489,22 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "eye chemical finding's name; in the file since 4cb4d93 (2026-12-03), before v17",
     ),
+    # Eighteenth triage held-out set (triage_heldout_v18.toml, written 2026-12-04 22:19).
+    (
+        "and a surgical consult",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's wording; in the file since 3430384 (2026-12-04), before v18",
+    ),
+    (
+        "within the time window",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a stroke finding's wording; in the file since 2265e6d (2026-11-26), before v18",
+    ),
+    (
+        "眼突然看不见",
+        "appliance/knowledge/data/triage_findings.toml",
+        "sudden visual loss term; in the file since c554793 (2026-12-03), before v18",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -106,6 +106,10 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev20.toml", 0.82, 0),
     # seventeenth batch, first run 86.2% / 2: teaching vignettes as township notes
     ("triage_outside_dev21.toml", 0.86, 0),
+    # eighteenth batch, first run 76.2% / 10: level 2 decided by history, mechanism or context
+    ("triage_outside_dev22.toml", 0.85, 0),
+    # eighteenth batch, first run 91.2% / 5: one-line registration-desk notes
+    ("triage_outside_dev23.toml", 0.92, 0),
 ]
 
 

@@ -54,6 +54,7 @@ TRIAGE_FILES = {
     "triage-v15": "triage_heldout_v15.toml",  # 8cbc9ef, first run after the fifteenth; unread
     "triage-v16": "triage_heldout_v16.toml",  # 16fa8c3, first run after the sixteenth; unread
     "triage-v17": "triage_heldout_v17.toml",  # 75bcb37, first run after the seventeenth; unread
+    "triage-v18": "triage_heldout_v18.toml",  # cb5d30a, first run after the eighteenth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
