@@ -47,7 +47,7 @@ _SCALD_CONTEXT = re.compile(
     r"烫|烧伤|烧着|开水|热水|滚水|热油|油锅|水泡|水疱|起泡|燎|火烧|burn|scald"
 )
 _WORD_COUNTS = {"几十": 20.0, "十几": 12.0, "二三十": 25.0, "一大把": 20.0, "一把": 20.0,
-                "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "半瓶": 10.0, "一整板": 10.0,
+                "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "半瓶": 10.0, "一整板": 10.0, "一板": 10.0, "两板": 20.0,
                 "tens of": 20.0, "dozens of": 24.0, "a handful of": 20.0, "handful of": 20.0,
                 "a bottle of": 20.0, "a whole bottle of": 20.0, "whole bottle of": 20.0,
                 "ten": 10.0, "twelve": 12.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0,
@@ -61,6 +61,8 @@ _TABLETS = (
         r"(?:片|粒|颗|丸)"
     ),
     re.compile(rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
+    # a blister sheet swallowed, whatever the drug's name ("吞了一板曲马多"): 板 is tablets
+    re.compile(r"(?:吃|服|吞|吞服|吃下)了?\s*(一整板|一板|两板)"),
     # the 把 construction puts the amount before the verb: "把一整瓶安眠药吞了", "把30片药都吃了"
     re.compile(
         rf"把\s*(?:约|大约|大概)?\s*{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)?\s*[^，,。；;]{{0,6}}?"

@@ -505,6 +505,27 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "sudden visual loss term; in the file since c554793 (2026-12-03), before v18",
     ),
+    # Nineteenth triage held-out set (triage_heldout_v19.toml, written 2026-12-04 22:40).
+    (
+        "category ii rabies exposure",
+        "appliance/knowledge/data/triage_findings.toml",
+        "WHO rabies category wording; in the file since 30e3b8e (2026-12-04), before v19",
+    ),
+    (
+        "pain out of proportion",
+        "appliance/knowledge/data/triage_findings.toml",
+        "necrotising infection wording; in the file since bb4c5bc (2026-12-04), before v19",
+    ),
+    (
+        "streaks of blood in",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment's wording; in the file since 61ce343 (2026-12-04), before v19",
+    ),
+    (
+        "从来没这么痛过",
+        "appliance/knowledge/data/triage_findings.toml",
+        "worst-ever headache term; in the file since a0d2a32 (2026-12-04), before v19",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -110,6 +110,11 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev22.toml", 0.85, 0),
     # eighteenth batch, first run 91.2% / 5: one-line registration-desk notes
     ("triage_outside_dev23.toml", 0.92, 0),
+    # nineteenth batch, first run 82.5% / 7: ESI decision point A versus B (a recovered
+    # sulfonylurea hypoglycaemia and an older woman's febrile UTI with SIRS stay 3 for 2)
+    ("triage_outside_dev24.toml", 0.85, 2),
+    # nineteenth batch, first run 87.5% / 1: level 3 versus 4 by resources
+    ("triage_outside_dev25.toml", 0.85, 0),
 ]
 
 

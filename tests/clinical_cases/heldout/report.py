@@ -55,6 +55,7 @@ TRIAGE_FILES = {
     "triage-v16": "triage_heldout_v16.toml",  # 16fa8c3, first run after the sixteenth; unread
     "triage-v17": "triage_heldout_v17.toml",  # 75bcb37, first run after the seventeenth; unread
     "triage-v18": "triage_heldout_v18.toml",  # cb5d30a, first run after the eighteenth; unread
+    "triage-v19": "triage_heldout_v19.toml",  # c02253b, first run after the nineteenth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
