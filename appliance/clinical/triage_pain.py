@@ -44,6 +44,9 @@ class PainSites:
 
 # a pain word after a central site in its clause (Chinese: within eight characters)
 _PAIN_ZH = re.compile(r"[痛疼闷胀绞]|难受|不舒服")
+# beside a central site, dizziness counts too ("头晕"): a pain score told with a head symptom is not
+# read as a toothache's alone (the property "adding a finding never lowers urgency")
+_CENTRAL_SYMPTOM_ZH = re.compile(r"[痛疼闷胀绞晕]|难受|不舒服")
 _PAIN_EN = re.compile(r"\b(?:pain\w*|ache\w*|hurt\w*|sore|tender\w*|cramp\w*)\b")
 _WINDOW = 8
 # a clause that says a function is as usual ("小便跟平常一样", "urine as usual") tells no sign
@@ -68,9 +71,9 @@ def _word_spans(folded: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     return out
 
 
-def _affirmed_pain(folded: str, start: int, end: int) -> bool:
+def _affirmed_pain(folded: str, start: int, end: int, words: re.Pattern[str] = _PAIN_ZH) -> bool:
     """A pain word in ``folded[start:end]`` not denied right before it ("咽口水不疼" is none)."""
-    for m in _PAIN_ZH.finditer(folded, start, end):
+    for m in words.finditer(folded, start, end):
         if m.start() == 0 or folded[m.start() - 1] not in NEG_CHARS:
             return True
     return False
@@ -85,7 +88,9 @@ def _central_pain(folded: str, sites: tuple[str, ...], words: list[tuple[int, in
             if site.isascii():
                 if site.endswith("ache") or _PAIN_EN.search(folded, c_start, c_end):
                     return True
-            elif site[-1] in "痛疼" or _affirmed_pain(folded, end, min(end + _WINDOW, c_end)):
+            elif site[-1] in "痛疼" or _affirmed_pain(
+                folded, end, min(end + _WINDOW, c_end), _CENTRAL_SYMPTOM_ZH
+            ):
                 return True
     return False
 
