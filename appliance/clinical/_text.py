@@ -184,6 +184,12 @@ _PAST_ZH = re.compile(
     r"前[一两三四五]年|年轻时|小时候|"
     r"[\d一二两三四五六七八九十几]+\s*(?:多)?\s*(?:个)?\s*(?:年|月)\s*(?:多)?\s*(?:前|以前)|病史|后遗症"
 )
+# A clause that compares itself with the usual says nothing is wrong ("尿尿跟平时一样多", "走路跟
+# 平常一样", "same as usual"), wherever the comparison stands in it (triage similarity, pain site).
+AS_USUAL = re.compile(
+    r"(?:跟|和|同|像|与|比)(?:平时|平常|往常|以前|原来|过去|平日|往日|素日|以往)(?:一样|差不多|相同|似的|没两样)"
+    r"|\b(?:as usual|same as (?:usual|always|normal)|like (?:usual|normal)|as normal)\b"
+)
 _PAST_EN = re.compile(r"\b(?:history of|previous(?:ly)?|prior|in the past|years? ago|last year)\b")
 _NOW = re.compile(
     r"今天|今早|今晨|今晚|今日|现在|目前|刚才|刚刚|突然|又|再次|再发|复发|这次|此次|这两天|近来|"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from appliance.clinical._text import NEG_CHARS, _clause_bounds
+from appliance.clinical._text import AS_USUAL, NEG_CHARS, _clause_bounds
 from appliance.clinical.findings_match import spans
 from appliance.clinical.findings_text import fold
 
@@ -49,11 +49,9 @@ _PAIN_ZH = re.compile(r"[痛疼闷胀绞]|难受|不舒服")
 _CENTRAL_SYMPTOM_ZH = re.compile(r"[痛疼闷胀绞晕]|难受|不舒服")
 _PAIN_EN = re.compile(r"\b(?:pain\w*|ache\w*|hurt\w*|sore|tender\w*|cramp\w*)\b")
 _WINDOW = 8
-# a clause that says a function is as usual ("小便跟平常一样", "urine as usual") tells no sign
-_AS_USUAL = re.compile(
-    r"(?:跟|和|同|像|与)(?:平时|平常|往常|以前|原来|过去)(?:一样|差不多|相同|没两样)|正常|照常|如常"
-    r"|\b(?:as usual|normal(?:ly)?)\b"
-)
+# a function said to be normal ("小便正常") tells no sign either (the shared AS_USUAL reads
+# "跟平常一样")
+_NORMAL = re.compile(r"正常|照常|如常|\bnormal(?:ly)?\b")
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
 
 
@@ -112,7 +110,9 @@ def _strained_axis(folded: str, sites: PainSites) -> bool:
         for start, _, negated in spans(folded, word):
             # an organ sign told, not denied ("腿不麻", "没发烧") nor said to be as usual
             # ("屙尿解手都跟平常一样")
-            if not negated and not _AS_USUAL.search(folded, *_clause_bounds(folded, start)):
+            bounds = _clause_bounds(folded, start)
+            usual = AS_USUAL.search(folded, *bounds) or _NORMAL.search(folded, *bounds)
+            if not negated and not usual:
                 return False
     return any(not hit[2] for site in sites.axial for hit in spans(folded, site))
 

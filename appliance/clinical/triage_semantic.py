@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from appliance.clinical._text import (
+    AS_USUAL,
     NEG_CHARS,
     _is_negated_en,
     _is_negated_zh,
@@ -71,12 +72,6 @@ _NORMAL_END = re.compile(
     r"reactive)|(?<!not )passing (?:wind|gas)|正常|平稳|良好|尚可|还行|"
     r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺|明白|如常|照常|"
     r"等大|等圆|等大不小|不大不小|圆的|对称|稳定|稳定期)$"
-)
-# A clause that compares itself with the usual says nothing is wrong ("尿尿跟平时一样多", "走路跟
-# 平常一样", "same as usual"), wherever the comparison stands in it.
-_AS_USUAL = re.compile(
-    r"(?:跟|和|同|像|与|比)(?:平时|平常|往常|以前|原来|过去|平日|往日|素日|以往)(?:一样|差不多|相同|似的|没两样)"
-    r"|\b(?:as usual|same as (?:usual|always|normal)|like (?:usual|normal)|as normal)\b"
 )
 # A sign said to have stopped ("马上就不哭了", "已经不吐了", "现在不咳了") or an intent denied ("讲不想死了",
 # "没打算伤害自己") states an absence: an adverb, then the negation, then one
@@ -199,7 +194,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         )
         if negated or mild or _NEGATED_START.match(clause) or _NORMAL_END.search(clause):
             continue
-        if _AS_USUAL.search(clause) or _STOPPED.search(clause) or _DENIED_INTENT.search(clause):
+        if AS_USUAL.search(clause) or _STOPPED.search(clause) or _DENIED_INTENT.search(clause):
             continue
         if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
