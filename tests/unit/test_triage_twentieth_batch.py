@@ -11,7 +11,7 @@ from tests.unit._triage_service import ids, run
 
 
 def test_a_word_beginning_with_yi_is_no_number() -> None:
-    """"血糖一直高" is no glucose of 1 mmol/L (it made a level 1 out of a foot ulcer)."""
+    """A glucose of "一直高" is no glucose of 1 mmol/L (it made a level 1 out of a foot ulcer)."""
     assert "glucose" not in extract_vitals("血糖一直高，脚上有个口子").values
     assert extract_vitals("血糖一点二").values["glucose"].value == 1.2
     assert extract_vitals("血糖十一点二").values["glucose"].value == 11.2
