@@ -15,7 +15,13 @@ from appliance.clinical.extract_numbers import cn_to_number
 
 #: a number in digits or Chinese numerals (一百七十, 三十八点五, 一七零), spoken estimates
 #: included ("二十来" ≈ 20, "十几" ≈ 15, "七八" = 7–8)
-CN_NUM = r"[零〇一二两三四五六七八九十百]+(?:几|来)?(?:点[零〇一二三四五六七八九]+)?"
+#: "一" that begins an everyday word is no number ("血糖一直高" is not a glucose of 1, "心跳一下
+#:快一下慢" no heart rate of 1): 一 + 直 下 些 样 般 阵 会 向 切 起 旦 共 再 定 点 (a bit, when no digit
+#: follows) is read as the word
+_NOT_NUMERAL_WORD = r"(?!一(?:[直下些样般阵会向切起旦共再定]|点(?![零〇一二三四五六七八九])))"
+CN_NUM = (
+    rf"{_NOT_NUMERAL_WORD}[零〇一二两三四五六七八九十百]+(?:几|来)?(?:点[零〇一二三四五六七八九]+)?"
+)
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
 
@@ -114,16 +120,19 @@ def to_number(text: str) -> float | None:
 # Body parts as patients and as notes name them. A vocabulary term naming one part also matches
 # the others of its group ("放射到左臂" ~ "窜到左胳膊", "下颌" ~ "下巴", "溅进眼睛" ~ "溅进眼"): the
 # term list says the finding once, the lay names come from here. Longest name first.
+# Regional names are names of the same part (汉语方言大词典; 现代汉语方言大词典): south-western
+# Mandarin and Xiang 脑壳 and Min/Hakka 头壳 for the head, north-eastern 脑瓜子, south-western 手杆
+# (arm) and 脚杆 (leg) — "脑壳痛" is 头痛 and "脚杆肿" 腿肿 for every term that names the part.
 BODY_PARTS: tuple[tuple[str, ...], ...] = (
-    ("手臂", "胳膊", "胳臂", "臂"),
+    ("手臂", "胳膊", "胳臂", "臂", "手杆"),
     ("下颌", "下巴", "下颚"),
     ("腹部", "肚子", "肚皮", "腹"),
-    ("后脑勺", "头部", "脑袋", "头"),
+    ("后脑勺", "头部", "脑袋", "头", "脑壳", "头壳", "脑瓜子"),
     ("眼睛", "眼球", "眼"),
     ("后背", "背部", "背"),
     ("后腰", "腰部", "腰"),
     ("足", "脚"),
-    ("下肢", "腿"),
+    ("下肢", "腿", "脚杆"),
     ("颈部", "脖子", "颈"),
     ("耳朵", "耳"),
     ("咽喉", "喉咙", "嗓子"),

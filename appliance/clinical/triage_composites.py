@@ -27,10 +27,14 @@ COMPOSITE_FACTS = frozenset(
         "temp_40",
         "tachycardia",
         "hypotension",
+        "spo2_below_90",
+        "infant",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
 HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusion": adult SBP < 90
+SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
+INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -106,6 +110,12 @@ def _fact(
             and (inputs.age is None or inputs.age >= CHILD_AGE)
         ):
             return Finding(name, f"sbp={sbp:g}", (0, 0))
+    if name == "spo2_below_90":  # measured, any age
+        spo2 = vitals.get("spo2")
+        if spo2 is not None and spo2 < SEVERE_HYPOXIA:
+            return Finding(name, f"spo2={spo2:g}", (0, 0))
+    if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
+        return Finding("infant", f"age={inputs.age:g}", (0, 0))
     if name == "temp_40":
         temp = vitals.get("temp")
         if temp is not None and temp >= HYPERTHERMIA:

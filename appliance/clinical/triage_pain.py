@@ -53,6 +53,14 @@ _WINDOW = 8
 # "跟平常一样")
 _NORMAL = re.compile(r"正常|照常|如常|\bnormal(?:ly)?\b")
 _SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?:\s|$)")
+# where a pain spreads to is not where it is: "痛到背心和左手杆" names the back and an arm as the
+# radiation of a chest pain (CTAS reads the pain at its origin), so a limb after a radiation
+# verb in its clause is no peripheral site (疼 is folded to 痛)
+_RADIATES = re.compile(
+    r"痛到|痛至|放射|窜到|串到|扯到|牵扯|牵到|连到|连着|带到|传到|"
+    r"\bradiat\w*|\bspread\w*\s+(?:to|into|down)|\bgo(?:es|ing)\s+(?:to|into|down)"
+)
+_RADIATION_REACH = 8
 
 
 def _inside(start: int, end: int, words: list[tuple[int, int]]) -> bool:
@@ -117,6 +125,12 @@ def _strained_axis(folded: str, sites: PainSites) -> bool:
     return any(not hit[2] for site in sites.axial for hit in spans(folded, site))
 
 
+def _radiation_target(folded: str, start: int) -> bool:
+    """Is the site at ``start`` named as where a pain spreads to ("痛到…左手杆")?"""
+    c_start, _ = _clause_bounds(folded, start)
+    return bool(_RADIATES.search(folded, max(c_start, start - _RADIATION_REACH), start))
+
+
 def pain_is_recurrent(text: str, sites: PainSites) -> bool:
     """Is the pain of ``text`` the patient's known, recurring one (CTAS 2016 "chronic")?"""
     folded = fold(text)
@@ -135,6 +149,7 @@ def pain_is_peripheral(text: str, sites: PainSites) -> bool:
     named = axial or any(
         not hit[2]
         and not _inside(hit[0], hit[1], words)
+        and not _radiation_target(folded, hit[0])
         and (site not in sites.lesion or _pain_after_in_sentence(folded, hit[0]))
         for site in sites.peripheral
         for hit in spans(folded, site)

@@ -526,6 +526,16 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "worst-ever headache term; in the file since a0d2a32 (2026-12-04), before v19",
     ),
+    (
+        "alcohol withdrawal with hallucinations",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English name; in the file since 11bd286 (2026-12-04), before v20",
+    ),
+    (
+        "说不出整句话",
+        "appliance/knowledge/data/triage_findings.toml",
+        "CTAS dyspnoea term; in the file since 11bd286 (2026-12-04), before v20",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -115,6 +115,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev24.toml", 0.85, 2),
     # nineteenth batch, first run 87.5% / 1: level 3 versus 4 by resources
     ("triage_outside_dev25.toml", 0.85, 0),
+    # twentieth batch, first run 60.0% / 8: breathing in lay words (a croup child at SpO2 88
+    # gone quiet and a Guillain-Barré weakness told by breath stay 2 and 3)
+    ("triage_outside_dev26.toml", 0.76, 2),
+    # twentieth batch, first run 85.0% / 3: south-western and southern wording (Cantonese
+    # delirium and a mottled infant at SpO2 90 stay under)
+    ("triage_outside_dev27.toml", 0.85, 2),
+    # twentieth batch, first run 77.5% / 4: level 2 by history and context
+    ("triage_outside_dev28.toml", 0.81, 0),
 ]
 
 
