@@ -202,16 +202,39 @@ def term_index(terms: tuple[Term, ...]) -> dict[tuple[int, int, str], list[Term]
     return hit[1]
 
 
-def _lock_exact(text: str, terms: tuple[Term, ...]) -> list[int]:
-    """Exact lexicon hits are right already: lock them against terms of the same length or less."""
+def _lock_exact(text: str, terms: tuple[Term, ...]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Exact lexicon hits are right already: lock them against terms of the same length or less.
+
+    Also returns the spans of the clinical terms among them (as heard; the knowledge base's
+    everyday words are too common to vouch for themselves): a longer term may still change one
+    of their characters, never all of them (:func:`_rewrites_heard_word`)."""
     locked = [0] * len(text)
+    heard: list[tuple[int, int]] = []
     for term in terms:
         begin = text.find(term.text)
         while begin >= 0:
+            if term.category != "kb":  # a clinical term, not an everyday word of the KB
+                heard.append((begin, begin + len(term.text)))
             for k in range(begin, begin + len(term.text)):
                 locked[k] = max(locked[k], len(term.text))
             begin = text.find(term.text, begin + 1)
-    return locked
+    return locked, heard
+
+
+def _rewrites_heard_word(heard: list[tuple[int, int]], start: int, window: str, new: str) -> bool:
+    """Would writing ``new`` over ``window`` (at ``start``) change every character of a lexicon
+    word heard exactly inside it? "口服复诊阿莫西林" is not 口服服用阿莫西林 and then 空腹服用:
+    复诊 and 口服 are words of their own, heard as said. A word a longer term only touches in
+    part (one character of 双费 → 双肺) is still open to it."""
+    end = start + len(window)
+    for a, b in heard:
+        if (
+            start <= a
+            and b <= end
+            and all(window[k - start] != new[k - start] for k in range(a, b))
+        ):
+            return True
+    return False
 
 
 def _relaxed(term: Term, window: str) -> float | None:
@@ -250,7 +273,9 @@ def _by_context(
     return best
 
 
-def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> list[Correction]:
+def _term_pass(
+    chars: list[str], terms: tuple[Term, ...], locked: list[int], heard: list[tuple[int, int]]
+) -> list[Correction]:
     index = term_index(terms)
     lengths = sorted({len(t.text) for t in terms}, reverse=True)
     changes: list[Correction] = []
@@ -274,6 +299,8 @@ def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> 
             for term in candidates.values():
                 if any(term.text[k] != window[k] for k in held):
                     continue  # it would change a word already heard (or made) right
+                if _rewrites_heard_word(heard, start, window, term.text):
+                    continue
                 cost = (
                     None
                     if term.category == "kb"
@@ -299,7 +326,11 @@ def _term_pass(chars: list[str], terms: tuple[Term, ...], locked: list[int]) -> 
 
 
 def _anchor_pass(
-    chars: list[str], terms: tuple[Term, ...], locked: list[int], rules: tuple[Anchor, ...]
+    chars: list[str],
+    terms: tuple[Term, ...],
+    locked: list[int],
+    heard: list[tuple[int, int]],
+    rules: tuple[Anchor, ...],
 ) -> list[Correction]:
     text = "".join(chars)
     by_category: dict[str, list[str]] = {}
@@ -320,6 +351,8 @@ def _anchor_pass(
                     continue
                 if max(locked[at : at + size]) > size:
                     continue  # part of a longer word heard right
+                if _rewrites_heard_word(heard, at, window, rule.literal):
+                    continue  # a word of its own, heard as said
                 syllables = make_term(rule.literal).syllables
                 costs = [
                     heard_cost(a, b, s)
@@ -378,9 +411,9 @@ def correct_with_lexicon(
     if not text or not _HAN.search(text):
         return text, []
     chars = list(text)
-    locked = _lock_exact(text, terms)
-    changes = _term_pass(chars, terms, locked)
-    changes += _anchor_pass(chars, terms, locked, anchors())
+    locked, heard = _lock_exact(text, terms)
+    changes = _term_pass(chars, terms, locked, heard)
+    changes += _anchor_pass(chars, terms, locked, heard, anchors())
     changes += [
         Correction("lexicon", at, heard, word, "measure")
         for at, heard, word in measure_pass(chars, locked)

@@ -161,6 +161,23 @@ def test_a_verb_and_a_formulary_drug_are_matched_as_one_phrase() -> None:
     assert correct_with_lexicon("口服缬沙坦")[0] == "口服缬沙坦"  # the verb at the edge stays
 
 
+# 复诊 and 口服 are words of their own, heard as said; 患者 heard right and one character of the
+# phrase not; no clinical term was heard in 急于
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("口服复诊阿莫西林", "口服复诊阿莫西林"),
+        ("复诊阿莫西林", "复诊阿莫西林"),
+        ("患者难，咳嗽三天", "患者男，咳嗽三天"),
+        ("急于阿莫西林", "给予阿莫西林"),
+    ],
+)
+def test_a_clinical_term_heard_as_said_is_never_rewritten_whole(text: str, fixed: str) -> None:
+    """A longer term may change part of a clinical term it overlaps, never all of it: before
+    this guard "口服复诊阿莫西林" became 空腹服用阿莫西林 (复诊 → 服用, then 口服 → 空腹)."""
+    assert correct_with_lexicon(text)[0] == fixed
+
+
 def test_dev_b_is_a_second_development_set_of_its_own() -> None:
     from appliance.bench.speech_asr import dev_clips, devb_clips
 
