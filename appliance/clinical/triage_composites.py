@@ -39,6 +39,9 @@ HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS distu
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
 MODIFIER_FACTS = COMPOSITE_FACTS
+#: the kinds of resource a minor finding may name (``resource_kind``), as ESI v4 ch.4 counts them
+_KIND_ZH = {"procedure": "简单操作（清创缝合/切开引流）", "imaging": "影像（X 线）", "labs": "化验"}
+RESOURCE_KINDS = frozenset(_KIND_ZH)
 
 
 def resource_estimate(
@@ -53,18 +56,30 @@ def resource_estimate(
     kind the context adds (``kb.resource_modifiers``); a reason for level 3 when the estimate
     reaches two, else None."""
     minor = [r for r in fired if r.level == 4]
+    if not minor:
+        return None
     applied = [
         m
         for m in kb.resource_modifiers
         if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
     ]
-    if not minor or not applied:
-        return None
+    # ESI v4 counts kinds of resources across the patient's problems: a cut to repair and a
+    # swollen wrist to x-ray are a procedure and imaging, two resources (level 3)
+    kinds = sorted({r.resource_kind for r in minor if r.resource_kind and (r.resources or 0) >= 1})
     total = max((r.resources or 0 for r in minor), default=0) + sum(m.adds for m in applied)
-    if total < 2:
+    if max(total, len(kinds)) < 2:
         return None
     names_zh = "、".join(r.text_zh for r in minor)
     names_en = ", ".join(r.text_en for r in minor)
+    if total < len(kinds):
+        total = len(kinds)
+        return total, Reason(
+            "R-RESOURCE-KINDS",
+            3,
+            kb.cite("ESI4"),
+            f"{names_zh}：需 {total} 类资源（{'、'.join(_KIND_ZH[k] for k in kinds)}；ESI 3），按急症",
+            f"{names_en}: {total} kinds of resources ({', '.join(kinds)}; ESI 3), urgent",
+        )
     return total, Reason(
         applied[0].id,
         3,
@@ -163,4 +178,10 @@ def composite_findings(
     return out
 
 
-__all__ = ["COMPOSITE_FACTS", "MODIFIER_FACTS", "composite_findings", "resource_estimate"]
+__all__ = [
+    "COMPOSITE_FACTS",
+    "MODIFIER_FACTS",
+    "RESOURCE_KINDS",
+    "composite_findings",
+    "resource_estimate",
+]

@@ -110,6 +110,9 @@ class ComplaintRule:
     max_age: float | None = None
     criterion: str = ""
     resources: int | None = None
+    #: the kind of a minor complaint's one resource (``procedure``, ``imaging``, ``labs``): ESI v4
+    #: counts kinds, so two minor problems needing different kinds are two resources, level 3
+    resource_kind: str = ""
     #: not for a known child (< 14 y); unlike ``min_age`` it still applies when the age is unknown
     adult_only: bool = False
     absent: tuple[str, ...] = ()

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from appliance.clinical.findings import Concept, Vocabulary
-from appliance.clinical.triage_composites import COMPOSITE_FACTS, MODIFIER_FACTS
+from appliance.clinical.triage_composites import COMPOSITE_FACTS, MODIFIER_FACTS, RESOURCE_KINDS
 from appliance.clinical.triage_lowrisk import LowRisk
 from appliance.clinical.triage_model import (
     ChildBand,
@@ -97,6 +97,7 @@ def triage_knowledge() -> TriageKnowledge:
             max_age=r.get("max_age"),
             criterion=r.get("criterion", ""),
             resources=r.get("resources"),
+            resource_kind=str(r.get("resource_kind", "")),
             adult_only=bool(r.get("adult_only", False)),
             context=bool(r.get("context", False)),
             absent=tuple(r.get("absent", ())),
@@ -152,6 +153,9 @@ def triage_knowledge() -> TriageKnowledge:
         Composite(x["id"], tuple(tuple(g) for g in x["all"]), x["source"])
         for x in f.get("composite", [])
     )
+    for rule in complaints:  # a misspelt kind would silently never count
+        if rule.resource_kind and rule.resource_kind not in RESOURCE_KINDS:
+            raise ValueError(f"triage_findings.toml {rule.id}: resource_kind {rule.resource_kind}")
     known = {r.id for r in complaints} | COMPOSITE_FACTS
     for comp in composites:  # a misspelt member would silently never hold
         unknown = {m for g in comp.groups for m in g} - known

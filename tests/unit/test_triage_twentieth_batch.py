@@ -127,3 +127,22 @@ def test_the_calf_is_no_belly() -> None:
     assert "C-ABDOMINAL-PAIN" not in ids(out)
     belly = run("肚子胀痛两天", 45)
     assert "C-ABDOMINAL-PAIN" in ids(belly)
+
+
+def test_two_minor_problems_needing_different_kinds_of_resource_are_level_3() -> None:
+    """ESI v4 ch.4 counts kinds: a cut to repair (procedure) and a sprain to x-ray (imaging)."""
+    both = run("切菜划了手指，开了个口子要缝，下楼又把脚崴了，肿了", 30)
+    assert both["level"] == 3 and both["resources"] == 2
+    reason = next(r for r in both["reasons"] if r["rule"] == "R-RESOURCE-KINDS")
+    assert reason["level"] == 3
+    cut = run("切菜划了手指，开了个口子要缝", 30)
+    assert cut["level"] == 4
+    two_cuts = run("手指划了个口子要缝，胳膊上也开了个口子", 30)
+    assert two_cuts["level"] == 4  # one kind, however many wounds
+
+
+def test_a_swollen_wrist_that_cannot_move_after_a_fall_is_a_suspected_fracture() -> None:
+    out = run("骑车摔了，左手腕肿起来动不了", 28)
+    assert "C-FRACTURE" in ids(out) and out["level"] == 3
+    sore = run("手腕有点酸，能动", 28)
+    assert "C-FRACTURE" not in ids(sore)
