@@ -170,7 +170,11 @@ def extract_findings(
         if (hit is None or hit[2]) and more is not None and more.absent:
             hit = _absence(base, more) or hit
         if (hit is None or hit[2]) and more is not None and more.near_sites:
-            hit = _near_either(base, compact, more) or hit
+            # what means something else is blanked for a site and its sign too ("木头砸到" names
+            # no head), by a neutral character that keeps the gap ("头被砖头砸到" still is one)
+            near_base = mask(base, unless, filler="物") if unless else base
+            near_compact = compact if near_base == base else _compact(near_base)
+            hit = _near_either(near_base, near_compact, more) or hit
         over = more is not None and more.cancelled_by
         if hit is not None and not hit[2] and over and _cancelled_after(base, hit[1], over):
             hit = (hit[0], hit[1], True)  # told, then said to be over
@@ -196,6 +200,9 @@ _CLAUSE_TAIL = re.compile(r"\s*(?:了|的|啦|呢|啊|呀|音|声)?\s*(?:[，,�
 # "摸不着跳"): with a word between, the negation denies that word ("没有力气" is no strength,
 # "没有肉跳" no muscle twitching — neither is an arrest).
 _NEG_RIGHT_BEFORE = re.compile(r"(?:没有|没|不|无|冇|未|唔)[着到见出有在]?$")
+# A clause that is only "不" + a breathing word, with no "了" after it, denies breathlessness
+# ("走路痛，不喘气") — "不喘气了", "好几秒不喘气" or "没(有)…" tell breathing that stopped
+_DENIED_NOT_STOPPED = re.compile(r"(?<![没])不$")
 
 
 def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
@@ -207,6 +214,12 @@ def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
             if len(term) == 1 and not _NEG_RIGHT_BEFORE.search(folded[max(0, start - 3) : start]):
                 continue
             c_start, c_end = _clause_bounds(folded, start)
+            if (
+                _DENIED_NOT_STOPPED.search(folded[max(0, start - 2) : start])
+                and not folded.startswith("了", end)
+                and not folded[c_start : start - 1].strip()
+            ):
+                continue  # "走路痛，不喘气": not breathless (a denial), not "不喘气了" (stopped)
             clause = folded[c_start:c_end]
             if more.absent_site and not any(site in clause for site in more.absent_site):
                 continue

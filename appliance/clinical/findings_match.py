@@ -26,12 +26,12 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return before and after
 
 
-def mask(text: str, phrases: Iterable[str]) -> str:
-    """``text`` with each phrase blanked out as a clause break (same length)."""
+def mask(text: str, phrases: Iterable[str], filler: str = "，") -> str:
+    """``text`` with each phrase blanked out as a clause break (same length), or by ``filler``."""
     for phrase in phrases:
         start = text.find(phrase)
         while start >= 0:
-            text = text[:start] + "，" * len(phrase) + text[start + len(phrase) :]
+            text = text[:start] + filler * len(phrase) + text[start + len(phrase) :]
             start = text.find(phrase, start + len(phrase))
     return text
 

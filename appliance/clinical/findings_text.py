@@ -15,9 +15,9 @@ from appliance.clinical.extract_numbers import cn_to_number
 
 #: a number in digits or Chinese numerals (一百七十, 三十八点五, 一七零), spoken estimates
 #: included ("二十来" ≈ 20, "十几" ≈ 15, "七八" = 7–8)
-#: "一" that begins an everyday word is no number ("血糖一直高" is not a glucose of 1, "心跳一下
-#:快一下慢" no heart rate of 1): 一 + 直 下 些 样 般 阵 会 向 切 起 旦 共 再 定 点 (a bit, when no digit
-#: follows) is read as the word
+#: "一" that begins an everyday word is no number ("血糖一直高" is not a glucose of 1, "心跳
+#: 一下快一下慢" no heart rate of 1): 一 + 直 下 些 样 般 阵 会 向 切 起 旦 共 再 定, or 点 (a bit)
+#: with no digit after it, is read as the word
 _NOT_NUMERAL_WORD = r"(?!一(?:[直下些样般阵会向切起旦共再定]|点(?![零〇一二三四五六七八九])))"
 CN_NUM = (
     rf"{_NOT_NUMERAL_WORD}[零〇一二两三四五六七八九十百]+(?:几|来)?(?:点[零〇一二三四五六七八九]+)?"

@@ -44,6 +44,21 @@ _KIND_ZH = {"procedure": "简单操作（清创缝合/切开引流）", "imaging
 RESOURCE_KINDS = frozenset(_KIND_ZH)
 
 
+def _kinds_told_apart(minor: list[ComplaintRule], have: dict[str, Finding]) -> list[str]:
+    """The resource kinds of ``minor`` findings, when two of different kinds were read from
+    words apart (no overlap of their spans); else none."""
+    told = [
+        (r.resource_kind, have[r.id].span)
+        for r in minor
+        if r.resource_kind and (r.resources or 0) >= 1 and r.id in have
+    ]
+    for i, (kind, (a0, a1)) in enumerate(told):
+        for other, (b0, b1) in told[i + 1 :]:
+            if kind != other and (a1 <= b0 or b1 <= a0):
+                return sorted({k for k, _ in told})
+    return []
+
+
 def resource_estimate(
     kb: TriageKnowledge,
     inputs: TriageInputs,
@@ -64,8 +79,10 @@ def resource_estimate(
         if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
     ]
     # ESI v4 counts kinds of resources across the patient's problems: a cut to repair and a
-    # swollen wrist to x-ray are a procedure and imaging, two resources (level 3)
-    kinds = sorted({r.resource_kind for r in minor if r.resource_kind and (r.resources or 0) >= 1})
+    # swollen wrist to x-ray are a procedure and imaging, two resources (level 3). Two findings
+    # read from the same words are one problem ("大脚趾红肿发烫": a hot joint or a skin
+    # infection), so kinds count only from findings told apart.
+    kinds = _kinds_told_apart(minor, have)
     total = max((r.resources or 0 for r in minor), default=0) + sum(m.adds for m in applied)
     if max(total, len(kinds)) < 2:
         return None

@@ -143,6 +143,12 @@ TRIAGE_V19_UNDER_L12_MAX = 6
 # 81452d3, it reads the same.)
 TRIAGE_V20_EXACT_MIN = 0.86
 TRIAGE_V20_UNDER_L12_MAX = 4
+# Twenty-first triage set (frozen 8d68bc0 before the twenty-first batch; its writer opened nothing
+# in the repository), first run only after that batch, 2026-12-05 at b32ae17: 69/80 = 86.2%
+# exact, 2 of 36 level-1/2 under-triaged, 7 over. Misses unread. (On the rules before the
+# batch, main 74925fa: 85.0%, 3 under.)
+TRIAGE_V21_EXACT_MIN = 0.82
+TRIAGE_V21_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -166,6 +172,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v18": (TRIAGE_V18_EXACT_MIN, TRIAGE_V18_UNDER_L12_MAX),
     "triage-v19": (TRIAGE_V19_EXACT_MIN, TRIAGE_V19_UNDER_L12_MAX),
     "triage-v20": (TRIAGE_V20_EXACT_MIN, TRIAGE_V20_UNDER_L12_MAX),
+    "triage-v21": (TRIAGE_V21_EXACT_MIN, TRIAGE_V21_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

@@ -536,6 +536,21 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "CTAS dyspnoea term; in the file since 11bd286 (2026-12-04), before v20",
     ),
+    (
+        "seizure in a known epileptic",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a low-risk row's comment; in the file since b728bb0 (2026-12-04), before v21",
+    ),
+    (
+        "speaking in full sentences",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a low-risk row's English term; in the file since f7c6ceb (2026-12-04), before v21",
+    ),
+    (
+        "肚子痛得厉害",
+        "appliance/knowledge/data/triage_findings.toml",
+        "severe abdominal pain term; in the file since d7838d2 (2026-11-26), before v21",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -123,6 +123,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev27.toml", 0.85, 2),
     # twentieth batch, first run 77.5% / 4: level 2 by history and context
     ("triage_outside_dev28.toml", 0.81, 0),
+    # twenty-first batch, first run 76.2% / 5: level 2 against 3 in near-pairs by organ system
+    ("triage_outside_dev29.toml", 0.8, 1),
+    # twenty-first batch, first run 80.0% / 5: children 1-12 through their parents
+    ("triage_outside_dev30.toml", 0.83, 1),
+    # twenty-first batch, first run 63.8% / 11: work and road injuries (level 3 by resources for
+    # wounds, retained objects and small fractures is often still read as 4)
+    ("triage_outside_dev31.toml", 0.76, 1),
 ]
 
 
