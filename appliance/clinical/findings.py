@@ -209,9 +209,19 @@ def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
     """The first clause where one of ``more.absent`` is negated and ends the clause."""
     for term in more.absent:
         for start, end, negated in spans(folded, term):
-            if not negated or not _CLAUSE_TAIL.match(folded, end):
+            right_before = _NEG_RIGHT_BEFORE.search(folded[max(0, start - 3) : start])
+            # "现在不出气了": breath no longer coming out, told as a change (了), is absent even
+            # where the segmenter reads 出气 as one word ("透不到气", "憋住不出气" are not)
+            stopped = (
+                len(term) == 1
+                and folded[max(0, start - 2) : start] in ("不出", "没出")
+                and folded.startswith("了", end)
+            )
+            if not (negated or stopped):
                 continue
-            if len(term) == 1 and not _NEG_RIGHT_BEFORE.search(folded[max(0, start - 3) : start]):
+            if not _CLAUSE_TAIL.match(folded, end):
+                continue
+            if len(term) == 1 and not right_before:
                 continue
             c_start, c_end = _clause_bounds(folded, start)
             if (

@@ -12,7 +12,10 @@
   "vomited 12 times");
 - ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "抽了半个钟头" — 钟头 is the
   spoken hour, "seizing for 10 minutes");
-- ``ongoing_min``: how long something told has not stopped ("快半个钟头了还没停");
+- ``ongoing_min``: how long something told has not stopped ("快半个钟头了还没停", "快一刻钟了，一直
+  没停" — 刻钟 is a quarter of an hour);
+- ``wound_cm``: the length of a wound in centimetres ("口子八公分长", "三公分的口子",
+  "a 6 cm laceration"; 公分 and 厘米 are centimetres, 寸 ≈ 3.3 cm);
 - ``days_since_surgery``: how long ago an operation was ("5天前做的阑尾切除", "术后第3天",
   "两周前在县医院开的刀", "post-op day 4", "had a hernia repair 10 days ago"): a time before an
   operation word (手术/切除/修补/开刀/…术, surgery/operation/-ectomy/repair), the smallest wins.
@@ -24,6 +27,7 @@ value wins when written twice (the smallest for ``days_since_surgery``). Thresho
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_text import NUM, fold, to_number
@@ -102,10 +106,24 @@ _FALL = (
     ),
 )
 
+_WOUND_WORD = r"(?:口子|伤口|裂口|刀口|豁口|lacerations?|cuts?|wounds?|gash)"
+_CM = r"(公分|厘米|cm|寸)"
+_WOUND = (
+    # "口子十几公分长", "伤口大约4cm": the word, up to six characters, the length
+    re.compile(rf"{_WOUND_WORD}[^，,。；;、]{{0,6}}?({NUM})\s*(?:多|来)?\s*{_CM}"),
+    # "三公分的口子", "a 6 cm laceration": the length, up to four characters, the word
+    re.compile(
+        rf"(?<![\d.])({NUM})\s*(?:多|来)?\s*{_CM}(?:左右|长)?[^，,。；;、]{{0,4}}?{_WOUND_WORD}"
+    ),
+)
+
+_DIGIT = "一二三四五六七八九"
+_RANGE_LOW = re.compile("|".join(a + b for a, b in pairwise(_DIGIT)))
+
 _SEIZURE = (
     re.compile(
         rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
-        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|个?钟头|hours?|h\b)"
+        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|个?钟头|刻钟|hours?|h\b)"
     ),
 )
 
@@ -118,7 +136,8 @@ _ONGOING = (
         rf"~?\s*({NUM})\s*(min|minutes?|mins?|hours?|hrs?)\s+ago\b[^.;。；]{{0,40}}?\bstill\b"
     ),
     re.compile(
-        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|个?钟头|个?小时)\s*(?:了)?\s*(?:都|也|还|仍|依然)?\s*"
+        rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|个?钟头|个?小时|刻钟)\s*(?:了)?\s*[，,]?\s*"
+        rf"(?:一直|都|也|还|仍|依然)?\s*"
         rf"(?:没停|没有停|不停|停不下来|没缓过来|还在抖|还在抽|没好)"
     ),
 )
@@ -239,16 +258,29 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             value = to_number(m.group(1))
             if value is not None:
                 keep("fall_height_m", _metres(value, m.group(2)), "m", m, 0.3, 300)
+    for pattern in _WOUND:
+        for m in pattern.finditer(folded):
+            # a spoken range ("四五公分") counts its lower end: the threshold must be reached
+            said = m.group(1)
+            low = _RANGE_LOW.fullmatch(said)
+            value = float(_DIGIT.index(said[0]) + 1) if low else to_number(said)
+            if value is not None and m.group(2) == "寸":
+                value *= 3.3
+            keep("wound_cm", value, "cm", m, 0.2, 100)
     for pattern in _SEIZURE:
         for m in pattern.finditer(folded):
             value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
             if value is not None and m.group(2).startswith(("小时", "个", "钟头", "hour", "h")):
                 value *= 60
+            elif value is not None and m.group(2) == "刻钟":  # a quarter of an hour
+                value *= 15
             keep("seizure_min", value, "min", m, 0.5, 24 * 60)
     for pattern in _ONGOING:
         for m in pattern.finditer(folded):
             value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
-            if value is not None and not m.group(2).startswith(("分", "min")):
+            if value is not None and m.group(2) == "刻钟":  # a quarter of an hour
+                value *= 15
+            elif value is not None and not m.group(2).startswith(("分", "min")):
                 value *= 60
             keep("ongoing_min", value, "min", m, 0.5, 24 * 60)
     for pattern in _SURGERY:

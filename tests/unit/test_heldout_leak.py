@@ -551,6 +551,11 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "severe abdominal pain term; in the file since d7838d2 (2026-11-26), before v21",
     ),
+    (
+        "signs of severe disease",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English name (HFMD); in the file since 30e3b8e (2026-12-04), before v22",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -39,6 +39,8 @@ def ids(result):
         ("烧伤面积约30%", "burn_tbsa", 30),
         ("20% TBSA burns", "burn_tbsa", 20),
         ("从3米高处摔下", "fall_height_m", 3),
+        ("口子八公分长", "wound_cm", 8),
+        ("三公分的口子", "wound_cm", 3),
         ("从三楼摔下来", "fall_height_m", 6),
         ("fell 15 feet from a ladder", "fall_height_m", 4.57),
         ("抽搐持续20分钟", "seizure_min", 20),
@@ -68,6 +70,7 @@ def _measure_case(rule, fires):
         "seizure_min": "抽搐持续{}分钟",
         "days_since_surgery": "{}天前做的阑尾切除，现在发烧呕吐",
         "gi_episodes": "从昨晚起上吐下泻共{}次",
+        "wound_cm": "小腿划了个{}公分的口子",
     }[rule["measure"]]
     age = 8.0 if rule.get("max_age") else 40.0
     if rule["op"] == "<=":  # a window: the quiet case lies beyond it

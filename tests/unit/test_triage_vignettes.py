@@ -130,6 +130,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # twenty-first batch, first run 63.8% / 11: work and road injuries (level 3 by resources for
     # wounds, retained objects and small fractures is often still read as 4)
     ("triage_outside_dev31.toml", 0.76, 1),
+    # twenty-second batch, first run 66.2% / 3: stable injuries, level 3 against 4 by resources
+    # (most of its level-3 wounds, dislocations and retained objects are still read as 4)
+    ("triage_outside_dev32.toml", 0.67, 2),
+    # twenty-second batch, first run 86.2% / 6: older adults presenting vaguely
+    ("triage_outside_dev33.toml", 0.9, 2),
+    # twenty-second batch, first run 68.8% / 6: environmental and toxic emergencies (herbicide
+    # ingestion stays 1 by the team's criteria set; its writer gives 2 or 3)
+    ("triage_outside_dev34.toml", 0.74, 1),
 ]
 
 

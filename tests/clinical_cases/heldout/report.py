@@ -58,6 +58,7 @@ TRIAGE_FILES = {
     "triage-v19": "triage_heldout_v19.toml",  # c02253b, first run after the nineteenth; unread
     "triage-v20": "triage_heldout_v20.toml",  # d4ead88, first run after the twentieth; unread
     "triage-v21": "triage_heldout_v21.toml",  # 8d68bc0, first run after the twenty-first; unread
+    "triage-v22": "triage_heldout_v22.toml",  # 9ffd62e, first run after the twenty-second; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
