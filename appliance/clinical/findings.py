@@ -145,7 +145,8 @@ def _hit(
 ) -> tuple[int, int, bool] | None:
     """The first mention of ``terms`` as written, else read past intensifiers (spans mapped back
     to ``base``)."""
-    hit = first_mention(mask(base, unless) if unless else base, terms)
+    masked = mask(base, unless) if unless else base
+    hit = first_mention(masked, terms)
     if (hit is not None and not hit[2]) or compact is None:
         return hit
     text, offsets = compact
@@ -153,7 +154,10 @@ def _hit(
     if again is None or (again[2] and hit is not None):
         return hit
     start, end, negated = again
-    return offsets[start], offsets[end - 1] + 1, negated
+    start, end = offsets[start], offsets[end - 1] + 1
+    if masked[start:end] != base[start:end]:
+        return hit  # read past an intensifier inside what means something else ("叫不太醒")
+    return start, end, negated
 
 
 def extract_findings(

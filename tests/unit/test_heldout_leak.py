@@ -556,6 +556,11 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "a finding's English name (HFMD); in the file since 30e3b8e (2026-12-04), before v22",
     ),
+    (
+        "with poor perfusion and",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English name (child shock); in the file since 18a00a4 (2026-12-03), before v23",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

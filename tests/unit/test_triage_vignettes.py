@@ -138,6 +138,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # twenty-second batch, first run 68.8% / 6: environmental and toxic emergencies (herbicide
     # ingestion stays 1 by the team's criteria set; its writer gives 2 or 3)
     ("triage_outside_dev34.toml", 0.74, 1),
+    # twenty-third batch, first run 86.2% / 1: over-triage traps, level 1 against 2
+    ("triage_outside_dev35.toml", 0.87, 0),
+    # twenty-third batch, first run 67.5% / 8: mental health, intoxication, violence and abuse
+    # told indirectly (a drug-facilitated assault, an infant's injury with two stories and a
+    # command hallucination told as 叫他把他妈杀了 stay under)
+    ("triage_outside_dev36.toml", 0.73, 3),
+    # twenty-third batch, first run 81.2% / 5: women's and men's health
+    ("triage_outside_dev37.toml", 0.86, 0),
 ]
 
 
