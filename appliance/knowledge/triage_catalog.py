@@ -171,9 +171,11 @@ def triage_knowledge() -> TriageKnowledge:
         unknown = set(mod.findings) - {r.id for r in complaints}
         if mod.fact not in MODIFIER_FACTS or unknown:
             raise ValueError(f"triage_findings.toml resource_modifier {mod.id}: unknown {unknown}")
+    # a row may clear several findings told of one episode (``id`` a list: a breath-holding
+    # spell read as an arrest, as cyanosis or as limpness): one rule, one row per finding here
     low_risk = tuple(
         LowRisk(
-            x["id"],
+            finding,
             x["to"],
             tuple(tuple(g) for g in x["all"]),
             x["source"],
@@ -184,6 +186,7 @@ def triage_knowledge() -> TriageKnowledge:
             float(x["vital_min"]) if "vital_min" in x else None,
         )
         for x in f.get("low_risk", [])
+        for finding in ([x["id"]] if isinstance(x["id"], str) else x["id"])
     )
     for low in low_risk:  # a misspelt id would silently never clear
         if not {low.id, low.to} <= {r.id for r in complaints}:
