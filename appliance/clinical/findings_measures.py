@@ -27,7 +27,6 @@ value wins when written twice (the smallest for ``days_since_surgery``). Thresho
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_text import NUM, fold, to_number
@@ -116,9 +115,6 @@ _WOUND = (
         rf"(?<![\d.])({NUM})\s*(?:多|来)?\s*{_CM}(?:左右|长)?[^，,。；;、]{{0,4}}?{_WOUND_WORD}"
     ),
 )
-
-_DIGIT = "一二三四五六七八九"
-_RANGE_LOW = re.compile("|".join(a + b for a, b in pairwise(_DIGIT)))
 
 _SEIZURE = (
     re.compile(
@@ -261,9 +257,7 @@ def extract_measures(text: str) -> dict[str, TextReading]:
     for pattern in _WOUND:
         for m in pattern.finditer(folded):
             # a spoken range ("四五公分") counts its lower end: the threshold must be reached
-            said = m.group(1)
-            low = _RANGE_LOW.fullmatch(said)
-            value = float(_DIGIT.index(said[0]) + 1) if low else to_number(said)
+            value = to_number(m.group(1), low_end=True)
             if value is not None and m.group(2) == "寸":
                 value *= 3.3
             keep("wound_cm", value, "cm", m, 0.2, 100)

@@ -98,9 +98,10 @@ _RANGE = re.compile(r"^([一二两三四五六七八])([二两三四五六七八
 _UNIT = {"": 1, "十": 10, "百": 100}
 
 
-def to_number(text: str) -> float | None:
+def to_number(text: str, *, low_end: bool = False) -> float | None:
     """Digits or Chinese numerals → float (``None`` when it is not a number). Spoken estimates:
-    a range of two neighbouring digits → its upper end; "…来" (about) → the number; "…几"
+    a range of two neighbouring digits → its upper end (its lower end with ``low_end``: a
+    threshold that must be reached, "四五公分" is 4 cm); "…来" (about) → the number; "…几"
     (some) → the middle of its decade ("十几" 15, "三十几" 35)."""
     text = text.strip()
     short = _SHORT_HUNDRED.match(text)
@@ -108,7 +109,8 @@ def to_number(text: str) -> float | None:
         return float(_DIGIT[short.group(1)] * 100 + _DIGIT[short.group(2)] * 10)
     spoken = _RANGE.match(text)
     if spoken and _DIGIT[spoken.group(2)] - _DIGIT[spoken.group(1)] == 1:
-        return float(_DIGIT[spoken.group(2)] * _UNIT[spoken.group(3)])
+        end = spoken.group(1) if low_end else spoken.group(2)
+        return float(_DIGIT[end] * _UNIT[spoken.group(3)])
     if text.endswith("来") and len(text) > 1:
         return cn_to_number(text[:-1])
     if text.endswith("几") and len(text) > 1:
