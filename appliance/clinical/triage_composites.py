@@ -2,7 +2,7 @@
 
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
 weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
-systolic pressure < 90): every group must hold. The resource estimate is ESI v4 decision point C
+systolic pressure < 90, a glucose < 2.8 mmol/L): every group must hold. The resource estimate is ESI v4 decision point C
 for minor complaints: the most resources one needs, plus one per kind its context adds
 (``kb.resource_modifiers``).
 """
@@ -29,12 +29,14 @@ COMPOSITE_FACTS = frozenset(
         "hypotension",
         "spo2_below_90",
         "infant",
+        "severe_hypoglycaemia",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
 HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusion": adult SBP < 90
 SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
+SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -146,6 +148,10 @@ def _fact(
         spo2 = vitals.get("spo2")
         if spo2 is not None and spo2 < SEVERE_HYPOXIA:
             return Finding(name, f"spo2={spo2:g}", (0, 0))
+    if name == "severe_hypoglycaemia":  # measured, any age
+        glucose = vitals.get("glucose")
+        if glucose is not None and glucose < SEVERE_HYPOGLYCAEMIA:
+            return Finding(name, f"glucose={glucose:g}", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
         return Finding("infant", f"age={inputs.age:g}", (0, 0))
     if name == "temp_40":

@@ -42,10 +42,10 @@ _NEGATED_START = re.compile(
 )
 # A clause that only says something is normal ("breathing fine", "呼吸平稳", "说话清楚") or mild ("有点红肿疼",
 # "a bit sore") is not matched: the rules' own terms judge those.
-# "嘴唇不肿", "胸口不痛": a negation right before a symptom head inside the clause.
+# "嘴唇不肿", "胸口不痛", "喘气不快": a negation right before a symptom head inside the clause.
 _NEGATED_HEAD = re.compile(
     r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧|"
-    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑)"
+    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|快(?!乐))"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"
 # on major bleeding, "还能一口气说完话" on breathlessness. So a clause is not matched when it keeps an
@@ -80,6 +80,9 @@ _STOPPED = re.compile(
     r"(?:^|[就都也已经早又还再]|现在|这会儿?|目前|此刻)(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$"
 )
 _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
+# a clause that likens ("像被箍着", "好像被人掐着"): a comparison or a suspicion; similarity can
+# judge neither (the rules still read a suspected event's own words)
+_LIKENED = re.compile(r"^(?:就|好|跟)?像(?:是)?(?:被|让|叫)")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"
@@ -196,7 +199,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             continue
         if AS_USUAL.search(clause) or _STOPPED.search(clause) or _DENIED_INTENT.search(clause):
             continue
-        if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
+        if _HEDGED.search(clause) or _LIKENED.match(clause):  # "叫不醒似的", "像被箍着"
             continue
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue

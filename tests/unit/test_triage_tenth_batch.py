@@ -70,7 +70,8 @@ def test_a_cut_hand_with_a_finger_that_will_not_bend_is_a_tendon_injury() -> Non
 
 
 def test_a_herbicide_is_poisoning_when_swallowed_not_when_washed_off_the_skin() -> None:
-    assert run("跟家里吵架喝了几口除草剂", 30)["level"] == 1
+    # awake and breathing: high risk, level 2 (ESI v4 B; level 1 until the 24th batch)
+    assert run("跟家里吵架喝了几口除草剂", 30)["level"] == 2
     out = run("打完草甘膦，手背上有点红、有点痒，已经用肥皂水洗干净了，没喝进去", 36)
     assert out["level"] == 4 and "C-HERBICIDE-INGESTION" not in ids(out)
 
