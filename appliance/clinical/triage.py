@@ -74,6 +74,7 @@ def rule_findings(
     out: list[Finding] = []
     shift = len(prefix)
     single = {r.id for r in kb.complaints if not r.with_terms and not r.context}
+    likened = {r.id for r in kb.complaints if r.likened}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
         if f.negated:
@@ -82,7 +83,7 @@ def rule_findings(
             continue
         if start >= 0 and f.id in single and is_past_history(clause_at(text, start, end)):
             continue  # "前年得过脑梗": history, not today's complaint
-        if start >= 0 and is_simile(clause_at(text, start, end)):
+        if start >= 0 and f.id not in likened and is_simile(clause_at(text, start, end)):
             continue  # "像被雷劈了一下": a comparison, not an event
         if start >= 0 and is_feared(text[_clause_bounds(text, start)[0] : start]):
             if denied is not None:  # "我怕跟隔壁那个一样休克": a fear, not a finding

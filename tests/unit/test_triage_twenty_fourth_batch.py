@@ -85,3 +85,64 @@ def test_a_comparison_is_no_event() -> None:
 def test_a_breathing_clause_negated_after_its_head_is_no_semantic_breathlessness() -> None:
     out = run("二十个月，流鼻涕咳嗽三天，不发烧，玩得好，喘气不快", 1.7)
     assert out["level"] == 4 and "C-DYSPNOEA" not in ids(out)
+
+
+def test_a_joint_or_finger_out_of_place_is_a_dislocation() -> None:
+    for text in (
+        "跳舞转身，膝盖骨跑到外边去了，腿伸不直",
+        "打球戳了一下，小指中间那节歪到一边去了",
+    ):
+        out = run(text, 18)
+        assert out["level"] == 3 and "C-FRACTURE" in ids(out), text
+    assert "C-FRACTURE" not in ids(run("膝盖有点酸，走路没事", 18))
+
+
+def test_a_wound_that_shows_bone_or_tendon_is_a_deep_structure_injury() -> None:
+    out = run("切割机把手背割了个口子，深得能看到白色的筋", 47)
+    assert out["level"] == 3 and "C-WOUND-DEEP-STRUCTURE" in ids(out)
+    assert "C-WOUND-DEEP-STRUCTURE" not in ids(run("小腿划了个口子，没看到骨头，血止住了", 47))
+
+
+def test_a_fragment_driven_into_the_eye_is_a_suspected_open_globe() -> None:
+    out = run("敲钢筋时崩起来个铁片子打进右眼，看东西模糊", 37)
+    assert out["level"] == 2
+    # grinding dust that flew in is a corneal foreign body
+    assert run("打磨铁件，铁屑溅进左眼，看东西还清楚", 44)["level"] >= 3
+
+
+def test_pain_on_passive_stretch_is_an_early_compartment_syndrome() -> None:
+    out = run("小腿被预制板砸了，越肿越厉害，脚趾头一扳就痛得受不了", 42)
+    assert out["level"] == 2 and "C-PASSIVE-STRETCH-PAIN" in ids(out)
+    assert "C-PASSIVE-STRETCH-PAIN" not in ids(run("脚趾头有点痒，脱皮", 42))
+
+
+def test_a_firecracker_that_went_off_in_the_hand_needs_imaging_and_debridement() -> None:
+    out = run("玩炮仗在手里炸了，大拇指皮肉炸开，指头能动", 14)
+    assert out["level"] == 3 and "C-BLAST-HAND" in ids(out)
+    assert "C-BLAST-HAND" not in ids(run("过年放鞭炮，耳朵有点嗡嗡响", 14))
+
+
+def test_a_wound_a_hand_span_long_is_a_long_wound() -> None:
+    out = run("犁铧划了小腿，口子有一拃长，里头都是泥", 63)
+    assert out["level"] == 3
+    assert run("小腿划了个口子，一公分，血止住了", 63)["level"] == 4
+
+
+def test_a_later_rabies_dose_after_a_bite_is_a_vaccination_visit() -> None:
+    out = run("三天前被狗咬了手，今天来打第二针，伤口不红不肿", 57)
+    assert out["level"] == 4 and "C-ANIMAL-BITE" not in ids(out)
+    assert run("昨天被狗咬了手，咬破流血了", 57)["level"] == 3
+
+
+def test_an_adult_head_knock_without_loc_or_vomiting_needs_no_imaging() -> None:
+    out = run("摔了一跤，额头磕到石头上裂了个口子，没晕，不恶心不吐，血压住了", 40)
+    assert out["level"] == 4 and "C-HEAD-INJURY" not in ids(out)
+    amnesia = run("后脑勺磕在台阶上，没晕过去，没吐，就是前后的事记不太清", 70)
+    assert amnesia["level"] <= 3 and "C-HEAD-INJURY" in ids(amnesia)
+    drunk = run("喝了酒摔了，头磕破了，没晕，没吐", 40)
+    assert "C-HEAD-INJURY" in ids(drunk)
+
+
+def test_a_finding_whose_words_are_a_comparison_is_still_read() -> None:
+    out = run("头突然炸开一样痛，像被打了一闷棍一样", 45)
+    assert "C-THUNDERCLAP-LAY" in ids(out) and out["level"] <= 2
