@@ -143,7 +143,9 @@ def test_a_rabies_category_2_exposure_or_a_later_vaccine_dose_is_level_4() -> No
 def test_chest_pain_in_a_child_is_not_an_acute_coronary_syndrome() -> None:
     child = run("咳嗽五天，发烧，咳起来胸口痛", 6)
     assert "C-CHEST-PAIN-ACS" not in ids(child) and child["level"] == 3
-    assert "C-CHEST-PAIN-ACS" in ids(run("咳嗽五天，咳起来胸口痛", 50))
+    # an adult's chest pain with a cough stays cardiac unless it is told as pleuritic (the 24th
+    # batch: "咳起来胸口痛" with nothing cardiac is CTAS "non-cardiac features", level 3)
+    assert "C-CHEST-PAIN-ACS" in ids(run("咳嗽五天，胸口痛", 50))
 
 
 def test_dry_nappies_and_lips_said_as_mouth_skin() -> None:

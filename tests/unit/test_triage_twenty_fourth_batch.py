@@ -146,3 +146,50 @@ def test_an_adult_head_knock_without_loc_or_vomiting_needs_no_imaging() -> None:
 def test_a_finding_whose_words_are_a_comparison_is_still_read() -> None:
     out = run("头突然炸开一样痛，像被打了一闷棍一样", 45)
     assert "C-THUNDERCLAP-LAY" in ids(out) and out["level"] <= 2
+
+
+def test_an_impact_with_an_aspect_marker_reads_as_the_resultative() -> None:
+    out = run("踢球时跟人撞了头，当时晕过去几秒钟", 17)
+    assert "C-HEAD-INJURY" in ids(out) or "C-HEAD-INJURY-HIGH-RISK" in ids(out)
+    # 了 after another verb is no impact
+    assert "C-HEAD-INJURY" not in ids(run("吃了头孢，肚子不舒服", 17))
+
+
+def test_a_pleuritic_chest_pain_with_nothing_cardiac_is_level_3() -> None:
+    out = run("咳嗽三天，发烧，吐黄痰，咳的时候右边胸口扯着疼", 48, vitals={"temp": 38.6})
+    assert out["level"] == 3 and "C-CHEST-PAIN-ACS" not in ids(out)
+    cardiac = run("胸口压着疼，出冷汗，咳的时候更疼", 48)
+    assert cardiac["level"] == 2 and "C-CHEST-PAIN-ACS" in ids(cardiac)
+    breathless = run("左胸刺痛，吸气时更痛，突然喘不上气", 27)
+    assert breathless["level"] <= 2
+
+
+def test_a_volume_of_blood_told_by_its_vessel_is_a_major_bleed() -> None:
+    out = run("肺结核病人，今早咳出来小半碗鲜血，现在痰里带点血丝", 56)
+    assert out["level"] == 2 and "C-MAJOR-BLEEDING" in ids(out)
+    assert "C-MAJOR-BLEEDING" not in ids(run("吃了一碗面条，胃有点胀", 56))
+
+
+def test_light_early_pregnancy_bleeding_with_stable_vitals_is_level_3() -> None:
+    light = run("怀孕九周，今天见红一点点，小肚子隐隐痛", 28, vitals={"sbp": 116, "dbp": 74})
+    assert light["level"] == 3 and "C-PREGNANCY-SPOTTING" in ids(light)
+    one_sided = run("停经七周，左下腹一阵阵痛，内裤上见了点血", 31, vitals={"sbp": 118})
+    assert one_sided["level"] == 2
+    heavy = run("怀孕八周，出血很多，有血块，头晕", 30, vitals={"sbp": 110})
+    assert heavy["level"] <= 2
+    # no measured pressure: the row needs a systolic of 90 or more
+    assert run("怀孕九周，今天见红一点点", 28)["level"] == 2
+
+
+def test_slurred_speech_with_a_local_cause_and_no_other_stroke_sign_is_level_3() -> None:
+    for text in (
+        "嗓子一边疼得厉害四五天，嘴张不大，说话含含糊糊的，口水还能咽",
+        "打了个大哈欠嘴合不上了，说话不清楚",
+        "吃喜酒喝多了，说话大舌头，问啥都答得对",
+    ):
+        out = run(text, 35)
+        assert out["level"] == 3 and "C-STROKE-BEFAST" not in ids(out), text
+    stroke = run("喝了点酒，突然说话不清，嘴歪了", 60)
+    assert stroke["level"] <= 2 and "C-STROKE-BEFAST" in ids(stroke)
+    airway = run("下巴底下肿得硬邦邦的，口水咽不下去，说话含糊像含着东西", 45)
+    assert airway["level"] <= 2
