@@ -216,20 +216,6 @@ def is_feared(before: str) -> bool:
     return bool(_FEARED.search(before))
 
 
-# A comparison is no finding: "脑壳痛，像被雷劈了一下" (a thunderclap headache, no lightning).
-# The clause opens with the comparison and closes it (一下, 一样, 似的), so a suspicion stays a
-# finding: "像是被蛇咬的" (it looks like a snake bite) has no closing word. A finding whose own
-# words are a comparison (``likened``: "像被打了一闷棍") is still read.
-_SIMILE = re.compile(
-    r"^(?:就|好|跟)?像(?:是)?(?:被|让|叫|挨了).{0,12}(?:了一下|一下子?|一样|似的|一般|那样)$"
-)
-
-
-def is_simile(clause: str) -> bool:
-    """``clause`` only compares a feeling to an event ("像被雷劈了一下")."""
-    return bool(_SIMILE.search(clause.strip()))
-
-
 def is_past_history(clause: str) -> bool:
     """``clause`` speaks of the past and not of now (see the patterns above)."""
     if _NOW.search(clause):

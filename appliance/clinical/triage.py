@@ -26,7 +26,6 @@ from appliance.clinical._text import (
     find_terms,
     is_feared,
     is_past_history,
-    is_simile,
 )
 from appliance.clinical.findings import (
     Finding,
@@ -67,14 +66,12 @@ def rule_findings(
     """Vocabulary findings in the complaint (a pregnancy given as a field counts as said); a
     finding told as past history in its clause ("前年得过脑梗，没落下毛病") is not today's
     complaint and is left out (findings with a co-finding are kept: they read context, such as
-    a recent operation; so are standing conditions marked ``context``); nor is a finding only
-    compared to ("像被雷劈了一下"). The spans of denied mentions ("不重影") go to ``denied``."""
+    a recent operation; so are standing conditions marked ``context``). The spans of denied mentions ("不重影") go to ``denied``."""
     prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
     found = extract_findings(prefix + text, vocabulary=kb.vocabulary, include_negated=True)
     out: list[Finding] = []
     shift = len(prefix)
     single = {r.id for r in kb.complaints if not r.with_terms and not r.context}
-    likened = {r.id for r in kb.complaints if r.likened}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
         if f.negated:
@@ -83,8 +80,6 @@ def rule_findings(
             continue
         if start >= 0 and f.id in single and is_past_history(clause_at(text, start, end)):
             continue  # "前年得过脑梗": history, not today's complaint
-        if start >= 0 and f.id not in likened and is_simile(clause_at(text, start, end)):
-            continue  # "像被雷劈了一下": a comparison, not an event
         if start >= 0 and is_feared(text[_clause_bounds(text, start)[0] : start]):
             if denied is not None:  # "我怕跟隔壁那个一样休克": a fear, not a finding
                 denied.append((start, end))

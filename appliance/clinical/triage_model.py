@@ -126,9 +126,6 @@ class ComplaintRule:
     #: a standing condition (immunosuppressed, known diabetic) that is history by nature: never
     #: left out as past history ("前年车祸把脾切了")
     context: bool = False
-    #: its words are themselves a comparison ("像被打了一闷棍", the thunderclap headache): a clause
-    #: that likens still affirms it
-    likened: bool = False
 
 
 @dataclass(frozen=True)

@@ -80,9 +80,6 @@ _STOPPED = re.compile(
     r"(?:^|[就都也已经早又还再]|现在|这会儿?|目前|此刻)(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$"
 )
 _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
-# a clause that likens ("像被箍着", "好像被人掐着"): a comparison or a suspicion; similarity can
-# judge neither (the rules still read a suspected event's own words)
-_LIKENED = re.compile(r"^(?:就|好|跟)?像(?:是)?(?:被|让|叫)")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"
@@ -199,7 +196,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             continue
         if AS_USUAL.search(clause) or _STOPPED.search(clause) or _DENIED_INTENT.search(clause):
             continue
-        if _HEDGED.search(clause) or _LIKENED.match(clause):  # "叫不醒似的", "像被箍着"
+        if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue

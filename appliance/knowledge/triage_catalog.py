@@ -100,7 +100,6 @@ def triage_knowledge() -> TriageKnowledge:
             resource_kind=str(r.get("resource_kind", "")),
             adult_only=bool(r.get("adult_only", False)),
             context=bool(r.get("context", False)),
-            likened=bool(r.get("likened", False)),
             absent=tuple(r.get("absent", ())),
             absent_site=tuple(r.get("absent_site", ())),
             absent_not_site=tuple(r.get("absent_not_site", ())),

@@ -10,13 +10,16 @@ from __future__ import annotations
 from tests.unit._triage_service import ids, run
 
 
-def test_severe_hypoglycaemia_is_level_1_only_with_a_lowered_consciousness_or_a_seizure() -> None:
-    awake = run("打了胰岛素没吃饭，出冷汗，手抖，说话有点乱", 66, vitals={"glucose": 2.3})
+def test_severe_hypoglycaemia_is_level_2_only_when_told_still_swallowing() -> None:
+    awake = run("打了胰岛素没吃饭，出冷汗，说话颠三倒四，还能自己喝水", 66, vitals={"glucose": 2.3})
     assert awake["level"] == 2 and "C-HYPOGLYCAEMIA-DEPRESSED" not in ids(awake)
-    drowsy = run("打了胰岛素没吃饭，出冷汗，嗜睡", 66, vitals={"glucose": 2.3})
-    assert drowsy["level"] == 1 and "C-HYPOGLYCAEMIA-DEPRESSED" in ids(drowsy)
-    fitting = run("糖尿病，刚才抽了一次", 66, vitals={"glucose": 1.9})
-    assert fitting["level"] == 1
+    # nothing told of swallowing: IV dextrose now, level 1
+    untold = run("打了胰岛素没吃饭，出冷汗，手抖", 66, vitals={"glucose": 2.3})
+    assert untold["level"] == 1 and "C-HYPOGLYCAEMIA-DEPRESSED" in ids(untold)
+    # drowsy or fitting keeps level 1 however the rest is told
+    drowsy = run("打了胰岛素没吃饭，嗜睡，还能咽东西", 66, vitals={"glucose": 2.3})
+    assert drowsy["level"] == 1
+    assert run("糖尿病，刚才抽了一次，还能走", 66, vitals={"glucose": 1.9})["level"] == 1
     # drowsiness with a normal glucose is level 2
     assert run("发烧两天，嗜睡", 40, vitals={"glucose": 6.1})["level"] == 2
 
@@ -72,14 +75,6 @@ def test_lay_breathlessness_is_level_2_cyanosis_or_choking_level_1() -> None:
     out = run("晾衣服时突然喘不上气，心跳得厉害", 34)
     assert out["level"] == 2 and "C-DYSPNOEA" in ids(out)
     assert run("突然喘不上气，嘴唇发紫", 34)["level"] == 1
-
-
-def test_a_comparison_is_no_event() -> None:
-    thunder = run("突然脑壳痛，像被雷劈了一下，这辈子最痛的一回", 41)
-    assert "C-DROWNING-ELECTRIC-HANGING" not in ids(thunder)
-    assert run("下地时被雷劈了，倒在田里", 41)["level"] == 1
-    # a suspicion keeps its finding: no closing word of a comparison
-    assert "C-SNAKEBITE" in ids(run("脚背上两个小洞，像是被蛇咬的", 41))
 
 
 def test_a_breathing_clause_negated_after_its_head_is_no_semantic_breathlessness() -> None:
@@ -141,11 +136,6 @@ def test_an_adult_head_knock_without_loc_or_vomiting_needs_no_imaging() -> None:
     assert amnesia["level"] <= 3 and "C-HEAD-INJURY" in ids(amnesia)
     drunk = run("喝了酒摔了，头磕破了，没晕，没吐", 40)
     assert "C-HEAD-INJURY" in ids(drunk)
-
-
-def test_a_finding_whose_words_are_a_comparison_is_still_read() -> None:
-    out = run("头突然炸开一样痛，像被打了一闷棍一样", 45)
-    assert "C-THUNDERCLAP-LAY" in ids(out) and out["level"] <= 2
 
 
 def test_an_impact_with_an_aspect_marker_reads_as_the_resultative() -> None:
