@@ -68,9 +68,18 @@ _COMPARISON = re.compile(
 )
 
 
+# An aspect marker between a verb of impact and the body part it struck is the resultative the
+# rules write: "撞了头" ~ 撞到头, "砸了脚" ~ 砸到脚, "踢了肚子" ~ 踢到肚子 (了 read as 到; the
+# part keeps its lay names through the body-part groups of the terms).
+_STRUCK = re.compile(
+    r"(?<=[撞磕碰摔砸踢打戳扎夹压烫])(?:了|伤了|着)(?=[头脑额脸眼耳鼻嘴牙颈脖胸肚腹腰背手脚腿膝臂胳])"
+)
+
+
 def compact(folded: str) -> tuple[str, list[int]] | None:
     """``folded`` without inner intensifiers, sides of body parts, sizes, directions,
-    comparisons, reduplications and copied verbs, similes read as "X样", and each kept character's offset into ``folded``;
+    comparisons, reduplications and copied verbs, similes read as "X样", an impact's aspect marker
+    read as 到, and each kept character's offset into ``folded``;
     None if nothing is read past."""
     cuts: list[tuple[int, int, str, int]] = []  # (start, end, replacement, its offset)
     for m in _INTENSIFIER.finditer(folded):
@@ -83,6 +92,8 @@ def compact(folded: str) -> tuple[str, list[int]] | None:
         cuts.append((m.start(), m.end(), "", m.start()))
     for m in _DIRECTION.finditer(folded):
         cuts.append((m.start(), m.end(), "", m.start()))
+    for m in _STRUCK.finditer(folded):
+        cuts.append((m.start(), m.end(), "到", m.start()))
     for m in _VERB_COPY.finditer(folded):
         cuts.append((m.start(2), m.end(2), "", m.start(2)))
     for m in _AABB.finditer(folded):

@@ -15,7 +15,7 @@
 - ``ongoing_min``: how long something told has not stopped ("快半个钟头了还没停", "快一刻钟了，一直
   没停" — 刻钟 is a quarter of an hour);
 - ``wound_cm``: the length of a wound in centimetres ("口子八公分长", "三公分的口子",
-  "a 6 cm laceration"; 公分 and 厘米 are centimetres, 寸 ≈ 3.3 cm);
+  "a 6 cm laceration"; 公分 and 厘米 are centimetres, 寸 ≈ 3.3 cm, a hand span 拃 ≥ 15 cm);
 - ``days_since_surgery``: how long ago an operation was ("5天前做的阑尾切除", "术后第3天",
   "两周前在县医院开的刀", "post-op day 4", "had a hernia repair 10 days ago"): a time before an
   operation word (手术/切除/修补/开刀/…术, surgery/operation/-ectomy/repair), the smallest wins.
@@ -106,7 +106,7 @@ _FALL = (
 )
 
 _WOUND_WORD = r"(?:口子|伤口|裂口|刀口|豁口|lacerations?|cuts?|wounds?|gash)"
-_CM = r"(公分|厘米|cm|寸)"
+_CM = r"(公分|厘米|cm|寸|拃)"
 _WOUND = (
     # "口子十几公分长", "伤口大约4cm": the word, up to six characters, the length
     re.compile(rf"{_WOUND_WORD}[^，,。；;、]{{0,6}}?({NUM})\s*(?:多|来)?\s*{_CM}"),
@@ -260,6 +260,8 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             value = to_number(m.group(1), low_end=True)
             if value is not None and m.group(2) == "寸":
                 value *= 3.3
+            elif value is not None and m.group(2) == "拃":  # a hand span, thumb to middle finger
+                value *= 15
             keep("wound_cm", value, "cm", m, 0.2, 100)
     for pattern in _SEIZURE:
         for m in pattern.finditer(folded):

@@ -2,7 +2,7 @@
 
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
 weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
-systolic pressure < 90): every group must hold. The resource estimate is ESI v4 decision point C
+systolic pressure < 90, a glucose < 2.8 mmol/L, nothing told of the patient still swallowing): every group must hold. The resource estimate is ESI v4 decision point C
 for minor complaints: the most resources one needs, plus one per kind its context adds
 (``kb.resource_modifiers``).
 """
@@ -15,6 +15,12 @@ from appliance.clinical.triage_inputs import TriageInputs
 from appliance.clinical.triage_model import CHILD_AGE, ComplaintRule, Reason, TriageKnowledge
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
+# still swallowing, drinking or walking, in the family's words: sugar can go by mouth
+_SWALLOWING_WORDS = (
+    "能自己喝水", "还能喝水", "能喝水", "还能自己喝", "能咽", "还能咽", "咽得下", "能吞", "吞得下",
+    "喝得下", "能吃东西", "还能吃", "能自己走", "还能走", "自个儿走", "自己走来", "自己走进", "能走路",
+    "can swallow", "still swallowing", "drinking", "walking", "walked in",
+)  # fmt: skip
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
 COMPOSITE_FACTS = frozenset(
@@ -29,12 +35,15 @@ COMPOSITE_FACTS = frozenset(
         "hypotension",
         "spo2_below_90",
         "infant",
+        "severe_hypoglycaemia",
+        "swallowing_not_told",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
 HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusion": adult SBP < 90
 SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
+SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -146,6 +155,12 @@ def _fact(
         spo2 = vitals.get("spo2")
         if spo2 is not None and spo2 < SEVERE_HYPOXIA:
             return Finding(name, f"spo2={spo2:g}", (0, 0))
+    if name == "severe_hypoglycaemia":  # measured, any age
+        glucose = vitals.get("glucose")
+        if glucose is not None and glucose < SEVERE_HYPOGLYCAEMIA:
+            return Finding(name, f"glucose={glucose:g}", (0, 0))
+    if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
+        return Finding(name, "", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
         return Finding("infant", f"age={inputs.age:g}", (0, 0))
     if name == "temp_40":

@@ -161,6 +161,12 @@ TRIAGE_V22_UNDER_L12_MAX = 4
 # batch, main 39f301b, it reads the same.)
 TRIAGE_V23_EXACT_MIN = 0.77
 TRIAGE_V23_UNDER_L12_MAX = 3
+# Twenty-fourth triage set (frozen 7a3dac1 before the twenty-fourth batch; its writer opened
+# nothing in the repository), first run only after that batch, 2026-12-05 at 0c20164: 70/80 =
+# 87.5% exact, 4 of 36 level-1/2 under-triaged, 4 over. Misses unread. (On the rules before the
+# batch, main 7a3dac1: 86.2%, 4 under.)
+TRIAGE_V24_EXACT_MIN = 0.83
+TRIAGE_V24_UNDER_L12_MAX = 5
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -187,6 +193,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v21": (TRIAGE_V21_EXACT_MIN, TRIAGE_V21_UNDER_L12_MAX),
     "triage-v22": (TRIAGE_V22_EXACT_MIN, TRIAGE_V22_UNDER_L12_MAX),
     "triage-v23": (TRIAGE_V23_EXACT_MIN, TRIAGE_V23_UNDER_L12_MAX),
+    "triage-v24": (TRIAGE_V24_EXACT_MIN, TRIAGE_V24_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -207,7 +214,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v24.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

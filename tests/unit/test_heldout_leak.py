@@ -561,6 +561,11 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "a finding's English name (child shock); in the file since 18a00a4 (2026-12-03), before v23",
     ),
+    (
+        "with loss of consciousness",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English name (head injury); in the file since c554793 (2026-12-03), before v24",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -70,7 +70,8 @@ def test_a_cut_hand_with_a_finger_that_will_not_bend_is_a_tendon_injury() -> Non
 
 
 def test_a_herbicide_is_poisoning_when_swallowed_not_when_washed_off_the_skin() -> None:
-    assert run("跟家里吵架喝了几口除草剂", 30)["level"] == 1
+    # awake and breathing: high risk, level 2 (ESI v4 B; level 1 until the 24th batch)
+    assert run("跟家里吵架喝了几口除草剂", 30)["level"] == 2
     out = run("打完草甘膦，手背上有点红、有点痒，已经用肥皂水洗干净了，没喝进去", 36)
     assert out["level"] == 4 and "C-HERBICIDE-INGESTION" not in ids(out)
 
@@ -142,7 +143,9 @@ def test_a_rabies_category_2_exposure_or_a_later_vaccine_dose_is_level_4() -> No
 def test_chest_pain_in_a_child_is_not_an_acute_coronary_syndrome() -> None:
     child = run("咳嗽五天，发烧，咳起来胸口痛", 6)
     assert "C-CHEST-PAIN-ACS" not in ids(child) and child["level"] == 3
-    assert "C-CHEST-PAIN-ACS" in ids(run("咳嗽五天，咳起来胸口痛", 50))
+    # an adult's chest pain with a cough stays cardiac unless it is told as pleuritic (the 24th
+    # batch: "咳起来胸口痛" with nothing cardiac is CTAS "non-cardiac features", level 3)
+    assert "C-CHEST-PAIN-ACS" in ids(run("咳嗽五天，胸口痛", 50))
 
 
 def test_dry_nappies_and_lips_said_as_mouth_skin() -> None:

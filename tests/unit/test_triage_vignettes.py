@@ -146,6 +146,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev36.toml", 0.73, 3),
     # twenty-third batch, first run 81.2% / 5: women's and men's health
     ("triage_outside_dev37.toml", 0.86, 0),
+    # twenty-fourth batch, first run 87.5% / 1: level 1 against 2 (ESI decision point A)
+    ("triage_outside_dev38.toml", 0.90, 0),
+    # twenty-fourth batch, first run 75.0% / 5: ordinary injuries, level 3 against 4 (a hip
+    # dislocation after a dashboard blow and a child's peanut aspiration with a wheeze stay under)
+    ("triage_outside_dev39.toml", 0.88, 2),
+    # twenty-fourth batch, first run 83.8% / 1: vital signs in mixed notation
+    ("triage_outside_dev40.toml", 0.86, 1),
 ]
 
 
