@@ -101,6 +101,7 @@ _DEMOGRAPHIC = re.compile(
 )  # "患者女", "65岁", and an age clause whose first words were misheard ("患著你58岁")
 _SEX = re.compile(r"(?:患者|病人|患儿)?\s*(男|女)(?:性|，|,|\s|\d)")
 _AGE = re.compile(r"(\d{1,3})\s*岁")
+_MAX_AGE = 130.0  # PatientInfo.age's upper bound
 _DX_PREFIX = re.compile(r"^(?:初步诊断|诊断为|诊断|考虑为|考虑|印象)[：:为是\s]*")
 _DX_SPLIT = re.compile(r"[、，,；;\n]|(?:^|\s)\d[\.、．)]\s*|和|及|并|伴")
 
@@ -307,13 +308,15 @@ def extract_vitals(text: str) -> Vitals:
 def _patient(text: str) -> PatientInfo | None:
     head = normalize_numbers(text[:40])
     sex = _SEX.search(head)
-    age = _AGE.search(head)
-    if not sex and not age:
+    found = _AGE.search(head)
+    # an age beyond a human life ("二百岁", a slip of the tongue or a number misheard) is no age:
+    # the record leaves it empty for the doctor rather than failing on it
+    age = float(found.group(1)) if found else None
+    if age is not None and age > _MAX_AGE:
+        age = None
+    if not sex and age is None:
         return None
-    return PatientInfo(
-        sex=("M" if sex.group(1) == "男" else "F") if sex else None,
-        age=float(age.group(1)) if age else None,
-    )
+    return PatientInfo(sex=("M" if sex.group(1) == "男" else "F") if sex else None, age=age)
 
 
 def split_diagnoses(text: str) -> list[str]:

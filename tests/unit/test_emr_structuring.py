@@ -224,3 +224,11 @@ def test_grounding_drops_what_is_not_in_the_words_and_merge_keeps_rule_numbers()
     assert record.vitals.temp == 38.2
     assert [d.name for d in record.diagnoses] == ["急性支气管炎"]
     assert record.physical_exam == "体温38.2℃，咽部充血"
+
+
+def test_an_age_beyond_a_human_life_is_left_empty_not_a_failure() -> None:
+    # found by the dictation property test: "二百岁" (a slip or a misheard number) had raised a
+    # validation error out of the structurer
+    record = structure("患者女，二百岁，咳嗽三天。", use_llm=False)
+    assert record["patient"] == {"age": None, "sex": "F"}
+    assert structure("患者男，56岁，咳嗽三天。", use_llm=False)["patient"]["age"] == 56

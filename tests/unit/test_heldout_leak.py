@@ -566,6 +566,36 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "a finding's English name (head injury); in the file since c554793 (2026-12-03), before v24",
     ),
+    (
+        "head injury with loss of consciousness",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a finding's English name (head injury); in the file since c554793 (2026-12-03), before v25",
+    ),
+    (
+        "in a young adult with",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment (chest-wall pain row); in the file since 11bd286 (2026-12-04), before v25",
+    ),
+    (
+        "repair is one resource",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment (ESI resource counting); in the file since 3712290 (2026-12-04), before v25",
+    ),
+    (
+        "肚子疼得厉害",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a lay term (severe abdominal pain); in the file since c554793 (2026-12-03), before v25",
+    ),
+    (
+        "胸骨后压榨样",
+        "appliance/knowledge/docs/clinician/cardiovascular.md",
+        "a clinician document's ACS wording; in the file since 641b67a (2026-11-26), before v25",
+    ),
+    (
+        "肚子一阵阵疼",
+        "appliance/knowledge/docs/patient/maternal.md",
+        "a patient leaflet's labour wording; in the file since 641b67a (2026-11-26), before v25",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
