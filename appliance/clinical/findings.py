@@ -275,7 +275,7 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
 
 # The sign may also stand alone in the short clause right after the site's ("手腕子肿起来了，看起
 # 来歪歪的"): that clause names no body part of its own and denies nothing before the sign.
-_NEXT_CLAUSE_MAX = 8
+_NEXT_CLAUSE_MAX = 12
 _OTHER_PART = re.compile(r"[嘴脸眼头鼻耳腰背肚胸颈脖]")
 _COMMA = re.compile(r"[，,]")
 _HARD_BREAK = re.compile(r"[。；;、:：!?！？\n]")

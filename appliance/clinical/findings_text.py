@@ -141,6 +141,7 @@ BODY_PARTS: tuple[tuple[str, ...], ...] = (
     ("胸口", "胸部", "胸"),
     ("身子", "身体", "身"),
     ("嘴唇", "口唇", "嘴巴皮", "嘴皮子", "嘴皮"),
+    ("囟门", "前囟", "顶门"),
 )
 _PART = re.compile("|".join(sorted((p for g in BODY_PARTS for p in g), key=len, reverse=True)))
 _GROUP = {p: g for g in BODY_PARTS for p in g}

@@ -2,7 +2,7 @@
 
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
 weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
-systolic pressure < 90, a glucose < 2.8 mmol/L, nothing told of the patient still swallowing): every group must hold. The resource estimate is ESI v4 decision point C
+systolic pressure < 90, a glucose < 2.8 mmol/L, nothing told of the patient still swallowing, a pressure in the severe range ≥ 160/110): every group must hold. The resource estimate is ESI v4 decision point C
 for minor complaints: the most resources one needs, plus one per kind its context adds
 (``kb.resource_modifiers``).
 """
@@ -37,6 +37,7 @@ COMPOSITE_FACTS = frozenset(
         "infant",
         "severe_hypoglycaemia",
         "swallowing_not_told",
+        "severe_hypertension",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
@@ -44,6 +45,7 @@ HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusio
 SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
 SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
+SEVERE_SBP, SEVERE_DBP = 160.0, 110.0  # mmHg, the severe range of pre-eclampsia (ACOG 2020)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -159,6 +161,10 @@ def _fact(
         glucose = vitals.get("glucose")
         if glucose is not None and glucose < SEVERE_HYPOGLYCAEMIA:
             return Finding(name, f"glucose={glucose:g}", (0, 0))
+    if name == "severe_hypertension":  # measured
+        sbp, dbp = vitals.get("sbp", 0.0), vitals.get("dbp", 0.0)
+        if sbp >= SEVERE_SBP or dbp >= SEVERE_DBP:
+            return Finding(name, f"bp={sbp:g}/{dbp:g}", (0, 0))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:

@@ -153,6 +153,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev39.toml", 0.88, 2),
     # twenty-fourth batch, first run 83.8% / 1: vital signs in mixed notation
     ("triage_outside_dev40.toml", 0.86, 1),
+    # twenty-fifth batch, first run 90.0% / 3: emergencies that sound mild
+    ("triage_outside_dev41.toml", 0.93, 0),
+    # twenty-fifth batch, first run 80.0% / 3: babies and toddlers under two
+    ("triage_outside_dev42.toml", 0.82, 1),
+    # twenty-fifth batch, first run 91.2% / 0: the non-urgent end of a clinic day
+    ("triage_outside_dev43.toml", 0.90, 0),
 ]
 
 

@@ -61,6 +61,7 @@ TRIAGE_FILES = {
     "triage-v22": "triage_heldout_v22.toml",  # 9ffd62e, first run after the twenty-second; unread
     "triage-v23": "triage_heldout_v23.toml",  # 1e5696d, first run after the twenty-third; unread
     "triage-v24": "triage_heldout_v24.toml",  # 7a3dac1, first run after the twenty-fourth; unread
+    "triage-v25": "triage_heldout_v25.toml",  # bbed180, first run after the twenty-fifth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
