@@ -188,7 +188,7 @@ _PAST_ZH = re.compile(
 # 平常一样", "same as usual"), wherever the comparison stands in it (triage similarity, pain site).
 AS_USUAL = re.compile(
     r"(?:跟|和|同|像|与|比)(?:平时|平常|往常|以前|原来|过去|平日|往日|素日|以往)(?:一样|差不多|相同|似的|没两样)"
-    r"|(?:也|都|还)?(?:照常|照样|如常)"
+    r"|(?:也|都|还)?(?:照常|如常)"  # not 照样: "照样疼" is still painful
     r"|\b(?:as usual|same as (?:usual|always|normal)|like (?:usual|normal)|as normal)\b"
 )
 _PAST_EN = re.compile(r"\b(?:history of|previous(?:ly)?|prior|in the past|years? ago|last year)\b")

@@ -2,8 +2,9 @@
 
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
 weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
-systolic pressure < 90, a glucose < 2.8 mmol/L, nothing told of the patient still swallowing, a pressure in the severe range ≥ 160/110): every group must hold. The resource estimate is ESI v4 decision point C
-for minor complaints: the most resources one needs, plus one per kind its context adds
+systolic pressure < 90, a glucose < 2.8 mmol/L, nothing told of the patient still swallowing, a
+pressure in the severe range ≥ 160/110): every group must hold. The resource estimate is ESI v4
+decision point C for minor complaints: the most resources one needs, plus one per kind its context adds
 (``kb.resource_modifiers``).
 """
 
@@ -17,10 +18,33 @@ from appliance.clinical.triage_model import CHILD_AGE, ComplaintRule, Reason, Tr
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
 # still swallowing, drinking or walking, in the family's words: sugar can go by mouth
 _SWALLOWING_WORDS = (
-    "能自己喝水", "还能喝水", "能喝水", "还能自己喝", "能咽", "还能咽", "咽得下", "能吞", "吞得下",
-    "喝得下", "能吃东西", "还能吃", "能自己走", "还能走", "自个儿走", "自己走来", "自己走进", "能走路",
-    "can swallow", "still swallowing", "drinking", "walking", "walked in",
-)  # fmt: skip
+    "能自己喝水",
+    "还能喝水",
+    "能喝水",
+    "还能自己喝",
+    "能咽",
+    "还能咽",
+    "咽得下",
+    "能吞",
+    "吞得下",
+    "喝得下",
+    "能吃东西",
+    "还能吃",
+    "能自己走",
+    "还能走",
+    "自个儿走",
+    "自己走来",
+    "自己走进",
+    "能走路",
+    "can swallow",
+    "still swallowing",
+    "able to drink",
+    "drinking water",
+    "drinking fluids",
+    "walked in",
+    "walking by himself",
+    "walking by herself",
+)  # fmt: skip  (never bare "drinking": "been drinking" is alcohol, no ability)
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
 COMPOSITE_FACTS = frozenset(
@@ -166,7 +190,7 @@ def _fact(
         if sbp >= SEVERE_SBP or dbp >= SEVERE_DBP:
             return Finding(name, f"bp={sbp:g}/{dbp:g}", (0, 0))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
-        return Finding(name, "", (0, 0))
+        return Finding(name, "swallowing not told", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
         return Finding("infant", f"age={inputs.age:g}", (0, 0))
     if name == "temp_40":

@@ -183,3 +183,9 @@ def test_slurred_speech_with_a_local_cause_and_no_other_stroke_sign_is_level_3()
     assert stroke["level"] <= 2 and "C-STROKE-BEFAST" in ids(stroke)
     airway = run("下巴底下肿得硬邦邦的，口水咽不下去，说话含糊像含着东西", 45)
     assert airway["level"] <= 2
+
+
+def test_drinking_alcohol_is_no_ability_to_swallow() -> None:
+    out = run("Diabetic on insulin, been drinking all night, sweaty and muddled", 50,
+              vitals={"glucose": 2.1})  # fmt: skip
+    assert out["level"] == 1 and "C-HYPOGLYCAEMIA-DEPRESSED" in ids(out)
