@@ -287,3 +287,25 @@ def extract_measures(text: str) -> dict[str, TextReading]:
         for m in pattern.finditer(folded):
             keep("days_since_surgery", _days(m.group(1), m.group(2)), "days", m, 0, 3650, True)
     return out
+
+
+# How long something has gone on, as patients say it: "三个礼拜了", "两个多星期", "一个多月", "四五天"
+# (a spoken range counts its lower end: a threshold must be reached), "半年".
+_DAYS_PER = {"天": 1.0, "日": 1.0, "周": 7.0, "星期": 7.0, "礼拜": 7.0, "月": 30.0, "年": 365.0}
+# (a date is no spell: "3月5日", "2023年")
+_SPELL = re.compile(
+    rf"(?<![\d年月])({NUM}|半)\s*(?:个)?\s*(多)?\s*(?:个)?\s*(天|日|周|星期|礼拜|月|年)(?![\d一二三四五六七八九十号])"
+)
+
+
+def longest_days(text: str) -> float | None:
+    """The longest duration told in ``text``, in days; None when none is told."""
+    best: float | None = None
+    for m in _SPELL.finditer(fold(text)):
+        value = 0.5 if m.group(1) == "半" else to_number(m.group(1), low_end=True)
+        if value is None:
+            continue
+        days = value * _DAYS_PER[m.group(3)]
+        if days <= 100 * 365:  # a year written as a number ("2023年") is no spell
+            best = days if best is None else max(best, days)
+    return best

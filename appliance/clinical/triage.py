@@ -33,7 +33,11 @@ from appliance.clinical.findings import (
     cancelled_after,
     extract_findings,
 )
-from appliance.clinical.triage_composites import composite_findings, resource_estimate
+from appliance.clinical.triage_composites import (
+    composite_findings,
+    minor_resources,
+    resource_estimate,
+)
 from appliance.clinical.triage_inputs import TriageInputs, merge_inputs
 from appliance.clinical.triage_lowrisk import cleared
 from appliance.clinical.triage_model import (
@@ -204,9 +208,11 @@ def triage_rules(
         resources = max(resources or 0, estimate[0])
     self_care = False
     if not reasons:
-        # ESI resource estimate for a non-urgent visit: the most any named complaint needs.
-        minor = [r.resources for r in fired if r.resources is not None]
-        resources = max(minor) if minor else (0 if find_terms(text, kb.self_care_terms) else 1)
+        # ESI resource estimate for a non-urgent visit: the most any named complaint needs, plus
+        # what its context adds (a cough of two weeks: a chest film)
+        counted = minor_resources(kb, inputs, vitals, have, text, fired)
+        by_terms = 0 if find_terms(text, kb.self_care_terms) else 1
+        resources = counted if counted is not None else by_terms
         self_care = resources == 0 and _self_care_ok(inputs, kb)
         resources = 0 if self_care else max(resources, 1)
         reasons.append(_level4_reason(self_care, bool(vitals), kb, peripheral))

@@ -10,10 +10,17 @@ decision point C for minor complaints: the most resources one needs, plus one pe
 
 from __future__ import annotations
 
-from appliance.clinical._text import find_terms
+from appliance.clinical._text import _clause_bounds, find_terms
 from appliance.clinical.findings import Finding, FindingSource
+from appliance.clinical.findings_measures import longest_days
 from appliance.clinical.triage_inputs import TriageInputs
-from appliance.clinical.triage_model import CHILD_AGE, ComplaintRule, Reason, TriageKnowledge
+from appliance.clinical.triage_model import (
+    CHILD_AGE,
+    ComplaintRule,
+    Reason,
+    ResourceModifier,
+    TriageKnowledge,
+)
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
 # still swallowing, drinking or walking, in the family's words: sugar can go by mouth
@@ -62,6 +69,7 @@ COMPOSITE_FACTS = frozenset(
         "severe_hypoglycaemia",
         "swallowing_not_told",
         "severe_hypertension",
+        "cough_2_weeks",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
@@ -70,6 +78,7 @@ SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CT
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
 SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
 SEVERE_SBP, SEVERE_DBP = 160.0, 110.0  # mmHg, the severe range of pre-eclampsia (ACOG 2020)
+PERSISTENT_COUGH_DAYS = 14.0  # 肺结核可疑症状: a cough of two weeks or more (TB2019)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 #: the facts a resource modifier may name
@@ -108,11 +117,7 @@ def resource_estimate(
     minor = [r for r in fired if r.level == 4]
     if not minor:
         return None
-    applied = [
-        m
-        for m in kb.resource_modifiers
-        if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
-    ]
+    applied = _modifiers(kb, inputs, vitals, have, text)
     # ESI v4 counts kinds of resources across the patient's problems: a cut to repair and a
     # swollen wrist to x-ray are a procedure and imaging, two resources (level 3). Two findings
     # read from the same words are one problem ("大脚趾红肿发烫": a hot joint or a skin
@@ -140,6 +145,38 @@ def resource_estimate(
         f"{names_en}; {'; '.join(m.text_en for m in applied)}: {total} resources expected "
         "(ESI 3), urgent",
     )
+
+
+def _modifiers(
+    kb: TriageKnowledge,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+) -> list[ResourceModifier]:
+    """The resource modifiers whose finding is present and whose fact holds."""
+    return [
+        m
+        for m in kb.resource_modifiers
+        if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
+    ]
+
+
+def minor_resources(
+    kb: TriageKnowledge,
+    inputs: TriageInputs,
+    vitals: dict[str, float],
+    have: dict[str, Finding],
+    text: str,
+    fired: list[ComplaintRule],
+) -> int | None:
+    """ESI resources for a visit of minor complaints only (level 4): the most one named complaint
+    needs plus one per kind its context adds (a cough of two weeks: a chest film); None when no
+    named complaint counts its resources."""
+    counted = [r.resources for r in fired if r.level == 4 and r.resources is not None]
+    if not counted:
+        return None
+    return max(counted) + sum(m.adds for m in _modifiers(kb, inputs, vitals, have, text))
 
 
 def _fact(
@@ -189,6 +226,13 @@ def _fact(
         sbp, dbp = vitals.get("sbp", 0.0), vitals.get("dbp", 0.0)
         if sbp >= SEVERE_SBP or dbp >= SEVERE_DBP:
             return Finding(name, f"bp={sbp:g}/{dbp:g}", (0, 0))
+    if name == "cough_2_weeks" and "N-COUGH" in have:
+        # how long the cough has gone on, told in its clause or the next ("还咳，三个礼拜了")
+        c_start, c_end = _clause_bounds(text, have["N-COUGH"].span[0])
+        n_end = _clause_bounds(text, c_end + 1)[1] if c_end + 1 < len(text) else c_end
+        days = longest_days(text[c_start:n_end])
+        if days is not None and days >= PERSISTENT_COUGH_DAYS:
+            return Finding(name, f"cough {days:g} days", (0, 0))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "swallowing not told", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
@@ -245,5 +289,6 @@ __all__ = [
     "MODIFIER_FACTS",
     "RESOURCE_KINDS",
     "composite_findings",
+    "minor_resources",
     "resource_estimate",
 ]

@@ -71,3 +71,21 @@ def test_early_pregnancy_with_a_pain_low_on_one_side_is_a_suspected_ectopic() ->
 def test_a_sign_said_as_usual_is_no_semantic_match() -> None:
     out = run("流清鼻涕两天，奶吃得跟平常一样，尿不湿也照常湿", 0.83)
     assert "C-PERSISTENT-VOMITING-DEHYDRATION" not in ids(out)
+
+
+def test_a_cough_of_days_is_self_care_of_two_weeks_a_tb_suspects_visit() -> None:
+    days = run("七岁，咳嗽四五天了，白天玩得好好的，不发烧", 7)
+    assert days["level"] == 4 and days["disposition"] == "self_care"
+    weeks = run("咳嗽两个多星期了，干咳为主，不发烧", 36)
+    assert weeks["level"] == 4 and weeks["disposition"] == "routine"
+    assert weeks["resources"] == 1
+
+
+def test_a_spell_is_read_in_days_and_a_date_is_no_spell() -> None:
+    from appliance.clinical.findings_measures import longest_days
+
+    assert longest_days("还咳，三个礼拜了") == 21
+    assert longest_days("咳了一个多月") == 30
+    assert longest_days("咳嗽四五天了") == 4
+    assert longest_days("3月5日开始咳") is None
+    assert longest_days("2023年开始咳") is None
