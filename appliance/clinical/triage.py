@@ -34,6 +34,7 @@ from appliance.clinical.findings import (
     extract_findings,
 )
 from appliance.clinical.triage_composites import (
+    Told,
     composite_findings,
     minor_resources,
     resource_estimate,
@@ -178,6 +179,7 @@ def triage_rules(
     findings = [_measure_finding(r, inputs) for r in measured]
     fired: list[ComplaintRule] = []
     have: dict[str, Finding] = {}
+    told_here = Told(kb, inputs, vitals, have, text)  # ``have`` grows as findings are taken
 
     def take(finding: Finding) -> None:
         rule = by_id.get(finding.id)
@@ -196,9 +198,9 @@ def triage_rules(
     told = [*rule_findings(text, inputs, kb, denied), *_not_over(text, extra, by_id)]
     for finding in cleared(told, kb.low_risk, text, age, vitals):  # CCHR/PECARN, WHO, Westley
         take(finding)
-    for finding in composite_findings(kb, inputs, vitals, have, text):  # made of the above
+    for finding in composite_findings(told_here):  # made of the above
         take(finding)
-    estimate = resource_estimate(kb, inputs, vitals, have, text, fired)
+    estimate = resource_estimate(told_here, fired)
     if estimate is not None:
         reasons.append(estimate[1])
     level = min((r.level for r in reasons), default=4)
@@ -210,7 +212,7 @@ def triage_rules(
     if not reasons:
         # ESI resource estimate for a non-urgent visit: the most any named complaint needs, plus
         # what its context adds (a cough of two weeks: a chest film)
-        counted = minor_resources(kb, inputs, vitals, have, text, fired)
+        counted = minor_resources(told_here, fired)
         by_terms = 0 if find_terms(text, kb.self_care_terms) else 1
         resources = counted if counted is not None else by_terms
         self_care = resources == 0 and _self_care_ok(inputs, kb)

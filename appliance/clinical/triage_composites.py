@@ -10,6 +10,8 @@ decision point C for minor complaints: the most resources one needs, plus one pe
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from appliance.clinical._text import _clause_bounds, find_terms
 from appliance.clinical.findings import Finding, FindingSource
 from appliance.clinical.findings_measures import longest_days
@@ -88,6 +90,19 @@ _KIND_ZH = {"procedure": "简单操作（清创缝合/切开引流）", "imaging
 RESOURCE_KINDS = frozenset(_KIND_ZH)
 
 
+@dataclass(frozen=True)
+class Told:
+    """What the composites and the resource estimate read: the knowledge, the request's inputs,
+    the vitals in use, the findings taken so far (``have``: the caller's dict, which grows as
+    findings are taken) and the complaint."""
+
+    kb: TriageKnowledge
+    inputs: TriageInputs
+    vitals: dict[str, float]
+    have: dict[str, Finding]
+    text: str
+
+
 def _kinds_told_apart(minor: list[ComplaintRule], have: dict[str, Finding]) -> list[str]:
     """The resource kinds of ``minor`` findings, when two of different kinds were read from
     words apart (no overlap of their spans); else none."""
@@ -103,21 +118,15 @@ def _kinds_told_apart(minor: list[ComplaintRule], have: dict[str, Finding]) -> l
     return []
 
 
-def resource_estimate(
-    kb: TriageKnowledge,
-    inputs: TriageInputs,
-    vitals: dict[str, float],
-    have: dict[str, Finding],
-    text: str,
-    fired: list[ComplaintRule],
-) -> tuple[int, Reason] | None:
+def resource_estimate(told: Told, fired: list[ComplaintRule]) -> tuple[int, Reason] | None:
     """ESI decision point C for minor complaints: the most resources one needs, plus one per
     kind the context adds (``kb.resource_modifiers``); a reason for level 3 when the estimate
     reaches two, else None."""
     minor = [r for r in fired if r.level == 4]
     if not minor:
         return None
-    applied = _modifiers(kb, inputs, vitals, have, text)
+    kb, have = told.kb, told.have
+    applied = _modifiers(told)
     # ESI v4 counts kinds of resources across the patient's problems: a cut to repair and a
     # swollen wrist to x-ray are a procedure and imaging, two resources (level 3). Two findings
     # read from the same words are one problem ("大脚趾红肿发烫": a hot joint or a skin
@@ -147,46 +156,28 @@ def resource_estimate(
     )
 
 
-def _modifiers(
-    kb: TriageKnowledge,
-    inputs: TriageInputs,
-    vitals: dict[str, float],
-    have: dict[str, Finding],
-    text: str,
-) -> list[ResourceModifier]:
+def _modifiers(told: Told) -> list[ResourceModifier]:
     """The resource modifiers whose finding is present and whose fact holds."""
     return [
         m
-        for m in kb.resource_modifiers
-        if any(f in have for f in m.findings) and _fact(m.fact, inputs, vitals, have, text)
+        for m in told.kb.resource_modifiers
+        if any(f in told.have for f in m.findings) and _fact(m.fact, told)
     ]
 
 
-def minor_resources(
-    kb: TriageKnowledge,
-    inputs: TriageInputs,
-    vitals: dict[str, float],
-    have: dict[str, Finding],
-    text: str,
-    fired: list[ComplaintRule],
-) -> int | None:
+def minor_resources(told: Told, fired: list[ComplaintRule]) -> int | None:
     """ESI resources for a visit of minor complaints only (level 4): the most one named complaint
     needs plus one per kind its context adds (a cough of two weeks: a chest film); None when no
     named complaint counts its resources."""
     counted = [r.resources for r in fired if r.level == 4 and r.resources is not None]
     if not counted:
         return None
-    return max(counted) + sum(m.adds for m in _modifiers(kb, inputs, vitals, have, text))
+    return max(counted) + sum(m.adds for m in _modifiers(told))
 
 
-def _fact(
-    name: str,
-    inputs: TriageInputs,
-    vitals: dict[str, float],
-    have: dict[str, Finding],
-    text: str,
-) -> Finding | None:
+def _fact(name: str, told: Told) -> Finding | None:
     """Evidence for one member of a composite group: a finding found, or a fact."""
+    inputs, vitals, have, text = told.inputs, told.vitals, told.have, told.text
     if name in have:
         return have[name]
     if name == "pregnant" and inputs.pregnant:
@@ -253,25 +244,17 @@ def _fact(
     return None
 
 
-def composite_findings(
-    kb: TriageKnowledge,
-    inputs: TriageInputs,
-    vitals: dict[str, float],
-    have: dict[str, Finding],
-    text: str,
-) -> list[Finding]:
+def composite_findings(told: Told) -> list[Finding]:
     """The composites of ``kb`` whose every group holds; each carries its parts' words, the
     first part's span, and the weakest source among its parts (a semantic part makes it
     semantic, with that similarity)."""
     out: list[Finding] = []
-    for comp in kb.composites:
-        if comp.id in have:
+    for comp in told.kb.composites:
+        if comp.id in told.have:
             continue
         parts: list[Finding] = []
         for group in comp.groups:
-            part = next(
-                (e for e in (_fact(n, inputs, vitals, have, text) for n in group) if e), None
-            )
+            part = next((e for e in (_fact(n, told) for n in group) if e), None)
             if part is None:
                 break
             parts.append(part)
@@ -288,6 +271,7 @@ __all__ = [
     "COMPOSITE_FACTS",
     "MODIFIER_FACTS",
     "RESOURCE_KINDS",
+    "Told",
     "composite_findings",
     "minor_resources",
     "resource_estimate",
