@@ -596,6 +596,21 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/docs/patient/maternal.md",
         "a patient leaflet's labour wording; in the file since 641b67a (2026-11-26), before v25",
     ),
+    (
+        "transient loss of consciousness",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a comment (syncope against coma); in the file since bb61758 (2026-12-04), before v26",
+    ),
+    (
+        "unable to keep fluids down",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English term (persistent vomiting); in the file since f5c4b58 (2026-12-03), before v26",
+    ),
+    (
+        "每个月都这样",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a lay term (a period pain as usual); in the files since f7c6ceb (2026-12-04), before v26",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
