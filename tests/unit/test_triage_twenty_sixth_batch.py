@@ -103,7 +103,9 @@ def test_a_young_child_who_only_wants_to_sleep_is_lethargic() -> None:
 
 
 def test_a_clause_that_says_sleep_or_food_is_fine_matches_no_danger_sign() -> None:
-    out = run("两个月，昨天打了疫苗，有点低热，吃奶跟平时一样，睡得挺好", 0.17, vitals={"temp": 37.5})
+    out = run(
+        "两个月，昨天打了疫苗，有点低热，吃奶跟平时一样，睡得挺好", 0.17, vitals={"temp": 37.5}
+    )
     assert out["level"] == 4 and "C-CHILD-DANGER-SIGNS" not in ids(out)
 
 
