@@ -71,7 +71,8 @@ _NORMAL_END = re.compile(
     r"(?<![不没未无])(?:(?<![a-z-])(?:fine|normal|normally|ok|okay|stable|well|clear|round|equal|"
     r"reactive)|(?<!not )passing (?:wind|gas)|正常|平稳|良好|尚可|还行|"
     r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺|明白|如常|照常|"
-    r"等大|等圆|等大不小|不大不小|圆的|对称|稳定|稳定期)$"
+    r"等大|等圆|等大不小|不大不小|圆的|对称|稳定|稳定期|"
+    r"挺好|很好|蛮好|还好|不错|得香|睡得好|吃得好|踏实|安稳)$"  # "睡得挺好", "吃得香"
 )
 # A sign said to have stopped ("马上就不哭了", "已经不吐了", "现在不咳了") or an intent denied ("讲不想死了",
 # "没打算伤害自己") states an absence: an adverb, then the negation, then one

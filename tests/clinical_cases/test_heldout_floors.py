@@ -173,6 +173,12 @@ TRIAGE_V24_UNDER_L12_MAX = 5
 # main f25e3b6, it reads the same.)
 TRIAGE_V25_EXACT_MIN = 0.81
 TRIAGE_V25_UNDER_L12_MAX = 3
+# Twenty-sixth triage set (frozen 3a9511f before the twenty-sixth batch; its writer opened nothing
+# in the repository), first run only after that batch, 2026-12-05 in s12a: 67/80 = 83.8% exact,
+# 6 of 36 level-1/2 under-triaged, 3 over. Misses unread. (On the rules before the batch, main
+# ccd49af, it reads the same.)
+TRIAGE_V26_EXACT_MIN = 0.80
+TRIAGE_V26_UNDER_L12_MAX = 7
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -201,6 +207,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v23": (TRIAGE_V23_EXACT_MIN, TRIAGE_V23_UNDER_L12_MAX),
     "triage-v24": (TRIAGE_V24_EXACT_MIN, TRIAGE_V24_UNDER_L12_MAX),
     "triage-v25": (TRIAGE_V25_EXACT_MIN, TRIAGE_V25_UNDER_L12_MAX),
+    "triage-v26": (TRIAGE_V26_EXACT_MIN, TRIAGE_V26_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -221,7 +228,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v26.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

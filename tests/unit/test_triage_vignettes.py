@@ -159,6 +159,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev42.toml", 0.82, 1),
     # twenty-fifth batch, first run 91.2% / 0: the non-urgent end of a clinic day
     ("triage_outside_dev43.toml", 0.90, 0),
+    # twenty-sixth batch, first run 76.2% / 4: long-standing illnesses (a potassium of 6.8 phoned
+    # in, a fever on steroids with sepsis-range vitals and a syncope after palpitations with a
+    # slow pulse stay under)
+    ("triage_outside_dev44.toml", 0.86, 3),
+    # twenty-sixth batch, first run 88.8% / 1: level 2 against level 3
+    ("triage_outside_dev45.toml", 0.88, 0),
+    # twenty-sixth batch, first run 85.0% / 3: school-age children and teenagers
+    ("triage_outside_dev46.toml", 0.85, 2),
 ]
 
 

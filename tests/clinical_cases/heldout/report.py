@@ -62,6 +62,7 @@ TRIAGE_FILES = {
     "triage-v23": "triage_heldout_v23.toml",  # 1e5696d, first run after the twenty-third; unread
     "triage-v24": "triage_heldout_v24.toml",  # 7a3dac1, first run after the twenty-fourth; unread
     "triage-v25": "triage_heldout_v25.toml",  # bbed180, first run after the twenty-fifth; unread
+    "triage-v26": "triage_heldout_v26.toml",  # 3a9511f, first run after the twenty-sixth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
