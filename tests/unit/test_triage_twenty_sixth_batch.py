@@ -112,3 +112,10 @@ def test_a_clause_that_says_sleep_or_food_is_fine_matches_no_danger_sign() -> No
 def test_a_choking_cough_is_a_cough() -> None:
     out = run("喝水老呛咳，这两天加重", 81)
     assert "N-COUGH" in ids(out)
+
+
+def test_a_decayed_tooth_is_no_insect_bite() -> None:
+    tooth = run("左上一颗虫牙，吃东西一咬就疼", 30)
+    assert "N-INSECT-BITE" not in ids(tooth) and "N-DENTAL" in ids(tooth)
+    assert tooth["disposition"] == "routine"
+    assert "N-INSECT-BITE" not in ids(run("肚子里有蛔虫，老咬手指", 8))
