@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from appliance.clinical.findings_text import NUM, fold, fold_term, to_number
-from appliance.clinical.findings_vitals import Span
+from appliance.clinical.findings_vitals import Span, TextReading
 
 _UNIT = (
     r"(×\s*10\^?\s*9\s*/\s*l|x\s*10\^?\s*9\s*/\s*l|\*\s*10\^?\s*9\s*/\s*l|10\^9\s*/\s*l|"
@@ -84,4 +84,30 @@ def extract_labs(text: str, analytes: tuple[Analyte, ...]) -> list[LabValue]:
     return sorted(out, key=lambda v: v.span)
 
 
-__all__ = ["Analyte", "LabValue", "extract_labs"]
+# Electrolytes by their bare symbols ("K 6.8mmol/L", "Na 118 mmol/L") only with the unit written:
+# a bare "K" or "Na" before a number is too often something else (vitamin K 10 mg).
+_SYMBOL_UNIT = re.compile(rf"(?<![a-z])(k|na)\s*[:：=]?\s*({NUM})\s*mmol\s*/\s*l")
+_SYMBOLS = {"k": "potassium", "na": "sodium"}
+
+
+def lab_readings(
+    text: str, analytes: tuple[Analyte, ...], skip: tuple[str, ...] = ()
+) -> dict[str, TextReading]:
+    """The first value of each analyte in ``text`` as a measured quantity ``lab_<id>`` (for rows
+    judged like vitals: a critical potassium), plus electrolytes by their symbol with a unit;
+    analytes in ``skip`` are read elsewhere (a glucose is a vital)."""
+    out: dict[str, TextReading] = {}
+    for lab in extract_labs(text, analytes):
+        key = f"lab_{lab.id}"
+        if lab.id not in skip and key not in out:
+            out[key] = TextReading(key, lab.value, lab.unit, lab.span, lab.text)
+    folded = fold(text)
+    for m in _SYMBOL_UNIT.finditer(folded):
+        key = f"lab_{_SYMBOLS[m.group(1)]}"
+        value = to_number(m.group(2))
+        if value is not None and key not in out:
+            out[key] = TextReading(key, value, "mmol/L", m.span(), text[m.start() : m.end()])
+    return out
+
+
+__all__ = ["Analyte", "LabValue", "extract_labs", "lab_readings"]

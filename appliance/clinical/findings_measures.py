@@ -32,7 +32,13 @@ from appliance.clinical.findings_burns import burn_area_from_regions
 from appliance.clinical.findings_text import NUM, fold, to_number
 from appliance.clinical.findings_vitals import TextReading
 
-_BURN_WORD = r"(?:烧伤|烫伤|灼伤|烧烫伤|火焰伤|烫得|烧得|烫了|烧了|burns?|scald\w*|tbsa)"
+# 烧了/烧得 after 发, 不, 退, 高, 低 or 没 is a fever ("不烧了", "发烧了三天"), not a burn
+_BURN_WORD = (
+    r"(?:烧伤|烫伤|灼伤|烧烫伤|火焰伤|烫得|(?<![发不退高低没])烧得|烫了|(?<![发不退高低没])烧了|"
+    r"burns?|scald\w*|tbsa)"
+)
+# a percentage that belongs to a vital sign or a test is no burn area ("指脉氧98%", "血氧 95%")
+_OTHER_PERCENT = re.compile(r"(?:氧|饱和|spo2|sao2|sat|湿度|概率|可能|hba1c|糖化)\s*[:：=]?\s*$")
 _BURN = (
     re.compile(rf"{_BURN_WORD}[^。；;.!?]{{0,40}}?({NUM})\s*%"),
     # tenths, as people estimate an area: "估计有三成面积" = 30%
@@ -217,6 +223,8 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             value = to_number(m.group(1))
             if value is not None and m.group(0).rstrip().endswith("成"):
                 value *= 10
+            if _OTHER_PERCENT.search(folded[max(0, m.start(1) - 8) : m.start(1)]):
+                continue
             keep("burn_tbsa", value, "%", m, 0.5, 100)
     for m in _PALMS.finditer(folded):
         stop = max(folded.rfind(c, 0, m.start()) for c in "。；;!?！？\n")

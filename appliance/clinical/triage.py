@@ -33,6 +33,8 @@ from appliance.clinical.findings import (
     cancelled_after,
     extract_findings,
 )
+from appliance.clinical.findings_labs import lab_readings
+from appliance.clinical.findings_vitals import TextReading
 from appliance.clinical.triage_composites import (
     Told,
     composite_findings,
@@ -160,6 +162,10 @@ def triage_rules(
         vitals["febrile_sirs"] = float(sirs)
         qsofa = (vitals.get("rr", 0) >= 22) + (0 < vitals.get("sbp", 999) <= 100)
         vitals["febrile_qsofa"] = float(qsofa + (vitals.get("gcs", 15) < 15))
+        # ESI v4 decision point D: the fever with both adult danger-zone rates (HR > 100 and
+        # RR > 20), as against the SIRS lines (HR > 90, RR > 20) that only grade "unwell"
+        danger = (vitals.get("hr", 0) > 100) + (vitals.get("rr", 0) > 20)
+        vitals["febrile_danger_zone"] = float(1 + danger)
     any_age = kb.any_age_vitals
     peripheral = "pain" in vitals and pain_is_peripheral(text, kb.pain_sites)
     if peripheral:  # CTAS 2016: moderate peripheral pain is level 4, severe level 3
@@ -173,10 +179,13 @@ def triage_rules(
         reasons += vital_reasons(kb.adult_vitals, vitals, kb)
     if inputs.pregnant:
         reasons += vital_reasons(kb.pregnancy_vitals, vitals, kb)
-    measured = measure_reasons(inputs.measures, age, kb, text)
+    # lab values written in the note (a village doctor's slip, a result phoned in) are judged by
+    # their own rows like the other measured quantities; a glucose is a vital already
+    measures = {**inputs.measures, **lab_readings(text, kb.lab_analytes, skip=("glucose",))}
+    measured = measure_reasons(measures, age, kb, text)
     reasons += measured
     by_id = {r.id: r for r in kb.complaints}
-    findings = [_measure_finding(r, inputs) for r in measured]
+    findings = [_measure_finding(r, measures) for r in measured]
     fired: list[ComplaintRule] = []
     have: dict[str, Finding] = {}
     told_here = Told(kb, inputs, vitals, have, text)  # ``have`` grows as findings are taken
@@ -274,8 +283,8 @@ def _not_over(
     return out
 
 
-def _measure_finding(reason: Reason, inputs: TriageInputs) -> Finding:
-    for reading in inputs.measures.values():
+def _measure_finding(reason: Reason, measures: dict[str, TextReading]) -> Finding:
+    for reading in measures.values():
         if reading.text in reason.text_zh:
             return Finding(reason.rule, reading.text, reading.span, "rule")
     return Finding(reason.rule, "", (0, 0), "rule")

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from appliance.clinical.findings import Finding, Vocabulary
+from appliance.clinical.findings_labs import Analyte
 from appliance.clinical.triage_lowrisk import LowRisk
 from appliance.clinical.triage_pain import PainSites
 
@@ -208,6 +209,8 @@ class TriageKnowledge:
     resource_modifiers: tuple[ResourceModifier, ...] = ()
     pain_sites: PainSites = field(default_factory=lambda: PainSites((), ()))
     low_risk: tuple[LowRisk, ...] = ()
+    #: lab analytes read from the complaint for the ``lab_<id>`` measure rows (a critical value)
+    lab_analytes: tuple[Analyte, ...] = ()
 
     def cite(self, keys: str) -> str:
         return "；".join(

@@ -22,6 +22,7 @@ from appliance.clinical.triage_model import (
 )
 from appliance.clinical.triage_pain import PainSites
 from appliance.knowledge.catalogs import load_toml, sources
+from appliance.knowledge.findings_data import lab_analytes
 
 
 def _vital_rule(r: dict[str, Any]) -> VitalRule:
@@ -210,6 +211,7 @@ def triage_knowledge() -> TriageKnowledge:
         sources=sources(),
         pregnancy_vitals=tuple(_vital_rule(r) for r in v.get("pregnancy", [])),
         measure_rules=measures,
+        lab_analytes=lab_analytes(),
         self_care_normal={
             k: (float(lo), float(hi)) for k, (lo, hi) in self_care.get("normal", {}).items()
         },

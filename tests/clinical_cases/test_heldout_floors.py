@@ -179,6 +179,12 @@ TRIAGE_V25_UNDER_L12_MAX = 3
 # ccd49af, it reads the same.)
 TRIAGE_V26_EXACT_MIN = 0.80
 TRIAGE_V26_UNDER_L12_MAX = 7
+# Twenty-seventh triage set (frozen 69524ae before the twenty-seventh batch; its writer opened
+# nothing in the repository), first run only after that batch, 2026-12-05 in s12b: 70/80 = 87.5%
+# exact, 2 of 36 level-1/2 under-triaged, 5 over. Misses unread. (On the rules before the batch,
+# main 6839560, it reads the same.)
+TRIAGE_V27_EXACT_MIN = 0.84
+TRIAGE_V27_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -208,6 +214,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v24": (TRIAGE_V24_EXACT_MIN, TRIAGE_V24_UNDER_L12_MAX),
     "triage-v25": (TRIAGE_V25_EXACT_MIN, TRIAGE_V25_UNDER_L12_MAX),
     "triage-v26": (TRIAGE_V26_EXACT_MIN, TRIAGE_V26_UNDER_L12_MAX),
+    "triage-v27": (TRIAGE_V27_EXACT_MIN, TRIAGE_V27_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -228,7 +235,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v27.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

@@ -71,8 +71,19 @@ def _measure_case(rule, fires):
         "days_since_surgery": "{}天前做的阑尾切除，现在发烧呕吐",
         "gi_episodes": "从昨晚起上吐下泻共{}次",
         "wound_cm": "小腿划了个{}公分的口子",
+        "lab_potassium": "化验血钾{}mmol/L",
+        "lab_sodium": "化验血钠{}mmol/L",
+        "lab_hb": "血红蛋白{}g/L",
+        "lab_plt": "血小板{}×10^9/L",
+        "lab_wbc": "白细胞{}×10^9/L",
+        "lab_lactate": "血乳酸{}mmol/L",
     }[rule["measure"]]
     age = 8.0 if rule.get("max_age") else 40.0
+    if rule["measure"].startswith("lab_"):  # lab limits have decimals: written as they are
+        if rule["op"] in ("<=", "<"):
+            below = rule["value"] - (1 if rule["op"] == "<" else 0)
+            return unit_text.format(f"{below if fires else rule['value'] * 1.5:g}"), age
+        return unit_text.format(f"{rule['value'] if fires else rule['value'] * 0.8:g}"), age
     if rule["op"] == "<=":  # a window: the quiet case lies beyond it
         return unit_text.format(int(rule["value"] if fires else rule["value"] * 3)), age
     if not fires and rule["value"] < 1:  # "any seizure": the quiet case has none

@@ -167,6 +167,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev45.toml", 0.88, 0),
     # twenty-sixth batch, first run 85.0% / 3: school-age children and teenagers
     ("triage_outside_dev46.toml", 0.85, 2),
+    # twenty-seventh batch, first run 83.8% / 1: notes that carry lab numbers
+    ("triage_outside_dev47.toml", 0.92, 0),
+    # twenty-seventh batch, first run 86.2% / 1: acute pain in adults (an incarcerated groin
+    # hernia at pain 8 stays under)
+    ("triage_outside_dev48.toml", 0.86, 1),
+    # twenty-seventh batch, first run 85.0% / 5: fever and infection at every age (dengue warning
+    # signs stay under)
+    ("triage_outside_dev49.toml", 0.88, 2),
 ]
 
 

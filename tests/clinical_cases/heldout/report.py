@@ -63,6 +63,7 @@ TRIAGE_FILES = {
     "triage-v24": "triage_heldout_v24.toml",  # 7a3dac1, first run after the twenty-fourth; unread
     "triage-v25": "triage_heldout_v25.toml",  # bbed180, first run after the twenty-fifth; unread
     "triage-v26": "triage_heldout_v26.toml",  # 3a9511f, first run after the twenty-sixth; unread
+    "triage-v27": "triage_heldout_v27.toml",  # 69524ae, first run after the twenty-seventh; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
