@@ -97,17 +97,33 @@ def lab_readings(
     judged like vitals: a critical potassium), plus electrolytes by their symbol with a unit;
     analytes in ``skip`` are read elsewhere (a glucose is a vital)."""
     out: dict[str, TextReading] = {}
+    folded = fold(text)
     for lab in extract_labs(text, analytes):
         key = f"lab_{lab.id}"
-        if lab.id not in skip and key not in out:
+        if lab.id not in skip and key not in out and _of_blood(folded, *lab.span):
             out[key] = TextReading(key, lab.value, lab.unit, lab.span, lab.text)
-    folded = fold(text)
     for m in _SYMBOL_UNIT.finditer(folded):
         key = f"lab_{_SYMBOLS[m.group(1)]}"
         value = to_number(m.group(2))
-        if value is not None and key not in out:
+        if value is not None and key not in out and _of_blood(folded, *m.span()):
             out[key] = TextReading(key, value, "mmol/L", m.span(), text[m.start() : m.end()])
     return out
+
+
+# The same names count cells and salts in other specimens: "尿常规白细胞0" and "脑脊液白细胞 5" are
+# no blood count, "尿钠 20 mmol/L" no serum sodium, "白细胞 1 个/HP" a microscope field.
+_OTHER_SPECIMEN = re.compile(
+    r"尿|便|粪|脑脊液|胸水|胸腔积液|腹水|白带|痰|精液|\b(?:urine|urinalysis|stool|csf|sputum)\b"
+)
+_PER_FIELD = re.compile(r"\s*(?:个|cells?)?\s*/\s*(?:hp|hpf|ul|μl|µl)")
+_CLAUSE_BREAK = re.compile(r"[，,。；;\n]")
+
+
+def _of_blood(folded: str, start: int, end: int) -> bool:
+    """The value at ``[start, end)`` is not told of another specimen in its clause."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(folded, 0, start)]
+    before = folded[max(breaks[-1] if breaks else 0, start - 12) : start]
+    return not _OTHER_SPECIMEN.search(before) and not _PER_FIELD.match(folded, end)
 
 
 __all__ = ["Analyte", "LabValue", "extract_labs", "lab_readings"]

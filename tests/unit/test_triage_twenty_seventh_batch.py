@@ -83,3 +83,13 @@ def test_shock_in_a_child_needs_a_slow_refill_with_cold_or_mottled_skin() -> Non
     assert shock["level"] == 1 and "C-SHOCK" in ids(shock)
     mottled = run("两个月，不吃奶，皮肤花斑，手脚凉", 0.17)
     assert mottled["level"] == 2 and "C-SHOCK" not in ids(mottled)
+
+
+def test_a_count_of_another_specimen_is_no_blood_value() -> None:
+    # found on the own read of the batch: "尿常规白细胞0" had read as agranulocytosis (level 2)
+    urine = run("尿常规：白细胞0，红细胞0，尿蛋白阴性，来看结果", 40)
+    assert urine["level"] == 4 and not {i for i in ids(urine) if i.startswith("M-LAB")}
+    assert "M-LAB-WBC-LOW" not in ids(run("尿检白细胞 1 个/HP", 40))
+    assert "M-LAB-NA-LOW" not in ids(run("尿钠 20 mmol/L", 40))
+    blood = run("尿常规正常，血常规白细胞0.8，发烧", 40)
+    assert "M-LAB-WBC-LOW" in ids(blood)
