@@ -611,6 +611,17 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "a lay term (a period pain as usual); in the files since f7c6ceb (2026-12-04), before v26",
     ),
+    (
+        "说不了整句话",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a lay term (cannot finish a sentence); in the file since 11bd286 (2026-12-04), before v28",
+    ),
+    (
+        "鼻子出血止不住",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a lay term (a nosebleed that will not stop); in the file since db54ed5 (2026-12-04), "
+        "before v28",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
