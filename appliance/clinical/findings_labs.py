@@ -53,7 +53,8 @@ def extract_labs(text: str, analytes: tuple[Analyte, ...]) -> list[LabValue]:
     """Lab values of the given analytes found in ``text``, in text order.
 
     Where two analytes' mentions overlap, the one that starts first (then the longer) wins:
-    "糖化血红蛋白 7.8%" is HbA1c, not a haemoglobin of 7.8.
+    "糖化血红蛋白 7.8%" is HbA1c, not a haemoglobin of 7.8. A value told of another specimen in its
+    clause or counted per microscope field is left out (see :func:`_of_blood`).
     """
     folded = fold(text)
     candidates: list[tuple[re.Match[str], Analyte]] = [
@@ -66,7 +67,7 @@ def extract_labs(text: str, analytes: tuple[Analyte, ...]) -> list[LabValue]:
         if any(not (m.end() <= s or m.start() >= e) for s, e in used):
             continue
         value = to_number(m.group(1))
-        if value is None:
+        if value is None or not _of_blood(folded, m.start(), m.end()):
             continue
         written = re.sub(r"\s+", "", m.group(2) or "")
         factor = dict(analyte.factors).get(written, 1.0)
@@ -100,7 +101,7 @@ def lab_readings(
     folded = fold(text)
     for lab in extract_labs(text, analytes):
         key = f"lab_{lab.id}"
-        if lab.id not in skip and key not in out and _of_blood(folded, *lab.span):
+        if lab.id not in skip and key not in out:
             out[key] = TextReading(key, lab.value, lab.unit, lab.span, lab.text)
     for m in _SYMBOL_UNIT.finditer(folded):
         key = f"lab_{_SYMBOLS[m.group(1)]}"

@@ -185,6 +185,12 @@ TRIAGE_V26_UNDER_L12_MAX = 7
 # main 6839560, it reads the same.)
 TRIAGE_V27_EXACT_MIN = 0.84
 TRIAGE_V27_UNDER_L12_MAX = 3
+# Twenty-eighth triage set (frozen 7860669 before the twenty-eighth batch; its writer opened
+# nothing in the repository), first run only after that batch, 2026-12-05 in s12d: 76/80 = 95.0%
+# exact, 0 of 36 level-1/2 under-triaged, 2 over. Misses unread. (On the rules before the batch,
+# main 7860669, it reads the same.)
+TRIAGE_V28_EXACT_MIN = 0.91
+TRIAGE_V28_UNDER_L12_MAX = 1
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -215,6 +221,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v25": (TRIAGE_V25_EXACT_MIN, TRIAGE_V25_UNDER_L12_MAX),
     "triage-v26": (TRIAGE_V26_EXACT_MIN, TRIAGE_V26_UNDER_L12_MAX),
     "triage-v27": (TRIAGE_V27_EXACT_MIN, TRIAGE_V27_UNDER_L12_MAX),
+    "triage-v28": (TRIAGE_V28_EXACT_MIN, TRIAGE_V28_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -235,7 +242,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v28.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

@@ -262,3 +262,11 @@ def test_teng_and_tong_name_the_same_pain():
     found = {f.id: f for f in extract_findings(text, vocabulary=vocab)}
     assert set(found) == {"rlq", "headache"}
     assert found["rlq"].text == "右下腹疼" and text[slice(*found["rlq"].span)] == "右下腹疼"
+
+
+def test_lab_values_of_another_specimen_are_left_out() -> None:
+    """Urine white cells or a urine sodium are no blood count or serum sodium (the triage and the
+    differential read the same values)."""
+    found = extract_labs("尿常规白细胞0，尿钠 20 mmol/L，血常规白细胞15.2×10^9/L", lab_analytes())
+    assert [(v.id, v.value) for v in found] == [("wbc", 15.2)]
+    assert extract_labs("尿检白细胞 3 个/HP", lab_analytes()) == []

@@ -93,3 +93,10 @@ def test_a_count_of_another_specimen_is_no_blood_value() -> None:
     assert "M-LAB-NA-LOW" not in ids(run("尿钠 20 mmol/L", 40))
     blood = run("尿常规正常，血常规白细胞0.8，发烧", 40)
     assert "M-LAB-WBC-LOW" in ids(blood)
+
+
+def test_dengue_with_a_warning_sign_is_level_2() -> None:
+    out = run("镇上在闹登革热，烧了四天刚退，今天肚子痛，牙龈出血", 35, vitals={"temp": 37.4})
+    assert out["level"] == 2 and "C-DENGUE-WARNING" in ids(out)
+    calm = run("确诊登革热第二天，发烧身上酸痛，能吃能喝", 35, vitals={"temp": 38.5})
+    assert "C-DENGUE-WARNING" not in ids(calm)

@@ -175,6 +175,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # twenty-seventh batch, first run 85.0% / 5: fever and infection at every age (dengue warning
     # signs stay under)
     ("triage_outside_dev49.toml", 0.88, 2),
+    # twenty-eighth batch, first run 76.2% / 5: injuries by mechanism (a heel after a ladder fall,
+    # an elderly hip after an e-bike fall and a child's elbow after a fall from a tree stay under)
+    ("triage_outside_dev50.toml", 0.82, 1),
+    # twenty-eighth batch, first run 76.2% / 5: trouble breathing at every age
+    ("triage_outside_dev51.toml", 0.80, 1),
+    # twenty-eighth batch, first run 81.2% / 2: heads and nerves
+    ("triage_outside_dev52.toml", 0.82, 1),
 ]
 
 

@@ -64,6 +64,7 @@ TRIAGE_FILES = {
     "triage-v25": "triage_heldout_v25.toml",  # bbed180, first run after the twenty-fifth; unread
     "triage-v26": "triage_heldout_v26.toml",  # 3a9511f, first run after the twenty-sixth; unread
     "triage-v27": "triage_heldout_v27.toml",  # 69524ae, first run after the twenty-seventh; unread
+    "triage-v28": "triage_heldout_v28.toml",  # 7860669, first run after the twenty-eighth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
