@@ -50,8 +50,9 @@ _EXTENT = re.compile(
 )
 _PAIRED = re.compile(r"(?:两|双|俩|左右|both\s+)$")
 _SENTENCE = re.compile(r"(?:[^。；;!?！？\n.]|\.(?!\s|$))+")
-# hot water or soup to drink ("喝热水", "喝冷水热水都痛", "drinking hot tea") is no burn
-_DRINKING = re.compile(r"喝|饮|吃|drink")
+# hot water or soup to drink, the verb right before it ("喝热水", "喝冷水热水都痛", "drinking hot
+# tea"), is no burn; a meal told as the moment ("吃饭时被热油溅到") still is one
+_DRINKING = re.compile(r"(?:喝|饮|drink\w*\s*)\S{0,2}$")
 
 
 def _burn_told(sentence: str) -> bool:
@@ -59,7 +60,7 @@ def _burn_told(sentence: str) -> bool:
     for m in _BURN_SENTENCE.finditer(sentence):
         c_start, _ = _clause_bounds(sentence, m.start())
         before = sentence[c_start : m.start()]
-        if _DRINKING.search(before[-4:]):
+        if _DRINKING.search(before[-12:]):
             continue  # "喝冷水热水都痛": a drink, not a scald
         ascii_word = m.group(0).isascii()
         if not (_is_negated_en(before) if ascii_word else _is_negated_zh(before)):

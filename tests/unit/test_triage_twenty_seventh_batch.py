@@ -100,3 +100,9 @@ def test_dengue_with_a_warning_sign_is_level_2() -> None:
     assert out["level"] == 2 and "C-DENGUE-WARNING" in ids(out)
     calm = run("确诊登革热第二天，发烧身上酸痛，能吃能喝", 35, vitals={"temp": 38.5})
     assert "C-DENGUE-WARNING" not in ids(calm)
+
+
+def test_a_meal_told_as_the_moment_of_a_scald_is_still_a_scald() -> None:
+    # found on the before-stop read: the drink guard also took "吃饭时被热油溅到" for a drink
+    out = run("吃饭时被热油溅到两条胳膊，一大片", 40)
+    assert {i for i in ids(out) if i.startswith("M-BURN")}
