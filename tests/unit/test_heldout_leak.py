@@ -622,6 +622,12 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "a lay term (a nosebleed that will not stop); in the file since db54ed5 (2026-12-04), "
         "before v28",
     ),
+    (
+        "and iv antibiotics or",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English resource wording in a comment and a finding name (labs and IV antibiotics or "
+        "drainage); in the file since f729bf5 (2026-12-04), before v29; v29 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
