@@ -181,7 +181,9 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 # today's complaint — unless it also says now ("昨天又犯了", "今天再次", "again").
 _PAST_ZH = re.compile(
     r"得过|患过|曾经|曾患|曾有|既往|以前|之前|从前|早年|去年|前年|多年前|前几年|前些年|"
-    r"前[一两三四五]年|年轻时|小时候|"
+    r"前[一两三四五]年|年轻时|小时候|上个月|上个礼拜|上礼拜|上个星期|上星期|上周|上半年|"
+    # a standing state is no new finding ("平时就糊里糊涂认不全人"): ESI asks what is new
+    r"平时就|平常就|本来就|向来|素来|一向|"
     r"[\d一二两三四五六七八九十几]+\s*(?:多)?\s*(?:个)?\s*(?:年|月)\s*(?:多)?\s*(?:前|以前)|病史|后遗症"
 )
 # A clause that compares itself with the usual says nothing is wrong ("尿尿跟平时一样多", "走路跟

@@ -58,6 +58,9 @@ class Concept:
     cancelled_by: tuple[str, ...] = ()
     near_sites: tuple[str, ...] = ()
     near_signs: tuple[str, ...] = ()
+    #: the sign may stand anywhere later in the site's sentence (a topic told once and then
+    #: commented on: "大腿根那个包好几年了，平时躺下就推回去了，今天推不进去")
+    near_sentence: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,7 @@ class _More:
     cancelled_by: tuple[str, ...]
     near_sites: tuple[str, ...] = ()
     near_signs: tuple[str, ...] = ()
+    near_sentence: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Vocabulary:
                     _fold_all(c.cancelled_by),
                     _fold_all(c.near_sites),
                     _fold_all(c.near_signs),
+                    c.near_sentence,
                 )
 
     def folded(self, concept_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -264,6 +269,8 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
                 at = window.find(sign)
                 if at < 0 or at > gap or _NEAR_BETWEEN.search(window[:at]):
                     at = _next_clause_sign(folded, end, sign, more.near_sites)
+                    if at < 0 and more.near_sentence:
+                        at = _sentence_sign(folded, end, sign)
                     if at < 0:
                         continue
                 hit = (start, end + at + len(sign), site_negated)
@@ -298,6 +305,25 @@ def _next_clause_sign(folded: str, end: int, sign: str, sites: tuple[str, ...]) 
     if _OTHER_PART.search(clause) or any(site in clause for site in sites):
         return -1
     return own.end() + at - end
+
+
+def _sentence_sign(folded: str, end: int, sign: str) -> int:
+    """Offset of ``sign`` after ``end`` anywhere later in the site's sentence (up to a full stop),
+    when no other part of the body is named on the way and nothing in the sign's own clause
+    denies it before the sign; -1 otherwise. Chinese states a topic once and comments on it
+    clause by clause ("那个包好几年了，平时推得回去，今天推不进去")."""
+    if sign.isascii():
+        return -1
+    stop = _HARD_BREAK.search(folded, end)
+    limit = stop.start() if stop else len(folded)
+    at = folded.find(sign, end, limit)
+    if at < 0 or _OTHER_PART.search(folded[end:at]):
+        return -1
+    commas = [m.end() for m in _COMMA.finditer(folded, end, at)]
+    own = commas[-1] if commas else end
+    if _NEAR_BETWEEN.search(folded[own:at]):
+        return -1
+    return at - end
 
 
 def _near_either(

@@ -72,6 +72,13 @@ _TABLETS = (
     re.compile(rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
     # a blister sheet swallowed, whatever the drug's name ("吞了一板曲马多"): 板 is tablets
     re.compile(r"(?:吃|服|吞|吞服|吃下)了?\s*(一整板|一板|两板)"),
+    # a handful or a bottle swallowed, whatever the drug's name ("吞了一把阿米替林"): 吞 and 服 are
+    # what one does with pills (吃了一把 may be peanuts)
+    re.compile(r"(?:吞|吞服|服|服下)了?\s*(一大把|一把|一整瓶|一瓶|整瓶|半瓶)"),
+    # the family counts what is missing from the box ("药瓶里少了二十来片")
+    re.compile(
+        rf"(?:少了|没了|少掉了)\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:多|来|余)?\s*(?:片|粒|颗|丸)"
+    ),
     # the 把 construction puts the amount before the verb: "把一整瓶安眠药吞了", "把30片药都吃了"
     re.compile(
         rf"把\s*(?:约|大约|大概)?\s*{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)?\s*[^，,。；;]{{0,6}}?"

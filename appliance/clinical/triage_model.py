@@ -122,6 +122,7 @@ class ComplaintRule:
     cancelled_by: tuple[str, ...] = ()
     near_sites: tuple[str, ...] = ()
     near_signs: tuple[str, ...] = ()
+    near_sentence: bool = False
     pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
     #: a standing condition (immunosuppressed, known diabetic) that is history by nature: never

@@ -107,6 +107,7 @@ def triage_knowledge() -> TriageKnowledge:
             cancelled_by=tuple(r.get("cancelled_by", ())),
             near_sites=tuple(r.get("near", {}).get("sites", ())),
             near_signs=tuple(r.get("near", {}).get("signs", ())),
+            near_sentence=bool(r.get("near", {}).get("sentence", False)),
             pain_min=r.get("pain_min"),
             semantic=bool(r.get("semantic", True)),
         )
@@ -128,6 +129,7 @@ def triage_knowledge() -> TriageKnowledge:
                 cancelled_by=r.cancelled_by,
                 near_sites=r.near_sites,
                 near_signs=r.near_signs,
+                near_sentence=r.near_sentence,
             )
             for r in complaints
         )

@@ -191,6 +191,12 @@ TRIAGE_V27_UNDER_L12_MAX = 3
 # main 7860669, it reads the same.)
 TRIAGE_V28_EXACT_MIN = 0.91
 TRIAGE_V28_UNDER_L12_MAX = 1
+# Twenty-ninth triage set (frozen 9a0ff53 before the twenty-ninth batch; its writer opened
+# nothing in the repository), first run only after that batch, 2026-12-05 in s13a: 71/80 = 88.8%
+# exact, 2 of 36 level-1/2 under-triaged, 7 over. Misses unread. (On the rules before the batch,
+# main 9a0ff53: 70/80 = 87.5%, 2 under, 8 over.)
+TRIAGE_V29_EXACT_MIN = 0.85
+TRIAGE_V29_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -222,6 +228,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v26": (TRIAGE_V26_EXACT_MIN, TRIAGE_V26_UNDER_L12_MAX),
     "triage-v27": (TRIAGE_V27_EXACT_MIN, TRIAGE_V27_UNDER_L12_MAX),
     "triage-v28": (TRIAGE_V28_EXACT_MIN, TRIAGE_V28_UNDER_L12_MAX),
+    "triage-v29": (TRIAGE_V29_EXACT_MIN, TRIAGE_V29_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -242,7 +249,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v29.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

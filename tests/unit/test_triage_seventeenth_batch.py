@@ -70,8 +70,13 @@ def test_a_resolved_seizure_back_to_normal_is_level_3() -> None:
     assert febrile["level"] == 3
     awake = run("1岁半，高烧，刚才抽了一分钟，现在醒了", 1.5)
     assert awake["level"] == 2  # awake is not yet back to normal
+    # a first seizure over and back to normal is CTAS 2016's resolved seizure with a normal level of
+    # consciousness, level 3 (changed in the twenty-ninth batch: outside writers grade it so); one
+    # not yet clear stays level 2
     first_adult = run("第一次抽搐，两分钟，现在清醒", 40)
-    assert first_adult["level"] == 2  # no known epilepsy: a first seizure stays level 2
+    assert first_adult["level"] == 3 and "N-SEIZURE-RESOLVED" in ids(first_adult)
+    first_drowsy = run("第一次抽搐，两分钟，现在迷迷糊糊的", 40)
+    assert first_drowsy["level"] == 2
     focal = run("发烧，抽了一下，左手抖得最厉害，现在醒了", 2)
     assert focal["level"] <= 2  # a focal seizure is no simple febrile seizure
     cluster = run("癫痫病人，今天抽了好几次，现在清醒", 30)

@@ -182,6 +182,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev51.toml", 0.80, 1),
     # twenty-eighth batch, first run 81.2% / 2: heads and nerves
     ("triage_outside_dev52.toml", 0.82, 1),
+    # twenty-ninth batch, first run 75.0% / 10: bones, joints and muscles (a posterior hip
+    # dislocation and a rhabdomyolysis with severe pain stay under)
+    ("triage_outside_dev53.toml", 0.92, 2),
+    # twenty-ninth batch, first run 67.5% / 3 (19 over): seizures, faints and changed consciousness
+    ("triage_outside_dev54.toml", 0.79, 1),
+    # twenty-ninth batch, first run 87.5% / 6: belly, bowel and urine
+    ("triage_outside_dev55.toml", 0.92, 2),
 ]
 
 

@@ -65,6 +65,7 @@ TRIAGE_FILES = {
     "triage-v26": "triage_heldout_v26.toml",  # 3a9511f, first run after the twenty-sixth; unread
     "triage-v27": "triage_heldout_v27.toml",  # 69524ae, first run after the twenty-seventh; unread
     "triage-v28": "triage_heldout_v28.toml",  # 7860669, first run after the twenty-eighth; unread
+    "triage-v29": "triage_heldout_v29.toml",  # 9a0ff53, first run after the twenty-ninth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
