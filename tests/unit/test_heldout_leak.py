@@ -628,6 +628,18 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "English resource wording in a comment and a finding name (labs and IV antibiotics or "
         "drainage); in the file since f729bf5 (2026-12-04), before v29; v29 has it only in a why",
     ),
+    (
+        "severe dehydration with lethargy",
+        "appliance/knowledge/data/sources.toml",
+        "the WHO ETAT source note (an English phrase of the manual's criteria); in the file since "
+        "11bd286 (2026-12-04), before v30; v30 has it only in a why",
+    ),
+    (
+        "melaena with stable vitals",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on C-MELAENA's level; in the file since 11bd286 (2026-12-04), before "
+        "v30; v30 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
