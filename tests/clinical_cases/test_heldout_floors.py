@@ -197,6 +197,12 @@ TRIAGE_V28_UNDER_L12_MAX = 1
 # main 9a0ff53: 70/80 = 87.5%, 2 under, 8 over.)
 TRIAGE_V29_EXACT_MIN = 0.85
 TRIAGE_V29_UNDER_L12_MAX = 3
+# Thirtieth triage set (frozen e70056a before the thirtieth batch; its writer opened nothing in the
+# repository, and listed the incoming folder's file names after writing), first run only after
+# that batch, 2026-12-05 in s13b: 73/80 = 91.2% exact, 2 of 36 level-1/2 under-triaged, 3 over.
+# Misses unread. (On the rules before the batch, main e70056a, it reads the same.)
+TRIAGE_V30_EXACT_MIN = 0.88
+TRIAGE_V30_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -229,6 +235,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v27": (TRIAGE_V27_EXACT_MIN, TRIAGE_V27_UNDER_L12_MAX),
     "triage-v28": (TRIAGE_V28_EXACT_MIN, TRIAGE_V28_UNDER_L12_MAX),
     "triage-v29": (TRIAGE_V29_EXACT_MIN, TRIAGE_V29_UNDER_L12_MAX),
+    "triage-v30": (TRIAGE_V30_EXACT_MIN, TRIAGE_V30_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -249,7 +256,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v30.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

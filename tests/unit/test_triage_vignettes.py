@@ -189,6 +189,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev54.toml", 0.79, 1),
     # twenty-ninth batch, first run 87.5% / 6: belly, bowel and urine
     ("triage_outside_dev55.toml", 0.92, 2),
+    # thirtieth batch, first run 83.8% / 4: problems with medicines
+    ("triage_outside_dev56.toml", 0.91, 1),
+    # thirtieth batch, first run 81.2% / 6: skin, eyes, ears, nose, throat and teeth
+    ("triage_outside_dev57.toml", 0.92, 1),
+    # thirtieth batch, first run 68.8% / 3 (20 over): heart, blood pressure and chest (16 still over:
+    # chest pain in young adults, palpitations alone, a stable heart failure told by 憋醒)
+    ("triage_outside_dev58.toml", 0.73, 2),
 ]
 
 

@@ -66,6 +66,7 @@ TRIAGE_FILES = {
     "triage-v27": "triage_heldout_v27.toml",  # 69524ae, first run after the twenty-seventh; unread
     "triage-v28": "triage_heldout_v28.toml",  # 7860669, first run after the twenty-eighth; unread
     "triage-v29": "triage_heldout_v29.toml",  # 9a0ff53, first run after the twenty-ninth; unread
+    "triage-v30": "triage_heldout_v30.toml",  # e70056a, first run after the thirtieth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
