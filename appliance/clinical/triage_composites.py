@@ -72,6 +72,7 @@ COMPOSITE_FACTS = frozenset(
         "swallowing_not_told",
         "severe_hypertension",
         "cough_2_weeks",
+        "glucose_high",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
@@ -79,6 +80,7 @@ HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusio
 SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
 SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
+HIGH_GLUCOSE = 16.7  # mmol/L (300 mg/dL): high enough for DKA or a hyperosmolar state (DKA-HYPO)
 SEVERE_SBP, SEVERE_DBP = 160.0, 110.0  # mmHg, the severe range of pre-eclampsia (ACOG 2020)
 PERSISTENT_COUGH_DAYS = 14.0  # 肺结核可疑症状: a cough of two weeks or more (TB2019)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
@@ -209,6 +211,10 @@ def _fact(name: str, told: Told) -> Finding | None:
         spo2 = vitals.get("spo2")
         if spo2 is not None and spo2 < SEVERE_HYPOXIA:
             return Finding(name, f"spo2={spo2:g}", (0, 0))
+    if name == "glucose_high":  # measured, any age
+        glucose = vitals.get("glucose")
+        if glucose is not None and glucose >= HIGH_GLUCOSE:
+            return Finding(name, f"glucose={glucose:g}", (0, 0))
     if name == "severe_hypoglycaemia":  # measured, any age
         glucose = vitals.get("glucose")
         if glucose is not None and glucose < SEVERE_HYPOGLYCAEMIA:

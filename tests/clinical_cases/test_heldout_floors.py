@@ -203,6 +203,12 @@ TRIAGE_V29_UNDER_L12_MAX = 3
 # Misses unread. (On the rules before the batch, main e70056a, it reads the same.)
 TRIAGE_V30_EXACT_MIN = 0.88
 TRIAGE_V30_UNDER_L12_MAX = 3
+# Thirty-first triage set (frozen 8bcbd8c, on the branch of the thirty-first batch before any of
+# its rules; its writer opened nothing in the repository), first run only after that batch,
+# 2026-12-05 in s13c: 69/80 = 86.2% exact, 2 of 36 level-1/2 under-triaged, 6 over. Misses unread.
+# (On the rules before the batch, main 85f7eec: 68/80 = 85.0%, 3 under, 6 over.)
+TRIAGE_V31_EXACT_MIN = 0.83
+TRIAGE_V31_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -236,6 +242,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v28": (TRIAGE_V28_EXACT_MIN, TRIAGE_V28_UNDER_L12_MAX),
     "triage-v29": (TRIAGE_V29_EXACT_MIN, TRIAGE_V29_UNDER_L12_MAX),
     "triage-v30": (TRIAGE_V30_EXACT_MIN, TRIAGE_V30_UNDER_L12_MAX),
+    "triage-v31": (TRIAGE_V31_EXACT_MIN, TRIAGE_V31_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

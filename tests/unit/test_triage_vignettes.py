@@ -196,6 +196,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # thirtieth batch, first run 68.8% / 3 (20 over): heart, blood pressure and chest (16 still over:
     # chest pain in young adults, palpitations alone, a stable heart failure told by 憋醒)
     ("triage_outside_dev58.toml", 0.73, 2),
+    # thirty-first batch, first run 72.5% / 6: pregnancy, childbirth and the newborn month
+    ("triage_outside_dev59.toml", 0.82, 1),
+    # thirty-first batch, first run 73.8% / 7: diabetes, thyroid, blood and body chemistry
+    ("triage_outside_dev60.toml", 0.76, 3),
+    # thirty-first batch, first run 83.8% / 4: children hurt or poisoned
+    ("triage_outside_dev61.toml", 0.87, 1),
 ]
 
 
