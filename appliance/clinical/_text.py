@@ -213,8 +213,9 @@ _NOW = re.compile(
 # stroke), 听说 ("听说孩子在学校晕倒了"): a missed fear over-triages, a missed symptom under-triages.
 _FEARED = re.compile(
     r"(?:害怕|生怕|就怕|我怕|怕跟|怕他|怕她|怕娃|怕孩子|怕得|怕会|万一|好惊|我惊|惊佢|吓得"
-    # prevention talk ("吃阿司匹林能防心梗", "预防中风") is about what has not happened
-    r"|能防|预防|防止|以防|防着)"
+    # prevention talk ("吃阿司匹林能防心梗", "预防中风") is about what has not happened; a
+    # vaccination (预防针, 预防接种) is an event, and what follows it is real
+    r"|能防|预防(?!针|接种|注射|疫苗)|防止|以防|防着)"
     r"|\b(?:scared|in case|before (?:he|she|it) (?:has|gets))\b"
 )
 
