@@ -185,8 +185,10 @@ _PAST_ZH = re.compile(
     # a standing state is no new finding ("平时就糊里糊涂认不全人"): ESI asks what is new
     r"平时就|平常就|本来就|向来|素来|一向|"
     # a relative who died of it is family history ("他爸五十多岁心梗走的")
+    # (去世/过世/死于/病故 anywhere after the relative; the euphemisms 走的/走了/没的/没了 only
+    # ending the clause: "他妈说他走的时候晕倒了" is today's faint)
     r"(?:爸|妈|父亲|母亲|爷爷|奶奶|外公|外婆|哥|姐|弟|妹|舅|叔|伯|姑|姨|亲戚)[^，,。；;]{0,10}?"
-    r"(?:走的|去世|过世|死的|死于|病故|没的)|"
+    r"(?:去世|过世|死于|病故|(?:走的|走了|没的|没了)(?=[\s，,。；;！!？?]*$))|"
     r"[\d一二两三四五六七八九十几]+\s*(?:多)?\s*(?:个)?\s*(?:年|月)\s*(?:多)?\s*(?:前|以前)|病史|后遗症"
 )
 # A clause that compares itself with the usual says nothing is wrong ("尿尿跟平时一样多", "走路跟
@@ -213,8 +215,9 @@ _NOW = re.compile(
 # stroke), 听说 ("听说孩子在学校晕倒了"): a missed fear over-triages, a missed symptom under-triages.
 _FEARED = re.compile(
     r"(?:害怕|生怕|就怕|我怕|怕跟|怕他|怕她|怕娃|怕孩子|怕得|怕会|万一|好惊|我惊|惊佢|吓得"
-    # prevention talk ("吃阿司匹林能防心梗", "预防中风") is about what has not happened
-    r"|能防|预防|防止|以防|防着)"
+    # prevention talk ("吃阿司匹林能防心梗", "预防中风") is about what has not happened; a
+    # vaccination (预防针, 预防接种) is an event, and what follows it is real
+    r"|能防|预防(?!针|接种|注射|疫苗)|防止|以防|防着)"
     r"|\b(?:scared|in case|before (?:he|she|it) (?:has|gets))\b"
 )
 

@@ -73,6 +73,12 @@ def test_prevention_and_a_relative_s_death_are_no_heart_attack() -> None:
     family = run("吃完火锅胸口烧得慌，泛酸水，他爸五十多岁心梗走的", 40)
     assert "C-KNOWN-MI" not in ids(family)
     assert "C-KNOWN-MI" in ids(run("昨天县医院说是心梗，今天又胸痛", 60))
+    # 走的 in the middle of a clause is walking, not dying
+    walking = run("他妈说他走的时候晕倒了", 40)
+    assert "N-SYNCOPE-TOLD" in ids(walking)
+    # a vaccination (预防针) is an event: what follows it is real
+    jab = run("打了预防针后发烧抽了一下", 1)
+    assert "C-SEIZURE" in ids(jab) and jab["level"] <= 2
 
 
 def test_an_implanted_defibrillator_is_no_resuscitation() -> None:
