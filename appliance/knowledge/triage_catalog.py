@@ -4,6 +4,7 @@ vocabulary with its composites, measures, self-care and routing, from ``triage_v
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -23,6 +24,20 @@ from appliance.clinical.triage_model import (
 from appliance.clinical.triage_pain import PainSites
 from appliance.knowledge.catalogs import load_toml, sources
 from appliance.knowledge.findings_data import lab_analytes
+
+
+def _phrases(items: Iterable[str], groups: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """``items`` with each ``"@name"`` replaced by the phrases of ``[phrase_groups] name``
+    (one list that several rows share); an unknown name is an error, never silently empty."""
+    out: list[str] = []
+    for item in items:
+        if item.startswith("@"):
+            if item[1:] not in groups:
+                raise ValueError(f"triage_findings.toml: unknown phrase group {item}")
+            out.extend(groups[item[1:]])
+        else:
+            out.append(item)
+    return tuple(out)
 
 
 def _vital_rule(r: dict[str, Any]) -> VitalRule:
@@ -134,6 +149,7 @@ def triage_knowledge() -> TriageKnowledge:
             for r in complaints
         )
     )
+    groups: dict[str, list[str]] = f.get("phrase_groups", {})
     measures = tuple(
         MeasureRule(
             m["id"],
@@ -148,7 +164,7 @@ def triage_knowledge() -> TriageKnowledge:
             m.get("max_age"),
             m.get("department", "emergency"),
             tuple(m.get("with", ())),
-            tuple(m.get("unless", ())),
+            _phrases(m.get("unless", ()), groups),
         )
         for m in v.get("measure", [])
     )
@@ -180,11 +196,11 @@ def triage_knowledge() -> TriageKnowledge:
         LowRisk(
             finding,
             x["to"],
-            tuple(tuple(g) for g in x["all"]),
+            tuple(_phrases(g, groups) for g in x["all"]),
             x["source"],
             x.get("min_age"),
             x.get("max_age"),
-            tuple(x.get("none", ())),
+            _phrases(x.get("none", ()), groups),
             x.get("vital"),
             float(x["vital_min"]) if "vital_min" in x else None,
         )

@@ -200,3 +200,22 @@ def test_a_head_injury_already_scanned_and_cleared_is_a_recheck() -> None:
 def test_a_needle_in_a_vein_is_no_foreign_body() -> None:
     out = run("抽血的时候针一扎进去就眼前发黑，躺平几秒就好了", 22)
     assert "C-WOUND-RETAINED-FB" not in ids(out)
+
+
+def test_the_recovery_words_are_one_named_group_shared_by_every_row() -> None:
+    from appliance.knowledge.triage_catalog import _phrases, triage_knowledge
+
+    kb = triage_knowledge()
+    rows = [r for r in kb.low_risk if r.id == "C-SEIZURE"]
+    reported = next(m for m in kb.measure_rules if m.id == "M-SEIZURE-REPORTED")
+    assert len(rows) == 3 and all(r.groups[-1] == reported.unless_terms for r in rows)
+    assert "找妈妈" in reported.unless_terms and not any(
+        p.startswith("@") for p in reported.unless_terms
+    )
+    assert _phrases(["a", "@g"], {"g": ["b", "c"]}) == ("a", "b", "c")
+    try:
+        _phrases(["@missing"], {})
+    except ValueError as err:
+        assert "missing" in str(err)
+    else:
+        raise AssertionError("an unknown phrase group must be an error")
