@@ -640,6 +640,24 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English comment on C-MELAENA's level; in the file since 11bd286 (2026-12-04), before "
         "v30; v30 has it only in a why",
     ),
+    (
+        "and risk of acute kidney injury",
+        "appliance/knowledge/data/sources.toml",
+        "the title of the triple-whammy study (Lapi et al.) in the sources; in the file since "
+        "9cef289 (2026-12-03), before v32; v32 has it only in a why",
+    ),
+    (
+        "at risk within hours",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment citing ESI v4 (a limb at risk within hours); in the file since b32ae17 "
+        "(2026-12-05), before v32; v32 has it only in a why",
+    ),
+    (
+        "stab wound to the chest",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English term of the major-trauma finding; in the file since 7b06056 (2026-12-03), "
+        "before v32; v32 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
