@@ -96,19 +96,22 @@ def triage_knowledge() -> TriageKnowledge:
         )
         for b in v["child_band"]
     )
+    # one list of words several rows share, named once: "@name" in terms, with, unless, near,
+    # measure unless and low-risk lists (the bank embeds the expanded terms)
+    groups: dict[str, list[str]] = f.get("phrase_groups", {})
     complaints = tuple(
         ComplaintRule(
             id=r["id"],
             level=int(r["level"]),
             department=r["department"],
-            terms=tuple(r["terms"]),
+            terms=_phrases(r["terms"], groups),
             source=r["source"],
             text_zh=r["zh"],
             text_en=r["en"],
             call_120=bool(r.get("call_120", False)),
             refer=bool(r.get("refer", False)),
-            with_terms=tuple(r.get("with", ())),
-            unless=tuple(r.get("unless", ())),
+            with_terms=_phrases(r.get("with", ()), groups),
+            unless=_phrases(r.get("unless", ()), groups),
             min_age=r.get("min_age"),
             max_age=r.get("max_age"),
             criterion=r.get("criterion", ""),
@@ -120,8 +123,8 @@ def triage_knowledge() -> TriageKnowledge:
             absent_site=tuple(r.get("absent_site", ())),
             absent_not_site=tuple(r.get("absent_not_site", ())),
             cancelled_by=tuple(r.get("cancelled_by", ())),
-            near_sites=tuple(r.get("near", {}).get("sites", ())),
-            near_signs=tuple(r.get("near", {}).get("signs", ())),
+            near_sites=_phrases(r.get("near", {}).get("sites", ()), groups),
+            near_signs=_phrases(r.get("near", {}).get("signs", ()), groups),
             near_sentence=bool(r.get("near", {}).get("sentence", False)),
             pain_min=r.get("pain_min"),
             semantic=bool(r.get("semantic", True)),
@@ -149,7 +152,6 @@ def triage_knowledge() -> TriageKnowledge:
             for r in complaints
         )
     )
-    groups: dict[str, list[str]] = f.get("phrase_groups", {})
     measures = tuple(
         MeasureRule(
             m["id"],

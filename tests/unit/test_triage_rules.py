@@ -13,7 +13,13 @@ from appliance.knowledge.triage_catalog import triage_knowledge
 
 KB = triage_knowledge()
 VITALS = load_toml("triage_vitals.toml")
-COMPLAINTS = load_toml("triage_findings.toml")["finding"]
+_FINDINGS = load_toml("triage_findings.toml")
+_GROUPS = _FINDINGS.get("phrase_groups", {})
+# each row with its "@name" phrase groups expanded, as the catalog reads it
+COMPLAINTS = [
+    {**r, "terms": [w for t in r["terms"] for w in (_GROUPS[t[1:]] if t[0] == "@" else [t])]}
+    for r in _FINDINGS["finding"]
+]
 NORMAL = {"hr": 80, "rr": 16, "sbp": 125, "dbp": 80, "spo2": 98, "gcs": 15, "temp": 36.8,
           "glucose": 5.5, "pain": 0}  # fmt: skip
 

@@ -219,3 +219,21 @@ def test_the_recovery_words_are_one_named_group_shared_by_every_row() -> None:
         assert "missing" in str(err)
     else:
         raise AssertionError("an unknown phrase group must be an error")
+
+
+def test_phrase_groups_expand_in_finding_words_too() -> None:
+    """A finding's terms and near lists may name a group: the drooling words are written once and
+    both drooling findings read them; the resolved-seizure rows share their refusal words."""
+    from appliance.knowledge.triage_catalog import triage_knowledge
+
+    kb = triage_knowledge()
+    rows = {r.id: r for r in kb.complaints}
+    drool, tripod = rows["N-DROOLING"], rows["N-DROOLING-TRIPOD"]
+    assert set(drool.terms) <= set(tripod.terms) and "流口水" in drool.terms
+    assert drool.near_signs == tripod.near_signs and "咽不下" in drool.near_signs
+    assert not any(t.startswith("@") for r in kb.complaints for t in r.terms + r.near_signs)
+    seizure = [r for r in kb.low_risk if r.id == "C-SEIZURE"]
+    assert all("还在抽" in r.none and "两次" in r.none for r in seizure)
+    assert not any(p.startswith("@") for r in seizure for p in r.none)
+    out = run("孩子喉咙疼，口水咽不下，说话声音闷", 5)
+    assert "N-DROOLING" in ids(out)
