@@ -89,6 +89,13 @@ _TABLETS = (
         r"(?:\w+\s+){0,4}?(?:tablets?|pills?|capsules?|tabs?)"  # "30 paracetamol 500 mg tablets"
     ),
 )
+# 一把 is also the measure word of a thing with a handle ("一把小铁钥匙", "一把剪刀"): a key or a
+# knife swallowed is a foreign body, not a handful of tablets
+_HANDLED = re.compile(
+    r"\s*(?:小|大|铁|钢|旧|新|生锈的?|塑料|小铁){0,2}\s*"
+    r"(?:钥匙|刀|剪|锁|伞|椅|梳|尺|勺|叉|扇|壶|锤|斧|枪|扳手|钳)"
+)
+_HANDFUL = ("一把", "一大把")
 # the 把 construction with the amount told in passing, across commas of the same sentence
 _BA_SENTENCE = re.compile(r"把([^。；;!?！？]{1,30}?)(?:吃|吞|服|喝)(?:了|下|掉|光)")
 _BA_AMOUNT = re.compile(rf"{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)|({_COUNT_WORDS})")
@@ -245,10 +252,15 @@ def extract_measures(text: str) -> dict[str, TextReading]:
         out["burn_tbsa"] = TextReading("burn_tbsa", value, "%", (start, end), text[start:end])
     for pattern in _TABLETS:
         for m in pattern.finditer(folded):
+            if m.group(1) in _HANDFUL and _HANDLED.match(folded, m.end(1)):
+                continue
             keep("tablets", _count(m.group(1)), "tablets", m, 1, 1000)
     for m in _BA_SENTENCE.finditer(folded):  # "把一整瓶扑热息痛，二十来片，全吞了"
         for amount in _BA_AMOUNT.finditer(m.group(1)):
-            keep("tablets", _count(amount.group(1) or amount.group(2)), "tablets", m, 1, 1000)
+            word = amount.group(1) or amount.group(2)
+            if word in _HANDFUL and _HANDLED.match(folded, m.start(1) + amount.end()):
+                continue  # "把一把小铁钥匙吞下去了"
+            keep("tablets", _count(word), "tablets", m, 1, 1000)
     # vomits and stools told apart ("吐了5次，拉了8次") add up: the fluid lost is the total
     by_kind: dict[bool, tuple[float, re.Match[str]]] = {}
     for pattern in _GI_EPISODES:

@@ -209,6 +209,13 @@ TRIAGE_V30_UNDER_L12_MAX = 3
 # (On the rules before the batch, main 85f7eec: 68/80 = 85.0%, 3 under, 6 over.)
 TRIAGE_V31_EXACT_MIN = 0.83
 TRIAGE_V31_UNDER_L12_MAX = 3
+# Thirty-second triage set (frozen 7eb8b6a on main before the thirty-second batch; its writer
+# opened nothing in the repository), 2026-12-05 in s14b: 71/80 = 88.8% exact, 2 of 36 level-1/2
+# under-triaged, 5 over, after the batch and on the rules before it (main 35733a0) alike. Its
+# aggregate was also printed once mid-batch by a script that globbed every held-out file (the
+# same 71/80, 2 under); misses unread.
+TRIAGE_V32_EXACT_MIN = 0.85
+TRIAGE_V32_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -243,6 +250,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v29": (TRIAGE_V29_EXACT_MIN, TRIAGE_V29_UNDER_L12_MAX),
     "triage-v30": (TRIAGE_V30_EXACT_MIN, TRIAGE_V30_UNDER_L12_MAX),
     "triage-v31": (TRIAGE_V31_EXACT_MIN, TRIAGE_V31_UNDER_L12_MAX),
+    "triage-v32": (TRIAGE_V32_EXACT_MIN, TRIAGE_V32_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -263,7 +271,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v32.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

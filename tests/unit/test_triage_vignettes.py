@@ -202,6 +202,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev60.toml", 0.76, 3),
     # thirty-first batch, first run 83.8% / 4: children hurt or poisoned
     ("triage_outside_dev61.toml", 0.87, 1),
+    # thirty-second batch, first run 88.8% / 4: breathing, cough and fever
+    ("triage_outside_dev62.toml", 0.95, 0),
+    # thirty-second batch, first run 73.8% / 6: headache, dizziness, weakness and the nerves
+    ("triage_outside_dev63.toml", 0.86, 0),
+    # thirty-second batch, first run 73.8% / 7: mind, mood and behaviour
+    ("triage_outside_dev64.toml", 0.89, 0),
 ]
 
 

@@ -68,6 +68,7 @@ TRIAGE_FILES = {
     "triage-v29": "triage_heldout_v29.toml",  # 9a0ff53, first run after the twenty-ninth; unread
     "triage-v30": "triage_heldout_v30.toml",  # e70056a, first run after the thirtieth; unread
     "triage-v31": "triage_heldout_v31.toml",  # 8bcbd8c, first run after the thirty-first; unread
+    "triage-v32": "triage_heldout_v32.toml",  # 7eb8b6a, first run after the thirty-second; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
