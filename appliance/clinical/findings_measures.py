@@ -138,7 +138,7 @@ _WOUND = (
 
 _SEIZURE = (
     re.compile(
-        rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
+        rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|抽起来|开始抽|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
         rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|个?钟头|刻钟|hours?|h\b)"
     ),
 )

@@ -216,6 +216,12 @@ TRIAGE_V31_UNDER_L12_MAX = 3
 # same 71/80, 2 under); misses unread.
 TRIAGE_V32_EXACT_MIN = 0.85
 TRIAGE_V32_UNDER_L12_MAX = 3
+# Thirty-third triage set (frozen ab22822, on the branch of the thirty-third batch before any of
+# its rules; its writer opened nothing in the repository), first run only after that batch,
+# 2026-12-05 in s14c: 71/80 = 88.8% exact, 0 of 36 level-1/2 under-triaged, 4 over; the same on
+# the rules before the batch (main a032c43). Misses unread.
+TRIAGE_V33_EXACT_MIN = 0.85
+TRIAGE_V33_UNDER_L12_MAX = 2
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -251,6 +257,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v30": (TRIAGE_V30_EXACT_MIN, TRIAGE_V30_UNDER_L12_MAX),
     "triage-v31": (TRIAGE_V31_EXACT_MIN, TRIAGE_V31_UNDER_L12_MAX),
     "triage-v32": (TRIAGE_V32_EXACT_MIN, TRIAGE_V32_UNDER_L12_MAX),
+    "triage-v33": (TRIAGE_V33_EXACT_MIN, TRIAGE_V33_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

@@ -658,6 +658,12 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English term of the major-trauma finding; in the file since 7b06056 (2026-12-03), "
         "before v32; v32 has it only in a why",
     ),
+    (
+        "a blood count and",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English resource wording in comments (a blood count and a dengue test, …); in the file "
+        "since 11bd286 (2026-12-04), before v33; v33 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -208,6 +208,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev63.toml", 0.86, 0),
     # thirty-second batch, first run 73.8% / 7: mind, mood and behaviour
     ("triage_outside_dev64.toml", 0.89, 0),
+    # thirty-third batch, first run 86.2% / 4: infections across all ages
+    ("triage_outside_dev65.toml", 0.92, 0),
+    # thirty-third batch, first run 83.8% / 3: older people over 75 (one hip fracture with pain 8
+    # left at 3: another writer's hip fracture with pain 7 says 3, this one 2)
+    ("triage_outside_dev66.toml", 0.88, 1),
+    # thirty-third batch, first run 76.2% / 6: pain graded as CTAS does it (8 still over: ear and
+    # throat pains of 4 read as central, pain 7 read as severe)
+    ("triage_outside_dev67.toml", 0.85, 0),
 ]
 
 

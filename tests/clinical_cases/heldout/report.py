@@ -69,6 +69,7 @@ TRIAGE_FILES = {
     "triage-v30": "triage_heldout_v30.toml",  # e70056a, first run after the thirtieth; unread
     "triage-v31": "triage_heldout_v31.toml",  # 8bcbd8c, first run after the thirty-first; unread
     "triage-v32": "triage_heldout_v32.toml",  # 7eb8b6a, first run after the thirty-second; unread
+    "triage-v33": "triage_heldout_v33.toml",  # ab22822, first run after the thirty-third; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
