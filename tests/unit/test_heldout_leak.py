@@ -664,6 +664,18 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "English resource wording in comments (a blood count and a dengue test, …); in the file "
         "since 11bd286 (2026-12-04), before v33; v33 has it only in a why",
     ),
+    (
+        "diabetic foot wound with",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on the diabetic foot finding; in the file since 19db191 (2026-12-04), "
+        "before v34; v34 has it only in a why",
+    ),
+    (
+        "with new confusion is",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on haemorrhagic shock; in the file since db54ed5 (2026-12-04), before "
+        "v34; v34 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -216,6 +216,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # thirty-third batch, first run 76.2% / 6: pain graded as CTAS does it (8 still over: ear and
     # throat pains of 4 read as central, pain 7 read as severe)
     ("triage_outside_dev67.toml", 0.85, 0),
+    # thirty-fourth batch, first run 80.0% / 3: poisonings and exposures
+    ("triage_outside_dev68.toml", 0.82, 0),
+    # thirty-fourth batch, first run 71.2% / 4 (16 under in all): babies in their first year
+    ("triage_outside_dev69.toml", 0.83, 0),
+    # thirty-fourth batch, first run 93.8% / 0: the level 3 against level 4 boundary by resources
+    ("triage_outside_dev70.toml", 0.93, 0),
 ]
 
 

@@ -70,6 +70,7 @@ TRIAGE_FILES = {
     "triage-v31": "triage_heldout_v31.toml",  # 8bcbd8c, first run after the thirty-first; unread
     "triage-v32": "triage_heldout_v32.toml",  # 7eb8b6a, first run after the thirty-second; unread
     "triage-v33": "triage_heldout_v33.toml",  # ab22822, first run after the thirty-third; unread
+    "triage-v34": "triage_heldout_v34.toml",  # a34675e, first run after the thirty-fourth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
