@@ -75,6 +75,11 @@ _TABLETS = (
     # a handful or a bottle swallowed, whatever the drug's name ("吞了一把阿米替林"): 吞 and 服 are
     # what one does with pills (吃了一把 may be peanuts)
     re.compile(r"(?:吞|吞服|服|服下)了?\s*(一大把|一把|一整瓶|一瓶|整瓶|半瓶)"),
+    # the count told after the swallowing, across a comma ("一盒全吃了，大概20片")
+    re.compile(
+        rf"(?:吃|吞|服)(?:了|下|掉|光)[，,、]\s*(?:约|大约|大概|差不多)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
+        r"(?:片|粒|颗|丸)"
+    ),
     # the family counts what is missing from the box ("药瓶里少了二十来片")
     re.compile(
         rf"(?:少了|没了|少掉了)\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:多|来|余)?\s*(?:片|粒|颗|丸)"

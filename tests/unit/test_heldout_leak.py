@@ -676,6 +676,18 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English comment on haemorrhagic shock; in the file since db54ed5 (2026-12-04), before "
         "v34; v34 has it only in a why",
     ),
+    (
+        "hand is a limb",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on a wheel over a foot or a hand; in the file since 9ff0e4e "
+        "(2026-12-05), before v35; v35 has it only in a why",
+    ),
+    (
+        "stridor at rest and",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English comments on the Westley mild croup row; in the file since 30e3b8e (2026-12-04), "
+        "before v35; v35 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -222,6 +222,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev69.toml", 0.83, 0),
     # thirty-fourth batch, first run 93.8% / 0: the level 3 against level 4 boundary by resources
     ("triage_outside_dev70.toml", 0.93, 0),
+    # thirty-fifth batch, first run 77.5% / 2 (9 over): chest pain, palpitations, breathlessness
+    # under 50
+    ("triage_outside_dev71.toml", 0.77, 0),
+    # thirty-fifth batch, first run 72.5% / 7: women's health (one child's suspected abuse still
+    # read 4: a genital bleed and fear told without an abuse word)
+    ("triage_outside_dev72.toml", 0.78, 1),
 ]
 
 
