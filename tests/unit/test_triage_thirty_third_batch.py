@@ -127,3 +127,19 @@ def test_a_belly_pain_gone_when_told() -> None:
     out = run("肚子痛，刚拉完大便，现在说不痛了，又跑又跳", 6)
     assert out["level"] == 4 and "C-ABDOMINAL-PAIN" not in ids(out)
     assert "C-ABDOMINAL-PAIN" in ids(run("肚子痛了一上午", 6))
+
+
+def test_a_fever_told_as_absent_is_no_fever() -> None:
+    """The infant-UTI row and the epididymo-orchitis row read a fever only when it is told as
+    present ("不发烧" is no fever): a bare 烧 inside 不发烧 no longer counts."""
+    assert "C-UTI-INFANT" not in ids(run("尿很臭，不发烧", 0.7))
+    no_fever = run("左边睾丸痛，这几天慢慢加重，不发烧", 30)
+    assert "N-EPIDIDYMO-ORCHITIS" not in ids(no_fever) and no_fever["level"] == 2
+
+
+def test_giant_cell_arteritis_words_are_one_named_group() -> None:
+    from appliance.knowledge.triage_catalog import triage_knowledge
+
+    rows = {r.id: r for r in triage_knowledge().complaints}
+    assert rows["C-GIANT-CELL-ARTERITIS"].terms == rows["C-GCA-SUSPECTED"].terms
+    assert "梳头都痛" in rows["C-GCA-SUSPECTED"].terms
