@@ -13,6 +13,8 @@ def test_sexual_assault_told_without_the_word() -> None:
     dragged = run("下夜班被人拖进了小树林，一直在哭", 20)
     assert "C-SEXUAL-ASSAULT" in ids(dragged)
     assert "C-SEXUAL-ASSAULT" not in ids(run("拖地的时候滑了一下，屁股疼", 50))
+    brought = run("老人是被人拖到车上送来的，发烧", 70)
+    assert "C-SEXUAL-ASSAULT" not in ids(brought)
 
 
 def test_asking_how_many_pills_it_takes_not_to_wake() -> None:

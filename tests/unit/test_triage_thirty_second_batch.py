@@ -20,6 +20,7 @@ def test_an_intent_told_for_next_time_after_self_harm() -> None:
     out = run("手臂上划了几道，她说下次还割", 16)
     assert out["level"] == 2 and "C-SUICIDE-RISK" in ids(out)
     assert "C-SUICIDE-RISK" not in ids(run("切菜把手指割了个口子", 16))
+    assert "C-SUICIDE-RISK" not in ids(run("医生说下次多吃点蔬菜，便秘", 40))
 
 
 def test_self_harm_told_by_the_wounds_or_the_arm_cut() -> None:
