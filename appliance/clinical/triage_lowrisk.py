@@ -13,7 +13,9 @@ rabies exposure or a later vaccine dose, Westley mild croup, a reproducible ches
 young adult, a known panic disorder's usual attack, and a hypoglycaemia whose glucose measured now
 is normal (a row may require a vital sign at or above a value: a number outranks a word).
 Conditions are groups of phrases (``triage_findings.toml`` ``[[low_risk]]``); a group holds when
-one of its phrases is in the complaint; several rows may clear one finding. Nothing is cleared
+one of its phrases is told in the complaint — a positive phrase under a negation ("不发烧" for
+"发烧") does not hold its group, a phrase that is itself a negative statement ("没有怪声") holds
+as written; several rows may clear one finding. Nothing is cleared
 when the age is unknown (pure).
 """
 
@@ -24,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_zh
+from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_en, _is_negated_zh
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_match import spans
 from appliance.clinical.findings_text import fold
@@ -83,7 +85,30 @@ def _holds(rule: LowRisk, folded: str, age: float, vitals: Mapping[str, float]) 
         return False
     if any(_told(folded, fold(p)) for p in rule.none):
         return False
-    return all(any(fold(p) in folded for p in group) for group in rule.groups)
+    return all(any(_affirmed(folded, fold(p)) for p in group) for group in rule.groups)
+
+
+def _affirmed(folded: str, phrase: str) -> bool:
+    """``phrase`` is in ``folded`` and, unless it is itself a negative statement ("没有怪声",
+    "不发烧", "no vomiting"), told at least once outside a negation: "能吃能玩" holds, "不能吃"
+    does not; "不发烧" does not hold the group word "发烧", "no fever" not "fever"."""
+    english = phrase.isascii()
+    if english:
+        if _NEG_WORD_EN.search(phrase):
+            return phrase in folded
+    elif any(ch in NEG_CHARS for ch in phrase):
+        return phrase in folded
+    start = folded.find(phrase)
+    while start >= 0:
+        c_start, _ = _clause_bounds(folded, start)
+        before = folded[c_start:start]
+        if not (_is_negated_en(before) if english else _is_negated_zh(before)):
+            return True
+        start = folded.find(phrase, start + 1)
+    return False
+
+
+_NEG_WORD_EN = re.compile(r"\b(no|not|never|without|denies|nor)\b|n't")
 
 
 def _told(folded: str, sign: str) -> bool:
