@@ -56,7 +56,7 @@ _SCALD_CONTEXT = re.compile(
     r"烫|烧伤|烧着|开水|热水|滚水|热油|油锅|水泡|水疱|起泡|燎|火烧|burn|scald"
 )
 _WORD_COUNTS = {"几十": 20.0, "十几": 12.0, "二三十": 25.0, "一大把": 20.0, "一把": 20.0,
-                "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "半瓶": 10.0, "一整板": 10.0, "一板": 10.0, "两板": 20.0,
+                "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "大半瓶": 15.0, "半瓶": 10.0, "一整板": 10.0, "一板": 10.0, "两板": 20.0,
                 "tens of": 20.0, "dozens of": 24.0, "a handful of": 20.0, "handful of": 20.0,
                 "a bottle of": 20.0, "a whole bottle of": 20.0, "whole bottle of": 20.0,
                 "ten": 10.0, "twelve": 12.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0,
@@ -75,6 +75,12 @@ _TABLETS = (
     # a handful or a bottle swallowed, whatever the drug's name ("吞了一把阿米替林"): 吞 and 服 are
     # what one does with pills (吃了一把 may be peanuts)
     re.compile(r"(?:吞|吞服|服|服下)了?\s*(一大把|一把|一整瓶|一瓶|整瓶|半瓶)"),
+    # the medicine named first, then the bottle or sheet taken ("把她妈的安眠药吃了大半瓶",
+    # "降压药吞了一整板"); a tonic wine or a lotion is no tablet
+    re.compile(
+        r"(?:药|药片)(?!酒|水|膏|油)[^，,。；;]{0,4}?(?:吃|吞|服)(?:了|下|掉)\s*"
+        r"(一整瓶|一瓶|整瓶|大半瓶|半瓶|一整板|一板|两板)"
+    ),
     # the count told after the swallowing, across a comma ("一盒全吃了，大概20片")
     re.compile(
         rf"(?:吃|吞|服)(?:了|下|掉|光)[，,、]\s*(?:约|大约|大概|差不多)?\s*{_COUNT}\s*(?:多|来|余)?\s*"

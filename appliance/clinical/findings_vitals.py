@@ -148,8 +148,8 @@ _PAIN = re.compile(
 _PAIN_BARE = re.compile(r"(?<![\d/.])(\d{1,2})\s*/\s*10\b(?=[^。；;.]{0,12}(?:pain|痛))")
 _PAIN_AFTER = re.compile(r"(?:pain|ache|痛|疼)[^。；;.\d]{0,12}?(?<![\d/.])(\d{1,2})\s*/\s*10\b")
 _GLUCOSE = re.compile(
-    rf"(?:指尖血糖|随机血糖|末梢血糖|空腹血糖|快速血糖|微量血糖|血糖|\bglu(?:cose)?\b|\bbgl?\b|\bcbg\b|"
-    rf"blood sugar|fingerstick(?: glucose)?){_LINK}({NUM})\s*(mmol\s*/\s*l|mmol|mg\s*/\s*dl)?"
+    rf"(?:指尖血糖|随机血糖|末梢血糖|空腹血糖|快速血糖|微量血糖|血糖仪|血糖|\bglu(?:cose)?\b|\bbgl?\b|\bcbg\b|"
+    rf"blood sugar|fingerstick(?: glucose)?){_LINK}({NUM})(?!\s*[测量])\s*(mmol\s*/\s*l|mmol|mg\s*/\s*dl)?"
 )
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (
     (re.compile(rf"({NUM})\s*(?:个)?\s*月(?:龄|大)"), 1 / 12),

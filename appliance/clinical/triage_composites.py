@@ -10,6 +10,7 @@ decision point C for minor complaints: the most resources one needs, plus one pe
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from appliance.clinical._text import _clause_bounds, find_terms
@@ -54,6 +55,16 @@ _SWALLOWING_WORDS = (
     "walking by himself",
     "walking by herself",
 )  # fmt: skip  (never bare "drinking": "been drinking" is alcohol, no ability)
+#: a low sugar named: in a diabetic it explains a sweat, shakiness or dizziness (not an ACS)
+_LOW_SUGAR_WORDS = (
+    "低血糖",
+    "血糖低",
+    "血糖偏低",
+    "血糖太低",
+    "hypoglyc",
+    "low sugar",
+    "low blood sugar",
+)
 OLDER_ADULT = 65.0  # CRB-65: age ≥ 65 counts
 #: the facts a composite group may name besides finding ids
 COMPOSITE_FACTS = frozenset(
@@ -65,11 +76,13 @@ COMPOSITE_FACTS = frozenset(
         "ongoing_5_min",
         "temp_40",
         "tachycardia",
+        "child_tachycardia",
         "hypotension",
         "spo2_below_90",
         "infant",
         "severe_hypoglycaemia",
         "swallowing_not_told",
+        "low_glucose_not_told",
         "severe_hypertension",
         "cough_2_weeks",
         "glucose_high",
@@ -80,6 +93,7 @@ HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusio
 SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
 SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
+LOW_GLUCOSE = 3.9  # mmol/L: hypoglycaemia in a treated diabetic (ADA 2024 level 1: < 3.9)
 HIGH_GLUCOSE = 16.7  # mmol/L (300 mg/dL): high enough for DKA or a hyperosmolar state (DKA-HYPO)
 SEVERE_SBP, SEVERE_DBP = 160.0, 110.0  # mmHg, the severe range of pre-eclampsia (ACOG 2020)
 PERSISTENT_COUGH_DAYS = 14.0  # 肺结核可疑症状: a cough of two weeks or more (TB2019)
@@ -199,6 +213,13 @@ def _fact(name: str, told: Told) -> Finding | None:
         hr = vitals.get("hr")
         if hr is not None and hr > TACHYCARDIA and (inputs.age is None or inputs.age >= CHILD_AGE):
             return Finding(name, f"hr={hr:g}", (0, 0))
+    if name == "child_tachycardia":  # a child's heart rate above the normal range for age
+        hr = vitals.get("hr")
+        age = inputs.age
+        if hr is not None and age is not None and age < CHILD_AGE:
+            band = next((b for b in told.kb.child_bands if b.min_age <= age < b.max_age), None)
+            if band is not None and hr > band.hr_high_3:  # PALS bands (triage_vitals.toml)
+                return Finding(name, f"hr={hr:g}", (0, 0))
     if name == "hypotension":  # measured, adults only (children's bands are in the vitals)
         sbp = vitals.get("sbp")
         if (
@@ -230,6 +251,10 @@ def _fact(name: str, told: Told) -> Finding | None:
         days = longest_days(text[c_start:n_end])
         if days is not None and days >= PERSISTENT_COUGH_DAYS:
             return Finding(name, f"cough {days:g} days", (0, 0))
+    if name == "low_glucose_not_told":  # a sweat and dizziness a low sugar already explains
+        glucose = vitals.get("glucose")
+        if (glucose is None or glucose >= LOW_GLUCOSE) and not find_terms(text, _LOW_SUGAR_WORDS):
+            return Finding(name, "no low glucose told", (0, 0))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "swallowing not told", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
@@ -255,6 +280,9 @@ def composite_findings(told: Told) -> list[Finding]:
     first part's span, and the weakest source among its parts (a semantic part makes it
     semantic, with that similarity)."""
     out: list[Finding] = []
+    # a composite found is a part for the composites after it (a marker that stands for a
+    # finding, then that finding with vomiting); the caller's dict is not touched here
+    told = dataclasses.replace(told, have=dict(told.have))
     for comp in told.kb.composites:
         if comp.id in told.have:
             continue
@@ -269,7 +297,9 @@ def composite_findings(told: Told) -> list[Finding]:
             sims = [p.similarity for p in parts if p.similarity is not None]
             span = next((p.span for p in parts if p.span != (0, 0)), (0, 0))
             words = " + ".join(p.text for p in parts)
-            out.append(Finding(comp.id, words, span, source, False, min(sims) if sims else None))
+            found = Finding(comp.id, words, span, source, False, min(sims) if sims else None)
+            out.append(found)
+            told.have.setdefault(comp.id, found)
     return out
 
 

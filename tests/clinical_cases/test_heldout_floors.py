@@ -234,6 +234,12 @@ TRIAGE_V34_UNDER_L12_MAX = 5
 # before the batch, main 9a46b9b: 71/80 = 88.8%, 5 under.) Misses unread.
 TRIAGE_V35_EXACT_MIN = 0.87
 TRIAGE_V35_UNDER_L12_MAX = 5
+# Thirty-sixth triage set (Qinling–Daba mountains of southern Shaanxi; frozen e049c47 on main
+# before any rule of the thirty-sixth batch; its writer opened nothing in the repository), first
+# run only after that batch, 2026-12-05 in s15b: 70/80 = 87.5% exact, 3 of 36 level-1/2
+# under-triaged, 3 over. (On the rules before the batch, main efcaa7a: the same.) Misses unread.
+TRIAGE_V36_EXACT_MIN = 0.85
+TRIAGE_V36_UNDER_L12_MAX = 4
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -272,6 +278,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v33": (TRIAGE_V33_EXACT_MIN, TRIAGE_V33_UNDER_L12_MAX),
     "triage-v34": (TRIAGE_V34_EXACT_MIN, TRIAGE_V34_UNDER_L12_MAX),
     "triage-v35": (TRIAGE_V35_EXACT_MIN, TRIAGE_V35_UNDER_L12_MAX),
+    "triage-v36": (TRIAGE_V36_EXACT_MIN, TRIAGE_V36_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0
@@ -292,7 +299,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v36.toml"}
+AWAITING_FIRST_RUN: set[str] = set()
 
 
 def _report_module() -> Any:

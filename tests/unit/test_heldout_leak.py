@@ -687,7 +687,8 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "English comments on the Westley mild croup row; in the file since 30e3b8e (2026-12-04), "
         "before v35; v35 has it only in a why",
-    ),    (
+    ),
+    (
         "rhabdomyolysis and acute kidney injury",
         "appliance/knowledge/data/sources.toml",
         "the title of a cited paper (Bosch, Poch, Grau, N Engl J Med 2009) in the sources list; "

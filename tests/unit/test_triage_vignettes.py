@@ -228,6 +228,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # thirty-fifth batch, first run 72.5% / 7: women's health (one child's suspected abuse still
     # read 4: a genital bleed and fear told without an abuse word)
     ("triage_outside_dev72.toml", 0.78, 1),
+    # thirty-sixth batch, first run 88.8% / 3: a coal and coking county of Shanxi
+    ("triage_outside_dev73.toml", 0.93, 0),
+    # thirty-sixth batch, first run 78.8% / 6: emergencies told in everyday words (32 level 2)
+    ("triage_outside_dev74.toml", 0.85, 0),
+    # thirty-sixth batch, first run 91.2% / 2: the deciding detail not told first
+    ("triage_outside_dev75.toml", 0.97, 0),
 ]
 
 

@@ -72,6 +72,7 @@ TRIAGE_FILES = {
     "triage-v33": "triage_heldout_v33.toml",  # ab22822, first run after the thirty-third; unread
     "triage-v34": "triage_heldout_v34.toml",  # a34675e, first run after the thirty-fourth; unread
     "triage-v35": "triage_heldout_v35.toml",  # b6da31d, first run after the thirty-fifth; unread
+    "triage-v36": "triage_heldout_v36.toml",  # e049c47, first run after the thirty-sixth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
