@@ -27,13 +27,20 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 def mask(text: str, phrases: Iterable[str], filler: str = "，") -> str:
-    """``text`` with each phrase blanked out as a clause break (same length), or by ``filler``."""
+    """``text`` with each phrase blanked out as a clause break (same length), or by ``filler``.
+    Every phrase is looked for in the text as written, so overlapping phrases ("断指再植",
+    "再植术后") blank their union whatever order they come in."""
+    blank = bytearray(len(text))
     for phrase in phrases:
+        if not phrase:
+            continue
         start = text.find(phrase)
         while start >= 0:
-            text = text[:start] + filler * len(phrase) + text[start + len(phrase) :]
-            start = text.find(phrase, start + len(phrase))
-    return text
+            blank[start : start + len(phrase)] = b"\x01" * len(phrase)
+            start = text.find(phrase, start + 1)
+    if not any(blank):
+        return text
+    return "".join(filler if blank[i] else ch for i, ch in enumerate(text))
 
 
 # A result written after its test denies it: "尿蛋白阴性", "尿酮(-)", "大便潜血未见异常".

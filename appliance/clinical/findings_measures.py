@@ -81,9 +81,11 @@ _TABLETS = (
         r"(?:药|药片)(?!酒|水|膏|油)[^，,。；;]{0,4}?(?:吃|吞|服)(?:了|下|掉)\s*"
         r"(一整瓶|一瓶|整瓶|大半瓶|半瓶|一整板|一板|两板)"
     ),
-    # the count told after the swallowing, across a comma ("一盒全吃了，大概20片")
+    # the count told after the swallowing, across a comma ("一盒全吃了，大概20片", "吃了，瓶里一共
+    # 二十来片")
     re.compile(
-        rf"(?:吃|吞|服)(?:了|下|掉|光)[，,、]\s*(?:约|大约|大概|差不多)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
+        rf"(?:吃|吞|服)(?:了|下|掉|光)[，,、]\s*(?:瓶子里|瓶里|药瓶里|盒子里|盒里|一共|总共){{0,2}}\s*"
+        rf"(?:约|大约|大概|差不多)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
         r"(?:片|粒|颗|丸)"
     ),
     # the family counts what is missing from the box ("药瓶里少了二十来片")
@@ -120,6 +122,9 @@ _GI_EPISODES = (
 _FALL = (
     re.compile(rf"从\s*(?:约|大约)?\s*({NUM})\s*(米|m|层|楼)"),
     re.compile(rf"({NUM})\s*(米|m)\s*(?:多)?\s*(?:高)?\s*(?:处|的地方)?\s*(?:摔|坠|跌|掉|跳)"),
+    # what was fallen from named after the height ("四米多高架子上坠落", "三米高的房顶上摔下来"):
+    # only with 高, so a distance walked ("走了3米就摔了") is no height
+    re.compile(rf"({NUM})\s*(米|m)\s*多?\s*高[^。；;，,\d]{{1,5}}?(?:摔|坠|跌|掉|跳)"),
     re.compile(
         rf"({NUM})\s*(楼|层)\s*(?:楼顶|楼上|顶上|平台|阳台)?[^。；;，,]{{0,4}}?(?:摔|坠|跌|掉|跳)"
     ),

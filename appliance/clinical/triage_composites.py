@@ -83,6 +83,7 @@ COMPOSITE_FACTS = frozenset(
         "severe_hypoglycaemia",
         "swallowing_not_told",
         "low_glucose_not_told",
+        "fever_3_days",
         "severe_hypertension",
         "cough_2_weeks",
         "glucose_high",
@@ -96,6 +97,7 @@ SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
 LOW_GLUCOSE = 3.9  # mmol/L: hypoglycaemia in a treated diabetic (ADA 2024 level 1: < 3.9)
 HIGH_GLUCOSE = 16.7  # mmol/L (300 mg/dL): high enough for DKA or a hyperosmolar state (DKA-HYPO)
 SEVERE_SBP, SEVERE_DBP = 160.0, 110.0  # mmHg, the severe range of pre-eclampsia (ACOG 2020)
+PERSISTENT_FEVER_DAYS = 3.0  # a fever with a cough for 3 days or more: chest film and blood count
 PERSISTENT_COUGH_DAYS = 14.0  # 肺结核可疑症状: a cough of two weeks or more (TB2019)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
@@ -255,6 +257,15 @@ def _fact(name: str, told: Told) -> Finding | None:
         glucose = vitals.get("glucose")
         if (glucose is None or glucose >= LOW_GLUCOSE) and not find_terms(text, _LOW_SUGAR_WORDS):
             return Finding(name, "no low glucose told", (0, 0))
+    if (
+        name == "fever_3_days"
+    ):  # a fever told with how long it has lasted, in its clause or the next
+        for start, _end in _fever_mentions(text):
+            c_start, c_end = _clause_bounds(text, start)
+            n_end = _clause_bounds(text, c_end + 1)[1] if c_end + 1 < len(text) else c_end
+            days = longest_days(text[c_start:n_end])
+            if days is not None and days >= PERSISTENT_FEVER_DAYS:
+                return Finding(name, f"fever {days:g} days", (c_start, c_end))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "swallowing not told", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
@@ -301,6 +312,19 @@ def composite_findings(told: Told) -> list[Finding]:
             out.append(found)
             told.have.setdefault(comp.id, found)
     return out
+
+
+def _fever_mentions(text: str) -> list[tuple[int, int]]:
+    """Where a fever word is told (affirmed) in ``text``."""
+    folded = text.lower()
+    out: list[tuple[int, int]] = []
+    for word in _FEVER_WORDS:
+        start = folded.find(word)
+        while start >= 0:
+            if find_terms(folded[_clause_bounds(folded, start)[0] : start + len(word)], (word,)):
+                out.append((start, start + len(word)))
+            start = folded.find(word, start + 1)
+    return sorted(out)
 
 
 __all__ = [

@@ -694,6 +694,24 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "the title of a cited paper (Bosch, Poch, Grau, N Engl J Med 2009) in the sources list; "
         "in the file since 441d93d (2026-12-05), before v36; v36 has it only in a why",
     ),
+    (
+        "confusion is haemorrhagic shock",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on bleeding with new confusion; in the file since db54ed5 "
+        "(2026-12-04), before v37; v37 has it only in a why",
+    ),
+    (
+        "raised blood pressure with",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the English name of the symptomatic-hypertension finding; in the file since c554793 "
+        "(2026-12-03), before v37; v37 has it only in a why",
+    ),
+    (
+        "wound care and immunoglobulin",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on WHO rabies category III; in the file since 30e3b8e (2026-12-04), "
+        "before v37; v37 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

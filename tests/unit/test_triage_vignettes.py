@@ -234,6 +234,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev74.toml", 0.85, 0),
     # thirty-sixth batch, first run 91.2% / 2: the deciding detail not told first
     ("triage_outside_dev75.toml", 0.97, 0),
+    # thirty-seventh batch, first run 96.2% / 1: an oasis county of southern Xinjiang
+    ("triage_outside_dev76.toml", 0.96, 0),
+    # thirty-seventh batch, first run 87.5% / 4: children at the level 1-3 boundaries (46 L1/L2)
+    ("triage_outside_dev77.toml", 0.92, 1),
+    # thirty-seventh batch, first run 81.2% / 6: injuries in adults (46 L1/L2)
+    ("triage_outside_dev78.toml", 0.91, 0),
 ]
 
 

@@ -73,6 +73,7 @@ TRIAGE_FILES = {
     "triage-v34": "triage_heldout_v34.toml",  # a34675e, first run after the thirty-fourth; unread
     "triage-v35": "triage_heldout_v35.toml",  # b6da31d, first run after the thirty-fifth; unread
     "triage-v36": "triage_heldout_v36.toml",  # e049c47, first run after the thirty-sixth; unread
+    "triage-v37": "triage_heldout_v37.toml",  # 039c2cf, first run after the thirty-seventh; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
