@@ -66,12 +66,12 @@ _COUNT = rf"({NUM}|{_COUNT_WORDS})"
 _COUNT_WORDS_FIRST = rf"({_COUNT_WORDS}|{NUM})"  # where nothing after the amount pins it down
 _TABLETS = (
     re.compile(
-        rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
+        rf"(?:吃|服|吞|服用|吞服|吃下|喝|食)了?\s*(?:约|大约|大概)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
         r"(?:片|粒|颗|丸)"
     ),
     re.compile(rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
     # a blister sheet swallowed, whatever the drug's name ("吞了一板曲马多"): 板 is tablets
-    re.compile(r"(?:吃|服|吞|吞服|吃下)了?\s*(一整板|一板|两板)"),
+    re.compile(r"(?:吃|服|吞|吞服|吃下|食)了?\s*(一整板|一板|两板)"),
     # a handful or a bottle swallowed, whatever the drug's name ("吞了一把阿米替林"): 吞 and 服 are
     # what one does with pills (吃了一把 may be peanuts)
     re.compile(r"(?:吞|吞服|服|服下)了?\s*(一大把|一把|一整瓶|一瓶|整瓶|半瓶)"),
@@ -82,9 +82,10 @@ _TABLETS = (
         r"(一整瓶|一瓶|整瓶|大半瓶|半瓶|一整板|一板|两板)"
     ),
     # the count told after the swallowing, across a comma ("一盒全吃了，大概20片", "吃了，瓶里一共
-    # 二十来片")
+    # 二十来片", "吃了一把，大概二十来片"); 食 is "eat" in Cantonese, Hakka and Teochew
     re.compile(
-        rf"(?:吃|吞|服)(?:了|下|掉|光)[，,、]\s*(?:瓶子里|瓶里|药瓶里|盒子里|盒里|一共|总共){{0,2}}\s*"
+        rf"(?:吃|吞|服|食)(?:了|下|掉|光)(?:一大把|一把|一整板|一板)?[，,、]\s*"
+        rf"(?:瓶子里|瓶里|药瓶里|盒子里|盒里|一共|总共){{0,2}}\s*"
         rf"(?:约|大约|大概|差不多)?\s*{_COUNT}\s*(?:多|来|余)?\s*"
         r"(?:片|粒|颗|丸)"
     ),

@@ -25,7 +25,7 @@ from appliance.clinical.triage_model import (
     TriageKnowledge,
 )
 
-_FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "fever", "febrile", "pyrexia")
+_FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "低烧", "低热", "fever", "febrile", "pyrexia")
 # still swallowing, drinking or walking, in the family's words: sugar can go by mouth
 _SWALLOWING_WORDS = (
     "能自己喝水",

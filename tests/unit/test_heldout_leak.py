@@ -712,6 +712,30 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English comment on WHO rabies category III; in the file since 30e3b8e (2026-12-04), "
         "before v37; v37 has it only in a why",
     ),
+    (
+        "risk of respiratory depression and",
+        "appliance/knowledge/data/meds_rules.toml",
+        "the English text of the opioid + gabapentinoid interaction (FDA 2019); in the file since "
+        "9cef289 (2026-12-03), before v38; v38 has it only in a why",
+    ),
+    (
+        "iv antibiotics and imaging",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on orbital cellulitis; in the file since bb4c5bc (2026-12-04), before "
+        "v38; v38 has it only in a why",
+    ),
+    (
+        "ray and blood tests",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English comments on resources (a chest x-ray and blood tests); in the file since 7b163cb "
+        "(2026-12-03), before v38; v38 has it only in a why",
+    ),
+    (
+        "to keep fluids down",
+        "appliance/knowledge/data/triage_findings.toml",
+        'an English vomiting term ("unable to keep fluids down"); in the file since f5c4b58 '
+        "(2026-12-03), before v38; v38 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

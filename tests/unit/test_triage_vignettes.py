@@ -240,6 +240,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev77.toml", 0.92, 1),
     # thirty-seventh batch, first run 81.2% / 6: injuries in adults (46 L1/L2)
     ("triage_outside_dev78.toml", 0.91, 0),
+    # thirty-eighth batch, first run 91.2% / 2: the Chaoshan and Hakka hills of eastern Guangdong
+    ("triage_outside_dev79.toml", 0.95, 0),
+    # thirty-eighth batch, first run 88.8% / 3: adults of 65 to 95 told plainly
+    ("triage_outside_dev80.toml", 0.88, 2),
+    # thirty-eighth batch, first run 86.2% / 3: a winter on the North China plain
+    ("triage_outside_dev81.toml", 0.90, 0),
 ]
 
 

@@ -74,6 +74,7 @@ TRIAGE_FILES = {
     "triage-v35": "triage_heldout_v35.toml",  # b6da31d, first run after the thirty-fifth; unread
     "triage-v36": "triage_heldout_v36.toml",  # e049c47, first run after the thirty-sixth; unread
     "triage-v37": "triage_heldout_v37.toml",  # 039c2cf, first run after the thirty-seventh; unread
+    "triage-v38": "triage_heldout_v38.toml",  # 70dad4c, first run after the thirty-eighth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
