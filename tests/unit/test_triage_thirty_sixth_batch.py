@@ -128,6 +128,12 @@ def test_piles_bleeding_a_little_on_the_paper() -> None:
     assert dizzy["level"] == 3
     thinner = run("痔疮好几年了，解完大便纸上有点血，在吃华法林", 70)
     assert "N-HAEMORRHOID-BLEEDING" not in ids(thinner)
+    # piles told without bleeding are no rectal bleeding, also not by similarity (a second read
+    # found "痔疮犯了" drawn to it while "痔疮出血" was a term of the semantic bank)
+    sore = run("痔疮犯了，屁股疼，没出血", 40)
+    assert "C-GI-BLEEDING-MINOR" not in ids(sore) and "N-PILES-BLEEDING" not in ids(sore)
+    said = run("痔疮又出血了，头晕", 40)
+    assert said["level"] == 3 and "N-PILES-BLEEDING" in ids(said)
 
 
 def test_a_low_sugar_explains_a_diabetics_sweat() -> None:
