@@ -24,6 +24,7 @@ from appliance.clinical.triage_model import (
     ResourceModifier,
     TriageKnowledge,
 )
+from appliance.clinical.triage_vitals import child_band
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "低烧", "低热", "fever", "febrile", "pyrexia")
 # still swallowing, drinking or walking, in the family's words: sugar can go by mouth
@@ -219,8 +220,8 @@ def _fact(name: str, told: Told) -> Finding | None:
         hr = vitals.get("hr")
         age = inputs.age
         if hr is not None and age is not None and age < CHILD_AGE:
-            band = next((b for b in told.kb.child_bands if b.min_age <= age < b.max_age), None)
-            if band is not None and hr > band.hr_high_3:  # PALS bands (triage_vitals.toml)
+            band = child_band(age, told.kb)
+            if band is not None and hr > band.hr_high_3:
                 return Finding(name, f"hr={hr:g}", (0, 0))
     if name == "hypotension":  # measured, adults only (children's bands are in the vitals)
         sbp = vitals.get("sbp")
@@ -248,24 +249,19 @@ def _fact(name: str, told: Told) -> Finding | None:
             return Finding(name, f"bp={sbp:g}/{dbp:g}", (0, 0))
     if name == "cough_2_weeks" and "N-COUGH" in have:
         # how long the cough has gone on, told in its clause or the next ("还咳，三个礼拜了")
-        c_start, c_end = _clause_bounds(text, have["N-COUGH"].span[0])
-        n_end = _clause_bounds(text, c_end + 1)[1] if c_end + 1 < len(text) else c_end
-        days = longest_days(text[c_start:n_end])
+        days = _days_told_around(text, have["N-COUGH"].span[0])
         if days is not None and days >= PERSISTENT_COUGH_DAYS:
             return Finding(name, f"cough {days:g} days", (0, 0))
     if name == "low_glucose_not_told":  # a sweat and dizziness a low sugar already explains
         glucose = vitals.get("glucose")
         if (glucose is None or glucose >= LOW_GLUCOSE) and not find_terms(text, _LOW_SUGAR_WORDS):
             return Finding(name, "no low glucose told", (0, 0))
-    if (
-        name == "fever_3_days"
-    ):  # a fever told with how long it has lasted, in its clause or the next
-        for start, _end in _fever_mentions(text):
-            c_start, c_end = _clause_bounds(text, start)
-            n_end = _clause_bounds(text, c_end + 1)[1] if c_end + 1 < len(text) else c_end
-            days = longest_days(text[c_start:n_end])
+    if name == "fever_3_days":
+        # a fever told with how long it has lasted, in its clause or the next ("低烧，三天了")
+        for start in _fever_mentions(text):
+            days = _days_told_around(text, start)
             if days is not None and days >= PERSISTENT_FEVER_DAYS:
-                return Finding(name, f"fever {days:g} days", (c_start, c_end))
+                return Finding(name, f"fever {days:g} days", _clause_bounds(text, start))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "swallowing not told", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
@@ -314,15 +310,22 @@ def composite_findings(told: Told) -> list[Finding]:
     return out
 
 
-def _fever_mentions(text: str) -> list[tuple[int, int]]:
-    """Where a fever word is told (affirmed) in ``text``."""
+def _days_told_around(text: str, pos: int) -> float | None:
+    """The longest duration told in the clause holding ``pos`` or in the clause after it."""
+    c_start, c_end = _clause_bounds(text, pos)
+    n_end = _clause_bounds(text, c_end + 1)[1] if c_end + 1 < len(text) else c_end
+    return longest_days(text[c_start:n_end])
+
+
+def _fever_mentions(text: str) -> list[int]:
+    """Where a fever word is told (affirmed) in ``text``, in order."""
     folded = text.lower()
-    out: list[tuple[int, int]] = []
+    out: list[int] = []
     for word in _FEVER_WORDS:
         start = folded.find(word)
         while start >= 0:
             if find_terms(folded[_clause_bounds(folded, start)[0] : start + len(word)], (word,)):
-                out.append((start, start + len(word)))
+                out.append(start)
             start = folded.find(word, start + 1)
     return sorted(out)
 

@@ -50,7 +50,8 @@ def vital_reasons(
     return list(best.values())
 
 
-def _child_band(age: float, kb: TriageKnowledge) -> ChildBand | None:
+def child_band(age: float, kb: TriageKnowledge) -> ChildBand | None:
+    """The PALS age band of a child of ``age`` years (``triage_vitals.toml``), else None."""
     for band in kb.child_bands:
         if band.min_age <= age < band.max_age:
             return band
@@ -58,7 +59,7 @@ def _child_band(age: float, kb: TriageKnowledge) -> ChildBand | None:
 
 
 def child_reasons(age: float, vitals: dict[str, float], kb: TriageKnowledge) -> list[Reason]:
-    band = _child_band(age, kb)
+    band = child_band(age, kb)
     reasons: list[Reason] = []
     if band is None:
         return reasons
