@@ -74,6 +74,7 @@ COMPOSITE_FACTS = frozenset(
         "fever",
         "older_adult",
         "pregnant_20_weeks",
+        "preterm",
         "ongoing_5_min",
         "temp_40",
         "tachycardia",
@@ -102,6 +103,7 @@ PERSISTENT_FEVER_DAYS = 3.0  # a fever with a cough for 3 days or more: chest fi
 PERSISTENT_COUGH_DAYS = 14.0  # 肺结核可疑症状: a cough of two weeks or more (TB2019)
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
+TERM_WEEKS = 37.0  # labour or waters broken from 20 to under 37 weeks is preterm (NICE NG25)
 #: the facts a resource modifier may name
 MODIFIER_FACTS = COMPOSITE_FACTS
 #: the kinds of resource a minor finding may name (``resource_kind``), as ESI v4 ch.4 counts them
@@ -205,10 +207,11 @@ def _fact(name: str, told: Told) -> Finding | None:
         ongoing = inputs.measures.get("ongoing_min")
         if ongoing is not None and ongoing.value >= 5:
             return Finding(name, ongoing.text, ongoing.span)
-    if name == "pregnant_20_weeks":
+    if name in ("pregnant_20_weeks", "preterm"):
         weeks = inputs.vitals_used.get("pregnancy_weeks", {})
         value = weeks.get("value")
-        if isinstance(value, int | float) and value >= LATE_PREGNANCY_WEEKS:
+        top = TERM_WEEKS if name == "preterm" else float("inf")
+        if isinstance(value, int | float) and LATE_PREGNANCY_WEEKS <= value < top:
             return Finding(name, str(weeks.get("text") or f"{value:g} weeks"), (0, 0))
     if name == "older_adult" and inputs.age is not None and inputs.age >= OLDER_ADULT:
         return Finding("older_adult", f"age={inputs.age:g}", (0, 0))

@@ -246,6 +246,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev80.toml", 0.88, 2),
     # thirty-eighth batch, first run 86.2% / 3: a winter on the North China plain
     ("triage_outside_dev81.toml", 0.90, 0),
+    # thirty-ninth batch, first run 98.8% / 0: the Hexi corridor of Gansu (40 L1/L2)
+    ("triage_outside_dev82.toml", 0.98, 0),
+    # thirty-ninth batch, first run 85.0% / 4: women of 15 to 48 and their babies
+    ("triage_outside_dev83.toml", 0.92, 1),
+    # thirty-ninth batch, first run 93.8% / 0: vital signs told every way
+    ("triage_outside_dev84.toml", 0.95, 0),
 ]
 
 

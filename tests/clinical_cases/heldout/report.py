@@ -75,6 +75,7 @@ TRIAGE_FILES = {
     "triage-v36": "triage_heldout_v36.toml",  # e049c47, first run after the thirty-sixth; unread
     "triage-v37": "triage_heldout_v37.toml",  # 039c2cf, first run after the thirty-seventh; unread
     "triage-v38": "triage_heldout_v38.toml",  # 70dad4c, first run after the thirty-eighth; unread
+    "triage-v39": "triage_heldout_v39.toml",  # 7a076ab, first run after the thirty-ninth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
