@@ -283,10 +283,18 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
 # The sign may also stand alone in the short clause right after the site's ("手腕子肿起来了，看起
 # 来歪歪的"): that clause names no body part of its own and denies nothing before the sign.
 _NEXT_CLAUSE_MAX = 12
-_OTHER_PART = re.compile(r"[嘴脸眼头鼻耳腰背肚胸颈脖]")
+# 头 names the head, not an hour (钟头), a place (里头, 外头, 上头, 下头), a bone (骨头, 指头) or a
+# thing or person (馒头, 枕头, 拳头, 石头, 锄头, 老头)
+_OTHER_PART = re.compile(
+    r"[嘴脸眼鼻耳腰背肚胸颈脖]|(?<![钟里外上下前后个年骨舌指码石木念馒枕拳罐锄斧砖芋丫老镐])头"
+)
 _COMMA = re.compile(r"[，,]")
 _HARD_BREAK = re.compile(r"[。；;、:：!?！？\n]")
 _ANY_BREAK = re.compile(r"[，,。；;、:：!?！？\n]")
+# a sentence ends at a full stop (not at 、 or ：, which list or label within it); within it, a
+# comma, 、 or ： opens the sign's own clause ("肿成个馒头，红、烫")
+_SENTENCE_END = re.compile(r"[。；;!?！？\n]")
+_CLAUSE_MARK = re.compile(r"[，,、:：]")
 
 
 def _next_clause_sign(folded: str, end: int, sign: str, sites: tuple[str, ...]) -> int:
@@ -314,12 +322,12 @@ def _sentence_sign(folded: str, end: int, sign: str) -> int:
     clause by clause ("那个包好几年了，平时推得回去，今天推不进去")."""
     if sign.isascii():
         return -1
-    stop = _HARD_BREAK.search(folded, end)
+    stop = _SENTENCE_END.search(folded, end)
     limit = stop.start() if stop else len(folded)
     at = folded.find(sign, end, limit)
     if at < 0 or _OTHER_PART.search(folded[end:at]):
         return -1
-    commas = [m.end() for m in _COMMA.finditer(folded, end, at)]
+    commas = [m.end() for m in _CLAUSE_MARK.finditer(folded, end, at)]
     own = commas[-1] if commas else end
     if _NEAR_BETWEEN.search(folded[own:at]):
         return -1

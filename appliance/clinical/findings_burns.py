@@ -30,7 +30,7 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
         9.0,
         False,
     ),
-    ("upper", ("胳膊", "胳臂", "手臂", "上肢", "arm"), 6.5, True),
+    ("upper", ("胳膊", "胳臂", "手臂", "手杆", "上肢", "arm"), 6.5, True),
     ("upper", ("手背", "手掌", "手", "hand"), 2.5, True),
     ("trunk", ("胸口", "胸前", "胸部", "前胸", "胸", "chest"), 6.5, False),
     ("trunk", ("肚子", "肚皮", "腹部", "腹", "belly", "abdomen", "tummy"), 6.5, False),

@@ -50,6 +50,9 @@ _MAO_DE = re.compile(r"冒得(?![厉很凶多快猛太好])")
 _SPACED_CLAUSE = re.compile(
     r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])(?![零〇一二两三四五六七八九十百])"
 )
+# South-western 起 after a verb is the durative 着 ("捏起也止不住" ~ 捏着, "活起没得意思" ~ 活着), never
+# "up" (起来, 起床, 起身, 起夜) nor 一起/对不起/看不起
+_DURATIVE_QI = re.compile(r"(?<=[活捏按压哭抱背躺])起(?![来床身夜])")
 _QUOTE = re.compile(r"[\"“”「」『』]|(?<![a-z])['‘’]|['‘’](?![a-z])")
 
 
@@ -78,6 +81,8 @@ def fold(text: str) -> str:
             joined = joined.replace(word, same)
     if "冒得" in joined:
         joined = _MAO_DE.sub("没有", joined)
+    if "起" in joined:
+        joined = _DURATIVE_QI.sub("着", joined)
     return joined
 
 

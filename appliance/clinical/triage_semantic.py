@@ -81,6 +81,9 @@ _STOPPED = re.compile(
     r"(?:^|[就都也已经早又还再]|现在|这会儿?|目前|此刻)(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$"
 )
 _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
+# Sleeplessness ("醒了就睡不着", "睡不好", "失眠") embeds close to "睡不醒" and "睡着就不醒"; it is never
+# an emergency sign itself, so such a clause is left to the rules' own terms.
+_SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早|醒了就")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"
@@ -199,6 +202,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             continue
         if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
+        if _SLEEPLESS.search(clause):
+            continue
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue
         if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):
@@ -208,6 +213,27 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         start = m.start() + m.group(0).index(clause)
         out.append((start, start + len(clause), text[start : start + len(clause)]))
     return out
+
+
+# Polarity against the term matched: a clause that negates the very words of its best term
+# ("看东西不重影" against "看东西重影", "没有流血" against "流血不止") states their absence. A
+# negation followed by two characters that stand in the term, not under a negation of the term's
+# own ("说不出话" matched to "说不出话" keeps its 不), denies the match.
+_CLAUSE_NEGATION = re.compile(r"[不没无未冇唔]")
+
+
+def denies_term(clause: str, term: str) -> bool:
+    """``clause`` (folded Chinese) negates two or more characters of ``term`` that ``term``
+    itself affirms."""
+    if term.isascii():
+        return False
+    folded = fold(term)
+    for m in _CLAUSE_NEGATION.finditer(clause):
+        words = clause[m.end() : m.end() + 2]
+        at = folded.find(words) if len(words) == 2 else -1
+        if at >= 0 and not (at > 0 and _CLAUSE_NEGATION.match(folded[at - 1])):
+            return True
+    return False
 
 
 def _groups(bank: SemanticBank) -> tuple[list[str], np.ndarray]:
@@ -260,7 +286,7 @@ def semantic_findings(
         raw[row, bank.disagree(clause)] = -1.0
     per_finding = np.maximum.reduceat(raw, starts, axis=1)
     best: dict[str, Finding] = {}
-    for row, (start, end, clause) in zip(per_finding, parts, strict=True):
+    for index, (row, (start, end, clause)) in enumerate(zip(per_finding, parts, strict=True)):
         if len(row) < 2:
             continue
         second, top = np.argpartition(row, -2)[-2:]
@@ -269,6 +295,11 @@ def semantic_findings(
         score = float(row[top])
         finding_id = names[int(top)]
         if score < bank.threshold or score - float(row[second]) < bank.margin:
+            continue
+        first = int(starts[int(top)])
+        last = int(starts[int(top) + 1]) if int(top) + 1 < len(starts) else len(bank.ids)
+        term = bank.terms[first + int(np.argmax(raw[index, first:last]))]
+        if denies_term(fold(clause), term):
             continue
         if finding_id in skip:
             continue

@@ -736,6 +736,18 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         'an English vomiting term ("unable to keep fluids down"); in the file since f5c4b58 '
         "(2026-12-03), before v38; v38 has it only in a why",
     ),
+    (
+        "a rabies vaccine course",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on a later rabies vaccine dose; in the file since 30e3b8e (2026-12-04), "
+        "before v40; v40 has it only in a why",
+    ),
+    (
+        "ray for bone involvement",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on the diabetic foot (IWGDF 2023: an x-ray for bone involvement); in the "
+        "file since 19db191 (2026-12-04), before v40; v40 has it only in a why",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -252,6 +252,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev83.toml", 0.92, 1),
     # thirty-ninth batch, first run 93.8% / 0: vital signs told every way
     ("triage_outside_dev84.toml", 0.95, 0),
+    # fortieth batch, first run 92.5% / 2: the Guizhou karst plateau
+    ("triage_outside_dev85.toml", 0.96, 0),
+    # fortieth batch, first run 83.8% / 2: adults living with a long-term illness
+    ("triage_outside_dev86.toml", 0.91, 0),
+    # fortieth batch, first run 85.0% / 2: the night shift
+    ("triage_outside_dev87.toml", 0.90, 0),
 ]
 
 

@@ -76,6 +76,7 @@ TRIAGE_FILES = {
     "triage-v37": "triage_heldout_v37.toml",  # 039c2cf, first run after the thirty-seventh; unread
     "triage-v38": "triage_heldout_v38.toml",  # 70dad4c, first run after the thirty-eighth; unread
     "triage-v39": "triage_heldout_v39.toml",  # 7a076ab, first run after the thirty-ninth; unread
+    "triage-v40": "triage_heldout_v40.toml",  # 434b10e, first run after the fortieth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
