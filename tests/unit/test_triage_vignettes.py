@@ -258,6 +258,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev86.toml", 0.91, 0),
     # fortieth batch, first run 85.0% / 2: the night shift
     ("triage_outside_dev87.toml", 0.90, 0),
+    # forty-first batch, first run 91.2% / 1: the Loess Plateau
+    ("triage_outside_dev88.toml", 0.92, 0),
+    # forty-first batch, first run 81.2% / 2: school-age children and teenagers
+    ("triage_outside_dev89.toml", 0.83, 0),
+    # forty-first batch, first run 88.8% / 3: emergencies told in English or mixed
+    ("triage_outside_dev90.toml", 0.93, 0),
 ]
 
 

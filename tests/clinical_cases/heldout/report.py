@@ -77,6 +77,7 @@ TRIAGE_FILES = {
     "triage-v38": "triage_heldout_v38.toml",  # 70dad4c, first run after the thirty-eighth; unread
     "triage-v39": "triage_heldout_v39.toml",  # 7a076ab, first run after the thirty-ninth; unread
     "triage-v40": "triage_heldout_v40.toml",  # 434b10e, first run after the fortieth; unread
+    "triage-v41": "triage_heldout_v41.toml",  # 62d84ff, first run after the forty-first; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
