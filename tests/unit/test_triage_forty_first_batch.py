@@ -16,8 +16,10 @@ def test_a_struck_eye_that_no_longer_sees_clearly() -> None:
 def test_the_mouth_swollen_after_a_food_is_angioedema() -> None:
     out = run("吃了螃蟹，嘴巴肿得老高，身上起疙瘩", 12)
     assert out["level"] == 2 and "C-ANGIOEDEMA" in ids(out)
-    # a mouth ulcer is none (the words are a marker outside the semantic bank)
+    # a mouth ulcer is none (the words are a marker outside the semantic bank), nor a mouth
+    # swollen with no trigger and no allergic sign
     assert "C-ANGIOEDEMA" not in ids(run("嘴巴里长了个溃疡，吃东西疼", 30))
+    assert "C-ANGIOEDEMA" not in ids(run("嘴巴肿起来了，上火，有点疼", 30))
 
 
 def test_a_cough_that_will_not_stop_after_a_submersion() -> None:
@@ -29,6 +31,7 @@ def test_a_plan_to_jump_told_in_english() -> None:
     out = run("Says she wants to jump from the roof of the dorm tonight", 20)
     assert out["level"] == 2 and "C-SUICIDE-RISK" in ids(out)
     assert "C-SUICIDE-RISK" not in ids(run("Sprained ankle after a long jump at sports day", 20))
+    assert "C-SUICIDE-RISK" not in ids(run("Going to jump rope at school, twisted ankle", 12))
 
 
 def test_chest_pain_in_nurse_shorthand() -> None:
