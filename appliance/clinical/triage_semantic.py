@@ -216,8 +216,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
 
 
 # Polarity against the term matched: a clause that negates the very words of its best term
-# ("看东西不重影" against "看东西重影", "没有流血" against "流血不止") states their absence. A
-# negation followed by two characters that stand in the term, not under a negation of the term's
+# ("看东西不重影" against "看东西重影", "不抽搐" against "抽搐不止") states their absence. A negation
+# followed at once by two characters that stand in the term, not under a negation of the term's
 # own ("说不出话" matched to "说不出话" keeps its 不), denies the match.
 _CLAUSE_NEGATION = re.compile(r"[不没无未冇唔]")
 
