@@ -83,7 +83,7 @@ _STOPPED = re.compile(
 _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
 # Sleeplessness ("醒了就睡不着", "睡不好", "失眠") embeds close to "睡不醒" and "睡着就不醒"; it is never
 # an emergency sign itself, so such a clause is left to the rules' own terms.
-_SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早|醒了就")
+_SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"

@@ -111,3 +111,9 @@ def test_a_glucose_read_several_times() -> None:
 def test_a_scald_of_the_chest_and_arm_in_south_western_words() -> None:
     out = run("胸口和右手杆烫起大泡，皮都脱了", 4)
     assert out["level"] == 2
+
+
+def test_waking_breathless_is_no_sleeplessness() -> None:
+    # the sleeplessness guard names sleeplessness only: waking to breathlessness is still read
+    out = run("半夜醒了就喘不上来，要坐起来才好", 70)
+    assert out["level"] <= 2 and "C-DYSPNOEA" in ids(out)
