@@ -3,6 +3,7 @@
 - ``burn_tbsa``: burnt body-surface area in % ("烧伤面积约30%", "20% TBSA burns", palms by the
   手掌法: "烫起的水泡有十几个巴掌大" ≈ 15%; else by the regions named, rule of nines:
   "热汤泼在肚子和两条大腿上，起了大片水泡" ≈ 27.5%, :mod:`appliance.clinical.findings_burns`);
+  ``burn_tbsa_told`` is the same area when it was told as a number (a percentage or palms);
 - ``tablets``: how many tablets were taken at once ("吃了三十片扑热息痛", "took 40 pills",
   "一整瓶" ≈ 20, "几十片" ≈ 20, "a handful of pills" ≈ 20);
 - ``fall_height_m``: height of a fall in metres ("从3米高处摔下", "从三楼摔下" = 2 storeys ≈ 6 m,
@@ -26,6 +27,7 @@ value wins when written twice (the smallest for ``days_since_surgery``). Thresho
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from appliance.clinical.findings_burns import burn_area_from_regions
@@ -41,6 +43,7 @@ _BURN_WORD = (
 _OTHER_PERCENT = re.compile(r"(?:氧|饱和|spo2|sao2|sat|湿度|概率|可能|hba1c|糖化)\s*[:：=]?\s*$")
 _BURN = (
     re.compile(rf"{_BURN_WORD}[^。；;.!?]{{0,40}}?({NUM})\s*%"),
+    re.compile(rf"{_BURN_WORD}[^。；;.!?]{{0,40}}?百分之\s*({NUM})"),  # "大概占全身百分之八"
     # tenths, as people estimate an area: "估计有三成面积" = 30%
     re.compile(
         rf"{_BURN_WORD}[^。；;.!?]{{0,40}}?({NUM})\s*成(?=\s*(?:的)?\s*(?:面积|左右|多|皮肤|身体|$|[，,]))"
@@ -57,6 +60,7 @@ _SCALD_CONTEXT = re.compile(
 )
 _WORD_COUNTS = {"几十": 20.0, "十几": 12.0, "二三十": 25.0, "一大把": 20.0, "一把": 20.0,
                 "一整瓶": 20.0, "一瓶": 20.0, "整瓶": 20.0, "大半瓶": 15.0, "半瓶": 10.0, "一整板": 10.0, "一板": 10.0, "两板": 20.0,
+                "整板": 10.0, "成板": 10.0, "成瓶": 20.0,
                 "tens of": 20.0, "dozens of": 24.0, "a handful of": 20.0, "handful of": 20.0,
                 "a bottle of": 20.0, "a whole bottle of": 20.0, "whole bottle of": 20.0,
                 "ten": 10.0, "twelve": 12.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0,
@@ -71,7 +75,8 @@ _TABLETS = (
     ),
     re.compile(rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
     # a blister sheet swallowed, whatever the drug's name ("吞了一板曲马多"): 板 is tablets
-    re.compile(r"(?:吃|服|吞|吞服|吃下|食)了?\s*(一整板|一板|两板)"),
+    # Cantonese 成 is "whole" ("食咗成板安眠药", "成瓶")
+    re.compile(r"(?:吃|服|吞|吞服|吃下|食)了?\s*(一整板|一板|两板|整板|成板|成瓶)"),
     # a handful or a bottle swallowed, whatever the drug's name ("吞了一把阿米替林"): 吞 and 服 are
     # what one does with pills (吃了一把 may be peanuts)
     re.compile(r"(?:吞|吞服|服|服下)了?\s*(一大把|一把|一整瓶|一瓶|整瓶|半瓶)"),
@@ -263,6 +268,8 @@ def extract_measures(text: str) -> dict[str, TextReading]:
                   default=len(folded))  # fmt: skip
         if _SCALD_CONTEXT.search(folded[stop + 1 : end]):
             keep("burn_tbsa", to_number(m.group(1)), "%", m, 0.5, 100)
+    if "burn_tbsa" in out:  # told as a number, not estimated from the parts named
+        out["burn_tbsa_told"] = dataclasses.replace(out["burn_tbsa"], key="burn_tbsa_told")
     regions = None if "burn_tbsa" in out else burn_area_from_regions(folded)
     if regions is not None:  # no stated size: the regions named, by the rule of nines
         (value, (start, end)) = regions

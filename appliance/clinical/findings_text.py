@@ -33,7 +33,7 @@ NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 # 食管, 食物中毒).
 _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "他", "係": "是", "喺": "在",
               "睇": "看", "嘅": "的", "啲": "些", "嗰": "那", "瞓": "睡", "攰": "累",
-              "讲": "说", "勿": "不"}  # fmt: skip
+              "讲": "说", "勿": "不", "嚟": "来", "揸": "拿", "乜": "啥", "咩": "啥", "仲": "还"}  # fmt: skip
 # Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
 # the vocabulary also reads "半边身子没劲" (terms are folded the same way).
 # South-western 啥子 (and 么子) is 什么: "喂啥子吐啥子" ~ 吃什么吐什么's pattern.
@@ -43,7 +43,28 @@ _SAME_WORD = (
     ("啥子", "什么"),
     ("么子", "什么"),
     ("乜嘢", "什么"),  # Cantonese
+    # Cantonese content words of the same length (粤语词典; 广州话方言词典): 讲嘢 is 说话 (讲 is
+    # already 说), 而家 现在, 头先 刚才, 琴日/寻日 昨天, 好似 好像, 行路 走路, 嗌交 吵架, and
+    # 唔落 after eating or drinking is 不下 ("饮唔落" ~ 喝不下)
+    ("说嘢", "说话"),
+    ("而家", "现在"),
+    ("头先", "刚才"),
+    ("琴日", "昨天"),
+    ("寻日", "昨天"),
+    ("好似", "好像"),
+    ("行路", "走路"),
+    ("嗌交", "吵架"),
+    ("吃啥呕啥", "吃啥吐啥"),
+    ("吃不落", "吃不下"),
+    ("喝不落", "喝不下"),
+    ("吞不落", "吞不下"),
 )
+# Cantonese 食 (eat) and 饮 (drink) as verbs are 吃 and 喝: before what is eaten or drunk or a
+# verb ending, never in 食管, 食物, 食欲, 食指, 饮食, 进食, 零食, 冷饮 …
+_CANTONESE_EAT = re.compile(
+    r"(?<![饮进零粮伙绝主素肉节禁甜美挑偏暴厌流冷热])食(?=[了过完饭药嘢啥东粥面水奶得不落咗多少错])"
+)
+_CANTONESE_DRINK = re.compile(r"(?<![冷热餐])饮(?=[了过完水酒奶汤茶啤得不落咗多少错])")
 # Hunan/Hubei 冒得 is 没有 ("冒得出疹子"), but 冒 is also "to gush" ("血冒得厉害"): never before
 # a degree word
 _MAO_DE = re.compile(r"冒得(?![厉很凶多快猛太好])")
@@ -76,6 +97,10 @@ def fold(text: str) -> str:
     # numeral: "血压 一百五" is a label and its value)
     if " " in joined:
         joined = _SPACED_CLAUSE.sub("，", joined)
+    if "食" in joined:
+        joined = _CANTONESE_EAT.sub("吃", joined)
+    if "饮" in joined:
+        joined = _CANTONESE_DRINK.sub("喝", joined)
     for word, same in _SAME_WORD:
         if word in joined:
             joined = joined.replace(word, same)

@@ -72,6 +72,7 @@ COMPOSITE_FACTS = frozenset(
     {
         "pregnant",
         "fever",
+        "fever_older",
         "older_adult",
         "pregnant_20_weeks",
         "preterm",
@@ -101,6 +102,11 @@ HIGH_GLUCOSE = 16.7  # mmol/L (300 mg/dL): high enough for DKA or a hyperosmolar
 SEVERE_SBP, SEVERE_DBP = 160.0, 110.0  # mmHg, the severe range of pre-eclampsia (ACOG 2020)
 PERSISTENT_FEVER_DAYS = 3.0  # a fever with a cough for 3 days or more: chest film and blood count
 PERSISTENT_COUGH_DAYS = 14.0  # 肺结核可疑症状: a cough of two weeks or more (TB2019)
+#: fever in an older adult (IDSA 2009, High KP et al.: a single oral temperature > 37.8 ℃, or
+#: repeated readings > 37.2 ℃ — a fever told by the family and a measured reading above 37.2 are
+#: two readings)
+OLDER_FEVER = 37.8
+OLDER_FEVER_REPEATED = 37.2
 HYPERTHERMIA = 40.0  # heat stroke: core temperature ≥ 40 ℃ with a CNS disturbance
 LATE_PREGNANCY_WEEKS = 20.0  # CTAS: bleeding in pregnancy ≥ 20 weeks is level 2
 TERM_WEEKS = 37.0  # labour or waters broken from 20 to under 37 weeks is preterm (NICE NG25)
@@ -272,6 +278,16 @@ def _fact(name: str, told: Told) -> Finding | None:
     if name == "temp_40":
         temp = vitals.get("temp")
         if temp is not None and temp >= HYPERTHERMIA:
+            return Finding(name, f"temp={temp:g}", (0, 0))
+    if name == "fever_older":  # IDSA 2009: an older adult's fever is a lower reading
+        temp = vitals.get("temp")
+        older = inputs.age is not None and inputs.age >= OLDER_ADULT
+        said = bool(find_terms(text, _FEVER_WORDS))
+        if (
+            older
+            and temp is not None
+            and (temp > OLDER_FEVER or (temp > OLDER_FEVER_REPEATED and said))
+        ):
             return Finding(name, f"temp={temp:g}", (0, 0))
     if name == "fever":
         temp = vitals.get("temp")

@@ -748,6 +748,24 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English comment on the diabetic foot (IWGDF 2023: an x-ray for bone involvement); in the "
         "file since 19db191 (2026-12-04), before v40; v40 has it only in a why",
     ),
+    (
+        "at a clinic visit",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on Bell's palsy (steroids within 72 h at a clinic visit); in the file "
+        "since 9ff0e4e, before v42; v42 has it only in a why",
+    ),
+    (
+        "in a young adult",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English comments on chest-wall pain and palpitations in a young adult; in the file since "
+        "11bd286, before v42; v42 has it only in a why",
+    ),
+    (
+        "划开一条口子",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a wound term (a cut told as slit open) in the file since ab25cff, the twentieth batch, "
+        "before v42; v42 uses it in one complaint",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

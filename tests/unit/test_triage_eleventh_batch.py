@@ -71,9 +71,14 @@ def test_fever_with_a_dialysis_catheter_or_central_line_is_level_2() -> None:
 
 
 def test_bleeding_on_an_anticoagulant_needs_labs_and_clots_in_urine_level_3() -> None:
-    out = run("吃华法林，这几天刷牙牙龈出血，身上有几块青紫", 70)
+    # one small bleed on an anticoagulant is a blood test (level 4); gums that bleed and several
+    # bruises at once are a bleeding tendency (level 3 since the 42nd batch: four outside writers
+    # of five graded it 3)
+    out = run("吃华法林，这几天刷牙牙龈出血", 70)
     assert "C-ANTICOAGULANT-BLEEDING" in ids(out) and out["level"] == 4
     assert out["disposition"] == "routine"
+    out = run("吃华法林，这几天刷牙牙龈出血，身上有几块青紫", 70)
+    assert "C-BLEEDING-TENDENCY" in ids(out) and out["level"] == 3
     clots = run("吃阿司匹林，这两天尿里有血块，尿得费劲", 73)
     assert "C-HAEMATURIA-CLOTS" in ids(clots) and clots["level"] == 3
     assert "C-HAEMATURIA-CLOTS" not in ids(run("月经有血块，量不多", 30))

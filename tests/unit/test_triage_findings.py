@@ -65,6 +65,7 @@ def test_quantities_read_from_text(text, key, value):
 def _measure_case(rule, fires):
     unit_text = {
         "burn_tbsa": "烧伤面积约{}%",
+        "burn_tbsa_told": "烧伤面积约{}%",
         "tablets": "一次吃了{}片药",
         "fall_height_m": "从{}米高处摔下",
         "seizure_min": "抽搐持续{}分钟",

@@ -264,6 +264,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev89.toml", 0.83, 0),
     # forty-first batch, first run 88.8% / 3: emergencies told in English or mixed
     ("triage_outside_dev90.toml", 0.93, 0),
+    # forty-second batch, first run 86.2% / 1: the elderly over 75 told by their carers
+    ("triage_outside_dev91.toml", 0.95, 0),
+    # forty-second batch, first run 78.8% / 7: injuries of rural work and daily life
+    ("triage_outside_dev92.toml", 0.91, 0),
+    # forty-second batch, first run 82.5% / 4: Pearl River Delta factory towns, in Cantonese
+    ("triage_outside_dev93.toml", 0.92, 1),
 ]
 
 

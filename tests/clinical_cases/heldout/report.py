@@ -78,6 +78,7 @@ TRIAGE_FILES = {
     "triage-v39": "triage_heldout_v39.toml",  # 7a076ab, first run after the thirty-ninth; unread
     "triage-v40": "triage_heldout_v40.toml",  # 434b10e, first run after the fortieth; unread
     "triage-v41": "triage_heldout_v41.toml",  # 62d84ff, first run after the forty-first; unread
+    "triage-v42": "triage_heldout_v42.toml",  # fe5779f, first run after the forty-second; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
