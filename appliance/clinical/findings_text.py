@@ -29,8 +29,8 @@ NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 # same pain ("右下腹疼" ~ 右下腹痛, "头疼" ~ 头痛), so no vocabulary needs both spellings.
 # One character for one: 疼 is 痛; spoken Cantonese function words are their Mandarin ones
 # (冇 没, 唔 不, Wu 勿 不, 咗 了, 佢 他, 係 是, 喺 在, 睇 看, 嘅 的, 啲 些, 嗰 那, 瞓 睡, 攰 累), so
-# "冇发烧" is denied and "冇力" is weakness like "没力". Content words are not mapped (食 stays:
-# 食管, 食物中毒).
+# "冇发烧" is denied and "冇力" is weakness like "没力"; 嚟 来, 揸 拿, 乜/咩 啥, 仲 还 too. Content
+# words are mapped as words, below (食 as a verb only: 食管, 食物中毒 stay).
 _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "他", "係": "是", "喺": "在",
               "睇": "看", "嘅": "的", "啲": "些", "嗰": "那", "瞓": "睡", "攰": "累",
               "讲": "说", "勿": "不", "嚟": "来", "揸": "拿", "乜": "啥", "咩": "啥", "仲": "还"}  # fmt: skip
@@ -62,9 +62,9 @@ _SAME_WORD = (
 # Cantonese 食 (eat) and 饮 (drink) as verbs are 吃 and 喝: before what is eaten or drunk or a
 # verb ending, never in 食管, 食物, 食欲, 食指, 饮食, 进食, 零食, 冷饮 …
 _CANTONESE_EAT = re.compile(
-    r"(?<![饮进零粮伙绝主素肉节禁甜美挑偏暴厌流冷热])食(?=[了过完饭药嘢啥东粥面水奶得不落咗多少错])"
+    r"(?<![饮进零粮伙绝主素肉节禁甜美挑偏暴厌流冷热])食(?=[了过完饭药嘢啥东粥面水奶得不落多少错])"
 )
-_CANTONESE_DRINK = re.compile(r"(?<![冷热餐])饮(?=[了过完水酒奶汤茶啤得不落咗多少错])")
+_CANTONESE_DRINK = re.compile(r"(?<![冷热餐])饮(?=[了过完水酒奶汤茶啤得不落多少错])")
 # Hunan/Hubei 冒得 is 没有 ("冒得出疹子"), but 冒 is also "to gush" ("血冒得厉害"): never before
 # a degree word
 _MAO_DE = re.compile(r"冒得(?![厉很凶多快猛太好])")
