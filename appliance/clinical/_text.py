@@ -178,9 +178,10 @@ def _word_bounded(text: str, start: int, end: int) -> bool:
 
 
 # A clause that tells the past ("前年得过脑梗", "以前有过心梗", "history of stroke") is history, not
-# today's complaint — unless it also says now ("昨天又犯了", "今天再次", "again").
+# today's complaint — unless it also says now ("昨天又犯了", "今天再次", "again"). A comparison with
+# before ("尿比以前少", "比之前疼得厉害") tells a change now, not the past.
 _PAST_ZH = re.compile(
-    r"得过|患过|曾经|曾患|曾有|既往|以前|之前|从前|早年|去年|前年|多年前|前几年|前些年|"
+    r"得过|患过|曾经|曾患|曾有|既往|(?<![比较])(?:以前|之前|从前)|早年|去年|前年|多年前|前几年|前些年|"
     r"前[一两三四五]年|年轻时|小时候|上个月|上个礼拜|上礼拜|上个星期|上星期|上周|上半年|"
     # a standing state is no new finding ("平时就糊里糊涂认不全人"): ESI asks what is new
     r"平时就|平常就|本来就|向来|素来|一向|"

@@ -344,8 +344,10 @@ def extract_measures(text: str) -> dict[str, TextReading]:
 # (a spoken range counts its lower end: a threshold must be reached), "半年".
 _DAYS_PER = {"天": 1.0, "日": 1.0, "周": 7.0, "星期": 7.0, "礼拜": 7.0, "月": 30.0, "年": 365.0}
 # (a date is no spell: "3月5日", "2023年")
+# an age is no spell: "10个月女娃", "3个月大的宝宝", "28天男婴" (the child named right after the unit)
 _SPELL = re.compile(
     rf"(?<![\d年月])({NUM}|半)\s*(?:个)?\s*(多)?\s*(?:个)?\s*(天|日|周|星期|礼拜|月|年)(?![\d一二三四五六七八九十号])"
+    r"(?!大|[女男娃宝孩婴崽妹仔]|毛毛|丫头|闺女|小子)"
 )
 
 

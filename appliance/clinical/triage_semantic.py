@@ -55,8 +55,9 @@ _NEGATED_HEAD = re.compile(
 _ABILITY = re.compile(
     r"(?<![不没功可才只未])(?:能|可以)(?![不否])"
     # a potential complement states the ability too: "嘴张得开", "吃得下", "站得起来", "看得清",
-    # Cantonese "饮得落" (never when a negation follows: "喘得上不来气", "痛得下不了床")
-    r"|[\u4e00-\u9fff]得(?:开|动|下|进|落|起来|清|见|着|住|了)(?![不没冇唔])"
+    # "问话答得上", "答得对", "叫得应", Cantonese "饮得落" (never when a negation follows:
+    # "喘得上不来气", "痛得下不了床")
+    r"|[\u4e00-\u9fff]得(?:开|动|下|进|落|起来|清|见|着|住|了|上|对|应)(?![不没冇唔])"
 )
 # "不少" closing a clause says an amount is not reduced ("尿也不少"); after bleeding, vomiting or
 # stools it means "a lot" ("出血不少"), which is no playing down.

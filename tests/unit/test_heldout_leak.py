@@ -766,6 +766,12 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "a wound term (a cut told as slit open) in the file since ab25cff, the twentieth batch, "
         "before v42; v42 uses it in one complaint",
     ),
+    (
+        "像被大石头压",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a chest-pain term (pressing like a big stone) in the file since 0e95feb, the ninth "
+        "criteria batch, before v43; v43 uses it in one complaint",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -270,6 +270,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev92.toml", 0.91, 0),
     # forty-second batch, first run 82.5% / 4: Pearl River Delta factory towns, in Cantonese
     ("triage_outside_dev93.toml", 0.92, 1),
+    # forty-third batch, first run 72.5% / 5: infants and toddlers under three
+    ("triage_outside_dev94.toml", 0.80, 1),
+    # forty-third batch, first run 72.5% / 2: chest pain, breathlessness and palpitations
+    ("triage_outside_dev95.toml", 0.82, 1),
+    # forty-third batch, first run 76.2% / 2: poisonings and the environment in the countryside
+    ("triage_outside_dev96.toml", 0.80, 0),
 ]
 
 

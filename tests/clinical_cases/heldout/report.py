@@ -79,6 +79,7 @@ TRIAGE_FILES = {
     "triage-v40": "triage_heldout_v40.toml",  # 434b10e, first run after the fortieth; unread
     "triage-v41": "triage_heldout_v41.toml",  # 62d84ff, first run after the forty-first; unread
     "triage-v42": "triage_heldout_v42.toml",  # fe5779f, first run after the forty-second; unread
+    "triage-v43": "triage_heldout_v43.toml",  # ee08ddb, first run after the forty-third; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
