@@ -14,6 +14,9 @@ def test_an_age_in_months_is_no_spell_of_illness() -> None:
     assert longest_days("8个月男娃发烧两天") == 2
     assert longest_days("3个月大的宝宝咳了一天") == 1
     assert longest_days("咳了两个月") == 60
+    # 大 after a unit is an age only as "大的", "大了" or at a clause end ("三天大便没解" is a spell)
+    assert longest_days("三天大便都没解") == 3
+    assert longest_days("两个月大，发烧一天") == 1
 
 
 def test_a_comparison_with_before_is_a_change_now_not_history() -> None:
