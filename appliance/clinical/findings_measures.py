@@ -74,6 +74,11 @@ _TABLETS = (
         r"(?:片|粒|颗|丸)"
     ),
     re.compile(rf"(?:吃|服|吞|服用|吞服|吃下|喝)了?\s*{_COUNT}\s*(?:药|安眠药|降压药|降糖药)"),
+    # the drug named between the verb and the count ("吃了对乙酰氨基酚30片", "吞了安眠药二十来粒")
+    re.compile(
+        rf"(?:吃|服|吞|服用|吞服|吃下)了\s*[^，,。；;、\d零〇一二两三四五六七八九十几半]{{2,8}}?\s*"
+        rf"{_COUNT}\s*(?:多|来|余)?\s*(?:片|粒|颗|丸)"
+    ),
     # a blister sheet swallowed, whatever the drug's name ("吞了一板曲马多"): 板 is tablets
     # Cantonese 成 is "whole" ("食咗成板安眠药", "成瓶")
     re.compile(r"(?:吃|服|吞|吞服|吃下|食)了?\s*(一整板|一板|两板|整板|成板|成瓶)"),

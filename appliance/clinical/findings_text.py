@@ -54,6 +54,10 @@ _SAME_WORD = (
     ("好似", "好像"),
     ("行路", "走路"),
     ("嗌交", "吵架"),
+    # northern 脚脖子 / 手脖子 are the ankle and the wrist, never the neck ("脚脖子也肿" is no
+    # swollen neck): read as 脚腕子 / 手腕子
+    ("脚脖子", "脚腕子"),
+    ("手脖子", "手腕子"),
     ("吃啥呕啥", "吃啥吐啥"),
     ("吃不落", "吃不下"),
     ("喝不落", "喝不下"),

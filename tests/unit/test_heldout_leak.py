@@ -772,6 +772,12 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "a chest-pain term (pressing like a big stone) in the file since 0e95feb, the ninth "
         "criteria batch, before v43; v43 uses it in one complaint",
     ),
+    (
+        "一阵一阵发紧",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a contraction word (tightening in waves) in the contractions phrase group since 93c9d85, "
+        "the thirty-ninth batch, before v44; v44 uses it in one complaint",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

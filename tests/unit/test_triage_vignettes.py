@@ -276,6 +276,10 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev95.toml", 0.82, 1),
     # forty-third batch, first run 76.2% / 2: poisonings and the environment in the countryside
     ("triage_outside_dev96.toml", 0.80, 0),
+    # forty-fourth batch, first run 77.5% / 5: mental health and behaviour
+    ("triage_outside_dev97.toml", 0.83, 0),
+    # forty-fourth batch, first run 87.5% / 1: abdominal pain of every kind
+    ("triage_outside_dev98.toml", 0.90, 0),
 ]
 
 

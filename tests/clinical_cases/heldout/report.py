@@ -80,6 +80,7 @@ TRIAGE_FILES = {
     "triage-v41": "triage_heldout_v41.toml",  # 62d84ff, first run after the forty-first; unread
     "triage-v42": "triage_heldout_v42.toml",  # fe5779f, first run after the forty-second; unread
     "triage-v43": "triage_heldout_v43.toml",  # ee08ddb, first run after the forty-third; unread
+    "triage-v44": "triage_heldout_v44.toml",  # f1dc95b, first run after the forty-fourth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 

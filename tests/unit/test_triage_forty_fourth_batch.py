@@ -1,0 +1,48 @@
+"""Triage mechanisms of the forty-fourth #16 batch, read from the outside-written development sets
+dev97 (``triage_outside_dev97.toml``: mental health and behaviour) and dev98
+(``triage_outside_dev98.toml``: abdominal pain of every kind); firing and non-firing (wording
+ours)."""
+
+from __future__ import annotations
+
+from appliance.clinical.findings_text import fold
+from tests.unit._triage_service import ids, run
+
+
+def test_a_plan_to_jump_into_water_with_words_between() -> None:
+    out = run("这几天老想着一个人去跳河", 40)
+    assert out["level"] <= 2 and "C-SUICIDE-RISK" in ids(out)
+    assert "C-SUICIDE-RISK" not in ids(run("天热了，娃想跳河里游泳", 10))
+
+
+def test_drinking_the_pesticide_as_a_way_out() -> None:
+    out = run("跟女儿说不如喝药算了", 68)
+    assert out["level"] <= 2 and "N-WANTS-POISON" in ids(out)
+
+
+def test_a_voice_at_the_ear_after_a_birth() -> None:
+    out = run("生完孩子半个月，说有人在耳边叫她别要这个娃", 27)
+    assert out["level"] <= 2 and "C-POSTPARTUM-PSYCHOSIS" in ids(out)
+
+
+def test_grandiose_talk_with_agitation_nobody_can_hold() -> None:
+    out = run("两天没睡，说自己是皇帝，几个人按不住", 35)
+    assert out["level"] <= 2 and "C-PSYCHOSIS-DANGEROUS" in ids(out)
+
+
+def test_tablets_counted_with_the_drug_named_between() -> None:
+    out = run("吃了布洛芬二十片，想死", 19)
+    assert "M-TABLETS-OVERDOSE" in ids(out)
+    assert "M-TABLETS-OVERDOSE" not in ids(run("吃了感冒药两片，还在咳", 30))
+
+
+def test_ankle_and_wrist_told_with_the_neck_word() -> None:
+    assert fold("脚脖子肿") == "脚腕子肿"
+    out = run("小腿起红点，脚脖子也肿", 8)
+    assert "N-NECK-SPREAD" not in ids(out)
+
+
+def test_a_medicine_asked_keeps_its_clause_from_the_semantic_bank() -> None:
+    out = run("拉了两回稀，来拿点止泻药", 30)
+    assert out["level"] == 4 and "C-SUICIDE-RISK" not in ids(out)
+    assert "N-MEDICINE-ASKED" in ids(out)
