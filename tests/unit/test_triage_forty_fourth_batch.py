@@ -34,6 +34,9 @@ def test_tablets_counted_with_the_drug_named_between() -> None:
     out = run("吃了布洛芬二十片，想死", 19)
     assert "M-TABLETS-OVERDOSE" in ids(out)
     assert "M-TABLETS-OVERDOSE" not in ids(run("吃了感冒药两片，还在咳", 30))
+    # 颗 and 粒 count food too: grapes or peanuts are no tablets, either order
+    assert "M-TABLETS-OVERDOSE" not in ids(run("吃了十几颗葡萄，肚子痛", 6))
+    assert "M-TABLETS-OVERDOSE" not in ids(run("吃了花生米二十粒", 6))
 
 
 def test_ankle_and_wrist_told_with_the_neck_word() -> None:
