@@ -23,6 +23,8 @@ def test_drinking_the_pesticide_as_a_way_out() -> None:
 def test_a_voice_at_the_ear_after_a_birth() -> None:
     out = run("生完孩子半个月，说有人在耳边叫她别要这个娃", 27)
     assert out["level"] <= 2 and "C-POSTPARTUM-PSYCHOSIS" in ids(out)
+    # a grandmother calling a child up at his ear is no voice
+    assert "C-ACUTE-PSYCHOSIS" not in ids(run("奶奶在耳边叫他起床，他不起", 12))
 
 
 def test_grandiose_talk_with_agitation_nobody_can_hold() -> None:
