@@ -120,6 +120,12 @@ _HANDLED = re.compile(
     r"(?:钥匙|刀|剪|锁|伞|椅|梳|尺|勺|叉|扇|壶|锤|斧|枪|扳手|钳)"
 )
 _HANDFUL = ("一把", "一大把")
+# 颗 and 粒 count food too ("吃了十几颗葡萄", "吃了花生米二十粒"): a food named in the match or
+# right after its unit is no tablet count
+_FOOD = re.compile(
+    r"葡萄|花生|瓜子|糖果|糖豆|水果糖|红枣|枣子|黄豆|豆子|米饭|饺子|汤圆|樱桃|草莓|荔枝|龙眼|桂圆|"
+    r"鸡蛋|核桃|栗子|橄榄|杏仁|grape|peanut|candy|candies|sweets|nuts"
+)
 # the 把 construction with the amount told in passing, across commas of the same sentence
 _BA_SENTENCE = re.compile(r"把([^。；;!?！？]{1,30}?)(?:吃|吞|服|喝)(?:了|下|掉|光)")
 _BA_AMOUNT = re.compile(rf"{_COUNT_WORDS_FIRST}\s*(?:片|粒|颗|丸)|({_COUNT_WORDS})")
@@ -282,6 +288,8 @@ def extract_measures(text: str) -> dict[str, TextReading]:
     for pattern in _TABLETS:
         for m in pattern.finditer(folded):
             if m.group(1) in _HANDFUL and _HANDLED.match(folded, m.end(1)):
+                continue
+            if _FOOD.search(folded[m.start() : m.end() + 4]):
                 continue
             keep("tablets", _count(m.group(1)), "tablets", m, 1, 1000)
     for m in _BA_SENTENCE.finditer(folded):  # "把一整瓶扑热息痛，二十来片，全吞了"

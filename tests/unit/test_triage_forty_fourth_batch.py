@@ -23,6 +23,8 @@ def test_drinking_the_pesticide_as_a_way_out() -> None:
 def test_a_voice_at_the_ear_after_a_birth() -> None:
     out = run("生完孩子半个月，说有人在耳边叫她别要这个娃", 27)
     assert out["level"] <= 2 and "C-POSTPARTUM-PSYCHOSIS" in ids(out)
+    # a grandmother calling a child up at his ear is no voice
+    assert "C-ACUTE-PSYCHOSIS" not in ids(run("奶奶在耳边叫他起床，他不起", 12))
 
 
 def test_grandiose_talk_with_agitation_nobody_can_hold() -> None:
@@ -34,6 +36,9 @@ def test_tablets_counted_with_the_drug_named_between() -> None:
     out = run("吃了布洛芬二十片，想死", 19)
     assert "M-TABLETS-OVERDOSE" in ids(out)
     assert "M-TABLETS-OVERDOSE" not in ids(run("吃了感冒药两片，还在咳", 30))
+    # 颗 and 粒 count food too: grapes or peanuts are no tablets, either order
+    assert "M-TABLETS-OVERDOSE" not in ids(run("吃了十几颗葡萄，肚子痛", 6))
+    assert "M-TABLETS-OVERDOSE" not in ids(run("吃了花生米二十粒", 6))
 
 
 def test_ankle_and_wrist_told_with_the_neck_word() -> None:
