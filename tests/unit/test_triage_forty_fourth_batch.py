@@ -51,3 +51,11 @@ def test_a_medicine_asked_keeps_its_clause_from_the_semantic_bank() -> None:
     out = run("拉了两回稀，来拿点止泻药", 30)
     assert out["level"] == 4 and "C-SUICIDE-RISK" not in ids(out)
     assert "N-MEDICINE-ASKED" in ids(out)
+
+
+def test_known_coronary_disease_with_a_stomach_upset_and_a_sweat() -> None:
+    # at any age, kept from a history clause as context (the older adult's composite, ESI v4 ch.3)
+    out = run("以前有过心梗，这回胃不舒服，一身冷汗", 55)
+    assert out["level"] <= 2 and "C-CHEST-PAIN-ACS" in ids(out)
+    # without a sweat it is not raised by this composite
+    assert "C-CHEST-PAIN-ACS" not in ids(run("冠心病，拉肚子两天，没出汗", 55))
