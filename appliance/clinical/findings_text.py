@@ -58,7 +58,7 @@ _SAME_WORD = (
     # swollen neck): read as 脚腕子 / 手腕子
     ("脚脖子", "脚腕子"),
     ("手脖子", "手腕子"),
-    ("吃啥呕啥", "吃啥吐啥"),
+    ("呕啥", "吐啥"),  # Cantonese 呕 is vomiting: "食乜呕乜" ~ 吃啥吐啥, "饮乜呕乜" too
     ("吃不落", "吃不下"),
     ("喝不落", "喝不下"),
     ("吞不落", "吞不下"),
@@ -68,7 +68,7 @@ _SAME_WORD = (
 _CANTONESE_EAT = re.compile(
     r"(?<![饮进零粮伙绝主素肉节禁甜美挑偏暴厌流冷热])食(?=[了过完饭药嘢啥东粥面水奶得不落多少错])"
 )
-_CANTONESE_DRINK = re.compile(r"(?<![冷热餐])饮(?=[了过完水酒奶汤茶啤得不落多少错])")
+_CANTONESE_DRINK = re.compile(r"(?<![冷热餐])饮(?=[了过完水酒奶汤茶啤啥得不落多少错])")
 # Hunan/Hubei 冒得 is 没有 ("冒得出疹子"), but 冒 is also "to gush" ("血冒得厉害"): never before
 # a degree word
 _MAO_DE = re.compile(r"冒得(?![厉很凶多快猛太好])")

@@ -282,11 +282,13 @@ def _fact(name: str, told: Told) -> Finding | None:
     if name == "fever_older":  # IDSA 2009: an older adult's fever is a lower reading
         temp = vitals.get("temp")
         older = inputs.age is not None and inputs.age >= OLDER_ADULT
-        said = bool(find_terms(text, _FEVER_WORDS))
         if (
             older
             and temp is not None
-            and (temp > OLDER_FEVER or (temp > OLDER_FEVER_REPEATED and said))
+            and (
+                temp > OLDER_FEVER
+                or (temp > OLDER_FEVER_REPEATED and bool(find_terms(text, _FEVER_WORDS)))
+            )
         ):
             return Finding(name, f"temp={temp:g}", (0, 0))
     if name == "fever":
