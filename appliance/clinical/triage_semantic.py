@@ -85,6 +85,14 @@ _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
 # Sleeplessness ("醒了就睡不着", "睡不好", "失眠") embeds close to "睡不醒" and "睡着就不醒"; it is never
 # an emergency sign itself, so such a clause is left to the rules' own terms.
 _SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早")
+# A clause that asks for a medicine ("来拿点止泻药", "想开些感冒药", "买点药膏") names no sign: the
+# complaint it is for is told in another clause, and matched, "…药" draws the terms of stored pills
+# (overdose, suicide). A request is a fetching verb after 来/想/要/去 or before a small amount (点/些),
+# with nothing taken or drunk between it and the 药 that ends the clause ("拿了一瓶药" is no request).
+_ASKS_MEDICINE = re.compile(
+    r"(?:(?:来|想|要|去)(?:拿|开|买|配|取)|(?:拿|开|买|配|取)(?:点|些|一点|一些))"
+    r"[^了过吃喝服]{0,6}药[吃膏水片]?$"
+)
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"
@@ -203,7 +211,7 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             continue
         if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
-        if _SLEEPLESS.search(clause):
+        if _SLEEPLESS.search(clause) or _ASKS_MEDICINE.search(clause):
             continue
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue

@@ -50,7 +50,8 @@ def test_ankle_and_wrist_told_with_the_neck_word() -> None:
 def test_a_medicine_asked_keeps_its_clause_from_the_semantic_bank() -> None:
     out = run("拉了两回稀，来拿点止泻药", 30)
     assert out["level"] == 4 and "C-SUICIDE-RISK" not in ids(out)
-    assert "N-MEDICINE-ASKED" in ids(out)
+    # the semantic side refuses a clause that asks for a medicine (it names no sign)
+    assert all(f["source"] != "semantic" for f in out["findings"])
 
 
 def test_known_coronary_disease_with_a_stomach_upset_and_a_sweat() -> None:
@@ -59,3 +60,13 @@ def test_known_coronary_disease_with_a_stomach_upset_and_a_sweat() -> None:
     assert out["level"] <= 2 and "C-CHEST-PAIN-ACS" in ids(out)
     # without a sweat it is not raised by this composite
     assert "C-CHEST-PAIN-ACS" not in ids(run("冠心病，拉肚子两天，没出汗", 55))
+
+
+def test_a_request_for_medicine_is_no_clause_for_the_bank() -> None:
+    from appliance.clinical.triage_semantic import clauses
+
+    assert clauses("来拿点止泻药") == [] and clauses("想开些感冒药吃") == []
+    assert clauses("买点药膏") == []
+    # something taken, or a medicine named without a request, is still read
+    assert [c[2] for c in clauses("拿了一瓶安眠药")] == ["拿了一瓶安眠药"]
+    assert [c[2] for c in clauses("吃了半瓶降压药")] == ["吃了半瓶降压药"]
