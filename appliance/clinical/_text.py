@@ -48,6 +48,8 @@ _NEG_ZH = (
 # "不" before these verbs negates what follows ("不吃抗凝药", "不抽烟"); before other words it
 # is part of a word that states something (不适, 不能, 不清).
 _NEG_VERB_ZH = ("吃", "服", "用", "服用", "使用", "喝", "抽", "吸", "打", "吃过", "用过", "服过")
+# …also with "any" after the verb: "不吃啥抗凝药", "不用什么药", "不喝任何酒"
+_TAKEN_ANY = re.compile(r"(?:啥|什么|任何|别的|其他|其它)$")
 # Words that contain a negation character but state a positive finding ("肢体无力" is weakness,
 # "无法站立" cannot stand, "无反应" unresponsive). They are masked before looking for a cue, so
 # "突发右侧肢体无力、口角歪斜" keeps 口角歪斜 affirmed. When unsure, prefer masking: a missed
@@ -121,7 +123,7 @@ def _is_negated_zh(before: str) -> bool:
     between = before[best_end:]
     # "不" inside words such as 不适/不能/不清 is not a negation of the symptom that follows;
     # "不伴", and "不" before a verb of taking ("不吃抗凝药"), are.
-    if cue in "不非唔" and between and between not in _NEG_VERB_ZH:
+    if cue in "不非唔" and between and _TAKEN_ANY.sub("", between) not in _NEG_VERB_ZH:
         return False
     return not any(r in between for r in _RESET_ZH)
 

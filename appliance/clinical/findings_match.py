@@ -50,8 +50,18 @@ _RESULT_NEGATIVE = re.compile(
 )
 
 
+# A medicine said not to be taken after its name closes the clause: "别的抗凝药没吃", "华法林
+# 也没用过" (what is not taken cannot act; a medicine stopped is told by its own terms: "停了").
+_NOT_TAKEN = re.compile(
+    r"(?:也|都|还|倒|就|根本)?(?:没有|从来没|从来不|从没|从未|从不|没|未|不)(?:吃|服|用|打|喝|服用|使用)过?(?:了|的)?"
+    r"(?=[，,。；;、!?！？\n]|$)"
+)
+
+
 def _result_negative(folded: str, end: int) -> bool:
-    return _RESULT_NEGATIVE.match(folded, end) is not None
+    return (
+        _RESULT_NEGATIVE.match(folded, end) is not None or _NOT_TAKEN.match(folded, end) is not None
+    )
 
 
 def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
@@ -245,14 +255,19 @@ def spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
 
 
 def first_mention(folded: str, terms: tuple[str, ...]) -> tuple[int, int, bool] | None:
-    """The first affirmed mention of any term (else the first negated one)."""
+    """The first affirmed mention of any term (else the first negated one). A mention inside a
+    longer, negated mention of another term is denied with it: "不出血" denies 出血, so the 血
+    inside it is no bleeding either (a negation cue reads only the words it stands before)."""
+    hits = [hit for term in terms for hit in spans(folded, term)]
+    denied = [(s, e) for s, e, neg in hits if neg]
     negated: tuple[int, int, bool] | None = None
     best: tuple[int, int, bool] | None = None
-    for term in terms:
-        for start, end, neg in spans(folded, term):
-            hit = (start, end, neg)
-            if not neg and (best is None or start < best[0]):
-                best = hit
-            elif neg and negated is None:
-                negated = hit
+    for start, end, neg in hits:
+        if not neg and any(s <= start and end <= e and e - s > end - start for s, e in denied):
+            neg = True
+        hit = (start, end, neg)
+        if not neg and (best is None or start < best[0]):
+            best = hit
+        elif neg and negated is None:
+            negated = hit
     return best or negated

@@ -43,8 +43,10 @@ _NEGATED_START = re.compile(
 # A clause that only says something is normal ("breathing fine", "呼吸平稳", "说话清楚") or mild ("有点红肿疼",
 # "a bit sore") is not matched: the rules' own terms judge those.
 # "嘴唇不肿", "胸口不痛", "喘气不快": a negation right before a symptom head inside the clause.
+# A degree between the negation and the head plays it down the same way ("肚子还不怎么痛",
+# "不太肿", "不是很疼").
 _NEGATED_HEAD = re.compile(
-    r"(?:不|没|没有|无|未)(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧|"
+    r"(?:不|没|没有|无|未)(?:怎么|太|大|是很|很)?(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧|"
     r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|快(?!乐))"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"

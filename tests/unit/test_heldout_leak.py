@@ -778,6 +778,12 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "a contraction word (tightening in waves) in the contractions phrase group since 93c9d85, "
         "the thirty-ninth batch, before v44; v44 uses it in one complaint",
     ),
+    (
+        "from an endemic area",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English comment on dengue-like fever since 508631a, the thirty-second batch, before "
+        "v45; v45 uses the words in one case",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -280,6 +280,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev97.toml", 0.83, 0),
     # forty-fourth batch, first run 87.5% / 1: abdominal pain of every kind
     ("triage_outside_dev98.toml", 0.90, 0),
+    # forty-fifth batch, first run 81.2% / 6 (report mode): pregnancy and women's health
+    ("triage_outside_dev99.toml", 0.90, 2),
+    # forty-fifth batch, first run 80.0% / 5: school-age children and teenagers
+    ("triage_outside_dev100.toml", 0.86, 1),
+    # forty-fifth batch, first run 76.2% / 4: the nervous system and dizziness
+    ("triage_outside_dev101.toml", 0.83, 2),
 ]
 
 

@@ -81,6 +81,7 @@ TRIAGE_FILES = {
     "triage-v42": "triage_heldout_v42.toml",  # fe5779f, first run after the forty-second; unread
     "triage-v43": "triage_heldout_v43.toml",  # ee08ddb, first run after the forty-third; unread
     "triage-v44": "triage_heldout_v44.toml",  # f1dc95b, first run after the forty-fourth; unread
+    "triage-v45": "triage_heldout_v45.toml",  # 5c8efdf, first run after the forty-fifth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
