@@ -52,8 +52,10 @@ _RESULT_NEGATIVE = re.compile(
 
 # A medicine said not to be taken after its name closes the clause: "别的抗凝药没吃", "华法林
 # 也没用过" (what is not taken cannot act; a medicine stopped is told by its own terms: "停了").
+# Only 没/未 (a past not done): "不吃" after a sign is a child refusing food ("发烧不吃，光哭"),
+# which must not deny the fever.
 _NOT_TAKEN = re.compile(
-    r"(?:也|都|还|倒|就|根本)?(?:没有|从来没|从来不|从没|从未|从不|没|未|不)(?:吃|服|用|打|喝|服用|使用)过?(?:了|的)?"
+    r"(?:也|都|还|倒|就|根本)?(?:没有|从来没|从没|从未|没|未)(?:吃|服|用|打|喝|服用|使用)过?(?:了|的)?"
     r"(?=[，,。；;、!?！？\n]|$)"
 )
 

@@ -24,6 +24,9 @@ def test_a_medicine_not_taken_is_denied_before_or_after_it() -> None:
     for text in ("起身头撞了柜门，没肿，也不吃啥抗凝药", "头撞了柜门，抗凝药从没吃过"):
         assert "C-ANTICOAGULANT-FALL" not in ids(run(text, 50)), text
     assert "C-ANTICOAGULANT-FALL" in ids(run("头撞了柜门，一直吃华法林", 50))
+    # a sign before a refusal to eat keeps it: "不吃" after a sign is no medicine denied
+    assert "C-YOUNG-INFANT-FEVER" in ids(run("发烧不吃，光哭", 0.1))
+    assert "C-ABDOMINAL-PAIN" in ids(run("肚子痛不吃", 5))
     # a medicine not taken that is a finding of its own keeps it ("胰岛素没打" and vomiting)
     assert run("糖尿病，胰岛素两天没打，吐了一天", 40)["level"] <= 2
 
