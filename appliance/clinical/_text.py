@@ -48,8 +48,8 @@ _NEG_ZH = (
 # "不" before these verbs negates what follows ("不吃抗凝药", "不抽烟"); before other words it
 # is part of a word that states something (不适, 不能, 不清).
 _NEG_VERB_ZH = ("吃", "服", "用", "服用", "使用", "喝", "抽", "吸", "打", "吃过", "用过", "服过")
-# …also with "any" after the verb: "不吃啥抗凝药", "不用什么药", "不喝任何酒"
-_TAKEN_ANY = re.compile(r"(?:啥|什么|任何|别的|其他|其它)$")
+# …also with "any" after the verb: "不吃啥抗凝药", "不用什么药", "不喝任何酒", "不吃那啥抗凝的药"
+_TAKEN_ANY = re.compile(r"(?:那|这)?(?:啥|什么|任何|别的|其他|其它)$")
 # Words that contain a negation character but state a positive finding ("肢体无力" is weakness,
 # "无法站立" cannot stand, "无反应" unresponsive). They are masked before looking for a cue, so
 # "突发右侧肢体无力、口角歪斜" keeps 口角歪斜 affirmed. When unsure, prefer masking: a missed

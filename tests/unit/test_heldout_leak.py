@@ -784,6 +784,24 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English comment on dengue-like fever since 508631a, the thirty-second batch, before "
         "v45; v45 uses the words in one case",
     ),
+    (
+        "in an older adult",
+        "appliance/knowledge/data/triage_findings.toml",
+        "common English words in comments (and in meds_rules.toml since 9cef289), long before v46; "
+        "v46 uses them in one case",
+    ),
+    (
+        "an older adult with",
+        "appliance/knowledge/data/triage_findings.toml",
+        "common English words in comments since 7b163cb, the third batch, long before v46; v46 uses "
+        "them in one case",
+    ),
+    (
+        "after eating wild mushrooms",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English term of the mushroom-poisoning finding since 30e3b8e, the tenth batch, long before "
+        "v46; v46 uses the words in one case",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -286,6 +286,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev100.toml", 0.86, 1),
     # forty-fifth batch, first run 76.2% / 4: the nervous system and dizziness
     ("triage_outside_dev101.toml", 0.83, 2),
+    # forty-sixth batch, first run 72.5% / 8 (report mode): wounds, burns and injuries
+    ("triage_outside_dev102.toml", 0.82, 4),
+    # forty-sixth batch, first run 88.8% / 3: older adults with long-standing illness
+    ("triage_outside_dev103.toml", 0.93, 1),
+    # forty-sixth batch, first run 95.0% / 2: fever and infection at every age
+    ("triage_outside_dev104.toml", 0.96, 1),
 ]
 
 

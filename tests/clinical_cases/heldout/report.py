@@ -82,6 +82,7 @@ TRIAGE_FILES = {
     "triage-v43": "triage_heldout_v43.toml",  # ee08ddb, first run after the forty-third; unread
     "triage-v44": "triage_heldout_v44.toml",  # f1dc95b, first run after the forty-fourth; unread
     "triage-v45": "triage_heldout_v45.toml",  # 5c8efdf, first run after the forty-fifth; unread
+    "triage-v46": "triage_heldout_v46.toml",  # 967c887, first run after the forty-sixth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
