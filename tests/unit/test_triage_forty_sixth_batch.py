@@ -81,3 +81,15 @@ def test_a_fistula_gone_quiet() -> None:
     out = run("做透析的，胳膊上内瘘摸不到震颤了", 58)
     assert out["level"] == 3 and "C-FISTULA-THROMBOSIS" in ids(out)
     assert "C-FISTULA-THROMBOSIS" not in ids(run("内瘘震颤很好，来复查", 58))
+
+
+def test_a_bruise_or_a_cold_hand_after_a_fall_is_no_limb_threat() -> None:
+    # purple after a blow is a bruise; a hand cold in the snow is cold
+    assert "C-LIMB-THREAT" not in ids(run("摔了一跤，脚趾发紫，有点肿", 40))
+    assert "C-LIMB-THREAT" not in ids(run("摔在雪地里，手冰凉", 40))
+
+
+def test_projectile_vomiting_with_blood_is_no_spurting_bleed() -> None:
+    out = run("吐了好几次，喷射样的，吐的东西带点血丝", 30)
+    assert "C-EXSANGUINATING" not in ids(out)
+    assert "C-EXSANGUINATING" in ids(run("电锯伤了腿，鲜血喷射", 30))
