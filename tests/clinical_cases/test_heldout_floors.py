@@ -302,6 +302,10 @@ TRIAGE_V45_UNDER_L12_MAX = 2
 # (rules only): 95.0% exact, 0 of 36 L1/L2 under (the same on the rules before it)
 TRIAGE_V46_EXACT_MIN = 0.92
 TRIAGE_V46_UNDER_L12_MAX = 1
+# v47 (northern Shaanxi loess hills), frozen 69179e7 before the forty-seventh batch; first run after
+# it (rules only): 95.0% exact, 2 of 36 L1/L2 under (the same on the rules before it)
+TRIAGE_V47_EXACT_MIN = 0.92
+TRIAGE_V47_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -351,6 +355,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v44": (TRIAGE_V44_EXACT_MIN, TRIAGE_V44_UNDER_L12_MAX),
     "triage-v45": (TRIAGE_V45_EXACT_MIN, TRIAGE_V45_UNDER_L12_MAX),
     "triage-v46": (TRIAGE_V46_EXACT_MIN, TRIAGE_V46_UNDER_L12_MAX),
+    "triage-v47": (TRIAGE_V47_EXACT_MIN, TRIAGE_V47_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

@@ -802,6 +802,12 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an English term of the mushroom-poisoning finding since 30e3b8e, the tenth batch, long before "
         "v46; v46 uses the words in one case",
     ),
+    (
+        "放着一瓶农药",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an unless phrase of C-ORGANOPHOSPHATE (a stored pesticide is no poisoning) since 93c9d85, the "
+        "thirty-ninth batch, before v47; v47 uses it in one case",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -292,6 +292,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev103.toml", 0.93, 1),
     # forty-sixth batch, first run 95.0% / 2: fever and infection at every age
     ("triage_outside_dev104.toml", 0.96, 1),
+    # forty-seventh batch, first run 77.5% / 1 (report mode): breathing problems at every age
+    ("triage_outside_dev105.toml", 0.81, 1),
+    # forty-seventh batch, first run 96.2% / 0: triage-desk shorthand
+    ("triage_outside_dev106.toml", 0.97, 0),
+    # forty-seventh batch, first run 96.2% / 1: the minor end (44 level-4 cases)
+    ("triage_outside_dev107.toml", 0.97, 0),
 ]
 
 

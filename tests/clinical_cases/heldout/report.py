@@ -83,6 +83,7 @@ TRIAGE_FILES = {
     "triage-v44": "triage_heldout_v44.toml",  # f1dc95b, first run after the forty-fourth; unread
     "triage-v45": "triage_heldout_v45.toml",  # 5c8efdf, first run after the forty-fifth; unread
     "triage-v46": "triage_heldout_v46.toml",  # 967c887, first run after the forty-sixth; unread
+    "triage-v47": "triage_heldout_v47.toml",  # 69179e7, first run after the forty-seventh; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
