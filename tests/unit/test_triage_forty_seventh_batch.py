@@ -21,9 +21,11 @@ def test_blood_streaks_told_after_the_sputum_or_cough() -> None:
     assert "C-HAEMOPTYSIS-MINOR" not in ids(run("咳嗽一周，痰里没带血", 60))
 
 
-def test_breathless_lying_flat_is_orthopnoea_not_rest_dyspnoea() -> None:
+def test_breathless_lying_flat_is_orthopnoea_and_on_walking_is_on_effort() -> None:
     out = run("最近走路就气短，一躺下就憋", 70)
-    assert "N-ORTHOPNOEA" in ids(out) and "C-DYSPNOEA" not in ids(out)
+    assert "C-HEART-FAILURE-WORSENING" in ids(out) and out["level"] == 3
+    # told as unable to get a breath lying down, it is breathlessness too (level 2)
+    assert run("一躺下就喘不上气，只能坐着", 70)["level"] <= 2
 
 
 def test_heart_failure_after_a_birth_is_high_risk() -> None:
@@ -44,3 +46,8 @@ def test_a_particle_driven_into_the_eye_is_no_open_globe() -> None:
 def test_jaw_pain_running_to_the_neck_with_a_sweat() -> None:
     out = run("下巴连着脖子疼了半个钟头，出冷汗", 60)
     assert out["level"] <= 2 and "C-CHEST-PAIN-ACS" in ids(out)
+
+
+def test_a_pause_in_sleep_with_blue_lips_is_not_cleared() -> None:
+    out = run("孩子睡觉打呼噜，憋了好几秒不喘气，嘴唇发紫", 3)
+    assert "N-BREATHING-PAUSE-RESOLVED" not in ids(out) and out["level"] <= 2
