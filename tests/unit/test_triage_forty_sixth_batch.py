@@ -93,3 +93,11 @@ def test_projectile_vomiting_with_blood_is_no_spurting_bleed() -> None:
     out = run("吐了好几次，喷射样的，吐的东西带点血丝", 30)
     assert "C-EXSANGUINATING" not in ids(out)
     assert "C-EXSANGUINATING" in ids(run("电锯伤了腿，鲜血喷射", 30))
+
+
+def test_a_sprain_with_a_bruise_is_no_limb_threat() -> None:
+    # purple after a twist is a bruise; pale with no pulse beyond it still threatens the limb
+    assert "C-LIMB-THREAT" not in ids(run("崴了脚，脚背发紫，有点肿", 30))
+    assert "C-LIMB-THREAT" in ids(run("崴了脚，脚趾头发白", 30))
+    # a fracture with a purple, cold foot keeps the older composite
+    assert "C-LIMB-THREAT" in ids(run("小腿骨折，脚趾发紫发凉", 30))
