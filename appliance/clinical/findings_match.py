@@ -60,7 +60,9 @@ _NOT_TAKEN = re.compile(
 )
 
 
-def _result_negative(folded: str, end: int) -> bool:
+def _denied_after(folded: str, end: int) -> bool:
+    """Is the mention ending at ``end`` denied by what follows it: a negative result ("尿酮(-)")
+    or a medicine not taken ("抗凝药没吃")?"""
     return (
         _RESULT_NEGATIVE.match(folded, end) is not None or _NOT_TAKEN.match(folded, end) is not None
     )
@@ -78,7 +80,7 @@ def occurrences(folded: str, term: str) -> list[tuple[int, bool]]:
             c_start, _ = _clause_bounds(folded, start)
             before = folded[c_start:start]
             negated = _is_negated_en(before) if ascii_term else _is_negated_zh(before)
-            out.append((start, negated or _result_negative(folded, end)))
+            out.append((start, negated or _denied_after(folded, end)))
         start = folded.find(term, start + 1)
     return out
 
@@ -240,9 +242,7 @@ def spans(folded: str, term: str) -> list[tuple[int, int, bool]]:
             continue
         for m in pattern.finditer(folded):
             c_start, _ = _clause_bounds(folded, m.start())
-            denied = _is_negated_zh(folded[c_start : m.start()]) or _result_negative(
-                folded, m.end()
-            )
+            denied = _is_negated_zh(folded[c_start : m.start()]) or _denied_after(folded, m.end())
             out.append((m.start(), m.end(), denied))
     if not term.isascii():
         out = [hit for hit in out if not _cuts_a_word(folded, hit[0], hit[1])]
