@@ -50,12 +50,13 @@ _RESULT_NEGATIVE = re.compile(
 )
 
 
-# A medicine said not to be taken after its name closes the clause: "别的抗凝药没吃", "华法林
-# 也没用过" (what is not taken cannot act; a medicine stopped is told by its own terms: "停了").
-# Only 没/未 (a past not done): "不吃" after a sign is a child refusing food ("发烧不吃，光哭"),
-# which must not deny the fever.
+# A medicine said never to be taken, after its name, closing the clause: "抗凝药从没吃过",
+# "胰岛素从来没打过" — the person is not on it. A dose missed ("胰岛素没打", "降压药没吃") is not
+# denied: it tells that the person is on the medicine, which findings need (an insulin user who
+# missed a dose and vomits is at risk of ketoacidosis), and "不吃" after a sign is a child refusing
+# food ("发烧不吃").
 _NOT_TAKEN = re.compile(
-    r"(?:也|都|还|倒|就|根本)?(?:没有|从来没|从没|从未|没|未)(?:吃|服|用|打|喝|服用|使用)过?(?:了|的)?"
+    r"(?:也|都|还|倒|就|根本)?(?:从来没有|从来没|从没|从未|从来不|根本没)(?:吃|服|用|打|喝|服用|使用)过?(?:了|的)?"
     r"(?=[，,。；;、!?！？\n]|$)"
 )
 

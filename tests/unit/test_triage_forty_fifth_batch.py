@@ -122,3 +122,9 @@ def test_a_wish_to_die_said_to_the_family_is_a_marker_outside_the_bank() -> None
 def test_a_timed_run_is_exertion() -> None:
     out = run("体测跑到一半一头栽在跑道上，马上醒了", 16)
     assert out["level"] <= 2 and "C-SYNCOPE-EXERTIONAL" in ids(out)
+
+
+def test_a_missed_dose_still_tells_the_medicine_is_used() -> None:
+    # an insulin user who missed a dose, with belly pain and vomiting: ketoacidosis risk
+    out = run("胰岛素没打，肚子痛想吐", 40)
+    assert out["level"] <= 2 and "N-DIABETES-KNOWN" in ids(out)

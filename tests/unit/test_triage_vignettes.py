@@ -284,8 +284,10 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev99.toml", 0.90, 2),
     # forty-fifth batch, first run 80.0% / 5: school-age children and teenagers
     ("triage_outside_dev100.toml", 0.86, 1),
-    # forty-fifth batch, first run 76.2% / 4: the nervous system and dizziness
-    ("triage_outside_dev101.toml", 0.83, 2),
+    # forty-fifth batch, first run 76.2% / 4: the nervous system and dizziness (0.83 after the
+    # batch, 0.825 since the hook's read: "别的抗凝药没吃" is no longer denied, because a missed dose
+    # of insulin must keep its reading; that case is one level over, not under)
+    ("triage_outside_dev101.toml", 0.82, 2),
     # forty-sixth batch, first run 72.5% / 8 (report mode): wounds, burns and injuries
     ("triage_outside_dev102.toml", 0.82, 4),
     # forty-sixth batch, first run 88.8% / 3: older adults with long-standing illness
