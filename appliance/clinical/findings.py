@@ -8,7 +8,8 @@ The public API, shared by triage and decision support:
   bleeding). ``absent`` names signs whose *absence* is the finding: "没有呼吸", "看不出在喘气",
   "摸不着跳" fire cardiac arrest when the sign is negated at the end of its clause (so "无呼吸
   困难" never does), optionally only with a body site in the clause (``absent_site``: a limb's
-  pulse) or never with one (``absent_not_site``). ``cancelled_by`` phrases after the mention in the
+  pulse) or never with one (``absent_not_site``: a term naming an absent sign is then not
+  read in such a clause either, "脚背摸不到脉搏" being a foot's pulse). ``cancelled_by`` phrases after the mention in the
   same sentence mean it is over ("流了不少血，已经止住").
 - :class:`Vocabulary` — an ordered tuple of concepts (triage builds one from
   ``triage_findings.toml``; a differential module can build its own).
@@ -175,7 +176,11 @@ def extract_findings(
     for concept in vocabulary.concepts:
         terms, unless, requires = vocabulary.folded(concept.id)
         more = vocabulary._more.get(concept.id)
-        hit = _hit(base, compact, terms, unless)
+        term_base, term_compact = base, compact
+        if more is not None and more.absent_not_site:
+            term_base = _mask_site_absences(base, terms, more)
+            term_compact = compact if term_base == base else _compact(term_base)
+        hit = _hit(term_base, term_compact, terms, unless)
         if (hit is None or hit[2]) and more is not None and more.absent:
             hit = _absence(base, more) or hit
         if (hit is None or hit[2]) and more is not None and more.near_sites:
@@ -242,10 +247,44 @@ def _absence(folded: str, more: _More) -> tuple[int, int, bool] | None:
             clause = folded[c_start:c_end]
             if more.absent_site and not any(site in clause for site in more.absent_site):
                 continue
-            if any(site in clause for site in more.absent_not_site):
+            if _names_site(clause, more.absent_not_site):
                 continue
             return c_start, c_end, False
     return None
+
+
+# hands and feet together, all four limbs or the whole body are the circulation as a whole, not
+# one limb's ("手脚冰凉，摸不到脉搏" is shock or an arrest, never a threatened limb)
+_WHOLE_BODY = ("手脚", "手足", "四肢", "全身", "浑身", "周身")
+
+
+def _names_site(clause: str, sites: tuple[str, ...]) -> bool:
+    """``clause`` names one of ``sites`` as a part on its own (not inside "手脚", "四肢" …)."""
+    for whole in _WHOLE_BODY:
+        clause = clause.replace(whole, "，" * len(whole))
+    return any(site in clause for site in sites)
+
+
+def _mask_site_absences(folded: str, terms: tuple[str, ...], more: _More) -> str:
+    """``folded`` with each term that names one of the concept's absent signs blanked where its
+    clause names a site the absence never applies to: "脚背摸不到脉搏" is a foot without a pulse
+    (a threatened limb), "胎心跳停止" a baby's heart — neither is this patient's arrest, whether
+    told as an absence or in one of the concept's own words."""
+    signed = [t for t in terms if any(sign in t for sign in more.absent)]
+    blank: list[tuple[int, int]] = []
+    for term in signed:
+        start = folded.find(term)
+        while start >= 0:
+            c_start, c_end = _clause_bounds(folded, start)
+            if _names_site(folded[c_start:c_end], more.absent_not_site):
+                blank.append((start, start + len(term)))
+            start = folded.find(term, start + 1)
+    if not blank:
+        return folded
+    chars = list(folded)
+    for start, end in blank:
+        chars[start:end] = "，" * (end - start)
+    return "".join(chars)
 
 
 # A site and its sign apart in one clause: "手腕那里明显歪了" ~ 手腕歪了 (CTAS: an obvious

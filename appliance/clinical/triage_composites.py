@@ -2,7 +2,8 @@
 
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
 weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
-systolic pressure < 90, a glucose < 2.8 mmol/L, nothing told of the patient still swallowing, a
+systolic pressure < 90, a glucose < 2.8 mmol/L, a major burn (an adult's 20 % of the body
+surface, a child's 10 %), nothing told of the patient still swallowing, a
 pressure in the severe range ≥ 160/110): every group must hold. The resource estimate is ESI v4
 decision point C for minor complaints: the most resources one needs, plus one per kind its context adds
 (``kb.resource_modifiers``).
@@ -90,6 +91,7 @@ COMPOSITE_FACTS = frozenset(
         "severe_hypertension",
         "cough_2_weeks",
         "glucose_high",
+        "major_burn",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
@@ -209,6 +211,10 @@ def _fact(name: str, told: Told) -> Finding | None:
         return have[name]
     if name == "pregnant" and inputs.pregnant:
         return Finding("pregnant", "pregnant=true", (0, 0))
+    if name == "major_burn":
+        burn = _major_burn(inputs)
+        if burn is not None:
+            return burn
     if name == "ongoing_5_min":
         ongoing = inputs.measures.get("ongoing_min")
         if ongoing is not None and ongoing.value >= 5:
@@ -300,6 +306,25 @@ def _fact(name: str, told: Told) -> Finding | None:
             return Finding("fever", str(used.get("text") or f"temp={temp:g}"), where)
         if temp is None and find_terms(text, _FEVER_WORDS):
             return Finding("fever", "fever", (0, 0))
+    return None
+
+
+#: a major burn by the Chinese burn classification (BURN-CN: an adult's 20 % or more, a child's
+#: 10 % or more needs fluid resuscitation): the same limits as the measures M-BURN-MAJOR and
+#: M-BURN-MAJOR-CHILD, read here so that a composite can add what the burn's measure cannot
+#: (burn shock: a major burn with a changed mind or cold, mottled skin is level 1)
+MAJOR_BURN_ADULT = 20.0
+MAJOR_BURN_CHILD = 10.0
+BURN_CHILD_AGE = 14.0
+
+
+def _major_burn(inputs: TriageInputs) -> Finding | None:
+    burn = inputs.measures.get("burn_tbsa")
+    if burn is None:
+        return None
+    child = inputs.age is not None and inputs.age < BURN_CHILD_AGE
+    if burn.value >= (MAJOR_BURN_CHILD if child else MAJOR_BURN_ADULT):
+        return Finding("major_burn", burn.text, burn.span)
     return None
 
 
