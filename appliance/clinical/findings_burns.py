@@ -8,7 +8,7 @@ does not change the regions used here much; the triage thresholds for children a
 
 Only a sentence that speaks of a burn or scald (not 发烫/滚烫/烫手: skin that feels hot, nor the
 idiom 火烧火燎 for a burning pain) *and* of
-its extent is read: two or more regions,
+its extent is read: two or more regions (a paired one told as both, "两条小腿", is two),
 or one region with a word of extent ("一大片", "整个", "全", "满", "都", "both", "whole"). A burn "on
 the arm" alone is no estimate (a spot on an arm is not 9%): the palm rule and a stated % stay the
 ways to tell a small burn's size.
@@ -42,8 +42,14 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
     ("lower", ("脚背", "脚", "足", "foot", "feet"), 3.5, True),
 )
 _CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
+# a part of the clothes named by the body part it covers: 裤腿 (a trouser leg), 袖口, 鞋背
+_CLOTHING_BEFORE = re.compile(r"[裤鞋袜袖]$")
+_CLOTHING = re.compile(r"[套]")
 _BURN_SENTENCE = re.compile(
-    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|起锅|出锅|刚烧开|沸水|burn|scald|boiling|hot oil"
+    r"(?<![发滚])烫(?!手)|烧伤|烧着|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|起锅|出锅|刚烧开|沸水|火扑|火苗|被火|着了火|着火了"
+    # a part of the body said burnt ("两条小腿前面烧了"), never a fever ("烧了两天", "身上烧得很")
+    r"|(?:腿|胳膊|手|脚|脸|背|胸|肚皮|屁股|头发)(?:前面|后面|上)?(?:都|也)?烧(?:了|焦|糊|伤|着)"
+    r"|burn|scald|boiling|hot oil"
 )
 _EXTENT = re.compile(
     r"一大片|大片|整个|整只|整条|全身|全|满|都|好大|面积不小|面积大|both|whole|entire|all over"
@@ -79,11 +85,15 @@ def _region_share(sentence: str) -> tuple[float, int]:
             for m in re.finditer(pattern, sentence):
                 if any(taken[m.start() : m.end()]):
                     continue
+                if _CLOTHING.match(sentence, m.end()) or _CLOTHING_BEFORE.search(
+                    sentence[max(0, m.start() - 1) : m.start()]
+                ):
+                    continue  # "裤腿烧了个洞", "袖子": the clothes, not the body
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                 before = sentence[max(0, m.start() - 5) : m.start()].rstrip("只条个边侧 ")
                 two = paired and bool(_PAIRED.search(before) or m.group(0).endswith(("s", "feet")))
                 by_category[category] = by_category.get(category, 0.0) + share * (2 if two else 1)
-                named += 1
+                named += 2 if two else 1  # "两条小腿" names two regions, both legs
     return sum(min(v, _CAPS[k]) for k, v in by_category.items()), named
 
 

@@ -92,12 +92,16 @@ COMPOSITE_FACTS = frozenset(
         "cough_2_weeks",
         "glucose_high",
         "major_burn",
+        "newborn_first_day",
     }
 )
 TACHYCARDIA = 100.0  # ESI v4 adult danger-zone heart rate
 HYPOTENSION_SBP = 90.0  # ESI v4 level 1 "hypotension with signs of hypoperfusion": adult SBP < 90
 SEVERE_HYPOXIA = 90.0  # CTAS 2016 respiratory distress, severe: SpO2 < 90 % (CTAS I)
 INFANT_AGE = 1.0  # under one year (AAP BRUE, PALS infant bands)
+#: the first day of life, in years, with room for an age rounded up from hours (NICE CG98:
+#: jaundice in the first 24 hours); 0.004 years is about 35 hours
+FIRST_DAY_AGE = 0.004
 SEVERE_HYPOGLYCAEMIA = 2.8  # mmol/L (TRIAGE2018 severe hypoglycaemia)
 LOW_GLUCOSE = 3.9  # mmol/L: hypoglycaemia in a treated diabetic (ADA 2024 level 1: < 3.9)
 HIGH_GLUCOSE = 16.7  # mmol/L (300 mg/dL): high enough for DKA or a hyperosmolar state (DKA-HYPO)
@@ -279,6 +283,8 @@ def _fact(name: str, told: Told) -> Finding | None:
                 return Finding(name, f"fever {days:g} days", _clause_bounds(text, start))
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "swallowing not told", (0, 0))
+    if name == "newborn_first_day" and inputs.age is not None and inputs.age < FIRST_DAY_AGE:
+        return Finding(name, f"age={inputs.age:g}", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
         return Finding("infant", f"age={inputs.age:g}", (0, 0))
     if name == "temp_40":

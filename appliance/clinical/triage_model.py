@@ -138,7 +138,7 @@ class Composite:
     ``pregnant_20_weeks`` (pregnancy weeks read as 20 or more), ``preterm`` (20 to under 37
     weeks), ``ongoing_5_min`` (something told as still going on after 5 minutes or more:
     "快半个钟头了还没停"), ``major_burn`` (a burnt area read as an adult's 20 % or a child's 10 %
-    of the body surface or more) and
+    of the body surface or more), ``newborn_first_day`` (an age under about 35 hours) and
     ``child_tachycardia`` (a child's measured heart rate above the level-3 limit of its PALS age
     band).
     Pregnancy + a seizure is eclampsia whichever words told the seizure."""

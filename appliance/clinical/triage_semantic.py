@@ -75,7 +75,9 @@ _NORMAL_END = re.compile(
     r"reactive)|(?<!not )passing (?:wind|gas)|正常|平稳|良好|尚可|还行|"
     r"可以|清楚|清晰|清醒|利索|利落|灵活|自如|有力|好好的|没事|顺当|顺畅|通畅|平顺|明白|如常|照常|"
     r"等大|等圆|等大不小|不大不小|圆的|对称|稳定|稳定期|"
-    r"挺好|很好|蛮好|还好|不错|得香|睡得好|吃得好|踏实|安稳)$"  # "睡得挺好", "吃得香"
+    r"挺好|很好|蛮好|还好|不错|得香|睡得好|吃得好|踏实|安稳)"  # "睡得挺好", "吃得香"
+    # the same with an intensifier after it: "脑子清楚得很", "精神好着呢"
+    r"(?:得很|得很呢|着呢|极了)?$"
 )
 # A sign said to have stopped ("马上就不哭了", "已经不吐了", "现在不咳了") or an intent denied ("讲不想死了",
 # "没打算伤害自己") states an absence: an adverb, then the negation, then one
@@ -84,6 +86,13 @@ _STOPPED = re.compile(
     r"(?:^|[就都也已经早又还再]|现在|这会儿?|目前|此刻)(?:不|没|冇|唔)[\u4e00-\u9fff]{1,2}了$"
 )
 _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
+# A clause that names a colour and nothing it belongs to ("紫得发黑", "颜色发紫发青") comments on the
+# part told before it (a bruise, a leg); embedded alone it lands on the cyanosed lips of an airway
+# emergency. Its part's own terms judge it ("嘴唇发紫", "脸色发青" name the part and are matched).
+_COLOUR_ONLY = re.compile(
+    r"^(?:颜色|颜色也|看着|看上去)?(?:[得发了的都有点很是成变一片大老还也]*[乌青紫黑白红黄绀])+"
+    r"[得发了的都有点很是成变一片大老还也乎乎]*$"
+)
 # Sleeplessness ("醒了就睡不着", "睡不好", "失眠") embeds close to "睡不醒" and "睡着就不醒"; it is never
 # an emergency sign itself, so such a clause is left to the rules' own terms.
 _SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早")
@@ -213,6 +222,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
             continue
         if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
+        if _COLOUR_ONLY.match(clause):  # "紫得发黑": the colour of the part told before
+            continue
         if _SLEEPLESS.search(clause) or _ASKS_MEDICINE.search(clause):
             continue
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
@@ -245,6 +256,16 @@ def denies_term(clause: str, term: str) -> bool:
         if at >= 0 and not (at > 0 and _CLAUSE_NEGATION.match(folded[at - 1])):
             return True
     return False
+
+
+# 后头 after another part of the body is a place ("脖子后头疼": the back of the neck), not the head;
+# embedded as written it lands on a headache's terms (头疼). Embedded as 后面, which says the same.
+_BEHIND_PART = re.compile(r"(脖子|脖颈|颈部|颈|腰|背|屁股|耳朵|肩膀|膝盖|腿)后头")
+
+
+def _as_embedded(clause: str) -> str:
+    """The clause as it is embedded: a place word that reads as a body part reworded."""
+    return _BEHIND_PART.sub(r"\1后面", clause)
 
 
 def _groups(bank: SemanticBank) -> tuple[list[str], np.ndarray]:
@@ -289,7 +310,9 @@ def semantic_findings(
     ]
     if not parts or len(bank.ids) == 0:
         return []
-    queries = np.asarray(embedder.embed_queries([p[2] for p in parts]), dtype=np.float32)
+    queries = np.asarray(
+        embedder.embed_queries([_as_embedded(p[2]) for p in parts]), dtype=np.float32
+    )
     names, starts = _groups(bank)
     # best similarity per finding for each clause: (clauses, findings)
     raw = bank.scores(queries)

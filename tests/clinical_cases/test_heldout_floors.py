@@ -306,6 +306,10 @@ TRIAGE_V46_UNDER_L12_MAX = 1
 # it (rules only): 95.0% exact, 2 of 36 L1/L2 under (the same on the rules before it)
 TRIAGE_V47_EXACT_MIN = 0.92
 TRIAGE_V47_UNDER_L12_MAX = 3
+# v48 (the red-soil hills of southern Jiangxi), frozen 3c88088 before the forty-eighth batch; first
+# run after it (rules only): 90.0% exact, 3 of 37 L1/L2 under (the same on the rules before it)
+TRIAGE_V48_EXACT_MIN = 0.875
+TRIAGE_V48_UNDER_L12_MAX = 4
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -356,6 +360,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v45": (TRIAGE_V45_EXACT_MIN, TRIAGE_V45_UNDER_L12_MAX),
     "triage-v46": (TRIAGE_V46_EXACT_MIN, TRIAGE_V46_UNDER_L12_MAX),
     "triage-v47": (TRIAGE_V47_EXACT_MIN, TRIAGE_V47_UNDER_L12_MAX),
+    "triage-v48": (TRIAGE_V48_EXACT_MIN, TRIAGE_V48_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

@@ -808,6 +808,17 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "an unless phrase of C-ORGANOPHOSPHATE (a stored pesticide is no poisoning) since 93c9d85, the "
         "thirty-ninth batch, before v47; v47 uses it in one case",
     ),
+    (
+        "do not make it",
+        "appliance/knowledge/data/triage_findings.toml",
+        "common English words in a comment since 3086a54, long before v48; v48 uses them in one case",
+    ),
+    (
+        "rhabdomyolysis and kidney injury",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of a crush-injury comment since bb61758, the thirteenth batch, long before "
+        "v48; v48 uses them in one case's reason",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

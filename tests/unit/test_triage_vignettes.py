@@ -300,6 +300,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev106.toml", 0.97, 0),
     # forty-seventh batch, first run 96.2% / 1: the minor end (44 level-4 cases)
     ("triage_outside_dev107.toml", 0.97, 0),
+    # forty-eighth batch, first run 83.8% / 5: limbs and circulation
+    ("triage_outside_dev108.toml", 0.94, 0),
+    # forty-eighth batch, first run 87.5% / 3: near pairs across the body systems
+    ("triage_outside_dev109.toml", 0.9, 0),
+    # forty-eighth batch, first run 76.2% / 6: babies and toddlers under three (a toddler's
+    # dehydration with "精神头比平时差" stays 3 for the writer's 2)
+    ("triage_outside_dev110.toml", 0.87, 1),
 ]
 
 

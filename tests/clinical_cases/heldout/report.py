@@ -84,6 +84,7 @@ TRIAGE_FILES = {
     "triage-v45": "triage_heldout_v45.toml",  # 5c8efdf, first run after the forty-fifth; unread
     "triage-v46": "triage_heldout_v46.toml",  # 967c887, first run after the forty-sixth; unread
     "triage-v47": "triage_heldout_v47.toml",  # 69179e7, first run after the forty-seventh; unread
+    "triage-v48": "triage_heldout_v48.toml",  # 3c88088, first run after the forty-eighth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
