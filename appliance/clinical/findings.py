@@ -265,12 +265,17 @@ def _names_site(clause: str, sites: tuple[str, ...]) -> bool:
     return any(site in clause for site in sites)
 
 
+# the signs a limb or a fetus has too (a pulse, a beat, heart sounds): a breath has no site, so
+# "腿软了没有呼吸" stays an arrest
+_SITE_SIGNS = ("脉", "跳", "心音", "pulse")
+
+
 def _mask_site_absences(folded: str, terms: tuple[str, ...], more: _More) -> str:
-    """``folded`` with each term that names one of the concept's absent signs blanked where its
+    """``folded`` with each term that names a pulse or a heartbeat blanked where its
     clause names a site the absence never applies to: "脚背摸不到脉搏" is a foot without a pulse
     (a threatened limb), "胎心跳停止" a baby's heart — neither is this patient's arrest, whether
     told as an absence or in one of the concept's own words."""
-    signed = [t for t in terms if any(sign in t for sign in more.absent)]
+    signed = [t for t in terms if any(sign in t for sign in _SITE_SIGNS)]
     blank: list[tuple[int, int]] = []
     for term in signed:
         start = folded.find(term)

@@ -39,7 +39,7 @@ def test_stuck_to_a_live_current_is_an_electrical_injury() -> None:
 
 
 def test_a_back_pain_like_a_knife_cutting_is_a_tearing_pain() -> None:
-    out = run("后背突然像刀割一样疼", 60)
+    out = run("背上突然像刀割一样疼", 60)
     assert "C-TEARING-PAIN" in ids(out) and out["level"] == 2
 
 
@@ -140,3 +140,37 @@ def test_a_colour_alone_after_a_bruise_is_no_cyanosis() -> None:
 def test_the_back_of_the_neck_is_no_headache() -> None:
     out = run("脖子后头疼，早上起来脑袋扭不过来了", 40)
     assert "C-THUNDERCLAP-HEADACHE" not in ids(out)
+
+
+# ---- the hook's read of the batch (s19b): each a defect the batch or s19a had brought in, or one
+# found beside them
+
+
+def test_a_breath_has_no_site_so_a_limb_in_the_clause_keeps_the_arrest() -> None:
+    # s19a's site rule had also blanked "没有呼吸" in a clause naming a leg (level 4)
+    assert run("抽完腿就软了没有呼吸", 60)["level"] == 1
+
+
+def test_a_fever_and_a_trip_round_the_hospital_is_no_deep_burn() -> None:
+    assert run("烧了两天，带他去医院转了一圈", 3)["level"] == 4
+
+
+def test_a_cut_that_hurts_like_a_knife_is_no_tearing_pain() -> None:
+    assert "C-TEARING-PAIN" not in ids(run("背上被玻璃划了，像刀割一样疼", 30))
+    assert "C-TEARING-PAIN" in ids(run("背上突然像刀割一样疼了一阵", 60))
+
+
+def test_a_fallen_arms_pain_with_a_sweat_is_no_acs() -> None:
+    out = run("左胳膊摔了，疼，出了一身冷汗，恶心", 50)
+    assert "C-CHEST-PAIN-ACS" not in ids(out)
+
+
+def test_a_small_round_pill_is_no_button_battery() -> None:
+    assert "C-BUTTON-BATTERY" not in ids(run("那个白色的小圆片药吃下去就好了", 60))
+
+
+def test_a_burning_pain_is_no_burn() -> None:
+    # pre-existing: "烧着" read a burning pain as a burn, and "两条腿都…" gave it the legs' area
+    assert run("背上烧着疼，两条腿都麻", 60)["level"] == 4
+    assert "M-BURN-MAJOR" not in ids(run("胃里烧着难受，两条腿都没劲", 60))
+    assert "M-BURN-MAJOR" in ids(run("被火烧着了，两条腿都起了泡", 40))
