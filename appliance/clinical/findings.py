@@ -8,9 +8,10 @@ The public API, shared by triage and decision support:
   bleeding). ``absent`` names signs whose *absence* is the finding: "没有呼吸", "看不出在喘气",
   "摸不着跳" fire cardiac arrest when the sign is negated at the end of its clause (so "无呼吸
   困难" never does), optionally only with a body site in the clause (``absent_site``: a limb's
-  pulse) or never with one (``absent_not_site``: a term naming an absent sign is then not
-  read in such a clause either, "脚背摸不到脉搏" being a foot's pulse). ``cancelled_by`` phrases after the mention in the
-  same sentence mean it is over ("流了不少血，已经止住").
+  pulse) or never with one (``absent_not_site``: a term naming a pulse or a heartbeat is then
+  not read in such a clause either, "脚背摸不到脉搏" being a foot's pulse; a breath has no site).
+  ``cancelled_by`` phrases after the mention in the same sentence mean it is over ("流了不少血，
+  已经止住").
 - :class:`Vocabulary` — an ordered tuple of concepts (triage builds one from
   ``triage_findings.toml``; a differential module can build its own).
 - :func:`extract_findings` ``(text, *, vocabulary, include_negated=False) -> list[Finding]`` —

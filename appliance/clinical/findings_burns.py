@@ -42,9 +42,10 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
     ("lower", ("脚背", "脚", "足", "foot", "feet"), 3.5, True),
 )
 _CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
-# a part of the clothes named by the body part it covers: 裤腿 (a trouser leg), 袖口, 鞋背
+# a part of the clothes named by the body part it covers: 裤腿 (a trouser leg), 鞋背 (a shoe's
+# upper), 手套 (a glove) — the character before or after the body part says so
 _CLOTHING_BEFORE = re.compile(r"[裤鞋袜袖]$")
-_CLOTHING = re.compile(r"[套]")
+_CLOTHING = re.compile(r"套")
 _BURN_SENTENCE = re.compile(
     r"(?<![发滚])烫(?!手)|烧伤|烧着(?![疼痛难慌辣热])|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|起锅|出锅|刚烧开|沸水|火扑|火苗|被火|着了火|着火了"
     # a part of the body said burnt ("两条小腿前面烧了"), never a fever ("烧了两天", "身上烧得很")

@@ -174,3 +174,12 @@ def test_a_burning_pain_is_no_burn() -> None:
     assert run("背上烧着疼，两条腿都麻", 60)["level"] == 4
     assert "M-BURN-MAJOR" not in ids(run("胃里烧着难受，两条腿都没劲", 60))
     assert "M-BURN-MAJOR" in ids(run("被火烧着了，两条腿都起了泡", 40))
+
+
+def test_an_age_of_zero_years_is_not_the_first_day() -> None:
+    # the before-stop read: writers give infants of weeks or months age 0 (whole years)
+    out = run("宝宝出生二十天了，身上有点黄，吃奶好", 0)
+    assert "C-NEONATAL-JAUNDICE-SEVERE" not in ids(out)
+    # an age of 0 with the first day told in the text still counts
+    out = run("出生一天，脸和身上都黄了", 0)
+    assert out["level"] <= 2
