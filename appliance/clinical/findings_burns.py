@@ -44,8 +44,8 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
 _CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
 # a part of the clothes named by the body part it covers: 裤腿 (a trouser leg), 鞋背 (a shoe's
 # upper), 手套 (a glove) — the character before or after the body part says so
-_CLOTHING_BEFORE = re.compile(r"[裤鞋袜袖]$")
-_CLOTHING = re.compile(r"套")
+_CLOTHING_BEFORE = frozenset("裤鞋袜袖")
+_CLOTHING_AFTER = "套"
 _BURN_SENTENCE = re.compile(
     r"(?<![发滚])烫(?!手)|烧伤|烧着(?![疼痛难慌辣热])|开水|热水|滚水|热油|油锅|热汤|热粥|蒸汽|火烧(?!火燎)|(?<!火烧火)燎|油溅|滚油|起锅|出锅|刚烧开|沸水|火扑|火苗|被火|着了火|着火了"
     # a part of the body said burnt ("两条小腿前面烧了"), never a fever ("烧了两天", "身上烧得很")
@@ -88,10 +88,11 @@ def _region_share(sentence: str) -> tuple[float, int]:
             for m in re.finditer(pattern, sentence):
                 if any(taken[m.start() : m.end()]):
                     continue
-                if _CLOTHING.match(sentence, m.end()) or _CLOTHING_BEFORE.search(
-                    sentence[max(0, m.start() - 1) : m.start()]
-                ):
-                    continue  # "裤腿烧了个洞", "袖子": the clothes, not the body
+                clothing = sentence.startswith(_CLOTHING_AFTER, m.end()) or (
+                    m.start() > 0 and sentence[m.start() - 1] in _CLOTHING_BEFORE
+                )
+                if clothing:
+                    continue  # "裤腿烧了个洞", "手套": the clothes, not the body
                 taken[m.start() : m.end()] = [True] * (m.end() - m.start())
                 before = sentence[max(0, m.start() - 5) : m.start()].rstrip("只条个边侧 ")
                 two = paired and bool(_PAIRED.search(before) or m.group(0).endswith(("s", "feet")))

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from appliance.clinical._text import _clause_bounds, find_terms
 from appliance.clinical.findings import Finding, FindingSource
 from appliance.clinical.findings_measures import longest_days
-from appliance.clinical.findings_vitals import extract_vitals
 from appliance.clinical.triage_inputs import TriageInputs
 from appliance.clinical.triage_model import (
     CHILD_AGE,
@@ -285,7 +284,7 @@ def _fact(name: str, told: Told) -> Finding | None:
     if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
         return Finding(name, "swallowing not told", (0, 0))
     if name == "newborn_first_day":
-        age = _newborn_age(inputs.age, text)
+        age = _newborn_age(inputs)
         if age is not None and age < FIRST_DAY_AGE:
             return Finding(name, f"age={age:g}", (0, 0))
     if name == "infant" and inputs.age is not None and inputs.age < INFANT_AGE:
@@ -327,14 +326,14 @@ MAJOR_BURN_CHILD = 10.0
 BURN_CHILD_AGE = 14.0
 
 
-def _newborn_age(age: float | None, text: str) -> float | None:
+def _newborn_age(inputs: TriageInputs) -> float | None:
     """A baby's age for the first-day rule: an age field of 0 is "under one year" in whole years
     (the outside writers give a 3-month-old and a 20-day-old age 0), so the age told in the text
     decides then; with none told, the first day is not assumed."""
-    if age is None or age > 0:
-        return age
-    told = extract_vitals(text).age_years
-    return told.value if told is not None and told.value > 0 else None
+    if inputs.age is None or inputs.age > 0:
+        return inputs.age
+    told = inputs.age_told
+    return told if told is not None and told > 0 else None
 
 
 def _major_burn(inputs: TriageInputs) -> Finding | None:

@@ -49,6 +49,9 @@ class TriageInputs:
     measures: dict[str, TextReading]
     vitals_used: dict[str, dict[str, object]] = field(default_factory=dict)
     sbp_palpable: bool = False
+    #: the age told in the complaint, kept when the field wins (an age field of 0 is "under one
+    #: year" in whole years; the text may say "出生一天")
+    age_told: float | None = None
 
 
 def _from_text(reading: TextReading) -> dict[str, object]:
@@ -105,4 +108,5 @@ def merge_inputs(
         measures=extract_measures(text),
         vitals_used=used,
         sbp_palpable=found.sbp_palpable is not None,
+        age_told=found.age_years.value if found.age_years is not None else None,
     )
