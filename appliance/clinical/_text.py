@@ -39,8 +39,6 @@ _NEG_ZH = (
     "无", "没有", "没", "否认", "未", "不伴", "未见", "未诉", "不", "非", "不是",
     # a diagnosis feared or asked about is not one told: "担心是中风", "会不会是心梗"
     "担心是", "会不会是", "以为是",  # not 怕是: in the north it means "probably"
-    # …and one asked about ("我是不是中风了？", "是不是要昏过去了"): its signs, told or not, decide
-    "是不是", "会不会",
     # spoken regional forms: Cantonese 冇 (= 没有) and 唔 (= 不), south-western 没得/莫得 (= 没有)
     "冇", "冇得", "唔", "没得", "莫得",
     # a sign looked for and not found: "看不出在喘气", "摸不着脉", "测不到血氧" (not 看不到 /
@@ -74,6 +72,12 @@ _NOT_NEGATION_ZH = (
     "没呼吸",
     "未触及",
     "未能",
+    # a question is no denial ("是不是中风了"), and an event asked about is a suspicion that keeps
+    # its urgency ("不知道是不是喝了农药", "是不是把电池吞了")
+    "是不是",
+    # …and a feared event is a suspicion too: "会不会是吃了毒蘑菇" asks about an ingestion, which
+    # keeps its urgency (the feared cues deny diagnoses: "会不会是心梗")
+    *(f"{cue}{verb}" for cue in ("会不会是", "担心是", "以为是") for verb in "吃喝吞被让误碰"),
     # a lost appetite or spirit is a symptom, and its 没 negates nothing after it in a list
     # ("没胃口、身上没劲": weak as well)
     "没胃口",

@@ -15,8 +15,9 @@ is normal (a row may require a vital sign at or above a value: a number outranks
 Conditions are groups of phrases (``triage_findings.toml`` ``[[low_risk]]``); a group holds when
 one of its phrases is told in the complaint — a positive phrase under a negation ("不发烧" for
 "发烧") does not hold its group, a phrase that is itself a negative statement ("没有怪声") holds
-as written; several rows may clear one finding. Nothing is cleared
-when the age is unknown (pure).
+as written; several rows may clear one finding. A row with ``lasted_days`` clears a finding told
+as lasting at least that long ("左手没劲三四年了": a deficit of years is no stroke alert), and then
+every other mention of it in the complaint. Nothing is cleared when the age is unknown (pure).
 """
 
 from __future__ import annotations

@@ -131,10 +131,11 @@ def test_vomiting_and_vertigo_in_lay_words() -> None:
     assert "C-ACUTE-ABDOMINAL-PAIN" not in ids(run("腿肚子抽筋，一阵一阵的", 40))
 
 
-def test_a_diagnosis_asked_about_is_not_told() -> None:
-    assert "C-STROKE-BEFAST" not in ids(run("我是不是中风了？额头皱不起来，眼睛闭不严", 45))
-    assert "C-STROKE-BEFAST" in ids(run("嘴歪了，是不是中风", 70))
-    assert "N-SYNCOPE-TOLD" not in ids(run("她老说会不会要晕过去，现在好好的", 50))
+def test_an_event_asked_about_keeps_its_urgency() -> None:
+    # a suspected ingestion or bite is a high-risk situation: "是不是" asks, it does not deny
+    assert run("不知道是不是喝了农药，嘴里有股大蒜味", 40)["level"] == 1
+    assert run("是不是把扣子电池吞下去了，找不着了", 2)["level"] <= 2
+    assert run("是不是被蛇咬了，脚上两个牙印，肿了", 50)["level"] <= 2
 
 
 def test_a_lost_appetite_does_not_deny_what_follows_it() -> None:
