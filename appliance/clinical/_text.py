@@ -72,7 +72,19 @@ _NOT_NEGATION_ZH = (
     "没呼吸",
     "未触及",
     "未能",
-    "是不是",  # a question ("是不是中风了"), not a denial
+    # a question is no denial ("是不是中风了"), and an event asked about is a suspicion that keeps
+    # its urgency ("不知道是不是喝了农药", "是不是把电池吞了")
+    "是不是",
+    # …and a feared event is a suspicion too: "会不会是吃了毒蘑菇" asks about an ingestion, which
+    # keeps its urgency (the feared cues deny diagnoses: "会不会是心梗")
+    *(f"{cue}{verb}" for cue in ("会不会是", "担心是", "以为是") for verb in "吃喝吞被让误碰"),
+    # a lost appetite or spirit is a symptom, and its 没 negates nothing after it in a list
+    # ("没胃口、身上没劲": weak as well)
+    "没胃口",
+    "没食欲",
+    "没精神",
+    "没精打采",
+    "没力气",
     "冇力",
     "冇反应",
     "唔醒",

@@ -63,6 +63,9 @@ class Concept:
     #: the sign may stand anywhere later in the site's sentence (a topic told once and then
     #: commented on: "大腿根那个包好几年了，平时躺下就推回去了，今天推不进去")
     near_sentence: bool = False
+    #: the sign must stand in the site's own clause, never the next one (an image that belongs to
+    #: its part: "背上像刀割" is a back pain, "背上划了个口子，疼得像刀割" a cut's own pain)
+    near_clause: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class _More:
     near_sites: tuple[str, ...] = ()
     near_signs: tuple[str, ...] = ()
     near_sentence: bool = False
+    near_clause: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,7 @@ class Vocabulary:
                     _fold_all(c.near_sites),
                     _fold_all(c.near_signs),
                     c.near_sentence,
+                    c.near_clause,
                 )
 
     def folded(self, concept_id: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
@@ -313,6 +318,8 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
             for sign in more.near_signs:
                 at = window.find(sign)
                 if at < 0 or at > gap or _NEAR_BETWEEN.search(window[:at]):
+                    if more.near_clause:
+                        continue
                     at = _next_clause_sign(folded, end, sign, more.near_sites)
                     if at < 0 and more.near_sentence:
                         at = _sentence_sign(folded, end, sign)

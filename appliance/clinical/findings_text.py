@@ -30,10 +30,11 @@ NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 # One character for one: 疼 is 痛; spoken Cantonese function words are their Mandarin ones
 # (冇 没, 唔 不, Wu 勿 不, 咗 了, 佢 他, 係 是, 喺 在, 睇 看, 嘅 的, 啲 些, 嗰 那, 瞓 睡, 攰 累), so
 # "冇发烧" is denied and "冇力" is weakness like "没力"; 嚟 来, 揸 拿, 乜/咩 啥, 仲 还 too. Content
-# words are mapped as words, below (食 as a verb only: 食管, 食物中毒 stay).
+# words are mapped as words, below (食 as a verb only: 食管, 食物中毒 stay). 淌 is only ever 流
+# (to flow: "鼻子淌血", "淌眼泪", "淌脓"), so every 流 term reads it.
 _SAME_CHAR = {"疼": "痛", "冇": "没", "唔": "不", "咗": "了", "佢": "他", "係": "是", "喺": "在",
               "睇": "看", "嘅": "的", "啲": "些", "嗰": "那", "瞓": "睡", "攰": "累",
-              "讲": "说", "勿": "不", "嚟": "来", "揸": "拿", "乜": "啥", "咩": "啥", "仲": "还"}  # fmt: skip
+              "讲": "说", "勿": "不", "嚟": "来", "揸": "拿", "乜": "啥", "咩": "啥", "仲": "还", "淌": "流"}  # fmt: skip
 # Same-length words for one sign: lay "没力"/"没劲" is 无力 (weakness), so every 无力 term of
 # the vocabulary also reads "半边身子没劲" (terms are folded the same way).
 # South-western 啥子 (and 么子) is 什么: "喂啥子吐啥子" ~ 吃什么吐什么's pattern.
@@ -58,6 +59,8 @@ _SAME_WORD = (
     # swollen neck): read as 脚腕子 / 手腕子
     ("脚脖子", "脚腕子"),
     ("手脖子", "手腕子"),
+    # 腿肚子 is the calf, never the belly: "小腿肚子抽筋" is a cramp, not a colicky 肚子
+    ("腿肚子", "腿肚儿"),
     ("呕啥", "吐啥"),  # Cantonese 呕 is vomiting: "食乜呕乜" ~ 吃啥吐啥, "饮乜呕乜" too
     ("吃不落", "吃不下"),
     ("喝不落", "喝不下"),

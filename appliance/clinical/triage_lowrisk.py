@@ -15,8 +15,9 @@ is normal (a row may require a vital sign at or above a value: a number outranks
 Conditions are groups of phrases (``triage_findings.toml`` ``[[low_risk]]``); a group holds when
 one of its phrases is told in the complaint — a positive phrase under a negation ("不发烧" for
 "发烧") does not hold its group, a phrase that is itself a negative statement ("没有怪声") holds
-as written; several rows may clear one finding. Nothing is cleared
-when the age is unknown (pure).
+as written; several rows may clear one finding. A row with ``lasted_days`` clears a finding told
+as lasting at least that long ("左手没劲三四年了": a deficit of years is no stroke alert), and then
+every other mention of it in the complaint. Nothing is cleared when the age is unknown (pure).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_en, _is_negated_zh
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_match import spans
-from appliance.clinical.findings_text import fold
+from appliance.clinical.findings_text import CN_NUM, fold, to_number
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,9 @@ class LowRisk:
     #: glucose ≥ 4.0 mmol/L now); a measured number outranks a word
     vital: str | None = None
     vital_min: float | None = None
+    #: the finding told as lasting at least this many days ("左手没劲三四年了"): a deficit of months
+    #: or years is not the sudden one the finding names (BE-FAST: sudden onset)
+    lasted_days: float | None = None
 
 
 def cleared(
@@ -61,12 +65,29 @@ def cleared(
     if not rules or age is None:
         return list(findings)
     folded = fold(text)
+    # a deficit told once as lasting months is the same deficit wherever else it is named
+    # ("左手没劲三四年了，拿不住筷子"): its other mentions are cleared by the same row
+    long_told = {
+        r.id: r
+        for f in findings
+        for r in rules
+        if r.id == f.id
+        and r.lasted_days is not None
+        and lasted(folded, f.span[1], r.lasted_days)
+        and _holds(r, folded, age, vitals or {})
+    }
     out: list[Finding] = []
     for finding in findings:
         # several rows may clear one finding (a bite: no bleeding, or a later vaccine dose)
         rule = next(
-            (r for r in rules if r.id == finding.id and _holds(r, folded, age, vitals or {})),
-            None,
+            (
+                r
+                for r in rules
+                if r.id == finding.id
+                and r.lasted_days is None
+                and _holds(r, folded, age, vitals or {})
+            ),
+            long_told.get(finding.id),
         )
         if rule is not None:
             finding = dataclasses.replace(finding, id=rule.to)
@@ -108,6 +129,44 @@ def _affirmed(folded: str, phrase: str) -> bool:
     return False
 
 
+# A duration told after a finding: digits or numerals ("三四年", "两个多月") or a vague count
+# ("好几年", "几个月", "多年", "半年") of days, weeks, months or years.
+_UNIT_DAYS = {"天": 1.0, "日": 1.0, "周": 7.0, "星期": 7.0, "礼拜": 7.0, "月": 30.0, "年": 365.0}
+_DURATION = re.compile(
+    rf"(\d+(?:\.\d+)?|{CN_NUM}|好几|好些|十几|几|很多|许多|多|半)\s*(?:余|多)?\s*"
+    r"(?:个)?(天|日|周|星期|礼拜|月|年)(?:余|多)?(?![前后以之])"  # "三个月前" is when, not how long
+)
+_VAGUE = {
+    "好几": 2.0,
+    "好些": 2.0,
+    "十几": 15.0,
+    "几": 2.0,
+    "很多": 2.0,
+    "许多": 2.0,
+    "多": 2.0,
+    "半": 0.5,
+}
+# the next clause that is only the duration ("，两三个月了", "，都好几年了")
+_DURATION_CLAUSE = re.compile(r"[，,]\s*(?:已经|都|有|快|差不多|大概|也)?(?=\S)")
+
+
+def lasted(folded: str, end: int, days: float) -> bool:
+    """A duration of at least ``days`` told in the clause of a finding ending at ``end`` (after
+    it), or as the whole next clause ("左手没劲，三四年了")."""
+    _, c_end = _clause_bounds(folded, max(end - 1, 0))
+    rest = folded[end:c_end]
+    found = _DURATION.search(rest)
+    if found is None:
+        after = _DURATION_CLAUSE.match(folded, c_end)
+        if after is not None:
+            found = _DURATION.match(folded, after.end())
+    if found is None:
+        return False
+    count = _VAGUE.get(found.group(1))
+    value = count if count is not None else to_number(found.group(1))
+    return value is not None and value * _UNIT_DAYS[found.group(2)] >= days
+
+
 _NEG_WORD_EN = re.compile(r"\b(no|not|never|without|denies|nor)\b|n't")
 
 
@@ -124,4 +183,4 @@ def _told(folded: str, sign: str) -> bool:
     return False
 
 
-__all__ = ["LowRisk", "cleared"]
+__all__ = ["LowRisk", "cleared", "lasted"]

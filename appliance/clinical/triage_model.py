@@ -123,6 +123,7 @@ class ComplaintRule:
     near_sites: tuple[str, ...] = ()
     near_signs: tuple[str, ...] = ()
     near_sentence: bool = False
+    near_clause: bool = False  # the sign only in the site's own clause (see findings.Concept)
     pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
     #: a standing condition (immunosuppressed, known diabetic) that is history by nature: never

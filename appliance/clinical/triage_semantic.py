@@ -47,7 +47,7 @@ _NEGATED_START = re.compile(
 # "不太肿", "不是很疼").
 _NEGATED_HEAD = re.compile(
     r"(?:不|没|没有|无|未)(?:怎么|太|大|是很|很)?(?:肿|痛|疼|红|黄|紫|青|白|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧|"
-    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|快(?!乐))"
+    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|糊涂|迷糊|懵|快(?!乐))"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"
 # on major bleeding, "还能一口气说完话" on breathlessness. So a clause is not matched when it keeps an
@@ -92,6 +92,19 @@ _HEDGED = re.compile(r"(?:似的|似地|的样子)$")
 _COLOUR_ONLY = re.compile(
     r"^(?:颜色|颜色也|看着|看上去)?(?:[得发了的都有点很是成变一片大老还也]*[乌青紫黑白红黄绀])+"
     r"[得发了的都有点很是成变一片大老还也乎乎]*$"
+)
+# A clause that only names a place or counts things at it ("舌头边上一个", "腮帮子上两个", "肚脐周
+# 围") says where the things told beside it are, not a sign: embedded alone it lands on the place's
+# own emergencies (a stiff tongue of a stroke, a blow to the belly). The things themselves are
+# matched in their own clause. A one-character place word (上/里/下) only with a count ("倒下",
+# "喘不上" are signs).
+_PLACE = r"^[^\W\d_不没无未非否冇唔]{1,4}?"
+_COUNT = (
+    r"(?:还有|也有|又有|有|长了|起了)?(?:[一两二三四五六七八九十几]|好几|好多)+[个处块颗粒片串]?"
+)
+_PLACE_COUNT = re.compile(
+    rf"{_PLACE}(?:(?:边上|旁边|上面|上头|下面|底下|里面|里头|周围|附近|那儿|那里|这儿|这里)(?:{_COUNT})?"
+    rf"|[上里下]{_COUNT})$"
 )
 # Sleeplessness ("醒了就睡不着", "睡不好", "失眠") embeds close to "睡不醒" and "睡着就不醒"; it is never
 # an emergency sign itself, so such a clause is left to the rules' own terms.
@@ -223,6 +236,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if _HEDGED.search(clause):  # "叫都叫不醒似的": a likeness, not the sign itself
             continue
         if _COLOUR_ONLY.match(clause):  # "紫得发黑": the colour of the part told before
+            continue
+        if _PLACE_COUNT.match(clause):  # "舌头边上一个": where the things told before are
             continue
         if _SLEEPLESS.search(clause) or _ASKS_MEDICINE.search(clause):
             continue

@@ -126,6 +126,7 @@ def triage_knowledge() -> TriageKnowledge:
             near_sites=_phrases(r.get("near", {}).get("sites", ()), groups),
             near_signs=_phrases(r.get("near", {}).get("signs", ()), groups),
             near_sentence=bool(r.get("near", {}).get("sentence", False)),
+            near_clause=bool(r.get("near", {}).get("clause", False)),
             pain_min=r.get("pain_min"),
             semantic=bool(r.get("semantic", True)),
         )
@@ -148,6 +149,7 @@ def triage_knowledge() -> TriageKnowledge:
                 near_sites=r.near_sites,
                 near_signs=r.near_signs,
                 near_sentence=r.near_sentence,
+                near_clause=r.near_clause,
             )
             for r in complaints
         )
@@ -198,13 +200,14 @@ def triage_knowledge() -> TriageKnowledge:
         LowRisk(
             finding,
             x["to"],
-            tuple(_phrases(g, groups) for g in x["all"]),
+            tuple(_phrases(g, groups) for g in x.get("all", ())),
             x["source"],
             x.get("min_age"),
             x.get("max_age"),
             _phrases(x.get("none", ()), groups),
             x.get("vital"),
             float(x["vital_min"]) if "vital_min" in x else None,
+            float(x["lasted_days"]) if "lasted_days" in x else None,
         )
         for x in f.get("low_risk", [])
         for finding in ([x["id"]] if isinstance(x["id"], str) else x["id"])

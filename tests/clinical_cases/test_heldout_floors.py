@@ -310,6 +310,10 @@ TRIAGE_V47_UNDER_L12_MAX = 3
 # run after it (rules only): 90.0% exact, 3 of 37 L1/L2 under (the same on the rules before it)
 TRIAGE_V48_EXACT_MIN = 0.875
 TRIAGE_V48_UNDER_L12_MAX = 4
+# v49 (the Huaibei plain of northern Anhui), frozen 513a5a1 before the forty-ninth batch; first run
+# after it (rules only): 86.2% exact, 5 of 37 L1/L2 under (the same on the rules before it)
+TRIAGE_V49_EXACT_MIN = 0.8375
+TRIAGE_V49_UNDER_L12_MAX = 6
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -361,6 +365,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v46": (TRIAGE_V46_EXACT_MIN, TRIAGE_V46_UNDER_L12_MAX),
     "triage-v47": (TRIAGE_V47_EXACT_MIN, TRIAGE_V47_UNDER_L12_MAX),
     "triage-v48": (TRIAGE_V48_EXACT_MIN, TRIAGE_V48_UNDER_L12_MAX),
+    "triage-v49": (TRIAGE_V49_EXACT_MIN, TRIAGE_V49_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

@@ -819,6 +819,41 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "English words of a crush-injury comment since bb61758, the thirteenth batch, long before "
         "v48; v48 uses them in one case's reason",
     ),
+    (
+        "a sustained heart rate",
+        "appliance/knowledge/data/sources.toml",
+        "English words of the RCOG sepsis source since c9530a4 (2026-12-05), before v49 was frozen; v49 uses them in a reason",
+    ),
+    (
+        "and a heart rate above",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of a shock comment since 0efb1dd (2026-12-05), before v49; v49 uses them in a reason",
+    ),
+    (
+        "labs and an ultrasound",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of a pregnancy-spotting comment since 3ccacf8 (2026-12-05), before v49; v49 uses them in a reason",
+    ),
+    (
+        "loss of consciousness or",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of the head-injury comment since 3d8a21b (2026-12-04), before v49; v49 uses them in a reason",
+    ),
+    (
+        "still going on after",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of the status-epilepticus comment since 1dfd586 (2026-12-04), before v49; v49 uses them in a reason",
+    ),
+    (
+        "上一块一块发花",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a parent's words for mottled skin in a comment since 0efb1dd (2026-12-05), before v49 was frozen; v49 says the same",
+    ),
+    (
+        "打一针破伤风",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an unless term (a tetanus shot asked for) since bb4c5bc (2026-12-04), before v49 was frozen; v49 says the same",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

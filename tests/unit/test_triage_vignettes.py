@@ -307,6 +307,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # forty-eighth batch, first run 76.2% / 6: babies and toddlers under three (a toddler's
     # dehydration with "精神头比平时差" stays 3 for the writer's 2)
     ("triage_outside_dev110.toml", 0.87, 1),
+    # forty-ninth batch, first run 81.2% / 2: eye, ear, nose, throat, mouth and face
+    ("triage_outside_dev111.toml", 0.9, 0),
+    # forty-ninth batch, first run 83.8% / 5: kidneys, urinary tract, male genitals and skin
+    ("triage_outside_dev112.toml", 0.9, 1),
+    # forty-ninth batch, first run 81.2% / 4: sugar, salt, heat and cold, the vague elder (a
+    # treated sulfonylurea hypoglycaemia stays 3 for this writer's 2)
+    ("triage_outside_dev113.toml", 0.88, 2),
 ]
 
 
