@@ -88,6 +88,8 @@ def test_mouth_and_jaw_injuries() -> None:
 
 def test_the_scrotum_and_the_perineum() -> None:
     out = run("卵蛋肿了，疼得走不了路", 14)
+    assert {"C-TESTICULAR-TORSION", "C-TESTICULAR-COLLOQUIAL"} & ids(out) and out["level"] == 2
+    out = run("左边卵蛋突然疼起来了", 14)
     assert "C-TESTICULAR-TORSION" in ids(out) and out["level"] == 2
     assert run("阴囊有点潮，痒", 40)["level"] == 4
     out = run("打球被踢到裆里，阴囊肿了有点疼", 16)
@@ -166,3 +168,22 @@ def test_an_infant_s_forehead_bump_from_a_bed_told_well_is_minor() -> None:
     assert "N-HEAD-INJURY-MINOR" in ids(run(well, 0.7)) and run(well, 0.7)["level"] == 4
     back = "从床上掉下来，后脑勺磕了个包，当时就哭了，没吐，吃奶正常"
     assert "C-HEAD-INJURY" in ids(run(back, 0.5)) and run(back, 0.5)["level"] == 3
+
+
+def test_the_batch_s_second_read() -> None:
+    # a pain in a later clause may be another part's: no torsion
+    assert run("阴囊那里出汗多，大腿根磨得疼", 30)["level"] == 4
+    assert run("蛋蛋那里湿疹，挠破了疼", 30)["level"] == 4
+    # a pain told by its degree still is
+    assert run("蛋蛋肿得老大，疼得直哭", 8)["level"] == 2
+    # eye drops splashing are no chemical
+    assert "C-EYE-CHEMICAL" not in ids(run("滴眼药水的时候溅进眼睛了，有点涩", 30))
+    # someone pacing the room is no vertigo
+    assert "C-VERTIGO" not in ids(run("急得在屋里打转，坐不住", 30))
+    # snoring is no blow to the jaw
+    assert "C-MANDIBLE-INJURY" not in ids(run("打呼噜，下巴合不拢", 50))
+
+
+def test_breathless_so_that_lying_down_is_impossible_is_dyspnoea() -> None:
+    out = run("呋塞米吃完了，腿肿得厉害，晚上喘得躺不下", 70)
+    assert "C-DYSPNOEA" in ids(out) and out["level"] == 2
