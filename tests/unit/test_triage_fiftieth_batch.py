@@ -104,3 +104,13 @@ def test_a_reproducible_left_chest_pain_under_forty_told_plainly_is_chest_wall()
     out = run("前天搬柜子，左边胸口疼，一按就疼，不喘不出汗", 35)
     assert "N-CHEST-WALL-PAIN" in ids(out) and out["level"] == 4
     assert run("左边胸口疼，一按就疼，疼得往左胳膊窜", 35)["level"] <= 2
+
+
+def test_the_read_sets_check_of_the_batch() -> None:
+    # a cracked nipple is no head wound (奶头 holds 头)
+    assert "C-HEAD-INJURY" not in ids(run("喂奶喂得奶头裂了个口子，一吸就疼", 26))
+    # a heel torn to the bone in a wheel stays a mangled limb
+    assert run("脚卷进电动车后轮，脚后跟一块肉翻起来，看得到骨头", 6)["level"] <= 2
+    # both feet blistered are the special area, whatever their share
+    out = run("两只脚面都烫起了大水泡", 40)
+    assert "C-BURN-SPECIAL-AREA" in ids(out) and out["level"] == 3
