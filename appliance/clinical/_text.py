@@ -237,9 +237,19 @@ _FEARED = re.compile(
 )
 
 
-def is_feared(before: str) -> bool:
-    """The clause text before a mention (``before``) makes it a fear, not a finding."""
-    return bool(_FEARED.search(before))
+# …but an exposure feared to have happened is a suspicion that keeps its urgency: "怕孩子吃了
+# 老鼠药", "怕会吃了奶奶的药", "万一被毒蛇咬了" — a verb of taking in or of being bitten after the
+# marker (or opening the mention) says so.
+_EXPOSURE_VERB = re.compile(r"吃|喝|吞|服|误|被|\b(?:ate|drank|swallowed|taken|bitten)\b")
+
+
+def is_feared(before: str, mention: str = "") -> bool:
+    """The clause text before a mention (``before``) makes it a fear, not a finding; a feared
+    exposure ("怕孩子吃了老鼠药") is a suspicion, not a fear."""
+    marks = list(_FEARED.finditer(before))
+    if not marks:
+        return False
+    return not _EXPOSURE_VERB.search(before[marks[-1].end() :] + mention[:2])
 
 
 def is_past_history(clause: str) -> bool:
@@ -247,6 +257,20 @@ def is_past_history(clause: str) -> bool:
     if _NOW.search(clause):
         return False
     return bool(_PAST_ZH.search(clause) or _PAST_EN.search(clause))
+
+
+# Years ago, not weeks: a risk that counts only when recent (an operation: Wells, 12 weeks) is left
+# out when its clause puts it years back ("去年做过膝盖手术", "十年前开过刀"); last week's or
+# last month's stays recent.
+_LONG_AGO = re.compile(
+    r"去年|前年|早年|多年前|前几年|前些年|年轻时|小时候|好几年|好多年|"
+    r"[\d一二两三四五六七八九十几]+\s*(?:多)?\s*年\s*(?:多)?\s*(?:前|以前)|\byears? ago\b|\blast year\b"
+)
+
+
+def is_long_ago(clause: str) -> bool:
+    """``clause`` puts what it tells years back, and says nothing of now."""
+    return not _NOW.search(clause) and bool(_LONG_AGO.search(clause))
 
 
 def clause_at(text: str, start: int, end: int) -> str:

@@ -31,7 +31,9 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
         False,
     ),
     ("upper", ("胳膊", "胳臂", "手臂", "手杆", "上肢", "arm"), 6.5, True),
-    ("upper", ("手背", "手掌", "手", "hand"), 2.5, True),
+    # one side of a hand or a foot is half of it (the palm rule: a palm is about 1%)
+    ("upper", ("手背", "手掌", "手心"), 1.25, True),
+    ("upper", ("手", "hand"), 2.5, True),
     ("trunk", ("胸口", "胸前", "胸部", "前胸", "胸", "chest"), 6.5, False),
     ("trunk", ("肚子", "肚皮", "腹部", "腹", "belly", "abdomen", "tummy"), 6.5, False),
     ("trunk", ("后背", "背上", "背部", "背", "back"), 13.0, False),
@@ -39,9 +41,23 @@ _REGIONS: tuple[tuple[str, tuple[str, ...], float, bool], ...] = (
     ("lower", ("大腿", "thigh"), 10.5, True),
     ("lower", ("小腿", "shin", "lower leg"), 6.5, True),
     ("lower", ("腿", "下肢", "leg"), 17.0, True),
-    ("lower", ("脚背", "脚", "足", "foot", "feet"), 3.5, True),
+    ("lower", ("脚背", "脚底", "脚掌", "脚面", "脚心"), 1.75, True),
+    ("lower", ("脚", "足", "foot", "feet"), 3.5, True),
 )
 _CAPS = {"head": 9.0, "upper": 18.0, "trunk": 27.0, "lower": 46.0}
+# one scan from the left, the longest word at each place: "脚背上" is the foot's back (脚背), never
+# 背上 (the back, 13%)
+_BY_WORD = {
+    word: (category, share, paired) for category, words, share, paired in _REGIONS for word in words
+}
+_REGION_WORD = re.compile(
+    "|".join(
+        rf"\b{re.escape(w)}s?\b" if w.isascii() else re.escape(w)
+        for w in sorted(_BY_WORD, key=len, reverse=True)
+    )
+)
+
+
 # a part of the clothes named by the body part it covers: 裤腿 (a trouser leg), 鞋背 (a shoe's
 # upper), 手套 (a glove) — the character before or after the body part says so
 _CLOTHING_BEFORE = frozenset("裤鞋袜袖")
@@ -81,23 +97,18 @@ def _region_share(sentence: str) -> tuple[float, int]:
     """Summed % of the regions named in ``sentence`` and how many regions were named."""
     by_category: dict[str, float] = {}
     named = 0
-    taken = [False] * len(sentence)
-    for category, words, share, paired in _REGIONS:
-        for word in words:
-            pattern = rf"\b{word}s?\b" if word.isascii() else re.escape(word)
-            for m in re.finditer(pattern, sentence):
-                if any(taken[m.start() : m.end()]):
-                    continue
-                clothing = sentence.startswith(_CLOTHING_AFTER, m.end()) or (
-                    m.start() > 0 and sentence[m.start() - 1] in _CLOTHING_BEFORE
-                )
-                if clothing:
-                    continue  # "裤腿烧了个洞", "手套": the clothes, not the body
-                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                before = sentence[max(0, m.start() - 5) : m.start()].rstrip("只条个边侧 ")
-                two = paired and bool(_PAIRED.search(before) or m.group(0).endswith(("s", "feet")))
-                by_category[category] = by_category.get(category, 0.0) + share * (2 if two else 1)
-                named += 2 if two else 1  # "两条小腿" names two regions, both legs
+    for m in _REGION_WORD.finditer(sentence):
+        word = m.group(0)
+        category, share, paired = _BY_WORD[word[:-1] if word not in _BY_WORD else word]
+        clothing = sentence.startswith(_CLOTHING_AFTER, m.end()) or (
+            m.start() > 0 and sentence[m.start() - 1] in _CLOTHING_BEFORE
+        )
+        if clothing:
+            continue  # "裤腿烧了个洞", "手套": the clothes, not the body
+        before = sentence[max(0, m.start() - 5) : m.start()].rstrip("只条个边侧 ")
+        two = paired and bool(_PAIRED.search(before) or word.endswith(("s", "feet")))
+        by_category[category] = by_category.get(category, 0.0) + share * (2 if two else 1)
+        named += 2 if two else 1  # "两条小腿" names two regions, both legs
     return sum(min(v, _CAPS[k]) for k, v in by_category.items()), named
 
 

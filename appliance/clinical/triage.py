@@ -25,6 +25,7 @@ from appliance.clinical._text import (
     clause_at,
     find_terms,
     is_feared,
+    is_long_ago,
     is_past_history,
 )
 from appliance.clinical.findings import (
@@ -73,12 +74,14 @@ def rule_findings(
     """Vocabulary findings in the complaint (a pregnancy given as a field counts as said); a
     finding told as past history in its clause ("前年得过脑梗，没落下毛病") is not today's
     complaint and is left out (findings with a co-finding are kept: they read context, such as
-    a recent operation; so are standing conditions marked ``context``). The spans of denied mentions ("不重影") go to ``denied``."""
+    a recent operation; so are standing conditions marked ``context``; a risk marked ``recent``
+    told as years back is left out: an operation last year is no recent one). The spans of denied mentions ("不重影") go to ``denied``."""
     prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
     found = extract_findings(prefix + text, vocabulary=kb.vocabulary, include_negated=True)
     out: list[Finding] = []
     shift = len(prefix)
     single = {r.id for r in kb.complaints if not r.with_terms and not r.context}
+    recent = {r.id for r in kb.complaints if r.recent}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
         if f.negated:
@@ -87,7 +90,9 @@ def rule_findings(
             continue
         if start >= 0 and f.id in single and is_past_history(clause_at(text, start, end)):
             continue  # "前年得过脑梗": history, not today's complaint
-        if start >= 0 and is_feared(text[_clause_bounds(text, start)[0] : start]):
+        if start >= 0 and f.id in recent and is_long_ago(clause_at(text, start, end)):
+            continue  # "去年做过膝盖手术": no recent operation
+        if start >= 0 and is_feared(text[_clause_bounds(text, start)[0] : start], text[start:end]):
             if denied is not None:  # "我怕跟隔壁那个一样休克": a fear, not a finding
                 denied.append((start, end))
             continue

@@ -124,6 +124,12 @@ class ComplaintRule:
     near_signs: tuple[str, ...] = ()
     near_sentence: bool = False
     near_clause: bool = False  # the sign only in the site's own clause (see findings.Concept)
+    #: findings this one answers when the rules read it: a nosebleed told as stopped makes the
+    #: acute-ENT finding moot, so no similarity match may add it back
+    supersedes: tuple[str, ...] = ()
+    #: a risk that counts only when recent (an operation within weeks: Wells): told as past
+    #: history in its clause ("去年做过膝盖手术") it is left out even though it reads context
+    recent: bool = False
     pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
     #: a standing condition (immunosuppressed, known diabetic) that is history by nature: never

@@ -128,10 +128,15 @@ def triage_knowledge() -> TriageKnowledge:
             near_sentence=bool(r.get("near", {}).get("sentence", False)),
             near_clause=bool(r.get("near", {}).get("clause", False)),
             pain_min=r.get("pain_min"),
+            supersedes=tuple(r.get("supersedes", ())),
+            recent=bool(r.get("recent", False)),
             semantic=bool(r.get("semantic", True)),
         )
         for r in f["finding"]
     )
+    misspelt = sorted({s for r in complaints for s in r.supersedes} - {r.id for r in complaints})
+    if misspelt:  # a misspelt id would silently supersede nothing
+        raise ValueError(f"triage_findings.toml: supersedes names unknown findings: {misspelt}")
     twice = sorted({r.id for r in complaints if sum(c.id == r.id for c in complaints) > 1})
     if twice:  # a later row would silently replace the earlier one's words
         raise ValueError(f"triage_findings.toml: finding ids defined twice: {twice}")

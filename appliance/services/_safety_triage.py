@@ -220,7 +220,11 @@ def _semantic(
             span = used.get("span")
             if isinstance(span, list) and len(span) == 2:
                 covered.append((int(span[0]), int(span[1])))
-        skip = frozenset(f.id for f in first.findings)
+        # a finding the rules read also rules out what it answers ("supersedes")
+        rules = {r.id: r for r in triage_knowledge().complaints}
+        skip = frozenset(f.id for f in first.findings) | {
+            s for f in first.findings if f.id in rules for s in rules[f.id].supersedes
+        }
         found = semantic_findings(req.complaint, bank, embedder, skip, covered, first.denied)
     return found, candidates(req.complaint, bank, embedder) if shortlist else None
 

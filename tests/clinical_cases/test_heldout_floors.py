@@ -314,6 +314,11 @@ TRIAGE_V48_UNDER_L12_MAX = 4
 # after it (rules only): 86.2% exact, 5 of 37 L1/L2 under (the same on the rules before it)
 TRIAGE_V49_EXACT_MIN = 0.8375
 TRIAGE_V49_UNDER_L12_MAX = 6
+# v50 (the Taihang mountains of southern Shanxi / northern Henan), frozen 7a3a495 before the
+# fiftieth batch; first run after it (rules only): 90.0% exact, 1 of 37 L1/L2 under (the same on
+# the rules before it)
+TRIAGE_V50_EXACT_MIN = 0.875
+TRIAGE_V50_UNDER_L12_MAX = 2
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -366,6 +371,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v47": (TRIAGE_V47_EXACT_MIN, TRIAGE_V47_UNDER_L12_MAX),
     "triage-v48": (TRIAGE_V48_EXACT_MIN, TRIAGE_V48_UNDER_L12_MAX),
     "triage-v49": (TRIAGE_V49_EXACT_MIN, TRIAGE_V49_UNDER_L12_MAX),
+    "triage-v50": (TRIAGE_V50_EXACT_MIN, TRIAGE_V50_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

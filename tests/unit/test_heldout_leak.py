@@ -854,6 +854,16 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "an unless term (a tetanus shot asked for) since bb4c5bc (2026-12-04), before v49 was frozen; v49 says the same",
     ),
+    (
+        "an atypical acute coronary syndrome",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of an ACS comment since db54ed5 (2026-12-04), before v50 was frozen; v50 uses them in a reason",
+    ),
+    (
+        "blood tests and a",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of a heat-exhaustion comment since bb61758 (2026-12-04), before v50; v50 uses them in a reason",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

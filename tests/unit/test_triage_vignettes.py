@@ -314,6 +314,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # forty-ninth batch, first run 81.2% / 4: sugar, salt, heat and cold, the vague elder (a
     # treated sulfonylurea hypoglycaemia stays 3 for this writer's 2)
     ("triage_outside_dev113.toml", 0.88, 2),
+    # fiftieth batch, first run 78.8% / 3: preschool children 3–6 (a simple febrile seizure back
+    # to normal stays 2 for the writer's 3)
+    ("triage_outside_dev114.toml", 0.86, 2),
+    # fiftieth batch, first run 87.5% / 1: two or three problems in one visit
+    ("triage_outside_dev115.toml", 0.9, 1),
+    # fiftieth batch, first run 82.5% / 4: women's health outside pregnancy and after it
+    ("triage_outside_dev116.toml", 0.82, 2),
 ]
 
 

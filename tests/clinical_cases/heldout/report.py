@@ -86,6 +86,7 @@ TRIAGE_FILES = {
     "triage-v47": "triage_heldout_v47.toml",  # 69179e7, first run after the forty-seventh; unread
     "triage-v48": "triage_heldout_v48.toml",  # 3c88088, first run after the forty-eighth; unread
     "triage-v49": "triage_heldout_v49.toml",  # 513a5a1, first run after the forty-ninth; unread
+    "triage-v50": "triage_heldout_v50.toml",  # 7a3a495, first run after the fiftieth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
