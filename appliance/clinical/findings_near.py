@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from appliance.clinical._text import _clause_bounds, _is_negated_zh
-from appliance.clinical.findings_text import CN_NUM, fold, to_number
+from appliance.clinical.findings_text import DURATION, duration_days, fold
 
 # A result written after its test negates it: "尿蛋白阴性", "尿酮(-)", "肝功能正常", "B超未见异常".
 POST_NEGATION = re.compile(
@@ -75,13 +75,6 @@ class DurationRule:
     window: int = 14
 
 
-_UNIT_DAYS = {"分钟": 1 / 1440, "分": 1 / 1440, "小时": 1 / 24, "天": 1, "日": 1, "周": 7,
-              "星期": 7, "月": 30, "个月": 30, "年": 365}  # fmt: skip
-_DURATION = re.compile(
-    rf"(\d+(?:\.\d+)?|{CN_NUM}|半)\s*(?:余|多|\+)?\s*(个月|个星期|星期|分钟|小时|天|日|周|月|年)(?:余|多)?"
-)
-
-
 def duration_findings(text: str, rules: tuple[DurationRule, ...]) -> dict[str, str]:
     """``finding id → words`` for each rule whose site is followed by a long enough duration."""
     folded = fold(text)
@@ -93,10 +86,9 @@ def duration_findings(text: str, rules: tuple[DurationRule, ...]) -> dict[str, s
                 c_start, c_end = _clause_bounds(folded, start)
                 end = min(c_end, start + len(site) + rule.window)
                 if not _is_negated_zh(folded[c_start:start]):
-                    for m in _DURATION.finditer(folded, start + len(site), end):
-                        value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
-                        unit = m.group(2).replace("个星期", "星期")
-                        if value is not None and value * _UNIT_DAYS[unit] >= rule.min_days:
+                    for m in DURATION.finditer(folded, start + len(site), end):
+                        days = duration_days(m)
+                        if days is not None and days >= rule.min_days:
                             out[rule.id] = text[start : m.end()]
                             break
                 start = folded.find(fold(site), start + 1)

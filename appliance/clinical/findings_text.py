@@ -24,6 +24,24 @@ CN_NUM = (
 )
 NUM = rf"(?:\d+(?:\.\d+)?|{CN_NUM})"
 
+# A duration: digits or numerals ("三四年", "两个多月", "10余年") or a vague count ("好几年", "几个月",
+# "多年", "半年") of minutes to years. A time ago ("三个月前", "两年以前") is when, not how long.
+DURATION_UNIT_DAYS = {"分钟": 1 / 1440, "小时": 1 / 24, "天": 1.0, "日": 1.0, "周": 7.0, "星期": 7.0,
+                      "礼拜": 7.0, "月": 30.0, "年": 365.0}  # fmt: skip
+DURATION = re.compile(
+    rf"(\d+(?:\.\d+)?|{CN_NUM}|好几|好些|十几|几|很多|许多|多|半)\s*(?:余|多|\+)?\s*"
+    r"(?:个)?(分钟|小时|天|日|周|星期|礼拜|月|年)(?:余|多)?(?![前后以之])"
+)
+_VAGUE_COUNT = {"好几": 2.0, "好些": 2.0, "十几": 15.0, "几": 2.0, "很多": 2.0, "许多": 2.0,
+                "多": 2.0, "半": 0.5}  # fmt: skip
+
+
+def duration_days(match: re.Match[str]) -> float | None:
+    """Days of a :data:`DURATION` match (None when its number cannot be read)."""
+    count = _VAGUE_COUNT.get(match.group(1))
+    value = count if count is not None else to_number(match.group(1))
+    return None if value is None else value * DURATION_UNIT_DAYS[match.group(2)]
+
 
 # Characters written interchangeably in complaints, read as one (same length): 疼 and 痛 name the
 # same pain ("右下腹疼" ~ 右下腹痛, "头疼" ~ 头痛), so no vocabulary needs both spellings.

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from appliance.clinical._text import NEG_CHARS, _clause_bounds, _is_negated_en, _is_negated_zh
 from appliance.clinical.findings import Finding
 from appliance.clinical.findings_match import spans
-from appliance.clinical.findings_text import CN_NUM, fold, to_number
+from appliance.clinical.findings_text import DURATION, duration_days, fold
 
 
 @dataclass(frozen=True)
@@ -129,23 +129,6 @@ def _affirmed(folded: str, phrase: str) -> bool:
     return False
 
 
-# A duration told after a finding: digits or numerals ("三四年", "两个多月") or a vague count
-# ("好几年", "几个月", "多年", "半年") of days, weeks, months or years.
-_UNIT_DAYS = {"天": 1.0, "日": 1.0, "周": 7.0, "星期": 7.0, "礼拜": 7.0, "月": 30.0, "年": 365.0}
-_DURATION = re.compile(
-    rf"(\d+(?:\.\d+)?|{CN_NUM}|好几|好些|十几|几|很多|许多|多|半)\s*(?:余|多)?\s*"
-    r"(?:个)?(天|日|周|星期|礼拜|月|年)(?:余|多)?(?![前后以之])"  # "三个月前" is when, not how long
-)
-_VAGUE = {
-    "好几": 2.0,
-    "好些": 2.0,
-    "十几": 15.0,
-    "几": 2.0,
-    "很多": 2.0,
-    "许多": 2.0,
-    "多": 2.0,
-    "半": 0.5,
-}
 # the next clause that is only the duration ("，两三个月了", "，都好几年了")
 _DURATION_CLAUSE = re.compile(r"[，,]\s*(?:已经|都|有|快|差不多|大概|也)?(?=\S)")
 
@@ -155,16 +138,13 @@ def lasted(folded: str, end: int, days: float) -> bool:
     it), or as the whole next clause ("左手没劲，三四年了")."""
     _, c_end = _clause_bounds(folded, max(end - 1, 0))
     rest = folded[end:c_end]
-    found = _DURATION.search(rest)
+    found = DURATION.search(rest)
     if found is None:
         after = _DURATION_CLAUSE.match(folded, c_end)
         if after is not None:
-            found = _DURATION.match(folded, after.end())
-    if found is None:
-        return False
-    count = _VAGUE.get(found.group(1))
-    value = count if count is not None else to_number(found.group(1))
-    return value is not None and value * _UNIT_DAYS[found.group(2)] >= days
+            found = DURATION.match(folded, after.end())
+    told = None if found is None else duration_days(found)
+    return told is not None and told >= days
 
 
 _NEG_WORD_EN = re.compile(r"\b(no|not|never|without|denies|nor)\b|n't")

@@ -127,8 +127,8 @@ class ComplaintRule:
     #: findings this one answers when the rules read it: a nosebleed told as stopped makes the
     #: acute-ENT finding moot, so no similarity match may add it back
     supersedes: tuple[str, ...] = ()
-    #: a risk that counts only when recent (an operation within weeks: Wells): told as past
-    #: history in its clause ("去年做过膝盖手术") it is left out even though it reads context
+    #: a risk that counts only when recent (an operation within weeks: Wells): told as years back
+    #: in its clause ("去年做过膝盖手术") it is left out even though it reads context
     recent: bool = False
     pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
