@@ -238,18 +238,22 @@ _FEARED = re.compile(
 
 
 # …but an exposure feared to have happened is a suspicion that keeps its urgency: "怕孩子吃了
-# 老鼠药", "怕会吃了奶奶的药", "万一被毒蛇咬了" — a verb of taking in or of being bitten after the
-# marker (or opening the mention) says so.
-_EXPOSURE_VERB = re.compile(r"吃|喝|吞|服|误|被|\b(?:ate|drank|swallowed|taken|bitten)\b")
+# 老鼠药", "怕会吃了奶奶的药", "万一被毒蛇咬了" — a verb of taking in (with its aspect: 吃了, 喝下, not
+# "吃不消") or of a bite or sting after the marker (or opening the mention) says so.
+_EXPOSURE_VERB = re.compile(
+    r"(?:吃|喝|吞|服|灌)(?:了|下|进|过)|服用|误服|误食|误喝|被.{0,4}(?:咬|蜇|叮|扎)"
+    r"|\b(?:ate|drank|swallowed|taken|bitten|stung)\b"
+)
 
 
 def is_feared(before: str, mention: str = "") -> bool:
     """The clause text before a mention (``before``) makes it a fear, not a finding; a feared
-    exposure ("怕孩子吃了老鼠药") is a suspicion, not a fear."""
+    exposure ("怕孩子吃了老鼠药") is a suspicion, not a fear (``mention``: the mention and the rest
+    of its clause, where the verb may stand: "万一被毒蛇咬了")."""
     marks = list(_FEARED.finditer(before))
     if not marks:
         return False
-    return not _EXPOSURE_VERB.search(before[marks[-1].end() :] + mention[:2])
+    return not _EXPOSURE_VERB.search(before[marks[-1].end() :] + mention)
 
 
 def is_past_history(clause: str) -> bool:

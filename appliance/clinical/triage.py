@@ -92,7 +92,8 @@ def rule_findings(
             continue  # "前年得过脑梗": history, not today's complaint
         if start >= 0 and f.id in recent and is_long_ago(clause_at(text, start, end)):
             continue  # "去年做过膝盖手术": no recent operation
-        if start >= 0 and is_feared(text[_clause_bounds(text, start)[0] : start], text[start:end]):
+        bounds = _clause_bounds(text, start) if start >= 0 else (0, 0)
+        if start >= 0 and is_feared(text[bounds[0] : start], text[start : bounds[1]]):
             if denied is not None:  # "我怕跟隔壁那个一样休克": a fear, not a finding
                 denied.append((start, end))
             continue

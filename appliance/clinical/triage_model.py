@@ -223,6 +223,8 @@ class TriageKnowledge:
     low_risk: tuple[LowRisk, ...] = ()
     #: lab analytes read from the complaint for the ``lab_<id>`` measure rows (a critical value)
     lab_analytes: tuple[Analyte, ...] = ()
+    #: finding id → the findings it answers (``ComplaintRule.supersedes``), built once at load
+    supersedes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def cite(self, keys: str) -> str:
         return "；".join(

@@ -244,6 +244,7 @@ def triage_knowledge() -> TriageKnowledge:
             k: (float(lo), float(hi)) for k, (lo, hi) in self_care.get("normal", {}).items()
         },
         vocabulary=vocabulary,
+        supersedes={r.id: r.supersedes for r in complaints if r.supersedes},
         pain_sites=PainSites(
             tuple(v["pain_sites"]["central"]),
             tuple(v["pain_sites"]["peripheral"]),

@@ -221,9 +221,9 @@ def _semantic(
             if isinstance(span, list) and len(span) == 2:
                 covered.append((int(span[0]), int(span[1])))
         # a finding the rules read also rules out what it answers ("supersedes")
-        rules = {r.id: r for r in triage_knowledge().complaints}
+        answers = triage_knowledge().supersedes
         skip = frozenset(f.id for f in first.findings) | {
-            s for f in first.findings if f.id in rules for s in rules[f.id].supersedes
+            s for f in first.findings for s in answers.get(f.id, ())
         }
         found = semantic_findings(req.complaint, bank, embedder, skip, covered, first.denied)
     return found, candidates(req.complaint, bank, embedder) if shortlist else None

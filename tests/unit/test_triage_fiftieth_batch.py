@@ -114,3 +114,10 @@ def test_the_read_sets_check_of_the_batch() -> None:
     # both feet blistered are the special area, whatever their share
     out = run("两只脚面都烫起了大水泡", 40)
     assert "C-BURN-SPECIAL-AREA" in ids(out) and out["level"] == 3
+
+
+def test_a_feared_exposure_needs_the_act_not_the_word() -> None:
+    # the verb with its aspect: "吃不消", "不舒服" are no ingestion, the fear still drops the mention
+    assert run("我怕他不舒服晕倒", 60)["level"] == 4
+    # the bite may stand after the mention, in its clause
+    assert "C-SNAKEBITE" in ids(run("万一被毒蛇咬了呢，脚上有两个小眼", 40))
