@@ -121,3 +121,8 @@ def test_a_feared_exposure_needs_the_act_not_the_word() -> None:
     assert run("我怕他不舒服晕倒", 60)["level"] == 4
     # the bite may stand after the mention, in its clause
     assert "C-SNAKEBITE" in ids(run("万一被毒蛇咬了呢，脚上有两个小眼", 40))
+
+
+def test_a_young_adult_s_chest_pain_with_heart_disease_told_is_not_cleared() -> None:
+    # the chest-wall row clears the ACS term only when no cardiac history is told
+    assert run("放了支架两年，左边胸口疼，一按就疼", 38)["level"] <= 2
