@@ -18,6 +18,7 @@ _SPACES = re.compile(r"[\s\u00b7\u30fb\-_·'\"()（）\[\]【】]+")
 # A clause ends at these; a negation cue does not reach past them.
 _CLAUSE_END = re.compile(r"[。；;.!?！？\n]|，|,(?!\s*(?:or|nor)\b)")
 # Inside a clause, these words start a new positive statement after a negation cue.
+_SUDDEN_ZH = ("突然", "突发")
 _RESET_ZH = (
     "诱因",
     "原因",
@@ -137,6 +138,12 @@ def _is_negated_zh(before: str) -> bool:
     # "不伴", and "不" before a verb of taking ("不吃抗凝药"), are.
     if cue in "不非唔" and between and _TAKEN_ANY.sub("", between) not in _NEG_VERB_ZH:
         return False
+    # an adverb of suddenness right after the negation is under it ("没突然变糊涂": it did not come
+    # on suddenly), unlike one that opens the next event ("无诱因突然胸痛")
+    for adverb in _SUDDEN_ZH:
+        if between.startswith(adverb):
+            between = between[len(adverb) :]
+            break
     return not any(r in between for r in _RESET_ZH)
 
 

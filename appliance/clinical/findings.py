@@ -303,6 +303,13 @@ def _mask_site_absences(folded: str, terms: tuple[str, ...], more: _More) -> str
 # a clause break or a negation; a negation before the site denies it as for any term.
 _NEAR_GAP = 6
 _NEAR_BETWEEN = re.compile(r"[，,。；;、:：!?！？\n" + NEG_CHARS + r"]|\bnot?\b")
+# "不到" before an amount is "less than", no denial: "不到半分钟就醒了" (woke in under half a minute)
+_LESS_THAN = re.compile(r"不到(?=[半一二两三四五六七八九十几\d])")
+
+
+def _denied_between(text: str) -> bool:
+    """Does ``text`` (between a site and its sign) hold a break or a denial?"""
+    return _NEAR_BETWEEN.search(_LESS_THAN.sub("__", text)) is not None
 
 
 def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
@@ -317,7 +324,7 @@ def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
             window = folded[end : end + gap + max(map(len, more.near_signs))]
             for sign in more.near_signs:
                 at = window.find(sign)
-                if at < 0 or at > gap or _NEAR_BETWEEN.search(window[:at]):
+                if at < 0 or at > gap or _denied_between(window[:at]):
                     if more.near_clause:
                         continue
                     at = _next_clause_sign(folded, end, sign, more.near_sites)
@@ -360,7 +367,7 @@ def _next_clause_sign(folded: str, end: int, sign: str, sites: tuple[str, ...]) 
     stop = _ANY_BREAK.search(folded, own.end())
     clause = folded[own.end() : stop.start() if stop else len(folded)]
     at = clause.find(sign)
-    if at < 0 or len(clause) > _NEXT_CLAUSE_MAX or _NEAR_BETWEEN.search(clause[:at]):
+    if at < 0 or len(clause) > _NEXT_CLAUSE_MAX or _denied_between(clause[:at]):
         return -1
     if _OTHER_PART.search(clause) or any(site in clause for site in sites):
         return -1
@@ -381,7 +388,7 @@ def _sentence_sign(folded: str, end: int, sign: str) -> int:
         return -1
     commas = [m.end() for m in _CLAUSE_MARK.finditer(folded, end, at)]
     own = commas[-1] if commas else end
-    if _NEAR_BETWEEN.search(folded[own:at]):
+    if _denied_between(folded[own:at]):
         return -1
     return at - end
 

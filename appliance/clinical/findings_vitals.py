@@ -71,6 +71,12 @@ _PLAUSIBLE = {"sbp": (30, 300), "dbp": (10, 200), "hr": (10, 300), "rr": (3, 90)
 _CENTRE = {"sbp": 120, "dbp": 80, "hr": 80, "rr": 16, "temp": 37, "spo2": 100, "gcs": 15,
            "glucose": 6, "pain": 0}  # fmt: skip
 
+# A short Latin label stands alone, but the number may follow it with no space, as nurse
+# shorthand writes it ("T39.8 P126 R24 BP98/58"), and a Chinese character may come just before
+# it ("测BP160/100"): a word boundary would refuse both.
+_A = r"(?<![a-z0-9])"
+_Z = r"(?![a-z])"
+
 # Between a label and its number, up to three short link words: a copula or a measuring verb
 # and a hedge, as triage notes and relatives write them ("血压量着六十八/四十", "心跳大概一百四",
 # "血氧只有85%", "体温测了39度").
@@ -86,7 +92,7 @@ _NOT_AFTER = r"(?!\s*(?:天|日|小时|周|个?月|年|岁|分钟|min\b|days?|ho
 _TIMES = r"(?:次\s*/\s*分钟?|次每分钟?|次/min|次|bpm|/\s*min|/分|per min(?:ute)?|beats)"
 
 _TEMP_LABEL = (
-    r"(?:体温|腋温|肛温|口温|耳温|\bt\b|\btemp(?:erature)?\b|发热|发烧|烧到|烧至|高热|高烧|"
+    rf"(?:体温|腋温|肛温|口温|耳温|{_A}t{_Z}|\btemp(?:erature)?\b|发热|发烧|烧到|烧至|高热|高烧|"
     r"febrile(?: to)?|fever(?: of| to)?)"
 )
 _TEMP_UNIT = r"(℃|°\s*c\b|摄氏度|度|°|c\b|℉|°\s*f\b|华氏度|f\b)"
@@ -97,28 +103,28 @@ _TEMP_BARE = re.compile(
     rf"(?<![\d.])({NUM})\s*(℃|°\s*c\b|摄氏度|度|℉|°\s*f\b|华氏度)(?:([零一二三四五六七八九])(?![十百]))?"
 )
 _BP = re.compile(
-    rf"(?:血压|\bb/?p\b|blood pressure){_LINK}({NUM})\s*(?:/|比|over)\s*"
+    rf"(?:血压|{_A}b/?p{_Z}|blood pressure){_LINK}({NUM})\s*(?:/|比|over)\s*"
     rf"({NUM}|触诊|触不到|测不出|palp(?:ated|able|ation)?\b|p\b)"
 )
 # "血压触诊大约六十", "BP palpable at 70": only a palpated systolic pressure.
 _BP_PALPATED = re.compile(
-    rf"(?:血压|\bb/?p\b|blood pressure)\s*(?:触诊|摸着|palp(?:ated|able)?)(?:\s*(?:at|of))?{_LINK}({NUM})"
+    rf"(?:血压|{_A}b/?p{_Z}|blood pressure)\s*(?:触诊|摸着|palp(?:ated|able)?)(?:\s*(?:at|of))?{_LINK}({NUM})"
 )
 _BP_BARE = re.compile(r"(?<![\d./])(\d{2,3})\s*/\s*(\d{2,3})\s*(?:mmhg|毫米汞柱)")
 _SBP_ONLY = re.compile(rf"(?:收缩压|(?<![血])高压|systolic(?: bp| pressure)?){_LINK}({NUM})")
 # one number told for the blood pressure ("血压七十", "BP 80") is the systolic: people say the
 # upper number (a pair, a palpated or a labelled one is read by the patterns above first)
 _BP_SPOKEN_SYSTOLIC = re.compile(
-    rf"(?:血压|\bb/?p\b|blood pressure){_LINK}({NUM})(?!\s*(?:/|比|over\b|\d))(?![多来几]?\s*(?:/|比))"
+    rf"(?:血压|{_A}b/?p{_Z}|blood pressure){_LINK}({NUM})(?!\s*(?:/|比|over\b|\d))(?![多来几]?\s*(?:/|比))"
     rf"{_NOT_AFTER}"
 )
 _DBP_ONLY = re.compile(rf"(?:舒张压|低压|diastolic(?: bp| pressure)?){_LINK}({NUM})")
 _HR = re.compile(
-    rf"(?:心率|脉搏|脉率|心跳|\bhr\b|\bp\b|\bpr\b|pulse(?: rate)?|heart rate|tachycardic|"
+    rf"(?:心率|脉搏|脉率|心跳|{_A}(?:hr|p|pr){_Z}|pulse(?: rate)?|heart rate|tachycardic|"
     rf"bradycardic){_LINK}({NUM})\s*{_TIMES}?{_NOT_AFTER}"
 )
 _RR = re.compile(
-    rf"(?:呼吸频率|呼吸|\brr\b|\br\b|resp(?:iratory)?(?: rate)?|respirations?|tachypn(?:o)?eic)"
+    rf"(?:呼吸频率|呼吸|{_A}r?r{_Z}|resp(?:iratory)?(?: rate)?|respirations?|tachypn(?:o)?eic)"
     rf"{_LINK}({NUM})\s*{_TIMES}?{_NOT_AFTER}"
 )
 # "呼吸急促，30次/分", "心跳很快，150次/分": a short description between the label and the
@@ -136,10 +142,12 @@ _TEMP_PEAK = re.compile(
     rf"(?:最高|高达|烧到)\s*(?:体温)?\s*(?:达|到)?\s*({NUM})(?!\s*(?:次|mmhg|/|%|分|岁|天))"
 )
 _SPO2 = re.compile(
-    rf"(?:血氧饱和度|指脉氧|氧饱和度|经皮血氧|血氧|饱和度|\bsp[o0]2|\bsa[o0]2|\bo2 ?sats?\b|"
+    rf"(?:血氧饱和度|指脉氧|氧饱和度|经皮血氧|血氧|饱和度|{_A}sp[o0]2|{_A}sa[o0]2|\bo2 ?sats?\b|"
     rf"\bsats?\b|oxygen saturation|saturating){_LINK}(?:百分之)?({NUM})\s*%?"
 )
-_GCS = re.compile(rf"(?:\bgcs\b|格拉斯哥(?:昏迷)?评分|昏迷评分){_LINK}(?:评分)?\s*({NUM})\s*分?")
+_GCS = re.compile(
+    rf"(?:{_A}gcs{_Z}|格拉斯哥(?:昏迷)?评分|昏迷评分){_LINK}(?:评分)?\s*({NUM})\s*分?"
+)
 _GCS_EVM = re.compile(r"\be\s*([1-4])\s*v\s*([1-5t])\s*m\s*([1-6])\b")
 _PAIN = re.compile(
     rf"(?:疼痛评分|疼痛|痛|\bpain(?: score)?|\bnrs\b|\bvas\b){_LINK}(?:评分)?\s*({NUM})\s*"
@@ -148,7 +156,7 @@ _PAIN = re.compile(
 _PAIN_BARE = re.compile(r"(?<![\d/.])(\d{1,2})\s*/\s*10\b(?=[^。；;.]{0,12}(?:pain|痛))")
 _PAIN_AFTER = re.compile(r"(?:pain|ache|痛|疼)[^。；;.\d]{0,12}?(?<![\d/.])(\d{1,2})\s*/\s*10\b")
 _GLUCOSE = re.compile(
-    rf"(?:指尖血糖|随机血糖|末梢血糖|空腹血糖|快速血糖|微量血糖|血糖仪|血糖|\bglu(?:cose)?\b|\bbgl?\b|\bcbg\b|"
+    rf"(?:指尖血糖|随机血糖|末梢血糖|空腹血糖|快速血糖|微量血糖|血糖仪|血糖|{_A}glu(?:cose)?{_Z}|{_A}bgl?{_Z}|{_A}cbg{_Z}|"
     rf"blood sugar|fingerstick(?: glucose)?){_LINK}({NUM})(?!\s*[测量])\s*(mmol\s*/\s*l|mmol|mg\s*/\s*dl)?"
 )
 _AGE_PATTERNS: tuple[tuple[re.Pattern[str], float], ...] = (

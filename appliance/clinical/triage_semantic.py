@@ -127,9 +127,11 @@ _DENIED_INTENT = re.compile(
 # lands on 嘴巴歪 (facial droop). A clause that names a sign of one class is never matched to a
 # term that names signs of other classes only (both Chinese; classes group the words for one
 # sign: 歪/斜/偏, 肿/胀, 紫/青/绀 …). A clause or term that names no sign is not judged.
+# A wound's opening (豁/裂/破/划: "上嘴唇豁个口子" is no blue lip), a part cut or chopped (切/剁/砍/锯)
+# and a part crushed flat (扁/碾/轧: "指头扁了" is no finger cut off) are classes too.
 _SIGN_CLASSES = (
     "歪斜偏", "肿胀鼓", "红", "紫青乌绀", "白", "黄", "痛疼", "麻木", "痒", "晕昏眩", "干燥",
-    "硬僵", "凉冷冰", "热烫烧", "吐呕", "抖颤抽搐", "喘憋闷堵", "血",
+    "硬僵", "凉冷冰", "热烫烧", "吐呕", "抖颤抽搐", "喘憋闷堵", "血", "豁裂破划", "切剁砍锯", "扁碾轧",
 )  # fmt: skip
 
 

@@ -864,6 +864,16 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "English words of a heat-exhaustion comment since bb61758 (2026-12-04), before v50; v50 uses them in a reason",
     ),
+    (
+        "a few drops of b",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English term (a few drops of blood, early-pregnancy bleeding) since fb3bd89 (2026-12-04), before v51 was frozen; v51 uses the words in a reason",
+    ),
+    (
+        "speaking in short phrases",
+        "appliance/knowledge/data/triage_findings.toml",
+        "an English breathlessness term since 772530a (2026-12-03), before v51 was frozen; v51 uses the words in a reason",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

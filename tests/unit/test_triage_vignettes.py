@@ -321,6 +321,14 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev115.toml", 0.9, 1),
     # fiftieth batch, first run 82.5% / 4: women's health outside pregnancy and after it
     ("triage_outside_dev116.toml", 0.82, 2),
+    # fifty-first batch, first run 86.2% / 1: understated emergencies in older and chronically ill
+    # patients (a sulfonylurea low sugar with confusion stays 1 for the writer's 2)
+    ("triage_outside_dev117.toml", 0.9, 1),
+    # fifty-first batch, first run 80.0% / 4: school-age children and teenagers
+    ("triage_outside_dev118.toml", 0.93, 1),
+    # fifty-first batch, first run 81.2% / 6: Pearl River Delta workshops and building sites (a
+    # hydrofluoric-acid burn told as "药水" stays 3 for the writer's 2)
+    ("triage_outside_dev119.toml", 0.93, 2),
 ]
 
 

@@ -87,6 +87,7 @@ TRIAGE_FILES = {
     "triage-v48": "triage_heldout_v48.toml",  # 3c88088, first run after the forty-eighth; unread
     "triage-v49": "triage_heldout_v49.toml",  # 513a5a1, first run after the forty-ninth; unread
     "triage-v50": "triage_heldout_v50.toml",  # 7a3a495, first run after the fiftieth; unread
+    "triage-v51": "triage_heldout_v51.toml",  # 6d17c46, first run after the fifty-first; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
