@@ -3,8 +3,8 @@
 A composite is a finding made of others and of facts of the request (pregnancy, fever, age ≥ 65,
 weeks of pregnancy, something still going on after 5 minutes, a temperature ≥ 40 ℃, an adult's
 systolic pressure < 90, a glucose < 2.8 mmol/L, a major burn (an adult's 20 % of the body
-surface, a child's 10 %), nothing told of the patient still swallowing, a
-pressure in the severe range ≥ 160/110): every group must hold. The resource estimate is ESI v4
+surface, a child's 10 %), nothing told of the patient still responding (swallowing, walking,
+talking), a pressure in the severe range ≥ 160/110): every group must hold. The resource estimate is ESI v4
 decision point C for minor complaints: the most resources one needs, plus one per kind its context adds
 (``kb.resource_modifiers``).
 """
@@ -28,8 +28,9 @@ from appliance.clinical.triage_model import (
 from appliance.clinical.triage_vitals import child_band
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "低烧", "低热", "fever", "febrile", "pyrexia")
-# still swallowing, drinking or walking, in the family's words: sugar can go by mouth
-_SWALLOWING_WORDS = (
+# still swallowing, drinking, walking or talking (even confused), in the family's words: the patient
+# responds, and sugar can go by mouth
+_RESPONDING_WORDS = (
     "能自己喝水",
     "还能喝水",
     "能喝水",
@@ -52,6 +53,25 @@ _SWALLOWING_WORDS = (
     "扶着还能走",
     "扶着能自己走",
     "搀着能走",
+    "说胡话",
+    "讲胡话",
+    "颠三倒四",
+    "认不得",
+    "认不出",
+    "叫错",
+    "答非所问",
+    "说话不着调",
+    "说话含糊",
+    "说话含含糊糊",
+    "说话不利索",
+    "能喊醒",
+    "还能喊醒",
+    "喊得醒",
+    "叫得醒",
+    "能叫醒",
+    "能回答",
+    "能答话",
+    "还能说话",
     "can swallow",
     "still swallowing",
     "able to drink",
@@ -60,6 +80,8 @@ _SWALLOWING_WORDS = (
     "walked in",
     "walking by himself",
     "walking by herself",
+    "talking",
+    "answers questions",
 )  # fmt: skip  (never bare "drinking": "been drinking" is alcohol, no ability)
 #: a low sugar named: in a diabetic it explains a sweat, shakiness or dizziness (not an ACS)
 _LOW_SUGAR_WORDS = (
@@ -89,7 +111,7 @@ COMPOSITE_FACTS = frozenset(
         "spo2_below_90",
         "infant",
         "severe_hypoglycaemia",
-        "swallowing_not_told",
+        "responding_not_told",
         "low_glucose_not_told",
         "fever_3_days",
         "severe_hypertension",
@@ -285,8 +307,8 @@ def _fact(name: str, told: Told) -> Finding | None:
             days = _days_told_around(text, start)
             if days is not None and days >= PERSISTENT_FEVER_DAYS:
                 return Finding(name, f"fever {days:g} days", _clause_bounds(text, start))
-    if name == "swallowing_not_told" and not find_terms(text, _SWALLOWING_WORDS):
-        return Finding(name, "swallowing not told", (0, 0))
+    if name == "responding_not_told" and not find_terms(text, _RESPONDING_WORDS):
+        return Finding(name, "responding not told", (0, 0))
     if name == "newborn_first_day":
         age = _newborn_age(inputs)
         if age is not None and age < FIRST_DAY_AGE:

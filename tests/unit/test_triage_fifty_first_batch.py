@@ -179,3 +179,51 @@ def test_a_drunk_fall_with_a_forehead_split_open() -> None:
 def test_can_not_put_the_foot_down_after_a_fall() -> None:
     out = run("送外卖摔了，右脚踝肿，踩不得地", 28)
     assert "C-INJURY-CANNOT-BEAR-WEIGHT" in ids(out) and out["level"] == 3
+
+
+# ---------------------------------------------------------------- the batch's second read
+
+
+def test_a_confused_but_talking_low_sugar_is_level_2() -> None:
+    talking = run(
+        "吃格列本脲的，中午没吃饭，说胡话，认不得人，一身冷汗", 72, vitals={"glucose": 2.3}
+    )
+    assert talking["level"] == 2 and "C-HYPOGLYCAEMIA-DEPRESSED" not in ids(talking)
+    # nothing told of responding, or hard to rouse: level 1
+    assert run("打胰岛素没吃饭，出冷汗，手抖", 60, vitals={"glucose": 2.3})["level"] == 1
+    assert run("吃格列本脲的，说胡话，叫不太醒", 72, vitals={"glucose": 2.3})["level"] == 1
+
+
+def test_a_thigh_bent_midway_or_a_leg_short_and_turned_in_after_a_crash() -> None:
+    femur = run("骑摩托摔了，左大腿中间弯了一截，疼得直叫", 30)
+    assert "C-FEMUR-SHAFT-OR-HIP-DISLOCATION" in ids(femur) and femur["level"] == 2
+    dashboard = run("开车追尾，膝盖撞在前面，右腿短了一截往里拧着", 45)
+    assert dashboard["level"] == 2
+    # an older adult's hip broken in a fall lies turned out: level 3; an in-toed child is nothing
+    assert run("老太太滑倒了，右腿短了一截往外撇", 82)["level"] == 3
+    assert "C-FEMUR-SHAFT-OR-HIP-DISLOCATION" not in ids(run("孩子走路两条腿往里拧", 3))
+
+
+def test_a_painful_eye_with_the_sight_blurred() -> None:
+    out = run("右眼睛疼，看东西模糊", 50)
+    assert "C-ACUTE-EYE-EAR" in ids(out) and out["level"] <= 3
+    assert "C-ACUTE-EYE-EAR" not in ids(run("眼睛有点干，看东西清楚", 50))
+
+
+def test_a_dizziness_of_years_the_same_as_always() -> None:
+    out = run("头晕好几年了，跟往常一样，今天顺路来量个血压", 70)
+    assert "N-SYMPTOM-LONGSTANDING" in ids(out) and out["level"] == 4
+    worse = run("头晕好几年了，今天突然加重，走路不稳", 70)
+    assert "N-SYMPTOM-LONGSTANDING" not in ids(worse) and worse["level"] <= 3
+
+
+def test_vomiting_told_with_an_adverb_and_phlegm_spat_out() -> None:
+    assert "N-NAUSEA-VOMITING" in ids(run("孩子老吐，不爱吃", 2))
+    assert "N-NAUSEA-VOMITING" not in ids(run("咳嗽，吐了好几口痰", 60))
+    assert "N-NAUSEA-VOMITING" not in ids(run("老吐痰，咳嗽", 60))
+
+
+def test_a_thing_that_fell_is_no_fall_of_the_patient() -> None:
+    out = run("从楼上掉下来一块砖，砸到脚背，肿得老高", 40)
+    assert "C-FALL-FROM-HEIGHT" not in ids(out) and out["level"] == 3
+    assert "N-BELLY-STRUCK" not in ids(run("车把撞到大腿了，青了一块", 12))

@@ -322,7 +322,7 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # fiftieth batch, first run 82.5% / 4: women's health outside pregnancy and after it
     ("triage_outside_dev116.toml", 0.82, 2),
     # fifty-first batch, first run 86.2% / 1: understated emergencies in older and chronically ill
-    # patients (a sulfonylurea low sugar with confusion stays 1 for the writer's 2)
+    # patients
     ("triage_outside_dev117.toml", 0.9, 1),
     # fifty-first batch, first run 80.0% / 4: school-age children and teenagers
     ("triage_outside_dev118.toml", 0.93, 1),
