@@ -205,6 +205,11 @@ _PREG_WEEKS = (
     re.compile(r"(\d{1,2})\s*(?:weeks?|wks?)'?\s*(?:pregnant|gestation|of gestation|of pregnancy)"),
     re.compile(r"\bg\d+\s*p\d+\S*\s*(?:at\s*)?(\d{1,2})\s*(?:weeks?|wks?)"),
     re.compile(r"pregnant\s*(?:at|,)?\s*(\d{1,2})\s*(?:weeks?|wks?)"),
+    # the months, then the exact weeks ("七个多月，33周"): the weeks count
+    re.compile(
+        r"个(?:多|半)?月[，,、\s]*([1-4]\d|[二三四]十[一二三四五六七八九]?)\s*(?:\+\s*(\d)\s*)?周"
+        r"(?![前后]|以[前后])"
+    ),
 )
 _AMENORRHOEA = re.compile(rf"停经\s*({NUM})\s*(天|日|周|个?月)")
 # spoken forms: weeks as 星期/礼拜, months, 怀了/怀上/怀起 (south-west), Cantonese 有咗 (pregnant; read on the raw
@@ -212,9 +217,9 @@ _AMENORRHOEA = re.compile(rf"停经\s*({NUM})\s*(天|日|周|个?月)")
 # trying to conceive) are no pregnancy
 _PREG_SPOKEN = (
     re.compile(
-        rf"(?<![避备])(?:怀孕|怀了|怀上|怀起|怀着|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(周|星期|礼拜|月)"
+        rf"(?<![避备])(?:怀孕|怀了|怀上|怀起|怀着|孕)\s*(?:了)?\s*({NUM})\s*(?:个)?\s*(?:半|多)?\s*(周|星期|礼拜|月)"
     ),
-    re.compile(rf"(?:有咗|怀咗)\s*({NUM})\s*(?:个)?\s*(?:多)?\s*(周|星期|礼拜|月)"),
+    re.compile(rf"(?:有咗|怀咗)\s*({NUM})\s*(?:个)?\s*(?:半|多)?\s*(周|星期|礼拜|月)"),
 )
 
 
@@ -372,6 +377,8 @@ def _pregnancy(text: str, raw: str) -> TextReading | None:
         value = to_number(m.group(1)) if m else None
         if m is None or value is None:
             continue
+        # "七个半月": half a month more
+        value += 0.5 if "半" in m.group(0) else 0.0
         weeks = value * (30.4 / 7) if m.group(2) == "月" else value
         if 1 <= weeks <= 44:
             return TextReading(

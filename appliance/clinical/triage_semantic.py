@@ -63,7 +63,17 @@ _ABILITY = re.compile(
 )
 # "不少" closing a clause says an amount is not reduced ("尿也不少"); after bleeding, vomiting or
 # stools it means "a lot" ("出血不少"), which is no playing down.
-_PLAYED_DOWN = re.compile(r"不(?:多|厉害|严重|明显|算)|(?<![血吐拉泻咳])(?:也|还|都)?不少$")
+_PLAYED_DOWN = re.compile(
+    r"不(?:多|厉害|严重|明显|算)|(?<![血吐拉泻咳])(?:也|还|都)?不少$"
+    # a little less than usual ("吃奶比平常少一点") is a slight change, no danger sign
+    r"|少(?:了)?一点|少点"
+)
+# Words that hold a negation character and deny nothing ("动不动就掉眼泪": tears at every turn;
+# "咳个不停"): the clause still states a presence
+_NO_DENIAL = re.compile(r"动不动|不停|不断|不时|忍不住")
+# A lump told by how it feels under the hand ("摸着软软的", "按上去有点软"): its consistency, not a
+# floppy child or a soft belly
+_PALPATED_SOFT = re.compile(r"^(?:摸着|摸起来|摸上去|按着|按上去|按起来)(?:还|也|是|有点|有些)?软")
 # a mild degree right before a sign inside the clause: "口唇轻紫", "脸色略白", "稍肿", "有点乌"
 _MILD_SIGN = re.compile(r"(?<!年)(?:轻|微|稍|略|有点|有些)(?:微)?发?[紫青绀乌白红黄肿胀痛疼陷凹]")
 _MILD_START = re.compile(
@@ -188,7 +198,7 @@ class SemanticBank:
         folded = fold(clause)
         bits = sign_bits(folded)
         out: np.ndarray = (term_bits != 0) & ((term_bits & bits) == 0) if bits else (term_bits < 0)
-        if not any(c in NEG_CHARS for c in folded):
+        if not any(c in NEG_CHARS for c in _NO_DENIAL.sub("", folded)):
             # polarity: a term that names an absence ("哭时无泪", "无尿") is never the match of
             # a clause that states a presence ("哭的时候有眼泪", "尿也有")
             out = out | self.__dict__["_absent"]
@@ -246,6 +256,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue
         if _ABILITY.search(clause) or _PLAYED_DOWN.search(clause):
+            continue
+        if _PALPATED_SOFT.match(clause):
             continue
         if is_past_history(clause):  # "前年得过脑梗": history, not today's complaint
             continue

@@ -324,6 +324,11 @@ TRIAGE_V50_UNDER_L12_MAX = 2
 # (87.5 %, 2 on the rules before it)
 TRIAGE_V51_EXACT_MIN = 0.8625
 TRIAGE_V51_UNDER_L12_MAX = 3
+# v52 (central and eastern Gansu / the Hexi corridor), frozen 7cdcc9d before the fifty-second
+# batch; first run after it (rules only): 88.8% exact, 2 of 37 L1/L2 under (87.5 %, 3 on the rules
+# before it)
+TRIAGE_V52_EXACT_MIN = 0.8625
+TRIAGE_V52_UNDER_L12_MAX = 3
 #: triage floors by set: (exact-level minimum, most level-1/2 cases under-triaged); one row per
 #: frozen set of ``report.TRIAGE_FILES``, from the constants above
 TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
@@ -378,6 +383,7 @@ TRIAGE_FLOORS: dict[str, tuple[float, int]] = {
     "triage-v49": (TRIAGE_V49_EXACT_MIN, TRIAGE_V49_UNDER_L12_MAX),
     "triage-v50": (TRIAGE_V50_EXACT_MIN, TRIAGE_V50_UNDER_L12_MAX),
     "triage-v51": (TRIAGE_V51_EXACT_MIN, TRIAGE_V51_UNDER_L12_MAX),
+    "triage-v52": (TRIAGE_V52_EXACT_MIN, TRIAGE_V52_UNDER_L12_MAX),
 }
 MEDS_RECALL_MIN = 0.90
 MEDS_FALSE_MAJOR_MAX = 0

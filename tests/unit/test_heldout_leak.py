@@ -874,6 +874,21 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "an English breathlessness term since 772530a (2026-12-03), before v51 was frozen; v51 uses the words in a reason",
     ),
+    (
+        "and a heart rate over 100",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of tachycardia comments and a name since 508631a (2026-12-05), before v52 was frozen; v52 uses them in a reason",
+    ),
+    (
+        "chemical splash to the eye",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the English name of the eye-chemical finding since 4cb4d93 (2026-12-03), before v52 was frozen; v52 uses the words in a reason",
+    ),
+    (
+        "上气不接下气",
+        "appliance/knowledge/kb_safety.toml",
+        "a breathlessness idiom in a safety pattern since 581c3a9 (2026-11-26), before v52 was frozen; v52 tells it the same way",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -329,6 +329,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # fifty-first batch, first run 81.2% / 6: Pearl River Delta workshops and building sites (a
     # hydrofluoric-acid burn told as "药水" stays 3 for the writer's 2)
     ("triage_outside_dev119.toml", 0.93, 2),
+    # fifty-second batch, first run 86.2% / 4: summer on the North China plain
+    ("triage_outside_dev120.toml", 0.9, 2),
+    # fifty-second batch, first run 88.8% / 0: chronic illness cared for at home
+    ("triage_outside_dev121.toml", 0.88, 1),
+    # fifty-second batch, first run 67.5% / 10 (70.0% / 8 with the pregnancy flag): pregnancy,
+    # birth and the first three months
+    ("triage_outside_dev122.toml", 0.85, 1),
 ]
 
 

@@ -88,6 +88,7 @@ TRIAGE_FILES = {
     "triage-v49": "triage_heldout_v49.toml",  # 513a5a1, first run after the forty-ninth; unread
     "triage-v50": "triage_heldout_v50.toml",  # 7a3a495, first run after the fiftieth; unread
     "triage-v51": "triage_heldout_v51.toml",  # 6d17c46, first run after the fifty-first; unread
+    "triage-v52": "triage_heldout_v52.toml",  # 7cdcc9d, first run after the fifty-second; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
