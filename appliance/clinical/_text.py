@@ -17,8 +17,9 @@ _SPACES = re.compile(r"[\s\u00b7\u30fb\-_·'\"()（）\[\]【】]+")
 
 # A clause ends at these; a negation cue does not reach past them.
 _CLAUSE_END = re.compile(r"[。；;.!?！？\n]|，|,(?!\s*(?:or|nor)\b)")
-# Inside a clause, these words start a new positive statement after a negation cue.
+# Adverbs of suddenness: right after a negation cue they stay under it ("没突然变糊涂").
 _SUDDEN_ZH = ("突然", "突发")
+# Inside a clause, these words start a new positive statement after a negation cue.
 _RESET_ZH = (
     "诱因",
     "原因",

@@ -309,7 +309,9 @@ _LESS_THAN = re.compile(r"不到(?=[半一二两三四五六七八九十几\d])"
 
 def _denied_between(text: str) -> bool:
     """Does ``text`` (between a site and its sign) hold a break or a denial?"""
-    return _NEAR_BETWEEN.search(_LESS_THAN.sub("__", text)) is not None
+    if "不到" in text:
+        text = _LESS_THAN.sub("__", text)
+    return _NEAR_BETWEEN.search(text) is not None
 
 
 def _near(folded: str, more: _More) -> tuple[int, int, bool] | None:
