@@ -99,3 +99,11 @@ def test_a_quiet_fistula_and_fluid_drawn_off() -> None:
     assert "C-AV-FISTULA-THROMBOSIS" in ids(out) and out["level"] == 3
     drawn = run("肝上长东西，肚子大，上个月抽过一回水", 60)
     assert "C-SEIZURE" not in ids(drawn)
+
+
+def test_the_before_stop_read_thunder_and_green_stools_are_no_emergency() -> None:
+    # thunder heard, a tree blown down or a fright is no lightning strike
+    assert "C-DROWNING-ELECTRIC-HANGING" not in ids(run("外面打雷，院子里的树倒了，孩子吓哭了", 6))
+    assert "C-DROWNING-ELECTRIC-HANGING" not in ids(run("晚上打雷，老人吓得一下子躺下了", 70))
+    # a baby's green stool beside a posset is no bilious vomiting
+    assert "C-BILIOUS-VOMITING-INFANT" not in ids(run("吐了一回奶，拉的是绿的", 0.3))
