@@ -77,6 +77,11 @@ _NOT_NEGATION_ZH = (
     # a question is no denial ("是不是中风了"), and an event asked about is a suspicion that keeps
     # its urgency ("不知道是不是喝了农药", "是不是把电池吞了")
     "是不是",
+    # a taking asked about ("记不得吃没吃降压药", "不知道喝没喝农药") names what was taken, denying
+    # nothing (an injection asked about is not: "不记得打没打过破伤风" is no tetanus)
+    "吃没吃",
+    "喝没喝",
+    "服没服",
     # …and a feared event is a suspicion too: "会不会是吃了毒蘑菇" asks about an ingestion, which
     # keeps its urgency (the feared cues deny diagnoses: "会不会是心梗")
     *(f"{cue}{verb}" for cue in ("会不会是", "担心是", "以为是") for verb in "吃喝吞被让误碰"),

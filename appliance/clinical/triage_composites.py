@@ -12,6 +12,7 @@ decision point C for minor complaints: the most resources one needs, plus one pe
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from appliance.clinical._text import _clause_bounds, find_terms
@@ -28,6 +29,12 @@ from appliance.clinical.triage_model import (
 from appliance.clinical.triage_vitals import child_band
 
 _FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "低烧", "低热", "fever", "febrile", "pyrexia")
+# a fever told the lay way, by how long or how high it burns ("烧三天了", "烧了一宿", "烧到39度"):
+# never a fire (火烧, 燃烧) or a burn (烧伤, 烧了个泡 names no time or degree)
+_LAY_FEVER = re.compile(
+    r"(?<![火燃焚灼])烧(?:了)?(?:[一二两三四五六七八九十几半\d]+个?|好几个?)(?:天|日|晚|宿|夜|钟头|小时)"
+    r"|(?<![火燃焚灼])烧到(?:快|将近|差不多)?(?:[三四]十|\d\d)"
+)
 # still swallowing, drinking, walking or talking (even confused), in the family's words: the patient
 # responds, and sugar can go by mouth
 _RESPONDING_WORDS = (
@@ -83,6 +90,30 @@ _RESPONDING_WORDS = (
     "talking",
     "answers questions",
 )  # fmt: skip  (never bare "drinking": "been drinking" is alcohol, no ability)
+#: loose stools, a cold, a cough or a fever named: a diabetic's nausea and weakness with one of them
+#: is that illness first, not the silent heart attack the same complaint alone is (ESI v4 ch.3)
+_OTHER_ILLNESS_WORDS = (
+    "拉肚子",
+    "拉稀",
+    "腹泻",
+    "拉水",
+    "窜稀",
+    "跑肚",
+    "泻肚",
+    "闹肚子",
+    "diarrhoea",
+    "diarrhea",
+    "loose stool",
+    "感冒",
+    "着凉",
+    "咳嗽",
+    "发烧",
+    "发热",
+    "烧到",
+    "a cold",
+    "cough",
+    "fever",
+)
 #: a low sugar named: in a diabetic it explains a sweat, shakiness or dizziness (not an ACS)
 _LOW_SUGAR_WORDS = (
     "低血糖",
@@ -113,6 +144,7 @@ COMPOSITE_FACTS = frozenset(
         "severe_hypoglycaemia",
         "responding_not_told",
         "low_glucose_not_told",
+        "other_illness_not_told",
         "fever_3_days",
         "severe_hypertension",
         "cough_2_weeks",
@@ -307,6 +339,8 @@ def _fact(name: str, told: Told) -> Finding | None:
             days = _days_told_around(text, start)
             if days is not None and days >= PERSISTENT_FEVER_DAYS:
                 return Finding(name, f"fever {days:g} days", _clause_bounds(text, start))
+    if name == "other_illness_not_told" and not find_terms(text, _OTHER_ILLNESS_WORDS):
+        return Finding(name, "no other illness told", (0, 0))
     if name == "responding_not_told" and not find_terms(text, _RESPONDING_WORDS):
         return Finding(name, "responding not told", (0, 0))
     if name == "newborn_first_day":
@@ -338,7 +372,7 @@ def _fact(name: str, told: Told) -> Finding | None:
             span = used.get("span")
             where = (int(span[0]), int(span[1])) if isinstance(span, list) else (0, 0)
             return Finding("fever", str(used.get("text") or f"temp={temp:g}"), where)
-        if temp is None and find_terms(text, _FEVER_WORDS):
+        if temp is None and _fever_mentions(text):
             return Finding("fever", "fever", (0, 0))
     return None
 
@@ -417,6 +451,10 @@ def _fever_mentions(text: str) -> list[int]:
             if find_terms(folded[_clause_bounds(folded, start)[0] : start + len(word)], (word,)):
                 out.append(start)
             start = folded.find(word, start + 1)
+    for match in _LAY_FEVER.finditer(folded):
+        start = match.start()
+        if find_terms(folded[_clause_bounds(folded, start)[0] : match.end()], (match.group(),)):
+            out.append(start)
     return sorted(out)
 
 

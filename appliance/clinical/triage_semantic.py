@@ -118,7 +118,7 @@ _PLACE_COUNT = re.compile(
 )
 # Sleeplessness ("醒了就睡不着", "睡不好", "失眠") embeds close to "睡不醒" and "睡着就不醒"; it is never
 # an emergency sign itself, so such a clause is left to the rules' own terms.
-_SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早")
+_SLEEPLESS = re.compile(r"睡不着|睡不好|睡不踏实|睡不安稳|失眠|早醒|醒得早|闹觉|闹夜|夜闹|夜啼")
 # A clause that asks for a medicine ("来拿点止泻药", "想开些感冒药", "买点药膏") names no sign: the
 # complaint it is for is told in another clause, and matched, "…药" draws the terms of stored pills
 # (overdose, suicide). A request is a fetching verb after 来/想/要/去 or before a small amount (点/些),
@@ -127,6 +127,11 @@ _ASKS_MEDICINE = re.compile(
     r"(?:(?:来|想|要|去)(?:拿|开|买|配|取)|(?:拿|开|买|配|取)(?:点|些|一点|一些))"
     r"[^了过吃喝服]{0,6}药[吃膏水片]?$"
 )
+# A clause that asks the doctor something ("顺便问问", "想问一下") or says a measurement was refused
+# ("血压不让量", "体温不给测") names no sign: embedded alone, the first lands on the repeated questions
+# of amnesia, the second on a pressure too low to read (shock).
+_ASKS_QUESTION = re.compile(r"(?:顺便|想|来|就|再|也)?问(?:问|一下|一问|一声)(?:医生|大夫)?$")
+_REFUSED_MEASURE = re.compile(r"(?:不让|不给|不肯|不愿意?|不配合)(?:量|测|扎针|抽血|查)")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"
     r"|\b(?:denies|no) (?:suicidal|thoughts of|intent|plan)"
@@ -252,6 +257,8 @@ def clauses(text: str) -> list[tuple[int, int, str]]:
         if _PLACE_COUNT.match(clause):  # "舌头边上一个": where the things told before are
             continue
         if _SLEEPLESS.search(clause) or _ASKS_MEDICINE.search(clause):
+            continue
+        if _ASKS_QUESTION.search(clause) or _REFUSED_MEASURE.search(clause):
             continue
         if is_feared(clause):  # "好惊佢脱水": a fear, not a finding
             continue

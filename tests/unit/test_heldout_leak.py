@@ -889,6 +889,11 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/kb_safety.toml",
         "a breathlessness idiom in a safety pattern since 581c3a9 (2026-11-26), before v52 was frozen; v52 tells it the same way",
     ),
+    (
+        "atypical acute coronary syndrome",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of a comment since db54ed5 (2026-12-04), before v53 was frozen; v53 uses them in a reason",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

@@ -336,6 +336,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     # fifty-second batch, first run 67.5% / 10 (70.0% / 8 with the pregnancy flag): pregnancy,
     # birth and the first three months
     ("triage_outside_dev122.toml", 0.85, 1),
+    # fifty-third batch, first run 78.8% / 3: chest, heart, stroke, fainting and headache in adults
+    ("triage_outside_dev123.toml", 0.85, 1),
+    # fifty-third batch, first run 80.0% / 3: babies and children under six
+    ("triage_outside_dev124.toml", 0.9, 1),
+    # fifty-third batch, first run 83.8% / 3: mental health, intoxication and violence
+    ("triage_outside_dev125.toml", 0.925, 1),
 ]
 
 
