@@ -28,7 +28,18 @@ from appliance.clinical.triage_model import (
 )
 from appliance.clinical.triage_vitals import child_band
 
-_FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "低烧", "低热", "fever", "febrile", "pyrexia")
+_FEVER_WORDS = (
+    "发烧",
+    "发热",
+    "发着烧",
+    "高烧",
+    "高热",
+    "低烧",
+    "低热",
+    "fever",
+    "febrile",
+    "pyrexia",
+)
 # a fever told the lay way, by how long or how high it burns ("烧三天了", "烧了一宿", "烧到39度"):
 # never a fire (火烧, 燃烧), a stove, a kang or a meal kept burning ("炕烧了三天", "烧了一晚上的炉子")
 # or a burn (烧伤, 烧了个泡 names no time or degree)
@@ -110,12 +121,10 @@ _OTHER_ILLNESS_WORDS = (
     "感冒",
     "着凉",
     "咳嗽",
-    "发烧",
-    "发热",
     "烧到",
     "a cold",
     "cough",
-    "fever",
+    *_FEVER_WORDS,
 )
 #: a low sugar named: in a diabetic it explains a sweat, shakiness or dizziness (not an ACS)
 _LOW_SUGAR_WORDS = (
