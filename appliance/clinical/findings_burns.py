@@ -78,6 +78,10 @@ _SENTENCE = re.compile(r"(?:[^。；;!?！？\n.]|\.(?!\s|$))+")
 # hot water or soup to drink, the verb right before it ("喝热水", "喝冷水热水都痛", "drinking hot
 # tea"), is no burn; a meal told as the moment ("吃饭时被热油溅到") still is one
 _DRINKING = re.compile(r"(?:喝|饮|drink\w*\s*)\S{0,2}$")
+# a likeness is no burn: skin "like scalded" ("皮跟烫了似的一层一层往下掉", "像被火烧了一样") is how a
+# family tells peeling skin (scalded-skin syndrome, a drug reaction), not a burn
+_LIKE_BEFORE = re.compile(r"(?:跟|像|好像|如同|和)[^，,。；;]{0,3}$")
+_LIKE_AFTER = re.compile(r"^[^，,。；;]{0,3}?(?:似的|一样|一般|的样子)")
 
 
 def _burn_told(sentence: str) -> bool:
@@ -87,6 +91,8 @@ def _burn_told(sentence: str) -> bool:
         before = sentence[c_start : m.start()]
         if _DRINKING.search(before[-12:]):
             continue  # "喝冷水热水都痛": a drink, not a scald
+        if _LIKE_BEFORE.search(before) and _LIKE_AFTER.match(sentence[m.end() :]):
+            continue  # "皮跟烫了似的": a likeness, not a burn
         ascii_word = m.group(0).isascii()
         if not (_is_negated_en(before) if ascii_word else _is_negated_zh(before)):
             return True

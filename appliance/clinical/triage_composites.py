@@ -28,12 +28,26 @@ from appliance.clinical.triage_model import (
 )
 from appliance.clinical.triage_vitals import child_band
 
-_FEVER_WORDS = ("发烧", "发热", "高烧", "高热", "低烧", "低热", "fever", "febrile", "pyrexia")
+_FEVER_WORDS = (
+    "发烧",
+    "发热",
+    "发着烧",
+    "高烧",
+    "高热",
+    "低烧",
+    "低热",
+    "fever",
+    "febrile",
+    "pyrexia",
+)
 # a fever told the lay way, by how long or how high it burns ("烧三天了", "烧了一宿", "烧到39度"):
-# never a fire (火烧, 燃烧) or a burn (烧伤, 烧了个泡 names no time or degree)
+# never a fire (火烧, 燃烧), a stove, a kang or a meal kept burning ("炕烧了三天", "烧了一晚上的炉子")
+# or a burn (烧伤, 烧了个泡 names no time or degree)
+_NOT_FEVER_BEFORE = "火燃焚灼炕炉柴煤炭饭菜水香纸砖窑"
 _LAY_FEVER = re.compile(
-    r"(?<![火燃焚灼])烧(?:了)?(?:[一二两三四五六七八九十几半\d]+个?|好几个?)(?:天|日|晚|宿|夜|钟头|小时)"
-    r"|(?<![火燃焚灼])烧到(?:快|将近|差不多)?(?:[三四]十|\d\d)"
+    rf"(?<![{_NOT_FEVER_BEFORE}])烧(?:了)?(?:[一二两三四五六七八九十几半\d]+个?|好几个?)"
+    r"(?:天|日|晚|宿|夜|钟头|小时)(?!上?的?[炕炉火柴煤炭水饭菜香纸])"
+    rf"|(?<![{_NOT_FEVER_BEFORE}])烧到(?:快|将近|差不多)?(?:[三四]十|\d\d)"
 )
 # still swallowing, drinking, walking or talking (even confused), in the family's words: the patient
 # responds, and sugar can go by mouth
@@ -107,12 +121,10 @@ _OTHER_ILLNESS_WORDS = (
     "感冒",
     "着凉",
     "咳嗽",
-    "发烧",
-    "发热",
     "烧到",
     "a cold",
     "cough",
-    "fever",
+    *_FEVER_WORDS,
 )
 #: a low sugar named: in a diabetic it explains a sweat, shakiness or dizziness (not an ACS)
 _LOW_SUGAR_WORDS = (

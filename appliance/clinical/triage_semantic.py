@@ -47,7 +47,7 @@ _NEGATED_START = re.compile(
 # "不太肿", "不是很疼").
 _NEGATED_HEAD = re.compile(
     r"(?:不|没|没有|无|未)(?:怎么|太|大|是很|很)?(?:肿|痛|疼|红|黄|紫|青|白|黑|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|流|出血|流血|发烧|"
-    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|糊涂|迷糊|懵|快(?!乐))"
+    r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|糊涂|迷糊|懵|惊|快(?!乐))"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"
 # on major bleeding, "还能一口气说完话" on breathlessness. So a clause is not matched when it keeps an
@@ -127,10 +127,12 @@ _ASKS_MEDICINE = re.compile(
     r"(?:(?:来|想|要|去)(?:拿|开|买|配|取)|(?:拿|开|买|配|取)(?:点|些|一点|一些))"
     r"[^了过吃喝服]{0,6}药[吃膏水片]?$"
 )
-# A clause that asks the doctor something ("顺便问问", "想问一下") or says a measurement was refused
+# A clause that asks the doctor something ("顺便问问", "想问一下", "问了一下") or says a measurement was refused
 # ("血压不让量", "体温不给测") names no sign: embedded alone, the first lands on the repeated questions
 # of amnesia, the second on a pressure too low to read (shock).
-_ASKS_QUESTION = re.compile(r"(?:顺便|想|来|就|再|也)?问(?:问|一下|一问|一声)(?:医生|大夫)?$")
+_ASKS_QUESTION = re.compile(
+    r"(?:顺便|想|来|就|再|也)?问(?:了)?(?:问|一下|一问|一声)(?:医生|大夫)?$"
+)
 _REFUSED_MEASURE = re.compile(r"(?:不让|不给|不肯|不愿意?|不配合)(?:量|测|扎针|抽血|查)")
 _DENIED_INTENT = re.compile(
     r"(?:不|没|没有|冇|唔)(?:想|打算|计划|准备|会再)(?:死|自杀|轻生|寻死|伤害|结束|去死)"

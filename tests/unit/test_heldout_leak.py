@@ -894,6 +894,16 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "English words of a comment since db54ed5 (2026-12-04), before v53 was frozen; v53 uses them in a reason",
     ),
+    (
+        "that does not settle",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of an asthma comment since ab25cff (2026-12-05), before v54 was frozen; v54 uses them in a reason",
+    ),
+    (
+        "who may have swallowed",
+        "appliance/knowledge/data/triage_findings.toml",
+        "the English name of the child-ingestion finding since 7b06056 (2026-12-03), before v54 was frozen; v54 uses the words in a reason",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")

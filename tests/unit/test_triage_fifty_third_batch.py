@@ -54,7 +54,14 @@ def test_hand_foot_blisters_with_a_fever_and_jerks() -> None:
 def test_a_fever_told_by_how_long_or_how_high_it_burns() -> None:
     assert _fever_mentions("娃烧了一宿，今天吃奶少")
     assert _fever_mentions("烧到39度多，头疼")
-    for text in ("火烧了两天才灭", "烧伤三天了，来换药", "烧了个泡", "没烧到三十八度"):
+    for text in (
+        "火烧了两天才灭",
+        "烧伤三天了，来换药",
+        "烧了个泡",
+        "没烧到三十八度",
+        "炕烧了三天，屋里暖和",
+        "烧了一晚上的炉子",
+    ):
         assert not _fever_mentions(text), text
 
 
@@ -161,6 +168,8 @@ def test_orthopnoea_and_both_legs_swollen_in_older_people() -> None:
     assert "C-HEART-FAILURE-WORSENING" in ids(hf) and hf["level"] == 3
     legs = run("两条腿都肿了半个多月，以前没肿过", 74)
     assert "C-OEDEMA-BOTH-LEGS-OLDER" in ids(legs) and legs["level"] == 3
+    # an injury or the cold named with the swelling is not it
+    assert "C-OEDEMA-BOTH-LEGS-OLDER" not in ids(run("两条腿摔肿了，从炕上掉下来", 75))
     # the swelling of a calcium-channel blocker
     drug = run("吃了氨氯地平以后两条腿有点肿，不喘", 70)
     assert "C-OEDEMA-BOTH-LEGS-OLDER" not in ids(drug)
@@ -194,3 +203,9 @@ def test_vertigo_told_as_the_sky_turning_and_a_rib_by_its_northern_name() -> Non
 def test_alcohol_stopped_in_northern_words() -> None:
     out = run("喝了十几年，前天把酒忌了，手抖，心慌，一宿没睡", 50)
     assert "C-ALCOHOL-WITHDRAWAL-MILD" in ids(out) and out["level"] == 3
+
+
+def test_a_stove_kept_burning_overnight_with_a_headache() -> None:
+    out = run("烧了一晚上的炉子，早上起来头疼恶心", 60)
+    assert "C-CO-EXPOSURE" in ids(out) and out["level"] == 2
+    assert run("昨晚烧了一晚上的炉子，屋里暖和，今天来开降压药", 60)["level"] == 4

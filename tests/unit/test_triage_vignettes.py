@@ -342,6 +342,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev124.toml", 0.9, 1),
     # fifty-third batch, first run 83.8% / 3: mental health, intoxication and violence
     ("triage_outside_dev125.toml", 0.925, 1),
+    # fifty-fourth batch, first run 93.8% / 1: belly, bowel, vomiting, bleeding and urinary problems
+    ("triage_outside_dev126.toml", 0.95, 1),
+    # fifty-fourth batch, first run 87.5% / 3: fever and infection in adults and older people
+    ("triage_outside_dev127.toml", 0.925, 1),
+    # fifty-fourth batch, first run 83.8% / 5: eye, ear, nose, throat, mouth, teeth and skin
+    ("triage_outside_dev128.toml", 0.9, 1),
 ]
 
 

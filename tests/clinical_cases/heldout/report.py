@@ -90,6 +90,7 @@ TRIAGE_FILES = {
     "triage-v51": "triage_heldout_v51.toml",  # 6d17c46, first run after the fifty-first; unread
     "triage-v52": "triage_heldout_v52.toml",  # 7cdcc9d, first run after the fifty-second; unread
     "triage-v53": "triage_heldout_v53.toml",  # 45dd275, first run after the fifty-third; unread
+    "triage-v54": "triage_heldout_v54.toml",  # b0d6a01, first run after the fifty-fourth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 
