@@ -49,7 +49,11 @@ _MEASURES = (
 _UNIT_ALT = "|".join(sorted((re.escape(u) for u in UNIT_WORDS), key=len, reverse=True))
 _PROTECTED = ("一次性", "一过性", "一级护理", "一般", "一直", "一度")
 
-_RATIO = re.compile(rf"({NUMBER})\s*(?:比|/)\s*({NUMBER})(\s*(?:毫米汞柱|毫米水银柱|mmHg))?")
+# never from within a number, nor a Chinese number glued to digits ("38.5十比一" is left alone, as
+# "38.5十克" is: read as "38.510/1", a second pass would make it "38.51/1")
+_RATIO = re.compile(
+    rf"(?<![\d.])({NUMBER})\s*(?:比|/)\s*({NUMBER})(\s*(?:毫米汞柱|毫米水银柱|mmHg))?"
+)
 _TEMP = re.compile(
     rf"({CN_NUMBER}|\d+(?:\.\d+)?)\s*(?:摄氏度|度|℃|°C|°)([{_DEC_CHARS}0-9](?![0-9.]))?(?![\u4e00-\u9fff]?[度])"
 )

@@ -24,6 +24,9 @@ dictation = st.lists(st.sampled_from(PIECES), min_size=1, max_size=40).map("".jo
 @given(dictation)
 @example("38.5十克")  # a Chinese number glued to digits is left alone, not read as "10g"
 @example("38.5℃38.5")  # found by hypothesis: the digit after a written ℃ was eaten as "38度5"
+@example(
+    "38.5十比一"
+)  # found by hypothesis: a ratio glued to digits read as 38.510/1, then 38.51/1
 def test_normalisation_is_idempotent(text: str) -> None:
     once = normalize_numbers(text)
     assert normalize_numbers(once) == once

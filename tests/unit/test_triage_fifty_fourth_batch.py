@@ -111,3 +111,17 @@ def test_a_painful_growing_lump_beside_the_anus_and_a_pile() -> None:
     assert "C-PERIANAL-ABSCESS" in ids(out) and out["level"] == 3
     pile = run("大便后纸上有点鲜红的血，屁眼那有个小肉球，蹲久了就出来，不疼", 45)
     assert "N-HAEMORRHOID-BLEEDING" in ids(pile) and pile["level"] == 4
+
+
+def test_the_before_stop_read_of_the_fifty_fourth_batch() -> None:
+    # black and shiny is melaena only when it is the stool
+    assert "C-MELAENA" not in ids(run("头发染得黑得发亮，头皮痒", 30))
+    # a first day's fever with a nosebleed and a belly ache is no dengue warning
+    assert "C-DENGUE-WARNING" not in ids(run("孩子发烧，流鼻血，肚子疼", 6))
+    # skin peeling after a fever has gone is no scalded skin
+    assert "C-SCALDED-SKIN-CHILD" not in ids(run("发烧好了以后身上脱皮，不痒", 5))
+    # a baby's red bottom with diarrhoea is no perianal abscess
+    assert "C-PERIANAL-ABSCESS" not in ids(run("肛门红肿，有点发烧，拉肚子好几天了", 1))
+    # black stools after an iron tablet, formed and with no faintness, are the tablet's colour
+    iron = run("吃了两天补铁药，大便是黑的，成形的，不亮不粘，不头晕", 45)
+    assert "N-BLACK-STOOL-EXPLAINED" in ids(iron) and iron["level"] == 4
