@@ -904,6 +904,11 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "the English name of the child-ingestion finding since 7b06056 (2026-12-03), before v54 was frozen; v54 uses the words in a reason",
     ),
+    (
+        "a wish to die",
+        "appliance/knowledge/data/triage_findings.toml",
+        "English words of a suicide-risk comment since 12e0ec9 (2026-12-05), before v55 was frozen; v55 uses them in a reason",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
