@@ -43,39 +43,6 @@ def duration_days(match: re.Match[str]) -> float | None:
     return None if value is None else value * DURATION_UNIT_DAYS[match.group(2)]
 
 
-# What is new or worse now: a long-standing sign told with one of these in its clause is today's
-# sign again ("头晕两年了，刚才又晕"); a sudden turn or a worsening told anywhere in its sentence
-# too ("头晕两个月了，今天突然晕得厉害", "头晕好几年了，这两天大便发黑，今天更晕了").
-_NEW_NOW = re.compile(r"今天|今早|今晚|今儿|刚才|刚刚|\btoday\b")
-_WORSE = re.compile(
-    r"突然|忽然|加重|更厉害|更重|更晕|厉害了|得厉害|重了|\b(?:suddenly|worse|worsen\w*)\b"
-)
-_SENTENCE_END = re.compile(r"[。！？!?；;\n]")
-
-
-def is_long_standing(text: str, start: int, end: int, clause: str, min_days: float = 14.0) -> bool:
-    """The mention ``text[start:end]`` is told in its ``clause`` as lasting ``min_days`` or more
-    ("头晕没力气一个多月", "头晕好几年了") with nothing new in the clause and no worsening in its
-    sentence: a standing complaint, not an acute sign."""
-    if _NEW_NOW.search(clause):
-        return False
-    stops = [m.start() for m in _SENTENCE_END.finditer(text)]
-    s_start = max((i + 1 for i in stops if i < start), default=0)
-    s_end = min((i for i in stops if i >= end), default=len(text))
-    if _WORSE.search(text[s_start:s_end]):
-        return False
-    for m in DURATION.finditer(clause):
-        days = duration_days(m)
-        if days is not None and days >= min_days:
-            return True
-    return False
-    for m in DURATION.finditer(clause):
-        days = duration_days(m)
-        if days is not None and days >= min_days:
-            return True
-    return False
-
-
 # Characters written interchangeably in complaints, read as one (same length): 疼 and 痛 name the
 # same pain ("右下腹疼" ~ 右下腹痛, "头疼" ~ 头痛), so no vocabulary needs both spellings.
 # One character for one: 疼 is 痛; spoken Cantonese function words are their Mandarin ones

@@ -35,7 +35,6 @@ from appliance.clinical.findings import (
     extract_findings,
 )
 from appliance.clinical.findings_labs import lab_readings
-from appliance.clinical.findings_text import is_long_standing
 from appliance.clinical.findings_vitals import TextReading
 from appliance.clinical.triage_composites import (
     Told,
@@ -76,16 +75,13 @@ def rule_findings(
     finding told as past history in its clause ("前年得过脑梗，没落下毛病") is not today's
     complaint and is left out (findings with a co-finding are kept: they read context, such as
     a recent operation; so are standing conditions marked ``context``; a risk marked ``recent``
-    told as years back is left out: an operation last year is no recent one; a sign marked
-    ``acute`` told as lasting weeks, with nothing new today, is left out: a month of dizziness is
-    no presyncope). The spans of denied mentions ("不重影") go to ``denied``."""
+    told as years back is left out: an operation last year is no recent one). The spans of denied mentions ("不重影") go to ``denied``."""
     prefix = _PREGNANT_PREFIX if inputs.pregnant else ""
     found = extract_findings(prefix + text, vocabulary=kb.vocabulary, include_negated=True)
     out: list[Finding] = []
     shift = len(prefix)
     single = {r.id for r in kb.complaints if not r.with_terms and not r.context}
     recent = {r.id for r in kb.complaints if r.recent}
-    acute = {r.id for r in kb.complaints if r.acute}
     for f in found:
         start, end = f.span[0] - shift, f.span[1] - shift
         if f.negated:
@@ -96,12 +92,6 @@ def rule_findings(
             continue  # "前年得过脑梗": history, not today's complaint
         if start >= 0 and f.id in recent and is_long_ago(clause_at(text, start, end)):
             continue  # "去年做过膝盖手术": no recent operation
-        if (
-            start >= 0
-            and f.id in acute
-            and is_long_standing(text, start, end, clause_at(text, start, end))
-        ):
-            continue  # "头晕没力气一个多月": a standing complaint, not an acute sign
         bounds = _clause_bounds(text, start) if start >= 0 else (0, 0)
         if start >= 0 and is_feared(text[bounds[0] : start], text[start : bounds[1]]):
             if denied is not None:  # "我怕跟隔壁那个一样休克": a fear, not a finding

@@ -130,10 +130,6 @@ class ComplaintRule:
     #: a risk that counts only when recent (an operation within weeks: Wells): told as years back
     #: in its clause ("去年做过膝盖手术") it is left out even though it reads context
     recent: bool = False
-    #: a sign of acute compromise (a dizzy spell read as presyncope) that counts only when new:
-    #: told in its clause as lasting two weeks or more ("头晕没力气一个多月") with nothing new or
-    #: worse today, it is a standing complaint and is left out
-    acute: bool = False
     pain_min: float | None = None  # severe pain: a similarity match needs no lower pain score
     semantic: bool = True  # False: a magnitude (height, speed, severity) similarity cannot judge
     #: a standing condition (immunosuppressed, known diabetic) that is history by nature: never

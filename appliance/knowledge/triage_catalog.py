@@ -130,7 +130,6 @@ def triage_knowledge() -> TriageKnowledge:
             pain_min=r.get("pain_min"),
             supersedes=tuple(r.get("supersedes", ())),
             recent=bool(r.get("recent", False)),
-            acute=bool(r.get("acute", False)),
             semantic=bool(r.get("semantic", True)),
         )
         for r in f["finding"]
