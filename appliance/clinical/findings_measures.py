@@ -177,9 +177,12 @@ _SEIZURE = (
 )
 
 
-# A fit told as brief or over before the time that follows ("抽了一下，到这儿快二十分钟了"): the
-# time is not how long it lasted.
-_BRIEF_FIT = re.compile(r"[一两几]下|一会|一阵|停了|好了|醒了|过去了|\b(?:stopped|brief)\b")
+# A fit told as over before the time that follows, or as brief and then a journey ("抽了一下，到这儿
+# 快二十分钟了"): the time is not how long it lasted ("抽了一下，一两分钟就好了" keeps its two minutes).
+_FIT_OVER_BEFORE = re.compile(
+    r"停了|好了|醒了|过去了|不抽了|\bstopped\b"
+    r"|(?:[一两几]下|一会|一阵)[^，,]*[，,].*?(?:到这|来这|送来|路上|过来|赶来)"
+)
 
 
 # Something still going on after a time, whatever it is ("快半个钟头了还没停", "十分钟了还在抖"):
@@ -334,7 +337,7 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             keep("wound_cm", value, "cm", m, 0.2, 100)
     for pattern in _SEIZURE:
         for m in pattern.finditer(folded):
-            if _BRIEF_FIT.search(m.group(0)):  # "抽了一下，到这儿快二十分钟了": the fit was brief
+            if _FIT_OVER_BEFORE.search(m.group(0)):  # "抽了一下，到这儿快二十分钟了"
                 continue
             value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
             if value is not None and m.group(2).startswith(("小时", "个", "钟头", "hour", "h")):
