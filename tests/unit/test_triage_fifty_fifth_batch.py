@@ -43,6 +43,8 @@ def test_a_fit_told_going_on_all_the_way_here() -> None:
 def test_gasps_and_a_still_chest_after_a_collapse() -> None:
     out = run("吃着饭突然一歪倒地上，喊不答应，倒了两口气，现在胸口不动了", 80)
     assert "C-ARREST-UNRESPONSIVE" in ids(out) and out["level"] == 1
+    # a call not answered over a phone game is no coma
+    assert "C-ARREST-UNRESPONSIVE" not in ids(run("他叫不答应，一直玩手机", 15))
     # a newborn who will not wake to feed is lethargic (2), not in a coma
     out = run("还不到一天，身上黄，嘬两口奶就睡，叫都叫不醒吃", 0.002)
     assert "C-ARREST-UNRESPONSIVE" not in ids(out)
@@ -60,6 +62,9 @@ def test_one_sides_leg_and_hand_weak_on_waking() -> None:
     assert "C-STROKE-BEFAST" in ids(out) and out["level"] == 2
     # one leg weak after sitting, the other side's hand shaking: no hemiparesis
     assert "C-STROKE-BEFAST" not in ids(run("坐久了左腿发软，右手端碗有点抖", 60))
+    # a leg weak from an injury or use, whichever the hand: the limb's own problem
+    for text in ("右手写字写多了没劲，右腿跑步跑得发软", "左手被门夹了拿不稳筷子，左腿昨天踢球扭了没劲"):
+        assert "C-STROKE-BEFAST" not in ids(run(text, 25)), text
     # weeks of it, nothing new: the long-standing deficit
     assert run("左腿没劲两年了，左手也拿不稳，中风以后就这样", 75)["level"] == 3
 
@@ -143,6 +148,8 @@ def test_the_babys_kicks_under_the_ribs() -> None:
 def test_skin_and_sores_of_the_bedbound() -> None:
     out = run("瘫在床上两年了，尾巴骨那块烂了个坑，能看到黄黄的烂肉，有点味", 85)
     assert "C-PRESSURE-ULCER-DEEP" in ids(out) and out["level"] == 3
+    # a graze over the tailbone after a fall is no ulcer
+    assert "C-PRESSURE-ULCER-DEEP" not in ids(run("尾巴骨摔了一下，疼，烂了一块皮", 60))
     out = run("护工问的：他屁股上红了一块，按下去不褪色，皮没破，想问问咋翻身", 80)
     assert "C-SEPSIS-SIGNS" not in ids(out) and out["level"] == 4
     # a diabetic's red, hot leg: one more kind of resource (glucose), level 3
