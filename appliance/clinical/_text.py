@@ -127,8 +127,15 @@ def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, (m2.start() if m2 else len(text))
 
 
+# What a thing was mistaken for is not what it was: "把一板格列本脲当成钙片了", "把农药当成饮料喝了" —
+# the word right after 当成/当作/错当 names what it was taken for (the real thing stands before).
+_MISTAKEN_FOR = re.compile(r"(?:当成|当作|当做|错当|误当)了?$")
+
+
 def _is_negated_zh(before: str) -> bool:
     """``before`` is the clause text preceding the term; is the term under a negation cue?"""
+    if _MISTAKEN_FOR.search(before):  # "把一板格列本脲当成钙片了": what it was taken for
+        return True
     for word in _NOT_NEGATION_ZH:
         before = before.replace(word, "_" * len(word))
     best, best_end = -1, -1  # the cue that ends last (the longer one on a tie: 看不出 over 不)

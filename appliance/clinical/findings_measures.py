@@ -12,7 +12,7 @@
   vomits and stools told apart add up: "吐了4次，拉了7次" = 11,
   "vomited 12 times");
 - ``seizure_min``: how long a seizure has lasted ("抽搐持续20分钟", "抽了半个钟头" — 钟头 is the
-  spoken hour, "seizing for 10 minutes");
+  spoken hour, "一路抽到这儿，快二十分钟了", "seizing for 10 minutes");
 - ``ongoing_min``: how long something told has not stopped ("快半个钟头了还没停", "快一刻钟了，一直
   没停" — 刻钟 is a quarter of an hour);
 - ``wound_cm``: the length of a wound in centimetres ("口子八公分长", "三公分的口子",
@@ -171,9 +171,17 @@ _WOUND = (
 
 _SEIZURE = (
     re.compile(
-        rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|抽起来|开始抽|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
+        rf"(?:抽搐|抽风|惊厥|癫痫发作|抽了|抽个不停|抽起来|开始抽|抽到|一路抽|一直抽|抽着|seiz\w*|convuls\w*|fitting)[^。；;.!?]{{0,8}}?"
         rf"({NUM}|半)\s*(?:多)?\s*(分钟|分|min(?:ute)?s?|个?小时|个?钟头|刻钟|hours?|h\b)"
     ),
+)
+
+
+# A fit told as over before the time that follows, or as brief and then a journey ("抽了一下，到这儿
+# 快二十分钟了"): the time is not how long it lasted ("抽了一下，一两分钟就好了" keeps its two minutes).
+_FIT_OVER_BEFORE = re.compile(
+    r"停了|好了|醒了|过去了|不抽了|\bstopped\b"
+    r"|(?:[一两几]下|一会|一阵)[^，,]*[，,].*?(?:到这|来这|送来|路上|过来|赶来)"
 )
 
 
@@ -329,6 +337,8 @@ def extract_measures(text: str) -> dict[str, TextReading]:
             keep("wound_cm", value, "cm", m, 0.2, 100)
     for pattern in _SEIZURE:
         for m in pattern.finditer(folded):
+            if _FIT_OVER_BEFORE.search(m.group(0)):  # "抽了一下，到这儿快二十分钟了"
+                continue
             value = 0.5 if m.group(1) == "半" else to_number(m.group(1))
             if value is not None and m.group(2).startswith(("小时", "个", "钟头", "hour", "h")):
                 value *= 60

@@ -205,6 +205,14 @@ _PREG_WEEKS = (
     re.compile(r"(\d{1,2})\s*(?:weeks?|wks?)'?\s*(?:pregnant|gestation|of gestation|of pregnancy)"),
     re.compile(r"\bg\d+\s*p\d+\S*\s*(?:at\s*)?(\d{1,2})\s*(?:weeks?|wks?)"),
     re.compile(r"pregnant\s*(?:at|,)?\s*(\d{1,2})\s*(?:weeks?|wks?)"),
+    # a note that opens with a bare count of 20 to 44 weeks and a pause is the gestation
+    # ("37周了，从昨天…", "第二胎，40周，在车上…", "才32周，从早上…"): no illness is told in
+    # such weeks, a baby's age is told in days or months, and a duration stands after its sign
+    re.compile(
+        r"(?:^|(?<=[。；;\n]))\s*(?:(?:第[一二两三四五六\d]胎|头胎|二胎|三胎)[，,、\s]*)?"
+        r"(?:才|都|已经|快|刚)?\s*([2-4]\d|[二三四]十[一二三四五六七八九]?)\s*(?:\+\s*(\d)\s*)?周"
+        r"(?:了|多)?(?=[，,。、\s]|$)"
+    ),
     # the months, then the exact weeks ("七个多月，33周"): the weeks count
     re.compile(
         r"个(?:多|半)?月[，,、\s]*([1-4]\d|[二三四]十[一二三四五六七八九]?)\s*(?:\+\s*(\d)\s*)?周"

@@ -197,7 +197,11 @@ def triage_knowledge() -> TriageKnowledge:
     )
     for mod in modifiers:
         unknown = set(mod.findings) - {r.id for r in complaints}
-        if mod.fact not in MODIFIER_FACTS or unknown:
+        # the fact is a request fact or a finding found (a known diabetes: a diabetic's skin
+        # infection needs a glucose and a closer look)
+        if (
+            mod.fact not in MODIFIER_FACTS and mod.fact not in {r.id for r in complaints}
+        ) or unknown:
             raise ValueError(f"triage_findings.toml resource_modifier {mod.id}: unknown {unknown}")
     # a row may clear several findings told of one episode (``id`` a list: a breath-holding
     # spell read as an arrest, as cyanosis or as limpness): one rule, one row per finding here

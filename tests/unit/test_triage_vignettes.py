@@ -348,6 +348,12 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev127.toml", 0.925, 1),
     # fifty-fourth batch, first run 83.8% / 5: eye, ear, nose, throat, mouth, teeth and skin
     ("triage_outside_dev128.toml", 0.9, 1),
+    # fifty-fifth batch, first run 86.2% / 2: breathing and chest infections at every age
+    ("triage_outside_dev129.toml", 0.9, 1),
+    # fifty-fifth batch, first run 80.0% / 4: people over 70 brought by relatives
+    ("triage_outside_dev130.toml", 0.9, 1),
+    # fifty-fifth batch, first run 76.2% / 9: pregnancy, birth, the weeks after, women's health
+    ("triage_outside_dev131.toml", 0.8875, 1),
 ]
 
 

@@ -91,6 +91,7 @@ TRIAGE_FILES = {
     "triage-v52": "triage_heldout_v52.toml",  # 7cdcc9d, first run after the fifty-second; unread
     "triage-v53": "triage_heldout_v53.toml",  # 45dd275, first run after the fifty-third; unread
     "triage-v54": "triage_heldout_v54.toml",  # b0d6a01, first run after the fifty-fourth; unread
+    "triage-v55": "triage_heldout_v55.toml",  # 8e3ab6b, first run after the fifty-fifth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 

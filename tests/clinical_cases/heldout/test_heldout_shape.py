@@ -50,9 +50,9 @@ def test_triage_set_is_balanced_and_in_the_contract_shape(name: str) -> None:
         assert case.get("disposition", "self_care") in {"self_care", "routine"}
 
 
-@pytest.mark.parametrize("version", list(range(2, 55)))
+@pytest.mark.parametrize("version", list(range(2, 56)))
 def test_triage_later_sets_are_the_frozen_mix_and_have_a_report_target(version: int) -> None:
-    """v2–v54: 80 cases H<v>-001…H<v>-080 (v8: H8X-, since H8- names the first outside-written
+    """v2–v55: 80 cases H<v>-001…H<v>-080 (v8: H8X-, since H8- names the first outside-written
     dev set), ~40% level 1-2, some with a self_care/routine disposition (all of them level 4).
     From v12 the writers were told to leave the age out where the story does not give it (a
     relative's note about an adult): the age is then unknown to the box too."""
