@@ -422,7 +422,7 @@ SETS = {
 NOT_SETS = {"README.md"}
 # frozen sets whose first run the lead has not made yet: no floor until that run sets one (run it
 # with ``python -m tests.clinical_cases.heldout.report triage-v2``), then move it into SETS
-AWAITING_FIRST_RUN: set[str] = set()
+AWAITING_FIRST_RUN: set[str] = {"triage_heldout_v56.toml"}
 
 
 def _report_module() -> Any:

@@ -909,6 +909,11 @@ REVIEWED: tuple[tuple[str, str, str], ...] = (
         "appliance/knowledge/data/triage_findings.toml",
         "English words of a suicide-risk comment since 12e0ec9 (2026-12-05), before v55 was frozen; v55 uses them in a reason",
     ),
+    (
+        "口水都咽不下",
+        "appliance/knowledge/data/triage_findings.toml",
+        "a drooling term of the phrase groups since bb4c5bc (2026-12-04), before v56 was frozen; v56 uses it in a complaint",
+    ),
 )
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
