@@ -46,7 +46,7 @@ _NEGATED_START = re.compile(
 # A degree between the negation and the head plays it down the same way ("肚子还不怎么痛",
 # "不太肿", "不是很疼").
 _NEGATED_HEAD = re.compile(
-    r"(?:不|没|没有|无|未)(?:怎么|太|大|是很|很)?(?:肿|痛|疼|红|黄|紫|青|白|黑|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|昏|流|出血|流血|发烧|"
+    r"(?:不|没|没有|无|未)(?:怎么|太|大|是很|很)?(?:肿|痛|疼|红|黄|紫|青|白|黑|硬|凉|凹|陷|干|痒|烧|热|喘|吐|晕|昏|慌|流|出血|流血|发烧|"
     r"费劲|费力|憋|急|促|困难|麻|木|抖|哑|难受|糊涂|迷糊|懵|惊|快(?!乐))"
 )
 # Embeddings do not see negation or degree: "眼睛看东西不花" lands on blurred vision, "出的血不多"

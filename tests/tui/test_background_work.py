@@ -69,7 +69,11 @@ def test_eta_counts_down_and_never_shows_zero_while_work_remains(
         screen = app.screen
         screen.run_task("慢任务", stalled, lambda _r: None)
         label = screen.query_one("#task-label")
-        assert await wait_for(pilot, lambda: "约剩" in str(label.render()))
+        # on a loaded box the first paint may come after the promised 2 s: then the bar already
+        # says it is slower, which is the honest state too
+        assert await wait_for(
+            pilot, lambda: any(w in str(label.render()) for w in ("约剩", "比预计慢"))
+        )
         seen: set[str] = set()
         for _ in range(80):  # up to ~8 s on a loaded box, until it says it is slower
             seen.add(str(label.render()))

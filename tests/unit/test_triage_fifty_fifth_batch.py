@@ -63,7 +63,10 @@ def test_one_sides_leg_and_hand_weak_on_waking() -> None:
     # one leg weak after sitting, the other side's hand shaking: no hemiparesis
     assert "C-STROKE-BEFAST" not in ids(run("坐久了左腿发软，右手端碗有点抖", 60))
     # a leg weak from an injury or use, whichever the hand: the limb's own problem
-    for text in ("右手写字写多了没劲，右腿跑步跑得发软", "左手被门夹了拿不稳筷子，左腿昨天踢球扭了没劲"):
+    for text in (
+        "右手写字写多了没劲，右腿跑步跑得发软",
+        "左手被门夹了拿不稳筷子，左腿昨天踢球扭了没劲",
+    ):
         assert "C-STROKE-BEFAST" not in ids(run(text, 25)), text
     # weeks of it, nothing new: the long-standing deficit
     assert run("左腿没劲两年了，左手也拿不稳，中风以后就这样", 75)["level"] == 3

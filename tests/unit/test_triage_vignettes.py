@@ -354,6 +354,13 @@ OUTSIDE_SETS: list[tuple[str, float, int]] = [
     ("triage_outside_dev130.toml", 0.9, 1),
     # fifty-fifth batch, first run 76.2% / 9: pregnancy, birth, the weeks after, women's health
     ("triage_outside_dev131.toml", 0.8875, 1),
+    # fifty-sixth batch, first run 83.8% / 5: injuries at every age (after it 87.5 % / 3: a small
+    # knife wound by the navel, a hip fracture and a face burned by oil stay one level under)
+    ("triage_outside_dev132.toml", 0.85, 3),
+    # fifty-sixth batch, first run 78.8% / 3: headache, fits, numbness, weakness and confusion
+    ("triage_outside_dev133.toml", 0.8125, 1),
+    # fifty-sixth batch, first run 68.8% / 5: poisonings, bites and the environment
+    ("triage_outside_dev134.toml", 0.775, 1),
 ]
 
 

@@ -92,6 +92,7 @@ TRIAGE_FILES = {
     "triage-v53": "triage_heldout_v53.toml",  # 45dd275, first run after the fifty-third; unread
     "triage-v54": "triage_heldout_v54.toml",  # b0d6a01, first run after the fifty-fourth; unread
     "triage-v55": "triage_heldout_v55.toml",  # 8e3ab6b, first run after the fifty-fifth; unread
+    "triage-v56": "triage_heldout_v56.toml",  # 86f4dfd, first run after the fifty-sixth; unread
 }
 SETS = (*TRIAGE_FILES, "meds", "advise", "speech")
 

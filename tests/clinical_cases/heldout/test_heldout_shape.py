@@ -50,9 +50,9 @@ def test_triage_set_is_balanced_and_in_the_contract_shape(name: str) -> None:
         assert case.get("disposition", "self_care") in {"self_care", "routine"}
 
 
-@pytest.mark.parametrize("version", list(range(2, 56)))
+@pytest.mark.parametrize("version", list(range(2, 57)))
 def test_triage_later_sets_are_the_frozen_mix_and_have_a_report_target(version: int) -> None:
-    """v2–v55: 80 cases H<v>-001…H<v>-080 (v8: H8X-, since H8- names the first outside-written
+    """v2–v56: 80 cases H<v>-001…H<v>-080 (v8: H8X-, since H8- names the first outside-written
     dev set), ~40% level 1-2, some with a self_care/routine disposition (all of them level 4).
     From v12 the writers were told to leave the age out where the story does not give it (a
     relative's note about an adult): the age is then unknown to the box too."""
@@ -64,8 +64,8 @@ def test_triage_later_sets_are_the_frozen_mix_and_have_a_report_target(version: 
     assert count == 80
     # a share, not the cases: a failing assertion must never print a held-out case's words
     share = sum(1 for c in cases if c["level"] <= 2) / 80
-    # v48's, v49's, v50's, v52's and v54's writers gave 37 of 80 (46 %); the others 28 to 36
-    assert 0.35 <= share <= (0.47 if version in (48, 49, 50, 52, 54) else 0.45), (
+    # v48's, v49's, v50's, v52's, v54's and v56's writers gave 37 of 80 (46 %); the others 28 to 36
+    assert 0.35 <= share <= (0.47 if version in (48, 49, 50, 52, 54, 56) else 0.45), (
         f"L1/L2 share {share:.3f}"
     )
     assert sum(1 for c in cases if "disposition" in c) >= 10
