@@ -55,6 +55,8 @@ def test_a_coin_sized_blister_is_no_large_burn() -> None:
     assert "burn_tbsa" not in extract_measures(text)
     assert run(text, 30)["level"] == 4
     assert "burn_tbsa" in extract_measures("开水泼在两条腿上，起了一大片泡")
+    # a small blister told beside a large scald keeps the large one's area
+    assert "burn_tbsa" in extract_measures("开水烫了，手上一个硬币大的泡，两条胳膊烫红了一大片")
 
 
 def test_both_legs_then_the_hands_weak() -> None:
