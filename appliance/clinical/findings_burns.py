@@ -101,7 +101,7 @@ def _burn_told(sentence: str) -> bool:
 
 # A burn's size told as a small thing ("硬币大的泡", "指甲盖那么大", "黄豆大"): smaller than a palm
 # (the palm rule: about 1 %), whatever regions the sentence names on the way ("腿碰到排气管上了，
-# 小腿肚上烫了个硬币大的泡").
+# 小腿肚上烫了个硬币大的泡") — unless the sentence also tells an extent ("…，胳膊上烫了一大片").
 _SMALL_SIZE = re.compile(
     r"(?:硬币|钢镚|钱币|指甲盖|指甲|黄豆|花生米|蚕豆|米粒|绿豆|纽扣|扣子|烟头)\s*(?:那么|这么|一样)?\s*大"
     r"|\b(?:coin|fingernail|pea)[- ]sized\b"
@@ -134,7 +134,7 @@ def burn_area_from_regions(folded: str) -> tuple[float, tuple[int, int]] | None:
         sentence = m.group(0)
         if not _burn_told(sentence):
             continue
-        if _SMALL_SIZE.search(sentence):
+        if _SMALL_SIZE.search(sentence) and not _EXTENT.search(sentence):
             continue  # "小腿肚上烫了个硬币大的泡": its size is told, smaller than a palm
         share, named = _region_share(sentence)
         if named == 0 or (named < 2 and not _EXTENT.search(sentence)):

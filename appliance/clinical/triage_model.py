@@ -159,9 +159,10 @@ class Composite:
 class ResourceModifier:
     """ESI v4 ch.4 counts the *kinds* of resources a stable patient is expected to need; the
     context of a minor complaint can add one: a fever with a local complaint (labs, cultures),
-    a pregnancy (obstetric assessment), old age (labs, ECG). When
-    ``fact`` holds and one of ``findings`` was found, the estimate grows by ``adds``; an
-    estimate of two or more is level 3 (ESI decision point C)."""
+    a pregnancy (obstetric assessment), old age (labs, ECG), a known diabetes with a skin
+    infection (glucose). ``fact`` is a request fact or a finding id; when it holds and one of
+    ``findings`` was found, the estimate grows by ``adds``; an estimate of two or more is level 3
+    (ESI decision point C)."""
 
     id: str
     fact: str

@@ -195,13 +195,14 @@ def triage_knowledge() -> TriageKnowledge:
         )
         for x in f.get("resource_modifier", [])
     )
+    known = {r.id for r in complaints}
     for mod in modifiers:
-        unknown = set(mod.findings) - {r.id for r in complaints}
         # the fact is a request fact or a finding found (a known diabetes: a diabetic's skin
         # infection needs a glucose and a closer look)
-        if (
-            mod.fact not in MODIFIER_FACTS and mod.fact not in {r.id for r in complaints}
-        ) or unknown:
+        unknown = set(mod.findings) - known
+        if mod.fact not in MODIFIER_FACTS and mod.fact not in known:
+            unknown.add(mod.fact)
+        if unknown:
             raise ValueError(f"triage_findings.toml resource_modifier {mod.id}: unknown {unknown}")
     # a row may clear several findings told of one episode (``id`` a list: a breath-holding
     # spell read as an arrest, as cyanosis or as limpness): one rule, one row per finding here

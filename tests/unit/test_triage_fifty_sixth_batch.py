@@ -55,6 +55,8 @@ def test_a_coin_sized_blister_is_no_large_burn() -> None:
     assert "burn_tbsa" not in extract_measures(text)
     assert run(text, 30)["level"] == 4
     assert "burn_tbsa" in extract_measures("开水泼在两条腿上，起了一大片泡")
+    # a small blister told beside a large scald keeps the large one's area
+    assert "burn_tbsa" in extract_measures("开水烫了，手上一个硬币大的泡，两条胳膊烫红了一大片")
 
 
 def test_both_legs_then_the_hands_weak() -> None:
@@ -93,3 +95,15 @@ def test_spraying_for_a_morning_then_sweat_and_saliva() -> None:
 def test_glass_etching_acid_on_the_fingers() -> None:
     out = run("做酸洗的，手套破了，两个指头沾了点洗玻璃的酸，回家以后疼得钻心", 35)
     assert "C-CHEMICAL-BURN" in ids(out) and out["level"] == 2
+
+
+def test_the_batchs_probe_read() -> None:
+    # legs told only 没劲 with a fever or a poor appetite are tiredness, not a paralysis
+    for text in ("两条腿没劲，手也没劲，感冒发烧三天了", "两条腿没劲，手也没劲，吃不下饭一个月了"):
+        assert "C-ACUTE-FLACCID-WEAKNESS" not in ids(run(text, 60)), text
+    # a socket poked with chopsticks is no stab
+    assert "C-PENETRATING-TRAUMA" not in ids(run("插座被孩子用筷子捅了，没事", 5))
+    # a mouth swollen from 上火 after spicy food is no angioedema
+    out = run("嘴巴肿了，昨天吃了辣的上火", 30)
+    assert "C-ANGIOEDEMA" not in ids(out) and out["level"] == 4
+    assert "C-ANGIOEDEMA" in ids(run("吃了虾，嘴巴肿起来了，身上痒", 30))
