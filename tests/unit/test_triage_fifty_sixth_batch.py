@@ -107,3 +107,13 @@ def test_the_batchs_probe_read() -> None:
     out = run("嘴巴肿了，昨天吃了辣的上火", 30)
     assert "C-ANGIOEDEMA" not in ids(out) and out["level"] == 4
     assert "C-ANGIOEDEMA" in ids(run("吃了虾，嘴巴肿起来了，身上痒", 30))
+
+
+def test_a_pesticide_named_first_then_drunk() -> None:
+    # the 把 construction tells the poison before the verb
+    for text in ("把农药当成饮料喝了一口", "敌敌畏他喝了两口，现在吐"):
+        out = run(text, 40)
+        assert "C-ORGANOPHOSPHATE" in ids(out) and out["level"] == 1, text
+    # a drink of water after spraying, or porridge, is no ingestion
+    for text in ("打完农药回来，喝了点水", "农药喷完了，喝了一碗粥"):
+        assert "C-ORGANOPHOSPHATE" not in ids(run(text, 45)), text
